@@ -1,0 +1,29 @@
+package io.ringtx.coordinator.api;
+
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.message.ReadReply;
+import io.ringtx.protocol.message.TxResult;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a coordinator offers its clients; the HTTP API and in-process callers use this. Inputs
+ * are validated by the caller against {@link #limits()} before they reach it.
+ */
+public interface TransactionService {
+  /** Reads a key at its owning shard: value and version, or value null and version 0. */
+  CompletableFuture<ReadReply> read(String key);
+
+  /** Commits (or aborts) a transaction; idempotent by transaction id (DESIGN §2). */
+  CompletableFuture<TxResult> commit(TxRequest request);
+
+  /** What is known of a transaction, asking the participants if needed; empty if nobody knows. */
+  CompletableFuture<Optional<TxStatus>> status(TxId id);
+
+  /** Nodes, roles, ranges and health, as a JSON-ready map. */
+  Map<String, Object> cluster();
+
+  /** The limits that inputs are checked against. */
+  Limits limits();
+}

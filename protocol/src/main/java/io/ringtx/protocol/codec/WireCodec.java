@@ -1,0 +1,38 @@
+package io.ringtx.protocol.codec;
+
+import io.ringtx.protocol.message.Message;
+import java.io.IOException;
+
+/** Encodes and decodes messages for the wire (JSON with stable type names). */
+public final class WireCodec {
+  private WireCodec() {}
+
+  public static byte[] encode(Message message) {
+    try {
+      return Json.MAPPER.writerFor(Message.class).writeValueAsBytes(message);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * Decodes a message; garbage, unknown types and invalid fields throw {@link
+   * MalformedMessageException} with a message naming the problem.
+   */
+  public static Message decode(byte[] bytes) {
+    try {
+      return Json.MAPPER.readValue(bytes, Message.class);
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+      throw new MalformedMessageException("malformed message: " + rootMessage(e), e);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+}

@@ -1,0 +1,26 @@
+package io.ringtx.protocol.log;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.ringtx.protocol.id.TxId;
+
+/**
+ * A record of the stable log. Participant records: {@link Prepared}, {@link Committed}, {@link
+ * Aborted}. Coordinator records: {@link CoordinatorCommit}, {@link CoordinatorAbort}, {@link
+ * CoordinatorEnd}. Type names are stable and are part of the on-disk format: never rename one
+ * (golden files under {@code src/test/resources/golden/} pin them).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Prepared.class, name = "PREPARED"),
+  @JsonSubTypes.Type(value = Committed.class, name = "COMMITTED"),
+  @JsonSubTypes.Type(value = Aborted.class, name = "ABORTED"),
+  @JsonSubTypes.Type(value = CoordinatorCommit.class, name = "COMMIT"),
+  @JsonSubTypes.Type(value = CoordinatorAbort.class, name = "ABORT"),
+  @JsonSubTypes.Type(value = CoordinatorEnd.class, name = "END"),
+})
+public sealed interface LogRecord
+    permits Prepared, Committed, Aborted, CoordinatorCommit, CoordinatorAbort, CoordinatorEnd {
+  /** The transaction this record belongs to. */
+  TxId txId();
+}

@@ -1,0 +1,23 @@
+package io.ringtx.protocol.message;
+
+import java.util.Objects;
+
+/** A request that could not be served, with a stable code and a message naming the problem. */
+public record ErrorReply(Code code, String message) implements Message {
+  /** Why a request was refused. */
+  public enum Code {
+    /** The receiver does not own the key (DESIGN §4); the message carries a hint. */
+    NOT_OWNER,
+    /** Malformed or oversize request. */
+    BAD_REQUEST,
+    /** Too much work queued; retry later. */
+    OVERLOADED,
+    /** The receiver failed (for example its log write failed). */
+    INTERNAL
+  }
+
+  public ErrorReply {
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(message, "message");
+  }
+}

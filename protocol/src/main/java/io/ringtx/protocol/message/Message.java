@@ -1,0 +1,44 @@
+package io.ringtx.protocol.message;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Every message exchanged between nodes, and the coordinator's answer to a client. Each has a
+ * stable wire name (never a Java class name) so that renaming a class cannot break the wire.
+ *
+ * <p>Requests and their replies: {@link ReadRequest} → {@link ReadReply}; {@link VoteRequest} →
+ * {@link Vote}; {@link ValidateRequest} → {@link Vote}; {@link OnePhaseCommit} → {@link
+ * OnePhaseResult}; {@link GlobalDecision} → {@link Ack}; {@link StatusQuery} → {@link
+ * StatusReply}; any request → {@link ErrorReply} when it cannot be served.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ReadRequest.class, name = "read"),
+  @JsonSubTypes.Type(value = ReadReply.class, name = "read-reply"),
+  @JsonSubTypes.Type(value = VoteRequest.class, name = "vote-req"),
+  @JsonSubTypes.Type(value = ValidateRequest.class, name = "validate"),
+  @JsonSubTypes.Type(value = Vote.class, name = "vote"),
+  @JsonSubTypes.Type(value = OnePhaseCommit.class, name = "one-phase"),
+  @JsonSubTypes.Type(value = OnePhaseResult.class, name = "one-phase-result"),
+  @JsonSubTypes.Type(value = GlobalDecision.class, name = "decision"),
+  @JsonSubTypes.Type(value = Ack.class, name = "ack"),
+  @JsonSubTypes.Type(value = StatusQuery.class, name = "status"),
+  @JsonSubTypes.Type(value = StatusReply.class, name = "status-reply"),
+  @JsonSubTypes.Type(value = ErrorReply.class, name = "error"),
+  @JsonSubTypes.Type(value = TxResult.class, name = "result"),
+})
+public sealed interface Message
+    permits ReadRequest,
+        ReadReply,
+        VoteRequest,
+        ValidateRequest,
+        Vote,
+        OnePhaseCommit,
+        OnePhaseResult,
+        GlobalDecision,
+        Ack,
+        StatusQuery,
+        StatusReply,
+        ErrorReply,
+        TxResult {}

@@ -1,0 +1,51 @@
+package io.ringtx.storage;
+
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.log.LogEntry;
+import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.step.DataView;
+import io.ringtx.protocol.step.WriteSet;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The durable state of one node: committed data (key → value, version), the stable log, and per
+ * transaction the latest log record (the transaction's state), all in one store so that one
+ * {@link WriteSet} is applied atomically.
+ *
+ * <p>{@link #write} never blocks its caller: the write runs on the store's own thread, and forced
+ * writes that are queued together share one fsync (group commit). The returned future completes
+ * only once the write is durable (forced) or applied (lazy), on the store's thread; callers hop
+ * back to their own context.
+ */
+public interface NodeStore extends DataView, AutoCloseable {
+
+  /**
+   * Applies {@code writes} atomically: the log records are appended in order, each record's
+   * transaction state is set to it, and the data writes are applied. Completes with the sequence
+   * number of the last record appended, or exceptionally if the write failed (the caller must
+   * then treat none of it as written).
+   */
+  CompletableFuture<Long> write(WriteSet writes);
+
+  /** The latest log record of {@code txId}, if any is retained. */
+  Optional<LogRecord> txState(TxId txId);
+
+  /** Calls {@code action} for the latest record of every retained transaction. */
+  void forEachTx(BiConsumer<TxId, LogRecord> action);
+
+  /** Calls {@code action} for every log entry with {@code seq >= fromSeq}, in log order. */
+  void forEachLogEntry(long fromSeq, Consumer<LogEntry> action);
+
+  /** The highest data version ever written (0 for an empty store). */
+  long lastVersion();
+
+  /** Counters for metrics: forced writes requested, fsyncs done, lazy writes. */
+  StoreStats stats();
+
+  /** Stops the writer thread (after draining queued writes) and closes RocksDB. */
+  @Override
+  void close();
+}
