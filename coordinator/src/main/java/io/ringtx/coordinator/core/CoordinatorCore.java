@@ -1,0 +1,622 @@
+package io.ringtx.coordinator.core;
+
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.log.CoordinatorAbort;
+import io.ringtx.protocol.log.CoordinatorCommit;
+import io.ringtx.protocol.log.CoordinatorEnd;
+import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.message.Ack;
+import io.ringtx.protocol.message.Decision;
+import io.ringtx.protocol.message.ErrorReply;
+import io.ringtx.protocol.message.GlobalDecision;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.OnePhaseCommit;
+import io.ringtx.protocol.message.OnePhaseResult;
+import io.ringtx.protocol.message.Outcome;
+import io.ringtx.protocol.message.ReadItem;
+import io.ringtx.protocol.message.Reason;
+import io.ringtx.protocol.message.StatusQuery;
+import io.ringtx.protocol.message.StatusReply;
+import io.ringtx.protocol.message.TxResult;
+import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.message.ValidateRequest;
+import io.ringtx.protocol.message.Vote;
+import io.ringtx.protocol.message.VoteKind;
+import io.ringtx.protocol.message.VoteRequest;
+import io.ringtx.protocol.message.WriteOp;
+import io.ringtx.protocol.route.Router;
+import io.ringtx.protocol.step.Outbound;
+import io.ringtx.protocol.step.Persist;
+import io.ringtx.protocol.step.Reply;
+import io.ringtx.protocol.step.Send;
+import io.ringtx.protocol.step.StateMachine;
+import io.ringtx.protocol.step.Step;
+import io.ringtx.protocol.step.Timer;
+import io.ringtx.protocol.step.TimerKind;
+import io.ringtx.protocol.step.WriteSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator side of two-phase commit (DESIGN §3): INIT → WAIT → COMMIT | ABORT → END, plus
+ * the one-phase path for a transaction that touches one shard and the one-round path for a
+ * transaction that only read.
+ *
+ * <p>Presumed abort: nothing is forced before the votes; COMMIT is forced and every GLOBAL-COMMIT
+ * sits in the after-persist list of that write; aborts and END are written lazily. The result of
+ * every transaction stays in the log (END repeats it), so a retried commit with the same id is
+ * answered from there and never runs twice.
+ */
+public final class CoordinatorCore implements StateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCore.class);
+
+  /** Read access to the latest durable record of each transaction. */
+  public interface LogView {
+    Optional<LogRecord> txState(TxId txId);
+  }
+
+  /** Where a transaction held in memory stands. */
+  enum Phase {
+    /** Read-only transaction: waiting for every shard's validation. */
+    VALIDATING,
+    /** One shard: waiting for its one-phase answer. */
+    ONE_PHASE,
+    /** Votes requested, not all in (the lecture's WAIT). */
+    WAIT,
+    /** Every vote was yes and COMMIT is being forced. */
+    COMMITTING,
+    /** COMMIT durable; waiting for acknowledgements. */
+    COMMIT,
+    /** Aborted; waiting for acknowledgements. */
+    ABORT,
+    /** Decided and acknowledged; END being written. */
+    ENDING
+  }
+
+  /** One shard's part of a transaction. */
+  private record Part(List<ReadItem> reads, List<WriteOp> writes) {}
+
+  private record PendingWrite(TxId txId, Phase phase) {}
+
+  private static final class Entry {
+    final TxId id;
+    Phase phase;
+    final Map<NodeId, Part> parts;
+    final Set<NodeId> votesMissing = new TreeSet<>();
+    final Set<NodeId> votedNo = new TreeSet<>();
+    final Set<NodeId> acksMissing = new TreeSet<>();
+    /** Client requests waiting for the result. */
+    final List<Long> clients = new ArrayList<>(1);
+    /** Termination queries waiting for the COMMIT write. */
+    final List<Long> queries = new ArrayList<>(0);
+    TxResult result;
+    long resendBackoff;
+
+    Entry(TxId id, Phase phase, Map<NodeId, Part> parts) {
+      this.id = id;
+      this.phase = phase;
+      this.parts = parts;
+    }
+
+    List<NodeId> participants() {
+      return List.copyOf(parts.keySet());
+    }
+
+    Set<NodeId> writers() {
+      Set<NodeId> w = new TreeSet<>();
+      parts.forEach((n, p) -> {
+        if (!p.writes().isEmpty()) {
+          w.add(n);
+        }
+      });
+      return w;
+    }
+  }
+
+  private final NodeId self;
+  private final Router router;
+  private final LogView log;
+  private final CoordinatorConfig config;
+  private final Map<TxId, Entry> txs = new HashMap<>();
+  private final Map<Long, PendingWrite> writes = new HashMap<>();
+  private long nextPersistId = 1;
+
+  public CoordinatorCore(NodeId self, Router router, LogView log, CoordinatorConfig config) {
+    this.self = self;
+    this.router = router;
+    this.log = log;
+    this.config = config;
+  }
+
+  public NodeId self() {
+    return self;
+  }
+
+  /**
+   * Restores the state found in the log (DESIGN §3): a COMMIT without END resends GLOBAL-COMMIT
+   * until every participant acknowledges; INIT, WAIT and ABORT need nothing (presumed abort).
+   */
+  public Step recover(long now, Collection<CoordinatorCommit> unfinished) {
+    Step.Builder out = Step.builder();
+    for (CoordinatorCommit c : unfinished) {
+      Map<NodeId, Part> parts = new TreeMap<>();
+      c.participants().forEach(n -> parts.put(n, new Part(List.of(), List.of())));
+      Entry e = new Entry(c.txId(), Phase.COMMIT, parts);
+      e.result = TxResult.committed(c.txId());
+      e.acksMissing.addAll(c.participants());
+      e.resendBackoff = config.resendInitialMillis();
+      txs.put(c.txId(), e);
+      LOG.info("tx={} recovered COMMIT without END, resending GLOBAL-COMMIT", c.txId());
+      out.add(sendDecision(now, e, e.acksMissing));
+    }
+    return out.build();
+  }
+
+  /**
+   * A client asks to commit. {@code clientToken} is answered with a {@link TxResult}. The request
+   * must have been validated (limits, ids) by the caller.
+   */
+  public Step begin(long now, long clientToken, TxId id, List<ReadItem> reads, List<WriteOp> ops) {
+    Entry e = txs.get(id);
+    if (e != null) {
+      // A retry of a transaction in flight joins it; a decided one is answered at once.
+      if (e.result != null && e.phase != Phase.COMMITTING) {
+        return reply(clientToken, e.result);
+      }
+      e.clients.add(clientToken);
+      return Step.NONE;
+    }
+    Optional<TxResult> logged = log.txState(id).map(CoordinatorCore::resultFromLog);
+    if (logged.isPresent()) {
+      return reply(clientToken, logged.get());
+    }
+    Map<NodeId, Part> parts = split(reads, ops);
+    if (parts.isEmpty()) {
+      return reply(clientToken, TxResult.committed(id));
+    }
+    Step.Builder out = Step.builder();
+    Phase phase;
+    if (ops.isEmpty()) {
+      phase = Phase.VALIDATING;
+      parts.forEach((n, p) -> out.send(new Send(n, new ValidateRequest(id, p.reads()))));
+    } else if (parts.size() == 1) {
+      phase = Phase.ONE_PHASE;
+      parts.forEach(
+          (n, p) -> out.send(new Send(n, new OnePhaseCommit(id, self, p.reads(), p.writes()))));
+    } else {
+      phase = Phase.WAIT;
+      List<NodeId> all = List.copyOf(parts.keySet());
+      parts.forEach(
+          (n, p) -> out.send(new Send(n, new VoteRequest(id, self, all, p.reads(), p.writes()))));
+    }
+    e = new Entry(id, phase, parts);
+    e.votesMissing.addAll(parts.keySet());
+    e.clients.add(clientToken);
+    txs.put(id, e);
+    LOG.debug("tx={} state INIT→{} participants={}", id, phase, parts.keySet());
+    return out.timer(new Timer(id, TimerKind.VOTE_TIMEOUT, now + config.voteTimeoutMillis()))
+        .build();
+  }
+
+  @Override
+  public Step onRequest(long now, long token, NodeId from, Message request) {
+    if (request instanceof StatusQuery q) {
+      return onStatusQuery(now, token, q);
+    }
+    return reply(
+        token,
+        new ErrorReply(
+            ErrorReply.Code.BAD_REQUEST,
+            "a coordinator does not serve " + request.getClass().getSimpleName()));
+  }
+
+  @Override
+  public Step onReply(long now, NodeId from, Message request, Message reply) {
+    TxId id = txIdOf(request);
+    Entry e = id == null ? null : txs.get(id);
+    if (e == null) {
+      return Step.NONE; // late: the transaction is decided and forgotten
+    }
+    if (reply instanceof Vote v) {
+      return onVote(now, e, from, v);
+    }
+    if (reply instanceof OnePhaseResult r && e.phase == Phase.ONE_PHASE) {
+      TxResult result =
+          r.decision() == Decision.COMMIT
+              ? TxResult.committed(id)
+              : TxResult.aborted(id, r.reason() != null ? r.reason() : Reason.PARTICIPANT_FAILED);
+      return finish(e, result);
+    }
+    if (reply instanceof Ack a) {
+      return onAck(e, from, a);
+    }
+    if (reply instanceof ErrorReply err) {
+      return onError(now, e, from, request, err);
+    }
+    return Step.NONE;
+  }
+
+  @Override
+  public Step onSendFailed(long now, NodeId to, Message request) {
+    TxId id = txIdOf(request);
+    Entry e = id == null ? null : txs.get(id);
+    if (e == null) {
+      return Step.NONE;
+    }
+    return switch (e.phase) {
+      case WAIT -> abort(now, e, Reason.PARTICIPANT_FAILED);
+      case VALIDATING -> finish(e, TxResult.aborted(id, Reason.PARTICIPANT_FAILED));
+      // The request may have been applied: the outcome is not known here.
+      case ONE_PHASE -> unknown(e);
+      default -> Step.NONE; // decisions are resent by their timer
+    };
+  }
+
+  @Override
+  public Step onTimer(long now, Timer timer) {
+    Entry e = txs.get(timer.txId());
+    if (e == null) {
+      return Step.NONE;
+    }
+    if (timer.kind() == TimerKind.VOTE_TIMEOUT) {
+      return switch (e.phase) {
+        case WAIT -> {
+          LOG.info("tx={} votes missing from {} at the timeout", e.id, e.votesMissing);
+          yield abort(now, e, Reason.TIMEOUT);
+        }
+        case VALIDATING -> finish(e, TxResult.aborted(e.id, Reason.TIMEOUT));
+        case ONE_PHASE -> unknown(e);
+        default -> Step.NONE;
+      };
+    }
+    if (timer.kind() == TimerKind.DECISION_RESEND
+        && (e.phase == Phase.COMMIT || e.phase == Phase.ABORT)
+        && !e.acksMissing.isEmpty()) {
+      LOG.debug("tx={} resending {} to {}", e.id, e.phase, e.acksMissing);
+      e.resendBackoff = Math.min(e.resendBackoff * 2, config.resendMaxMillis());
+      return sendDecision(now, e, e.acksMissing);
+    }
+    return Step.NONE;
+  }
+
+  @Override
+  public Step onPersisted(long now, long persistId) {
+    PendingWrite w = writes.remove(persistId);
+    if (w == null) {
+      throw new IllegalStateException("unknown write " + persistId);
+    }
+    Entry e = txs.get(w.txId());
+    if (w.phase() == Phase.COMMITTING) {
+      e.phase = Phase.COMMIT;
+      LOG.info("tx={} state WAIT→COMMIT", e.id);
+      Step.Builder out = Step.builder();
+      answerClients(e, out);
+      e.queries.forEach(t -> out.send(new Reply(t, new StatusReply(e.id, self, TxState.COMMIT))));
+      e.queries.clear();
+      out.timer(new Timer(e.id, TimerKind.DECISION_RESEND, now + e.resendBackoff));
+      return out.build();
+    }
+    if (w.phase() == Phase.ENDING) {
+      txs.remove(e.id);
+    }
+    return Step.NONE;
+  }
+
+  @Override
+  public Step onPersistFailed(long now, long persistId, String cause) {
+    PendingWrite w = writes.remove(persistId);
+    if (w == null) {
+      throw new IllegalStateException("unknown write " + persistId);
+    }
+    Entry e = txs.get(w.txId());
+    LOG.error("tx={} RTX-1001 log write for {} failed: {}", w.txId(), w.phase(), cause);
+    if (w.phase() == Phase.COMMITTING) {
+      // No GLOBAL-COMMIT left (they were held back with the write): abort deterministically.
+      e.phase = Phase.WAIT;
+      Step s = abort(now, e, Reason.PARTICIPANT_FAILED);
+      Step.Builder out = Step.builder().add(s);
+      e.queries.forEach(t -> out.send(new Reply(t, new StatusReply(e.id, self, TxState.ABORT))));
+      e.queries.clear();
+      return out.build();
+    }
+    if (w.phase() == Phase.ENDING) {
+      // END is an optimisation of the log, not a decision: forget the transaction anyway.
+      txs.remove(e.id);
+    }
+    return Step.NONE;
+  }
+
+  // ---- events ----
+
+  private Step onVote(long now, Entry e, NodeId from, Vote v) {
+    if (!e.votesMissing.remove(from)) {
+      return Step.NONE; // duplicate or late vote: never changes a decision
+    }
+    if (e.phase == Phase.VALIDATING) {
+      if (v.vote() == VoteKind.PREPARE_NOTOK) {
+        return finish(e, TxResult.aborted(e.id, v.reason()));
+      }
+      return e.votesMissing.isEmpty() ? finish(e, TxResult.committed(e.id)) : Step.NONE;
+    }
+    if (e.phase != Phase.WAIT) {
+      return Step.NONE;
+    }
+    if (v.vote() == VoteKind.PREPARE_NOTOK) {
+      e.votedNo.add(from);
+      return abort(now, e, v.reason());
+    }
+    if (!e.votesMissing.isEmpty()) {
+      return Step.NONE;
+    }
+    // Every vote is yes: force COMMIT; GLOBAL-COMMIT leaves only once it is durable.
+    e.phase = Phase.COMMITTING;
+    e.result = TxResult.committed(e.id);
+    e.resendBackoff = config.resendInitialMillis();
+    Set<NodeId> writers = e.writers();
+    e.acksMissing.addAll(writers);
+    List<Outbound> after = new ArrayList<>();
+    for (NodeId n : e.parts.keySet()) {
+      after.add(new Send(n, GlobalDecision.commit(e.id)));
+    }
+    return persist(
+        e.id,
+        Phase.COMMITTING,
+        WriteSet.forced(new CoordinatorCommit(e.id, List.copyOf(writers))),
+        after);
+  }
+
+  private Step onAck(Entry e, NodeId from, Ack a) {
+    if ((e.phase != Phase.COMMIT && e.phase != Phase.ABORT) || !e.acksMissing.remove(from)) {
+      return Step.NONE;
+    }
+    if (!e.acksMissing.isEmpty()) {
+      return Step.NONE;
+    }
+    return end(e);
+  }
+
+  private Step onError(long now, Entry e, NodeId from, Message request, ErrorReply err) {
+    LOG.warn("tx={} {} refused {}: {} {}", e.id, from, request.getClass().getSimpleName(),
+        err.code(), err.message());
+    Reason reason =
+        err.code() == ErrorReply.Code.NOT_OWNER ? Reason.NOT_OWNER : Reason.PARTICIPANT_FAILED;
+    return switch (e.phase) {
+      case WAIT -> abort(now, e, reason);
+      case VALIDATING -> finish(e, TxResult.aborted(e.id, reason));
+      case ONE_PHASE -> err.code() == ErrorReply.Code.INTERNAL
+          ? unknown(e)
+          : finish(e, TxResult.aborted(e.id, reason));
+      default -> Step.NONE;
+    };
+  }
+
+  private Step onStatusQuery(long now, long token, StatusQuery q) {
+    Entry e = txs.get(q.txId());
+    if (e != null) {
+      return switch (e.phase) {
+        case WAIT -> {
+          // DESIGN §3: a coordinator asked about a transaction in WAIT may abort it at once.
+          Step s = abort(now, e, Reason.TIMEOUT);
+          yield Step.builder()
+              .add(s)
+              .send(new Reply(token, new StatusReply(e.id, self, TxState.ABORT)))
+              .build();
+        }
+        case COMMITTING -> {
+          // Already forcing COMMIT: answer once the write completes.
+          e.queries.add(token);
+          yield Step.NONE;
+        }
+        case COMMIT -> reply(token, new StatusReply(e.id, self, TxState.COMMIT));
+        case ABORT -> reply(token, new StatusReply(e.id, self, TxState.ABORT));
+        case ENDING -> reply(token, new StatusReply(e.id, self, stateOf(e.result)));
+        case VALIDATING, ONE_PHASE -> reply(token, new StatusReply(e.id, self, TxState.WAIT));
+      };
+    }
+    TxState s =
+        log.txState(q.txId()).map(r -> stateOf(resultFromLog(r))).orElse(TxState.ABORT);
+    // No record: presumed abort.
+    return reply(token, new StatusReply(q.txId(), self, s));
+  }
+
+  // ---- transitions ----
+
+  /** WAIT → ABORT: answer the clients now (an abort need not be durable), tell the shards. */
+  private Step abort(long now, Entry e, Reason reason) {
+    e.phase = Phase.ABORT;
+    e.result = TxResult.aborted(e.id, reason);
+    e.resendBackoff = config.resendInitialMillis();
+    LOG.info("tx={} state WAIT→ABORT reason={}", e.id, reason);
+    Step.Builder out = Step.builder();
+    answerClients(e, out);
+    // Shards that voted no have aborted already; every other may hold locks or a PREPARED
+    // record. Read-only ones are released by the decision but need not acknowledge.
+    Set<NodeId> told = new TreeSet<>(e.parts.keySet());
+    told.removeAll(e.votedNo);
+    Set<NodeId> mustAck = new TreeSet<>(told);
+    e.parts.forEach((n, p) -> {
+      if (p.writes().isEmpty()) {
+        mustAck.remove(n);
+      }
+    });
+    e.acksMissing.clear();
+    e.acksMissing.addAll(mustAck);
+    for (NodeId n : told) {
+      out.send(new Send(n, GlobalDecision.abort(e.id, reason)));
+    }
+    if (e.acksMissing.isEmpty()) {
+      return out.add(end(e)).build();
+    }
+    out.add(persist(
+        e.id,
+        Phase.ABORT,
+        WriteSet.lazy(new CoordinatorAbort(e.id, e.participants(), reason)),
+        List.of()));
+    out.timer(new Timer(e.id, TimerKind.DECISION_RESEND, now + e.resendBackoff));
+    return out.build();
+  }
+
+  /** A one-phase or read-only transaction is decided: answer, and keep the result (END). */
+  private Step finish(Entry e, TxResult result) {
+    e.result = result;
+    Step.Builder out = Step.builder();
+    answerClients(e, out);
+    LOG.debug("tx={} {} {}", e.id, result.outcome(), result.reason() == null ? "" : result.reason());
+    if (e.phase == Phase.VALIDATING) {
+      // Nothing was locked or written anywhere: nothing to remember.
+      txs.remove(e.id);
+      return out.build();
+    }
+    return out.add(end(e)).build();
+  }
+
+  /** The outcome cannot be learned now; the client asks again with GET /v1/txn/{id}. */
+  private Step unknown(Entry e) {
+    Step.Builder out = Step.builder();
+    e.clients.forEach(t -> out.send(new Reply(t, new TxResult(e.id, Outcome.UNKNOWN, null))));
+    txs.remove(e.id);
+    return out.build();
+  }
+
+  private Step end(Entry e) {
+    e.phase = Phase.ENDING;
+    Decision d = e.result.outcome() == Outcome.COMMITTED ? Decision.COMMIT : Decision.ABORT;
+    return persist(
+        e.id,
+        Phase.ENDING,
+        WriteSet.lazy(new CoordinatorEnd(e.id, d, e.result.reason(), e.participants())),
+        List.of());
+  }
+
+  private Step sendDecision(long now, Entry e, Collection<NodeId> to) {
+    Step.Builder out = Step.builder();
+    GlobalDecision d =
+        e.result.outcome() == Outcome.COMMITTED
+            ? GlobalDecision.commit(e.id)
+            : GlobalDecision.abort(e.id, e.result.reason());
+    for (NodeId n : to) {
+      out.send(new Send(n, d));
+    }
+    out.timer(new Timer(e.id, TimerKind.DECISION_RESEND, now + e.resendBackoff));
+    return out.build();
+  }
+
+  // ---- helpers ----
+
+  private Map<NodeId, Part> split(List<ReadItem> reads, List<WriteOp> ops) {
+    Map<NodeId, List<ReadItem>> r = new TreeMap<>();
+    Map<NodeId, List<WriteOp>> w = new TreeMap<>();
+    for (ReadItem item : reads) {
+      r.computeIfAbsent(router.ownerOf(item.key()), n -> new ArrayList<>()).add(item);
+    }
+    for (WriteOp op : ops) {
+      w.computeIfAbsent(router.ownerOf(op.key()), n -> new ArrayList<>()).add(op);
+    }
+    Map<NodeId, Part> parts = new TreeMap<>();
+    Set<NodeId> nodes = new TreeSet<>(r.keySet());
+    nodes.addAll(w.keySet());
+    for (NodeId n : nodes) {
+      parts.put(n, new Part(r.getOrDefault(n, List.of()), w.getOrDefault(n, List.of())));
+    }
+    return parts;
+  }
+
+  private void answerClients(Entry e, Step.Builder out) {
+    e.clients.forEach(t -> out.send(new Reply(t, e.result)));
+    e.clients.clear();
+  }
+
+  private Step persist(TxId id, Phase phase, WriteSet ws, List<Outbound> after) {
+    long pid = nextPersistId++;
+    writes.put(pid, new PendingWrite(id, phase));
+    return Step.builder().persist(new Persist(pid, ws, after)).build();
+  }
+
+  private static Step reply(long token, Message m) {
+    return Step.builder().send(new Reply(token, m)).build();
+  }
+
+  private static TxId txIdOf(Message m) {
+    if (m instanceof VoteRequest v) {
+      return v.txId();
+    } else if (m instanceof ValidateRequest v) {
+      return v.txId();
+    } else if (m instanceof OnePhaseCommit c) {
+      return c.txId();
+    } else if (m instanceof GlobalDecision d) {
+      return d.txId();
+    }
+    return null;
+  }
+
+  static TxResult resultFromLog(LogRecord r) {
+    if (r instanceof CoordinatorEnd end) {
+      return end.decision() == Decision.COMMIT
+          ? TxResult.committed(end.txId())
+          : TxResult.aborted(end.txId(), end.reason() != null ? end.reason() : Reason.TIMEOUT);
+    }
+    if (r instanceof CoordinatorCommit c) {
+      return TxResult.committed(c.txId());
+    }
+    if (r instanceof CoordinatorAbort a) {
+      return TxResult.aborted(a.txId(), a.reason());
+    }
+    throw new IllegalStateException("not a coordinator record: " + r);
+  }
+
+  private static List<NodeId> participantsFromLog(LogRecord r) {
+    if (r instanceof CoordinatorEnd end) {
+      return end.participants();
+    }
+    if (r instanceof CoordinatorCommit c) {
+      return c.participants();
+    }
+    if (r instanceof CoordinatorAbort a) {
+      return a.participants();
+    }
+    return List.of();
+  }
+
+  private static TxState stateOf(TxResult r) {
+    return r.outcome() == Outcome.COMMITTED ? TxState.COMMIT : TxState.ABORT;
+  }
+
+  // ---- introspection ----
+
+  /** What this coordinator knows of {@code id}, from memory or from its log. */
+  public Optional<Known> known(TxId id) {
+    Entry e = txs.get(id);
+    if (e != null) {
+      TxResult r =
+          e.result != null && e.phase != Phase.COMMITTING
+              ? e.result
+              : new TxResult(id, Outcome.UNKNOWN, null);
+      return Optional.of(new Known(r, e.participants()));
+    }
+    return log.txState(id).map(rec -> new Known(resultFromLog(rec), participantsFromLog(rec)));
+  }
+
+  /** Number of transactions in memory (undecided, or decided and not yet acknowledged). */
+  public int activeCount() {
+    return txs.size();
+  }
+
+  /** Transactions decided and still waiting for acknowledgements. */
+  public Set<TxId> awaitingAcks() {
+    Set<TxId> out = new TreeSet<>();
+    txs.values().stream()
+        .filter(e -> e.phase == Phase.COMMIT || e.phase == Phase.ABORT)
+        .forEach(e -> out.add(e.id));
+    return out;
+  }
+}

@@ -1,0 +1,751 @@
+package io.ringtx.participant.core;
+
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.log.Aborted;
+import io.ringtx.protocol.log.Committed;
+import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.log.Prepared;
+import io.ringtx.protocol.message.Ack;
+import io.ringtx.protocol.message.Decision;
+import io.ringtx.protocol.message.ErrorReply;
+import io.ringtx.protocol.message.GlobalDecision;
+import io.ringtx.protocol.message.KeyWrite;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.OnePhaseCommit;
+import io.ringtx.protocol.message.OnePhaseResult;
+import io.ringtx.protocol.message.ReadItem;
+import io.ringtx.protocol.message.ReadReply;
+import io.ringtx.protocol.message.ReadRequest;
+import io.ringtx.protocol.message.Reason;
+import io.ringtx.protocol.message.StatusQuery;
+import io.ringtx.protocol.message.StatusReply;
+import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.message.ValidateRequest;
+import io.ringtx.protocol.message.Vote;
+import io.ringtx.protocol.message.VoteRequest;
+import io.ringtx.protocol.message.WriteOp;
+import io.ringtx.protocol.step.DataView;
+import io.ringtx.protocol.step.DataWrite;
+import io.ringtx.protocol.step.Outbound;
+import io.ringtx.protocol.step.Persist;
+import io.ringtx.protocol.step.Reply;
+import io.ringtx.protocol.step.Send;
+import io.ringtx.protocol.step.StateMachine;
+import io.ringtx.protocol.step.Step;
+import io.ringtx.protocol.step.Timer;
+import io.ringtx.protocol.step.TimerKind;
+import io.ringtx.protocol.step.WriteSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The participant ("worker") side of two-phase commit for one shard (DESIGN §3): INIT → READY →
+ * COMMIT | ABORT, or INIT → ABORT. It takes locks, validates read versions, resolves writes, and
+ * asks for PREPARED, COMMITTED and ABORTED records to be written; a VOTE-COMMIT only ever leaves
+ * in the after-persist list of the forced PREPARED write.
+ *
+ * <p>Transactions with a write in flight or awaiting a decision live in memory; decided ones are
+ * answered from the log (the store's latest record per transaction), so duplicated and late
+ * messages get the answer the first one got and never change a decision.
+ */
+public final class ParticipantCore implements StateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(ParticipantCore.class);
+
+  /** Read access to the latest durable record of each transaction. */
+  public interface LogView {
+    Optional<LogRecord> txState(TxId txId);
+  }
+
+  /** Where a transaction held in memory stands. */
+  enum Phase {
+    /** Locks taken, PREPARED being forced (the lecture's INIT, about to become READY). */
+    PREPARING,
+    /** PREPARED durable, VOTE-COMMIT sent, waiting for the decision. */
+    READY,
+    /** Read-only at this shard: shared locks held, nothing logged, waiting for the decision. */
+    READY_READ_ONLY,
+    /** GLOBAL-COMMIT received, COMMITTED and the data being forced. */
+    COMMITTING,
+    /** Aborted, the ABORTED record being written. */
+    ABORTING,
+    /** A one-phase commit being forced. */
+    ONE_PHASE
+  }
+
+  /** What a write in flight was for. */
+  private record PendingWrite(TxId txId, Phase phase) {}
+
+  /** A transaction held in memory. */
+  static final class Entry {
+    final TxId id;
+    Phase phase;
+    NodeId coordinator;
+    Prepared prepared;
+    Reason abortReason;
+    /** Decision that arrived while PREPARED was still being forced. */
+    GlobalDecision pendingDecision;
+    /** The request whose answer is held in the after-persist list of the write in flight. */
+    long prepareToken;
+    /** Requests answered once the write in flight completes (duplicates, acks). */
+    final List<Long> waiting = new ArrayList<>(1);
+    long queryBackoff;
+
+    Entry(TxId id, Phase phase) {
+      this.id = id;
+      this.phase = phase;
+    }
+  }
+
+  private final NodeId self;
+  private final DataView data;
+  private final LogView log;
+  private final ParticipantConfig config;
+  private final LockTable locks = new LockTable();
+  private final Map<TxId, Entry> txs = new HashMap<>();
+  private final Map<Long, PendingWrite> writes = new HashMap<>();
+  private long lastVersion;
+  private long nextPersistId = 1;
+
+  /**
+   * @param lastVersion the highest data version in the store; new versions are above it, so a
+   *     version identifies one committed state of a key across deletes and re-creates
+   */
+  public ParticipantCore(
+      NodeId self, DataView data, LogView log, long lastVersion, ParticipantConfig config) {
+    this.self = self;
+    this.data = data;
+    this.log = log;
+    this.lastVersion = lastVersion;
+    this.config = config;
+  }
+
+  public NodeId self() {
+    return self;
+  }
+
+  /**
+   * Restores the state found in the log (DESIGN §3 recovery table): a PREPARED transaction is
+   * READY again with its locks re-taken and asks for its decision at once; COMMITTED and ABORTED
+   * ones are answered from the log; anything else never happened (presumed abort).
+   */
+  public Step recover(long now, Collection<Prepared> prepared) {
+    Step.Builder out = Step.builder();
+    for (Prepared p : prepared) {
+      if (txs.containsKey(p.txId())) {
+        continue;
+      }
+      List<String> writeKeys = p.writes().stream().map(KeyWrite::key).toList();
+      if (!lockAll(p.txId(), p.readKeys(), writeKeys)) {
+        throw new IllegalStateException(
+            "tx=" + p.txId() + " recovered PREPARED conflicts with another prepared transaction");
+      }
+      Entry e = new Entry(p.txId(), Phase.READY);
+      e.coordinator = p.coordinator();
+      e.prepared = p;
+      e.queryBackoff = config.readyTimeoutMillis();
+      txs.put(p.txId(), e);
+      LOG.info("tx={} recovered READY, asking coordinator {}", p.txId(), p.coordinator());
+      out.timer(new Timer(p.txId(), TimerKind.READY_TIMEOUT, now));
+    }
+    return out.build();
+  }
+
+  @Override
+  public Step onRequest(long now, long token, NodeId from, Message request) {
+    if (request instanceof ReadRequest r) {
+      return onRead(token, r);
+    } else if (request instanceof ValidateRequest v) {
+      return onValidate(token, v);
+    } else if (request instanceof VoteRequest v) {
+      return onVoteRequest(now, token, v);
+    } else if (request instanceof OnePhaseCommit c) {
+      return onOnePhase(token, c);
+    } else if (request instanceof GlobalDecision d) {
+      return onDecision(token, d);
+    } else if (request instanceof StatusQuery q) {
+      return onStatusQuery(token, q);
+    }
+    return reply(
+        token,
+        new ErrorReply(
+            ErrorReply.Code.BAD_REQUEST,
+            "a participant does not serve " + request.getClass().getSimpleName()));
+  }
+
+  @Override
+  public Step onReply(long now, NodeId from, Message request, Message reply) {
+    if (reply instanceof StatusReply s && s.state().isDecided()) {
+      Entry e = txs.get(s.txId());
+      if (e != null && (e.phase == Phase.READY || e.phase == Phase.READY_READ_ONLY)) {
+        Decision d = s.state() == TxState.COMMIT ? Decision.COMMIT : Decision.ABORT;
+        LOG.info("tx={} learned {} from {}", e.id, d, from);
+        return decide(e, new GlobalDecision(e.id, d, d == Decision.ABORT ? Reason.TIMEOUT : null));
+      }
+    }
+    return Step.NONE;
+  }
+
+  @Override
+  public Step onSendFailed(long now, NodeId to, Message request) {
+    // The READY timer asks again; nothing else depends on a reply.
+    return Step.NONE;
+  }
+
+  @Override
+  public Step onTimer(long now, Timer timer) {
+    if (timer.kind() != TimerKind.READY_TIMEOUT) {
+      return Step.NONE;
+    }
+    Entry e = txs.get(timer.txId());
+    if (e == null || (e.phase != Phase.READY && e.phase != Phase.READY_READ_ONLY)) {
+      return Step.NONE;
+    }
+    // Termination protocol, first step: ask the coordinator (DESIGN §3).
+    LOG.debug("tx={} READY without decision, asking coordinator {}", e.id, e.coordinator);
+    e.queryBackoff = Math.min(e.queryBackoff * 2, config.maxQueryBackoffMillis());
+    return Step.builder()
+        .send(new Send(e.coordinator, new StatusQuery(e.id, self, false)))
+        .timer(new Timer(e.id, TimerKind.READY_TIMEOUT, now + e.queryBackoff))
+        .build();
+  }
+
+  @Override
+  public Step onPersisted(long now, long persistId) {
+    PendingWrite w = writes.remove(persistId);
+    if (w == null) {
+      throw new IllegalStateException("unknown write " + persistId);
+    }
+    Entry e = txs.get(w.txId());
+    Step.Builder out = Step.builder();
+    switch (w.phase()) {
+      case PREPARING -> {
+        e.phase = Phase.READY;
+        e.queryBackoff = config.readyTimeoutMillis();
+        LOG.debug("tx={} state INIT→READY", e.id);
+        for (long t : e.waiting) {
+          out.send(new Reply(t, Vote.ok(e.id, self)));
+        }
+        e.waiting.clear();
+        out.timer(new Timer(e.id, TimerKind.READY_TIMEOUT, now + config.readyTimeoutMillis()));
+        if (e.pendingDecision != null) {
+          GlobalDecision d = e.pendingDecision;
+          e.pendingDecision = null;
+          out.add(decide(e, d));
+        }
+      }
+      case COMMITTING, ONE_PHASE -> {
+        // The data is durable and visible: only now may another transaction lock these keys.
+        locks.releaseAll(e.id);
+        txs.remove(e.id);
+        Message answer =
+            w.phase() == Phase.ONE_PHASE
+                ? new OnePhaseResult(e.id, self, Decision.COMMIT, null)
+                : new Ack(e.id, self, Decision.COMMIT);
+        e.waiting.forEach(t -> out.send(new Reply(t, answer)));
+        LOG.debug("tx={} state →COMMIT", e.id);
+      }
+      case ABORTING -> {
+        txs.remove(e.id);
+        e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+      }
+      default -> throw new IllegalStateException("no write is made in phase " + w.phase());
+    }
+    return out.build();
+  }
+
+  @Override
+  public Step onPersistFailed(long now, long persistId, String cause) {
+    PendingWrite w = writes.remove(persistId);
+    if (w == null) {
+      throw new IllegalStateException("unknown write " + persistId);
+    }
+    Entry e = txs.get(w.txId());
+    LOG.error("tx={} RTX-2001 log write for {} failed: {}", w.txId(), w.phase(), cause);
+    Step.Builder out = Step.builder();
+    switch (w.phase()) {
+      case PREPARING -> {
+        // DESIGN §3: no VOTE-COMMIT unless PREPARED is durable; the vote held back is dropped.
+        locks.releaseAll(e.id);
+        txs.remove(e.id);
+        Vote no = Vote.no(e.id, self, Reason.PARTICIPANT_FAILED);
+        e.waiting.forEach(t -> out.send(new Reply(t, no)));
+        out.send(new Reply(e.prepareToken, no));
+      }
+      case COMMITTING -> {
+        // The decision stands; stay READY with the locks so that the coordinator's resend of
+        // the decision retries the write. Acks are not sent: the coordinator resends.
+        e.phase = Phase.READY;
+        e.waiting.clear();
+      }
+      case ABORTING -> {
+        // Presumed abort: losing an ABORTED record is harmless; the locks are already free.
+        txs.remove(e.id);
+        e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+      }
+      case ONE_PHASE -> {
+        // The write may or may not have reached the disk: the outcome is not known here.
+        locks.releaseAll(e.id);
+        txs.remove(e.id);
+        ErrorReply err =
+            new ErrorReply(ErrorReply.Code.INTERNAL, "log write failed, outcome unknown: " + cause);
+        e.waiting.forEach(t -> out.send(new Reply(t, err)));
+        out.send(new Reply(e.prepareToken, err));
+      }
+      default -> throw new IllegalStateException("no write is made in phase " + w.phase());
+    }
+    return out.build();
+  }
+
+  // ---- requests ----
+
+  private Step onRead(long token, ReadRequest r) {
+    if (!config.owns().test(r.key())) {
+      return reply(token, notOwner(r.key()));
+    }
+    var v = data.read(r.key());
+    return reply(token, new ReadReply(r.key(), v.value(), v.version()));
+  }
+
+  private Step onValidate(long token, ValidateRequest v) {
+    Reason bad = checkReads(v.txId(), v.reads());
+    return reply(token, bad == null ? Vote.readOnly(v.txId(), self) : Vote.no(v.txId(), self, bad));
+  }
+
+  private Step onVoteRequest(long now, long token, VoteRequest v) {
+    TxId id = v.txId();
+    Entry e = txs.get(id);
+    if (e != null) {
+      return switch (e.phase) {
+        case PREPARING -> {
+          e.waiting.add(token);
+          yield Step.NONE;
+        }
+        case READY, COMMITTING -> reply(token, Vote.ok(id, self));
+        case READY_READ_ONLY -> reply(token, Vote.readOnly(id, self));
+        case ABORTING -> reply(token, Vote.no(id, self, e.abortReason));
+        case ONE_PHASE -> reply(token, Vote.no(id, self, Reason.INVALID));
+      };
+    }
+    Optional<LogRecord> known = log.txState(id);
+    if (known.isPresent()) {
+      return reply(token, voteFromLog(id, known.get()));
+    }
+    Set<String> readKeys = keysOf(v.reads());
+    Set<String> writeKeys = new LinkedHashSet<>();
+    v.writes().forEach(w -> writeKeys.add(w.key()));
+    String foreign = firstNotOwned(readKeys, writeKeys);
+    if (foreign != null) {
+      return reply(token, Vote.no(id, self, Reason.NOT_OWNER));
+    }
+    if (!lockAll(id, readKeys, writeKeys)) {
+      return refuse(id, Reason.CONFLICT, token, Vote.no(id, self, Reason.CONFLICT));
+    }
+    Reason bad = checkReads(id, v.reads());
+    if (bad != null) {
+      locks.releaseAll(id);
+      return refuse(id, bad, token, Vote.no(id, self, bad));
+    }
+    if (v.readOnly()) {
+      // Read-only optimisation: shared locks held until the decision, nothing logged.
+      Entry ro = new Entry(id, Phase.READY_READ_ONLY);
+      ro.coordinator = v.coordinator();
+      ro.queryBackoff = config.readyTimeoutMillis();
+      txs.put(id, ro);
+      return Step.builder()
+          .send(new Reply(token, Vote.readOnly(id, self)))
+          .timer(new Timer(id, TimerKind.READY_TIMEOUT, now + config.readyTimeoutMillis()))
+          .build();
+    }
+    Prepared p =
+        new Prepared(
+            id,
+            v.coordinator(),
+            v.participants(),
+            List.copyOf(readKeys),
+            resolve(v.writes()));
+    Entry prep = new Entry(id, Phase.PREPARING);
+    prep.coordinator = v.coordinator();
+    prep.prepared = p;
+    prep.prepareToken = token;
+    txs.put(id, prep);
+    // DESIGN §3: VOTE-COMMIT only after PREPARED is durable.
+    return persist(id, Phase.PREPARING, WriteSet.forced(p), List.of(new Reply(token, Vote.ok(id, self))));
+  }
+
+  private Step onOnePhase(long token, OnePhaseCommit c) {
+    TxId id = c.txId();
+    Entry e = txs.get(id);
+    if (e != null) {
+      if (e.phase == Phase.ONE_PHASE) {
+        e.waiting.add(token);
+        return Step.NONE;
+      }
+      if (e.phase == Phase.ABORTING) {
+        return reply(token, new OnePhaseResult(id, self, Decision.ABORT, e.abortReason));
+      }
+      return reply(token, new OnePhaseResult(id, self, Decision.ABORT, Reason.INVALID));
+    }
+    Optional<LogRecord> known = log.txState(id);
+    if (known.isPresent()) {
+      return reply(token, onePhaseFromLog(id, known.get()));
+    }
+    Set<String> readKeys = keysOf(c.reads());
+    Set<String> writeKeys = new LinkedHashSet<>();
+    c.writes().forEach(w -> writeKeys.add(w.key()));
+    if (firstNotOwned(readKeys, writeKeys) != null) {
+      return reply(token, new OnePhaseResult(id, self, Decision.ABORT, Reason.NOT_OWNER));
+    }
+    if (!lockAll(id, readKeys, writeKeys)) {
+      return refuse(
+          id,
+          Reason.CONFLICT,
+          token,
+          new OnePhaseResult(id, self, Decision.ABORT, Reason.CONFLICT));
+    }
+    Reason bad = checkReads(id, c.reads());
+    if (bad != null) {
+      locks.releaseAll(id);
+      return refuse(
+          id, bad, token, new OnePhaseResult(id, self, Decision.ABORT, bad));
+    }
+    List<KeyWrite> resolved = resolve(c.writes());
+    long version = ++lastVersion;
+    Entry one = new Entry(id, Phase.ONE_PHASE);
+    one.coordinator = c.coordinator();
+    one.prepareToken = token;
+    txs.put(id, one);
+    // DESIGN §3 step 1: validate, log and apply in one forced write.
+    WriteSet ws =
+        WriteSet.forced(List.of(new Committed(id, version, resolved)), dataWrites(resolved, version));
+    return persist(
+        id,
+        Phase.ONE_PHASE,
+        ws,
+        List.of(new Reply(token, new OnePhaseResult(id, self, Decision.COMMIT, null))));
+  }
+
+  private Step onDecision(long token, GlobalDecision d) {
+    TxId id = d.txId();
+    Entry e = txs.get(id);
+    if (e == null) {
+      Optional<LogRecord> known = log.txState(id);
+      if (known.isPresent()) {
+        Decision logged = decisionFromLog(known.get());
+        if (logged != null && logged != d.decision()) {
+          LOG.error(
+              "tx={} RTX-2002 received GLOBAL-{} but the log says {}", id, d.decision(), logged);
+        }
+        return reply(token, new Ack(id, self, logged != null ? logged : d.decision()));
+      }
+      if (d.decision() == Decision.ABORT) {
+        // Never prepared here: remember the abort so that a late prepare is refused.
+        return abortUnknown(id, reasonOr(d), token);
+      }
+      // A commit for a transaction with no record: this shard was read-only and has since
+      // restarted (its shared locks went with it). Nothing to apply.
+      return reply(token, new Ack(id, self, Decision.COMMIT));
+    }
+    return switch (e.phase) {
+      case PREPARING -> {
+        e.pendingDecision = d;
+        e.waiting.add(token);
+        yield Step.NONE;
+      }
+      case READY, READY_READ_ONLY -> {
+        e.waiting.add(token);
+        yield decide(e, d);
+      }
+      case COMMITTING, ABORTING -> {
+        Decision current = e.phase == Phase.COMMITTING ? Decision.COMMIT : Decision.ABORT;
+        if (current != d.decision()) {
+          LOG.error("tx={} RTX-2002 received GLOBAL-{} while {}", id, d.decision(), e.phase);
+        }
+        e.waiting.add(token);
+        yield Step.NONE;
+      }
+      case ONE_PHASE -> reply(
+          token,
+          new ErrorReply(ErrorReply.Code.BAD_REQUEST, "tx " + id + " is a one-phase commit"));
+    };
+  }
+
+  private Step onStatusQuery(long token, StatusQuery q) {
+    TxId id = q.txId();
+    Entry e = txs.get(id);
+    if (e != null) {
+      TxState s =
+          switch (e.phase) {
+            case PREPARING, READY, READY_READ_ONLY -> TxState.READY;
+            case COMMITTING -> TxState.COMMIT;
+            case ABORTING -> TxState.ABORT;
+            case ONE_PHASE -> TxState.INIT;
+          };
+      return reply(token, new StatusReply(id, self, s));
+    }
+    Optional<LogRecord> known = log.txState(id);
+    if (known.isPresent()) {
+      return reply(token, new StatusReply(id, self, stateFromLog(known.get())));
+    }
+    if (q.abortIfUnknown()) {
+      // Cooperative termination: a peer in INIT records ABORTED before answering, forced, so
+      // that it votes no if the prepare arrives late, even after a crash (DESIGN §3).
+      return abortForTermination(id, token);
+    }
+    return reply(token, new StatusReply(id, self, TxState.UNKNOWN));
+  }
+
+  // ---- decisions ----
+
+  /** Applies a decision to a READY transaction; the waiting requests are answered after it. */
+  private Step decide(Entry e, GlobalDecision d) {
+    if (e.phase == Phase.READY_READ_ONLY) {
+      locks.releaseAll(e.id);
+      txs.remove(e.id);
+      Step.Builder out = Step.builder();
+      e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, d.decision()))));
+      return out.build();
+    }
+    if (d.decision() == Decision.COMMIT) {
+      long version = ++lastVersion;
+      e.phase = Phase.COMMITTING;
+      List<KeyWrite> w = e.prepared.writes();
+      // The ack waits for this forced write: once acked, the coordinator may forget the
+      // transaction, and a lost COMMITTED record could no longer be recovered (DESIGN §3).
+      WriteSet ws = WriteSet.forced(List.of(new Committed(e.id, version, List.of())), dataWrites(w, version));
+      return persist(e.id, Phase.COMMITTING, ws, List.of());
+    }
+    // Presumed abort: the ABORTED record need not be forced; the data is unchanged, so the
+    // locks go now.
+    locks.releaseAll(e.id);
+    e.phase = Phase.ABORTING;
+    e.abortReason = reasonOr(d);
+    LOG.debug("tx={} state READY→ABORT", e.id);
+    return persist(
+        e.id, Phase.ABORTING, WriteSet.lazy(new Aborted(e.id, e.abortReason)), List.of());
+  }
+
+  /**
+   * Records ABORTED lazily for a transaction that has no entry and answers {@code token} with
+   * {@code answer} at once: a no vote needs nothing durable (presumed abort), the record only
+   * lets a duplicate request get the same answer.
+   */
+  private Step refuse(TxId id, Reason reason, long token, Message answer) {
+    return Step.builder()
+        .send(new Reply(token, answer))
+        .add(recordAbort(id, reason, false, List.of()))
+        .build();
+  }
+
+  /** Records ABORTED lazily for a transaction that has no entry; acks {@code ackToken} after. */
+  private Step abortUnknown(TxId id, Reason reason, long ackToken) {
+    Step s = recordAbort(id, reason, false, List.of());
+    txs.get(id).waiting.add(ackToken);
+    return s;
+  }
+
+  /**
+   * Cooperative termination: a participant that never prepared forces ABORTED before it
+   * answers ABORT, so that it votes no if the prepare arrives late, even after a crash.
+   */
+  private Step abortForTermination(TxId id, long queryToken) {
+    return recordAbort(
+        id,
+        Reason.TIMEOUT,
+        true,
+        List.of(new Reply(queryToken, new StatusReply(id, self, TxState.ABORT))));
+  }
+
+  private Step recordAbort(TxId id, Reason reason, boolean forced, List<Outbound> after) {
+    Entry e = new Entry(id, Phase.ABORTING);
+    e.abortReason = reason;
+    txs.put(id, e);
+    return persist(
+        id, Phase.ABORTING, new WriteSet(List.of(new Aborted(id, reason)), List.of(), forced), after);
+  }
+
+  // ---- helpers ----
+
+  private Step persist(TxId id, Phase phase, WriteSet ws, List<Outbound> after) {
+    long pid = nextPersistId++;
+    writes.put(pid, new PendingWrite(id, phase));
+    return Step.builder().persist(new Persist(pid, ws, after)).build();
+  }
+
+  private static Step reply(long token, Message m) {
+    return Step.builder().send(new Reply(token, m)).build();
+  }
+
+  private boolean lockAll(TxId id, Collection<String> readKeys, Collection<String> writeKeys) {
+    for (String k : writeKeys) {
+      if (!locks.tryExclusive(k, id)) {
+        locks.releaseAll(id);
+        return false;
+      }
+    }
+    for (String k : readKeys) {
+      if (!writeKeys.contains(k) && !locks.tryShared(k, id)) {
+        locks.releaseAll(id);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Null if every version read is current and not write-locked by another transaction. */
+  private Reason checkReads(TxId id, List<ReadItem> reads) {
+    for (ReadItem r : reads) {
+      if (!config.owns().test(r.key())) {
+        return Reason.NOT_OWNER;
+      }
+      if (locks.writeLockedByOther(r.key(), id) || data.read(r.key()).version() != r.version()) {
+        return Reason.CONFLICT;
+      }
+    }
+    return null;
+  }
+
+  /** Resolves puts, appends and deletes in order against the current values. */
+  private List<KeyWrite> resolve(List<WriteOp> ops) {
+    Map<String, Optional<String>> values = new LinkedHashMap<>();
+    for (WriteOp op : ops) {
+      String current =
+          values.containsKey(op.key())
+              ? values.get(op.key()).orElse(null)
+              : data.read(op.key()).value();
+      String next =
+          switch (op.op()) {
+            case PUT -> op.value();
+            case APPEND -> (current == null ? "" : current) + op.value();
+            case DELETE -> null;
+          };
+      values.put(op.key(), Optional.ofNullable(next));
+    }
+    List<KeyWrite> out = new ArrayList<>(values.size());
+    values.forEach((k, v) -> out.add(new KeyWrite(k, v.orElse(null))));
+    return out;
+  }
+
+  private static List<DataWrite> dataWrites(List<KeyWrite> writes, long version) {
+    List<DataWrite> out = new ArrayList<>(writes.size());
+    for (KeyWrite w : writes) {
+      out.add(new DataWrite(w.key(), w.value(), version));
+    }
+    return out;
+  }
+
+  private String firstNotOwned(Set<String> a, Set<String> b) {
+    for (String k : a) {
+      if (!config.owns().test(k)) {
+        return k;
+      }
+    }
+    for (String k : b) {
+      if (!config.owns().test(k)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  private static Set<String> keysOf(List<ReadItem> reads) {
+    Set<String> keys = new LinkedHashSet<>();
+    reads.forEach(r -> keys.add(r.key()));
+    return keys;
+  }
+
+  private ErrorReply notOwner(String key) {
+    return new ErrorReply(ErrorReply.Code.NOT_OWNER, "node " + self + " does not own key " + key);
+  }
+
+  private static Reason reasonOr(GlobalDecision d) {
+    return d.reason() != null ? d.reason() : Reason.PARTICIPANT_FAILED;
+  }
+
+  private Vote voteFromLog(TxId id, LogRecord r) {
+    if (r instanceof Prepared || r instanceof Committed) {
+      return Vote.ok(id, self);
+    }
+    if (r instanceof Aborted a) {
+      return Vote.no(id, self, a.reason());
+    }
+    return Vote.no(id, self, Reason.INVALID);
+  }
+
+  private OnePhaseResult onePhaseFromLog(TxId id, LogRecord r) {
+    if (r instanceof Committed) {
+      return new OnePhaseResult(id, self, Decision.COMMIT, null);
+    }
+    if (r instanceof Aborted a) {
+      return new OnePhaseResult(id, self, Decision.ABORT, a.reason());
+    }
+    return new OnePhaseResult(id, self, Decision.ABORT, Reason.INVALID);
+  }
+
+  private static Decision decisionFromLog(LogRecord r) {
+    if (r instanceof Committed) {
+      return Decision.COMMIT;
+    }
+    return r instanceof Aborted ? Decision.ABORT : null;
+  }
+
+  static TxState stateFromLog(LogRecord r) {
+    if (r instanceof Prepared) {
+      return TxState.READY;
+    }
+    if (r instanceof Committed) {
+      return TxState.COMMIT;
+    }
+    return r instanceof Aborted ? TxState.ABORT : TxState.UNKNOWN;
+  }
+
+  // ---- introspection (metrics, tooling, tests) ----
+
+  /** The state of {@code id} here: from memory if active, else from the log. */
+  public TxState state(TxId id) {
+    Entry e = txs.get(id);
+    if (e != null) {
+      return switch (e.phase) {
+        case PREPARING, ONE_PHASE -> TxState.INIT;
+        case READY, READY_READ_ONLY -> TxState.READY;
+        case COMMITTING -> TxState.COMMIT;
+        case ABORTING -> TxState.ABORT;
+      };
+    }
+    return log.txState(id).map(ParticipantCore::stateFromLog).orElse(TxState.UNKNOWN);
+  }
+
+  /** Transactions READY here and still waiting for their decision (in doubt). */
+  public Set<TxId> inDoubt() {
+    Set<TxId> out = new TreeSet<>();
+    txs.values().stream()
+        .filter(e -> e.phase == Phase.READY || e.phase == Phase.READY_READ_ONLY)
+        .forEach(e -> out.add(e.id));
+    return out;
+  }
+
+  /** Keys locked by {@code id} here. */
+  public Set<String> locksHeldBy(TxId id) {
+    return locks.heldBy(id);
+  }
+
+  /** Transactions holding locks here. */
+  public Set<TxId> lockHolders() {
+    return locks.holders();
+  }
+
+  /** Number of transactions held in memory (active or being written). */
+  public int activeCount() {
+    return txs.size();
+  }
+}
