@@ -1,0 +1,237 @@
+package io.ringtx.coordinator.server;
+
+import io.ringtx.coordinator.api.Limits;
+import io.ringtx.coordinator.api.TransactionService;
+import io.ringtx.coordinator.api.TxRequest;
+import io.ringtx.coordinator.api.TxStatus;
+import io.ringtx.coordinator.core.CoordinatorConfig;
+import io.ringtx.coordinator.core.CoordinatorCore;
+import io.ringtx.coordinator.core.Known;
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.log.CoordinatorCommit;
+import io.ringtx.protocol.message.ErrorReply;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.Outcome;
+import io.ringtx.protocol.message.ReadReply;
+import io.ringtx.protocol.message.ReadRequest;
+import io.ringtx.protocol.message.StatusQuery;
+import io.ringtx.protocol.message.StatusReply;
+import io.ringtx.protocol.message.TxResult;
+import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.node.MachineRunner;
+import io.ringtx.protocol.route.Router;
+import io.ringtx.protocol.rpc.Transport;
+import io.ringtx.storage.NodeStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordinator: the {@link CoordinatorCore} driven on its own Vert.x context, its store,
+ * and the {@link TransactionService} that the HTTP API and in-process callers use. On start it
+ * resends GLOBAL-COMMIT for every COMMIT without END found in its log (DESIGN §3).
+ */
+public final class CoordinatorNode implements TransactionService, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNode.class);
+
+  private final NodeId id;
+  private final Router router;
+  private final Transport transport;
+  private final MachineRunner runner;
+  private final CoordinatorCore core;
+  private final Limits limits;
+  private final long requestTimeoutMillis;
+  private final String idPrefix;
+  private final AtomicLong nextId = new AtomicLong();
+
+  private CoordinatorNode(
+      NodeId id, Router router, Transport transport, MachineRunner runner, CoordinatorCore core,
+      Limits limits, long requestTimeoutMillis) {
+    this.id = id;
+    this.router = router;
+    this.transport = transport;
+    this.runner = runner;
+    this.core = core;
+    this.limits = limits;
+    this.requestTimeoutMillis = requestTimeoutMillis;
+    // Assigned ids must never repeat across restarts: the start time makes each run distinct.
+    this.idPrefix = id.value() + "-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+  }
+
+  /** Recovers from {@code store} and starts serving {@code id} on {@code transport}. */
+  public static Future<CoordinatorNode> start(
+      Vertx vertx,
+      NodeId id,
+      NodeStore store,
+      Transport transport,
+      Router router,
+      CoordinatorConfig config,
+      Limits limits,
+      long requestTimeoutMillis) {
+    Context ctx = vertx.getOrCreateContext();
+    Promise<CoordinatorNode> started = Promise.promise();
+    ctx.runOnContext(
+        v -> {
+          try {
+            CoordinatorCore core = new CoordinatorCore(id, router, store::txState, config);
+            MachineRunner runner =
+                new MachineRunner(
+                    vertx, ctx, core, transport, store::write, System::currentTimeMillis,
+                    requestTimeoutMillis);
+            List<CoordinatorCommit> unfinished = new ArrayList<>();
+            store.forEachTx((tx, rec) -> {
+              if (rec instanceof CoordinatorCommit c) {
+                unfinished.add(c);
+              }
+            });
+            runner.run(core.recover(runner.now(), unfinished));
+            if (!unfinished.isEmpty()) {
+              LOG.info("coordinator {} finishing {} committed transactions", id, unfinished.size());
+            }
+            CoordinatorNode node =
+                new CoordinatorNode(id, router, transport, runner, core, limits, requestTimeoutMillis);
+            transport.serve(id, runner::onRequest).map(node).onComplete(started);
+          } catch (RuntimeException e) {
+            started.fail(e);
+          }
+        });
+    return started.future();
+  }
+
+  public NodeId id() {
+    return id;
+  }
+
+  @Override
+  public Limits limits() {
+    return limits;
+  }
+
+  @Override
+  public CompletableFuture<ReadReply> read(String key) {
+    NodeId owner = router.ownerOf(key);
+    CompletableFuture<ReadReply> out = new CompletableFuture<>();
+    runner.execute(
+        () ->
+            transport
+                .request(owner, new ReadRequest(key), requestTimeoutMillis)
+                .onComplete(
+                    ar -> {
+                      if (ar.failed()) {
+                        out.completeExceptionally(ar.cause());
+                      } else if (ar.result() instanceof ReadReply r) {
+                        out.complete(r);
+                      } else {
+                        out.completeExceptionally(
+                            new IllegalStateException("read of " + key + " at " + owner + ": "
+                                + describe(ar.result())));
+                      }
+                    }));
+    return out;
+  }
+
+  @Override
+  public CompletableFuture<TxResult> commit(TxRequest request) {
+    TxId txId = request.id() != null ? request.id() : TxId.of(idPrefix + nextId.incrementAndGet());
+    CompletableFuture<TxResult> out = new CompletableFuture<>();
+    runner.execute(
+        () -> {
+          long token = runner.register(m -> out.complete((TxResult) m));
+          runner.run(core.begin(runner.now(), token, txId, request.reads(), request.writes()));
+        });
+    return out;
+  }
+
+  @Override
+  public CompletableFuture<Optional<TxStatus>> status(TxId txId) {
+    CompletableFuture<Optional<TxStatus>> out = new CompletableFuture<>();
+    runner.execute(
+        () -> {
+          Optional<Known> known = core.known(txId);
+          List<NodeId> ask =
+              known.map(Known::participants).filter(l -> !l.isEmpty()).orElse(router.participants());
+          List<Future<Message>> replies = new ArrayList<>();
+          for (NodeId p : ask) {
+            replies.add(transport.request(p, new StatusQuery(txId, id, false), requestTimeoutMillis));
+          }
+          Future.join(replies)
+              .onComplete(
+                  ar -> {
+                    Map<NodeId, TxState> states = new LinkedHashMap<>();
+                    for (int i = 0; i < ask.size(); i++) {
+                      Future<Message> f = replies.get(i);
+                      TxState s =
+                          f.succeeded() && f.result() instanceof StatusReply r
+                              ? r.state()
+                              : TxState.UNKNOWN;
+                      states.put(ask.get(i), s);
+                    }
+                    out.complete(summarise(txId, known, states));
+                  });
+        });
+    return out;
+  }
+
+  /**
+   * The outcome from this coordinator's knowledge if it has any, otherwise from the shards: one
+   * that committed or aborted decides it; READY ones alone leave it UNKNOWN (in doubt).
+   */
+  static Optional<TxStatus> summarise(
+      TxId txId, Optional<Known> known, Map<NodeId, TxState> states) {
+    List<TxStatus.ParticipantState> ps = new ArrayList<>();
+    states.forEach((n, s) -> ps.add(new TxStatus.ParticipantState(n, s)));
+    Outcome outcome = known.map(k -> k.result().outcome()).orElse(Outcome.UNKNOWN);
+    if (outcome == Outcome.UNKNOWN) {
+      if (states.containsValue(TxState.COMMIT)) {
+        outcome = Outcome.COMMITTED;
+      } else if (states.containsValue(TxState.ABORT)) {
+        outcome = Outcome.ABORTED;
+      }
+    }
+    boolean anyKnows =
+        known.isPresent() || states.values().stream().anyMatch(s -> s != TxState.UNKNOWN);
+    return anyKnows ? Optional.of(new TxStatus(txId, outcome, ps)) : Optional.empty();
+  }
+
+  @Override
+  public Map<String, Object> cluster() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("coordinator", id.value());
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    nodes.add(Map.of("id", id.value(), "role", "coordinator", "health", "UP"));
+    for (NodeId p : router.participants()) {
+      nodes.add(Map.of("id", p.value(), "role", "participant"));
+    }
+    out.put("nodes", nodes);
+    return out;
+  }
+
+  /** Reads the core's state on its context (metrics, tooling, tests). */
+  public <T> Future<T> inspect(Function<CoordinatorCore, T> query) {
+    Promise<T> p = Promise.promise();
+    runner.execute(() -> p.complete(query.apply(core)));
+    return p.future();
+  }
+
+  @Override
+  public void close() {
+    runner.stop();
+    transport.stop(id);
+  }
+
+  private static String describe(Message m) {
+    return m instanceof ErrorReply e ? e.code() + " " + e.message() : String.valueOf(m);
+  }
+}

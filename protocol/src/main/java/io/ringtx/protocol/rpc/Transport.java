@@ -1,0 +1,31 @@
+package io.ringtx.protocol.rpc;
+
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.message.Message;
+import io.vertx.core.Future;
+import java.util.function.Consumer;
+
+/**
+ * Request/response messaging between nodes (DESIGN §5). Every request has a deadline; a request
+ * that is not answered by then fails. Implementations deliver replies and requests on the Vert.x
+ * context that called {@link #request} or {@link #serve}.
+ */
+public interface Transport {
+  /** Sends {@code request} to {@code to}; completes with the reply or fails. */
+  Future<Message> request(NodeId to, Message request, long timeoutMillis);
+
+  /**
+   * Serves requests addressed to {@code self} with {@code handler} on the calling context.
+   * Requests that cannot be decoded are answered with an error and logged; the node keeps serving.
+   */
+  Future<Void> serve(NodeId self, Handler handler);
+
+  /** Stops serving {@code self}. */
+  Future<Void> stop(NodeId self);
+
+  /** Handles one decoded request; {@code reply} must be called once. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(NodeId from, Message request, Consumer<Message> reply);
+  }
+}
