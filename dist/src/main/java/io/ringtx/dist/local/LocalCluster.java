@@ -1,0 +1,154 @@
+package io.ringtx.dist.local;
+
+import io.ringtx.coordinator.server.CoordinatorNode;
+import io.ringtx.participant.server.ParticipantNode;
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.route.HashRouter;
+import io.ringtx.protocol.rpc.EventBusTransport;
+import io.ringtx.storage.NodeStore;
+import io.ringtx.storage.RocksNodeStore;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole cluster in one JVM — participants {@code p1..pN} and coordinator {@code c1} — for
+ * development, demos and tests. It runs the same nodes, stores and messages as a cluster of
+ * processes; only the event bus is local. Each node keeps its data in {@code dataDir/<node id>},
+ * so a cluster started again on the same directory recovers from its logs.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+  private static final long START_TIMEOUT_SECONDS = 60;
+
+  private final LocalClusterConfig config;
+  private final Vertx vertx;
+  private final List<NodeStore> stores = new ArrayList<>();
+  private final List<ParticipantNode> participants = new ArrayList<>();
+  private CoordinatorNode coordinator;
+  private HttpEndpoint http;
+  private boolean closed;
+
+  private LocalCluster(LocalClusterConfig config) {
+    this.config = config;
+    this.vertx = Vertx.vertx();
+  }
+
+  /** Opens every node's store, recovers, and starts serving; fails if any node fails. */
+  public static LocalCluster start(LocalClusterConfig config) throws Exception {
+    LocalCluster c = new LocalCluster(config);
+    try {
+      c.startNodes();
+      return c;
+    } catch (Exception | Error e) {
+      c.crash();
+      throw e;
+    }
+  }
+
+  private void startNodes() throws Exception {
+    List<NodeId> ids = new ArrayList<>();
+    for (int i = 1; i <= config.participants(); i++) {
+      ids.add(NodeId.of("p" + i));
+    }
+    HashRouter router = new HashRouter(ids);
+    for (NodeId id : ids) {
+      NodeStore store = open(id);
+      participants.add(
+          await(ParticipantNode.start(vertx, id, store, new EventBusTransport(vertx, id),
+              config.participant().withOwnership(k -> router.ownerOf(k).equals(id)),
+              config.requestTimeoutMillis())));
+    }
+    NodeId cid = NodeId.of("c1");
+    NodeStore cstore = open(cid);
+    coordinator =
+        await(CoordinatorNode.start(vertx, cid, cstore, new EventBusTransport(vertx, cid), router,
+            config.coordinator(), config.limits(), config.requestTimeoutMillis()));
+    http = HttpEndpoint.start(vertx, coordinator, config.host(), config.httpPort());
+    LOG.info("local cluster serving at {} with participants {}", url(), ids);
+  }
+
+  private NodeStore open(NodeId id) {
+    Path dir = config.dataDir().resolve(id.value());
+    NodeStore s = RocksNodeStore.open(dir);
+    stores.add(s);
+    return s;
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** The coordinator's base URL, e.g. {@code http://127.0.0.1:8080}. */
+  public String url() {
+    return "http://" + config.host() + ":" + http.port();
+  }
+
+  public CoordinatorNode coordinator() {
+    return coordinator;
+  }
+
+  public List<ParticipantNode> participants() {
+    return List.copyOf(participants);
+  }
+
+  /** The store of node {@code id} (for metrics and tests). */
+  public NodeStore store(NodeId id) {
+    int i = id.value().equals("c1") ? stores.size() - 1 : Integer.parseInt(id.value().substring(1)) - 1;
+    return stores.get(i);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Stops as a crash would: every node stops at once, sending nothing more, whatever it was
+   * doing; then the stores close. Writes already handed to a store complete (forced ones were
+   * durable before anything depending on them was sent), so the directories hold exactly what a
+   * restart must recover from.
+   */
+  public synchronized void crash() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    participants.forEach(ParticipantNode::close);
+    if (coordinator != null) {
+      coordinator.close();
+    }
+    shutdown();
+  }
+
+  /** Stops serving and closes every store. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (http != null) {
+      http.close();
+    }
+    if (coordinator != null) {
+      coordinator.close();
+    }
+    participants.forEach(ParticipantNode::close);
+    shutdown();
+  }
+
+  private void shutdown() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("vert.x did not close cleanly: {}", e.toString());
+    }
+    for (NodeStore s : stores) {
+      s.close();
+    }
+  }
+}
