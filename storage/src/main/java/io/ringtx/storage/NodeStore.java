@@ -18,15 +18,21 @@ import java.util.function.Consumer;
  * <p>{@link #write} never blocks its caller: the write runs on the store's own thread, and forced
  * writes that are queued together share one fsync (group commit). The returned future completes
  * only once the write is durable (forced) or applied (lazy), on the store's thread; callers hop
- * back to their own context.
+ * back to their own context. Callbacks attached to it run on that thread, so they must not block
+ * (nor wait for another write, nor call {@link #close()}): they would stall every writer.
+ *
+ * <p>Reads are synchronous and thread-safe, and see only writes that RocksDB has accepted: a
+ * write is visible no later than its future completes, never before it is applied.
  */
 public interface NodeStore extends DataView, AutoCloseable {
 
   /**
    * Applies {@code writes} atomically: the log records are appended in order, each record's
    * transaction state is set to it, and the data writes are applied. Completes with the sequence
-   * number of the last record appended, or exceptionally if the write failed (the caller must
-   * then treat none of it as written).
+   * number of the last record appended (the current last seq if {@code writes} has no records),
+   * or exceptionally if the write failed (the caller must then treat none of it as written) or
+   * the store is closed ({@link IllegalStateException}). Writes are applied in the order they
+   * were submitted, forced or lazy alike.
    */
   CompletableFuture<Long> write(WriteSet writes);
 
@@ -39,7 +45,7 @@ public interface NodeStore extends DataView, AutoCloseable {
   /** Calls {@code action} for every log entry with {@code seq >= fromSeq}, in log order. */
   void forEachLogEntry(long fromSeq, Consumer<LogEntry> action);
 
-  /** The highest data version ever written (0 for an empty store). */
+  /** The highest data version ever written (0 for an empty store); survives a restart. */
   long lastVersion();
 
   /** Counters for metrics: forced writes requested, fsyncs done, lazy writes. */

@@ -1,5 +1,6 @@
 package io.ringtx.protocol.message;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Objects;
 
@@ -15,6 +16,12 @@ public record KeyWrite(String key, String value) {
     Objects.requireNonNull(key, "key");
   }
 
+  /**
+   * True for a delete. Not a JSON property: Jackson would otherwise write it as {@code "delete"}
+   * and then refuse it on read (unknown properties fail), making every record with writes
+   * undecodable.
+   */
+  @JsonIgnore
   public boolean isDelete() {
     return value == null;
   }

@@ -1,0 +1,488 @@
+package io.ringtx.storage;
+
+import io.ringtx.protocol.codec.CorruptRecordException;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.log.LogEntry;
+import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.step.Versioned;
+import io.ringtx.protocol.step.WriteSet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WALRecoveryMode;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link NodeStore} of a node, in one RocksDB database per directory.
+ *
+ * <p>On-disk layout (store format 1). Integers are big-endian.
+ *
+ * <ul>
+ *   <li>{@code data}: key (UTF-8) → 1 format byte ({@code 1}), 8-byte version, value (UTF-8). A
+ *       delete removes the key, so an absent key reads as version 0 (DESIGN §2).
+ *   <li>{@code log}: 8-byte seq (1, 2, …) → 8-byte append time in epoch millis, then the record
+ *       as written by {@link io.ringtx.protocol.codec.RecordCodec} (magic, format version,
+ *       CRC32C, JSON). Byte order of the keys is seq order.
+ *   <li>{@code tx}: transaction id (UTF-8) → 8-byte seq of the transaction's latest log record.
+ *       A pointer rather than a copy: the record is stored once, and a large PREPARED record is
+ *       not written twice.
+ *   <li>{@code meta}: {@code format} → 4-byte store format; {@code lastSeq} → 8-byte seq of the
+ *       last record; {@code lastVersion} → 8-byte highest data version written.
+ * </ul>
+ *
+ * <p>Every {@link WriteSet} updates all four in one RocksDB write, so they never disagree after a
+ * crash. The RocksDB WAL is recovered to the last consistent point ({@link
+ * WALRecoveryMode#PointInTimeRecovery}): a torn tail can only hold unsynced writes, which no
+ * caller was told were durable.
+ *
+ * <p>Opening checks the format, recovers {@code lastSeq} and {@code lastVersion} from {@code meta}
+ * and decodes the last log record only; every other record is checked by its CRC when it is read,
+ * and a damaged one throws {@link CorruptRecordException} naming its seq. Reads are synchronous
+ * and thread-safe, and see a write once RocksDB accepted it (before its future completes). Writes
+ * go through one writer thread with group commit (see {@link NodeStore}). {@link #close()} must not
+ * be called from inside a {@code forEach…} callback.
+ */
+public final class RocksNodeStore implements NodeStore {
+  private static final Logger LOG = LoggerFactory.getLogger(RocksNodeStore.class);
+
+  /** WAL bytes after which RocksDB flushes the column families that keep old WAL files alive. */
+  private static final long MAX_TOTAL_WAL_BYTES = 64L * 1024 * 1024;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final RocksDB db;
+  private final Columns columns;
+  /** Every native object of this store, closed in reverse order: handles before the DB. */
+  private final List<AutoCloseable> natives;
+  private final StoreWriter writer;
+
+  /** Reads share it; {@link #close()} takes it exclusively so no read runs on a closed DB. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
+  private boolean closed; // guarded by lifecycle
+
+  private RocksNodeStore(
+      Path dir, RocksDB db, Columns columns, List<AutoCloseable> natives, StoreWriter writer) {
+    this.dir = dir;
+    this.db = db;
+    this.columns = columns;
+    this.natives = natives;
+    this.writer = writer;
+  }
+
+  /** Opens (creating if missing) the store in {@code dir} with {@link StoreOptions#defaults()}. */
+  public static RocksNodeStore open(Path dir) {
+    return open(dir, StoreOptions.defaults());
+  }
+
+  /**
+   * Opens (creating if missing) the store in {@code dir}.
+   *
+   * @throws StoreLockedException if the directory is open in this or another process
+   * @throws StorageException if the directory cannot be created or holds no readable store
+   * @throws CorruptRecordException if the last log record or the store's metadata is damaged
+   */
+  public static RocksNodeStore open(Path dir, StoreOptions options) {
+    return open(dir, options, UnaryOperator.identity());
+  }
+
+  /** As {@link #open(Path, StoreOptions)}, with the writer's RocksDB write wrapped (tests only). */
+  static RocksNodeStore open(
+      Path dir, StoreOptions options, UnaryOperator<StoreWriter.BatchWrite> decorateWrites) {
+    Objects.requireNonNull(options, "options");
+    Path path = dir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(path);
+    } catch (IOException e) {
+      throw new StorageException("cannot create store directory " + path, e);
+    }
+    List<AutoCloseable> natives = new ArrayList<>();
+    try {
+      return open(path, options, decorateWrites, natives);
+    } catch (RocksDBException e) {
+      StorageException failure = translateOpenFailure(path, e);
+      closeAll(natives, failure);
+      throw failure;
+    } catch (RuntimeException | Error e) {
+      closeAll(natives, e);
+      throw e;
+    }
+  }
+
+  private static RocksNodeStore open(
+      Path path,
+      StoreOptions options,
+      UnaryOperator<StoreWriter.BatchWrite> decorateWrites,
+      List<AutoCloseable> natives)
+      throws RocksDBException {
+    DBOptions dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
+            // A column family written rarely (data, on a coordinator) would otherwise pin every
+            // WAL file since its last flush.
+            .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
+            .setKeepLogFileNum(4)
+            .setMaxLogFileSize(8L * 1024 * 1024);
+    natives.add(dbOptions);
+    ColumnFamilyOptions cfOptions =
+        new ColumnFamilyOptions().setWriteBufferSize(options.writeBufferBytes());
+    natives.add(cfOptions);
+    WriteOptions synced = new WriteOptions().setSync(true);
+    natives.add(synced);
+    WriteOptions lazy = new WriteOptions().setSync(false);
+    natives.add(lazy);
+
+    refuseUnknownColumnFamilies(path);
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    // RocksDB always has a default column family and must be given it; the store leaves it empty.
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (String name : Layout.COLUMN_FAMILIES) {
+      descriptors.add(new ColumnFamilyDescriptor(Layout.utf8(name), cfOptions));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    RocksDB db = RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+    natives.add(db);
+    natives.addAll(handles);
+    Columns columns = new Columns(handles.get(1), handles.get(2), handles.get(3), handles.get(4));
+
+    checkFormat(path, db, columns, synced);
+    long lastSeq = readMetaLong(db, columns, Layout.META_LAST_SEQ);
+    long lastVersion = readMetaLong(db, columns, Layout.META_LAST_VERSION);
+    checkLogTail(db, columns, lastSeq);
+
+    StoreWriter writer =
+        new StoreWriter(
+            path.toString(), decorateWrites.apply(db::write), columns, synced, lazy, options,
+            lastSeq, lastVersion);
+    RocksNodeStore store = new RocksNodeStore(path, db, columns, natives, writer);
+    writer.start();
+    LOG.info("store opened dir={} lastSeq={} lastVersion={}", path, lastSeq, lastVersion);
+    return store;
+  }
+
+  /** Opening with too few descriptors fails anyway; this says why in our terms. */
+  private static void refuseUnknownColumnFamilies(Path path) throws RocksDBException {
+    if (!Files.exists(path.resolve("CURRENT"))) {
+      return; // a new store
+    }
+    Set<String> known = new HashSet<>(Layout.COLUMN_FAMILIES);
+    known.add(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8));
+    try (Options listing = new Options()) {
+      for (byte[] name : RocksDB.listColumnFamilies(listing, path.toString())) {
+        String cf = new String(name, StandardCharsets.UTF_8);
+        if (!known.contains(cf)) {
+          throw new StorageException(
+              path + " has column family '" + cf + "' unknown to this build (store format "
+                  + Layout.STORE_FORMAT + "): written by a newer build or not a RingTx store");
+        }
+      }
+    }
+  }
+
+  private static void checkFormat(Path path, RocksDB db, Columns columns, WriteOptions synced)
+      throws RocksDBException {
+    byte[] format = db.get(columns.meta(), Layout.utf8(Layout.META_FORMAT));
+    if (format == null) {
+      if (!isEmpty(db, columns.log()) || !isEmpty(db, columns.data())
+          || !isEmpty(db, columns.tx())) {
+        throw new StorageException(
+            path + " holds data but no store format marker: not a RingTx store, refusing it");
+      }
+      db.put(
+          columns.meta(), synced, Layout.utf8(Layout.META_FORMAT),
+          Layout.intBytes(Layout.STORE_FORMAT));
+      return;
+    }
+    int found = Layout.decodeInt(format, "meta format");
+    if (found != Layout.STORE_FORMAT) {
+      throw new StorageException(
+          path + " has store format " + found + "; this build reads format "
+              + Layout.STORE_FORMAT);
+    }
+  }
+
+  private static long readMetaLong(RocksDB db, Columns columns, String key)
+      throws RocksDBException {
+    byte[] value = db.get(columns.meta(), Layout.utf8(key));
+    return value == null ? 0 : Layout.decodeLong(value, "meta " + key);
+  }
+
+  /**
+   * The last record and {@code meta/lastSeq} are written in one batch, so they must agree; and
+   * the last record is the one a crash could have damaged, so it is decoded now rather than when
+   * recovery first needs it.
+   */
+  private static void checkLogTail(RocksDB db, Columns columns, long lastSeq)
+      throws RocksDBException {
+    try (RocksIterator it = db.newIterator(columns.log())) {
+      it.seekToLast();
+      if (!it.isValid()) {
+        it.status();
+        if (lastSeq != 0) {
+          throw new CorruptRecordException(
+              "log is empty but meta records last seq " + lastSeq);
+        }
+        return;
+      }
+      long seq = Layout.seqOfKey(it.key());
+      if (seq != lastSeq) {
+        throw new CorruptRecordException(
+            Layout.where(seq) + " is the last in the log but meta records last seq " + lastSeq);
+      }
+      Layout.decodeLogEntry(seq, it.value());
+    }
+  }
+
+  private static boolean isEmpty(RocksDB db, ColumnFamilyHandle cf) throws RocksDBException {
+    try (RocksIterator it = db.newIterator(cf)) {
+      it.seekToFirst();
+      if (it.isValid()) {
+        return false;
+      }
+      it.status();
+      return true;
+    }
+  }
+
+  private static StorageException translateOpenFailure(Path path, RocksDBException e) {
+    String message = String.valueOf(e.getMessage());
+    // RocksDB reports its LOCK file: "While lock file: …/LOCK: Resource temporarily
+    // unavailable" from another process, "lock hold by current process" from this one.
+    if (message.contains("/LOCK") || message.toLowerCase(Locale.ROOT).contains("lock hold")) {
+      LOG.warn("RTX-2001 store {} is already open elsewhere: {}", path, message);
+      return new StoreLockedException(
+          "store directory " + path + " is already in use by another open store "
+              + "(in this or another process): " + message, e);
+    }
+    return new StorageException("cannot open store " + path + ": " + message, e);
+  }
+
+  @Override
+  public CompletableFuture<Long> write(WriteSet writes) {
+    Objects.requireNonNull(writes, "writes");
+    return writer.submit(writes);
+  }
+
+  @Override
+  public Versioned read(String key) {
+    Objects.requireNonNull(key, "key");
+    return reading(() -> "read of key '" + key + "'", () -> {
+      byte[] value = db.get(columns.data(), Layout.dataKey(key));
+      return value == null ? Versioned.ABSENT : Layout.decodeDataValue(key, value);
+    });
+  }
+
+  @Override
+  public Optional<LogRecord> txState(TxId txId) {
+    Objects.requireNonNull(txId, "txId");
+    return reading(() -> "state of tx " + txId, () -> {
+      Snapshot snapshot = db.getSnapshot();
+      try (ReadOptions atSnapshot = new ReadOptions().setSnapshot(snapshot)) {
+        byte[] seq = db.get(columns.tx(), atSnapshot, Layout.utf8(txId.value()));
+        return seq == null
+            ? Optional.<LogRecord>empty()
+            : Optional.of(latestRecord(atSnapshot, txId, seq));
+      } finally {
+        db.releaseSnapshot(snapshot);
+      }
+    });
+  }
+
+  @Override
+  public void forEachTx(BiConsumer<TxId, LogRecord> action) {
+    Objects.requireNonNull(action, "action");
+    reading(() -> "scan of tx states", () -> {
+      // One snapshot for the index and the log, so every pointer read finds its record.
+      Snapshot snapshot = db.getSnapshot();
+      try (ReadOptions atSnapshot = new ReadOptions().setSnapshot(snapshot);
+          RocksIterator it = db.newIterator(columns.tx(), atSnapshot)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          TxId txId = txIdOfKey(it.key());
+          action.accept(txId, latestRecord(atSnapshot, txId, it.value()));
+        }
+        it.status();
+        return null;
+      } finally {
+        db.releaseSnapshot(snapshot);
+      }
+    });
+  }
+
+  @Override
+  public void forEachLogEntry(long fromSeq, Consumer<LogEntry> action) {
+    Objects.requireNonNull(action, "action");
+    reading(() -> "scan of the log from seq " + fromSeq, () -> {
+      // Seqs start at 1; a negative long would sort after every seq in byte order.
+      long from = Math.max(fromSeq, 0);
+      try (RocksIterator it = db.newIterator(columns.log())) {
+        for (it.seek(Layout.seqKey(from)); it.isValid(); it.next()) {
+          long seq = Layout.seqOfKey(it.key());
+          action.accept(Layout.decodeLogEntry(seq, it.value()));
+        }
+        it.status();
+        return null;
+      }
+    });
+  }
+
+  @Override
+  public long lastVersion() {
+    return writer.lastVersion();
+  }
+
+  @Override
+  public StoreStats stats() {
+    return writer.stats();
+  }
+
+  /** The directory of this store. */
+  public Path directory() {
+    return dir;
+  }
+
+  /**
+   * Refuses new writes (their futures fail with {@link IllegalStateException} "store closed"),
+   * writes everything already queued, syncs the WAL so that lazy writes survive a clean shutdown,
+   * and releases every native resource. Idempotent. Must not be called from a {@code forEach…}
+   * callback or from a callback of a write's future (it would wait for itself).
+   */
+  @Override
+  public void close() {
+    if (lifecycle.getReadHoldCount() > 0) {
+      throw new IllegalStateException(
+          "close() called from inside a callback of this store's forEach; it would deadlock");
+    }
+    if (writer.isWriterThread()) {
+      throw new IllegalStateException(
+          "close() called from a write's callback on the store's writer thread; it would deadlock");
+    }
+    // Stop the writer before taking the lock: callbacks of the last writes run on the writer
+    // thread and may still read, which must not wait for this close.
+    writer.stop();
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      // Holding the write lock: no read is running, and none can start.
+      Throwable failure = null;
+      try {
+        db.syncWal();
+      } catch (RocksDBException e) {
+        failure = new StorageException("cannot sync the WAL of " + dir + " on close", e);
+      }
+      failure = closeAll(natives, failure);
+      if (failure != null) {
+        LOG.error("RTX-2004 store {} did not close cleanly", dir, failure);
+        throw failure instanceof StorageException s
+            ? s
+            : new StorageException("cannot close store " + dir, failure);
+      }
+      LOG.info("store closed dir={} {}", dir, writer.stats());
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  private LogRecord latestRecord(ReadOptions atSnapshot, TxId txId, byte[] seqBytes)
+      throws RocksDBException {
+    long seq = Layout.decodeLong(seqBytes, "tx " + txId);
+    byte[] value = db.get(columns.log(), atSnapshot, Layout.seqKey(seq));
+    if (value == null) {
+      throw new CorruptRecordException("tx " + txId + " points at " + Layout.where(seq)
+          + ", which is missing");
+    }
+    LogRecord record = Layout.decodeLogEntry(seq, value).record();
+    if (!record.txId().equals(txId)) {
+      throw new CorruptRecordException("tx " + txId + " points at " + Layout.where(seq)
+          + ", which belongs to tx " + record.txId());
+    }
+    return record;
+  }
+
+  private static TxId txIdOfKey(byte[] key) {
+    String id = new String(key, StandardCharsets.UTF_8);
+    if (!TxId.isValid(id)) {
+      throw new CorruptRecordException("tx index holds an invalid transaction id '" + id + "'");
+    }
+    return TxId.of(id);
+  }
+
+  /** A read that needs RocksDB: throws rather than touch a closed database. */
+  private <T> T reading(Supplier<String> what, RocksRead<T> read) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("store closed: " + dir);
+      }
+      return read.run();
+    } catch (RocksDBException e) {
+      throw new StorageException(
+          what.get() + " failed in " + dir + ": " + e.getMessage(), e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  @FunctionalInterface
+  private interface RocksRead<T> {
+    T run() throws RocksDBException;
+  }
+
+  /**
+   * Closes {@code natives} in reverse order, never stopping at a failure; returns {@code
+   * failure} with every close failure added to it (or the first close failure if it was null).
+   */
+  private static Throwable closeAll(List<AutoCloseable> natives, Throwable failure) {
+    for (int i = natives.size() - 1; i >= 0; i--) {
+      try {
+        AutoCloseable n = natives.get(i);
+        if (n instanceof RocksDB rocks) {
+          rocks.closeE(); // close() would drop a close error
+        } else {
+          n.close();
+        }
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    natives.clear();
+    return failure;
+  }
+}

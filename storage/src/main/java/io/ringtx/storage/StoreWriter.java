@@ -1,0 +1,318 @@
+package io.ringtx.storage;
+
+import io.ringtx.protocol.codec.RecordCodec;
+import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.step.DataWrite;
+import io.ringtx.protocol.step.WriteSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single thread that writes a store, fed by a queue: group commit. Each turn it takes every
+ * queued {@link WriteSet} (up to {@code maxBatchSets}) and writes them as one {@link WriteBatch},
+ * synced if any of them is forced, so one fsync serves every forced caller of the turn. Lazy sets
+ * ride in the same batch, which keeps queue order across forced and lazy writes.
+ *
+ * <p>Sequence numbers are assigned here, on one thread, so log order is seq order. Futures
+ * complete only after RocksDB returned, so a caller that sees its future complete also sees its
+ * data in reads; a failed batch fails every future of it and advances nothing but the seq
+ * counter.
+ */
+final class StoreWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
+
+  private record Pending(WriteSet writes, CompletableFuture<Long> done) {}
+
+  /** The one RocksDB call of a turn; a seam so that tests can make it fail like a bad disk. */
+  @FunctionalInterface
+  interface BatchWrite {
+    void write(WriteOptions options, WriteBatch batch) throws RocksDBException;
+  }
+
+  /** Queued by {@link #stop()} as the last element; nothing can be queued after it. */
+  private static final Pending STOP = new Pending(null, null);
+
+  private final String name;
+  private final BatchWrite batchWrite;
+  private final ColumnFamilyHandle data;
+  private final ColumnFamilyHandle log;
+  private final ColumnFamilyHandle tx;
+  private final ColumnFamilyHandle meta;
+  private final WriteOptions synced;
+  private final WriteOptions lazy;
+  private final Clock clock;
+  private final int maxBatchSets;
+
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+
+  /**
+   * Submitters share it, {@link #stop()} and a dying writer take it exclusively: a set is either
+   * queued before {@code STOP} (and so written or failed) or refused — never stranded.
+   */
+  private final ReadWriteLock gate = new ReentrantReadWriteLock();
+
+  private boolean accepting = true; // guarded by gate
+  private String refusal; // guarded by gate; why writes are refused once !accepting
+  private Throwable refusalCause; // guarded by gate; null after a plain close
+
+  private final Thread thread;
+
+  private long lastSeq; // the writer thread's alone
+  // Written by the writer thread only; volatile so that other threads read them.
+  private volatile long lastVersion;
+  private volatile long forcedWrites;
+  private volatile long syncs;
+  private volatile long lazyWrites;
+  private volatile long maxBatch;
+
+  StoreWriter(
+      String name,
+      BatchWrite batchWrite,
+      Columns columns,
+      WriteOptions synced,
+      WriteOptions lazy,
+      StoreOptions options,
+      long lastSeq,
+      long lastVersion) {
+    this.name = name;
+    this.batchWrite = batchWrite;
+    this.data = columns.data();
+    this.log = columns.log();
+    this.tx = columns.tx();
+    this.meta = columns.meta();
+    this.synced = synced;
+    this.lazy = lazy;
+    this.clock = options.clock();
+    this.maxBatchSets = options.maxBatchSets();
+    this.lastSeq = lastSeq;
+    this.lastVersion = lastVersion;
+    this.thread = new Thread(this::run, "ringtx-store-writer-" + name);
+    // A store that was never closed must not keep the JVM alive; its queued writes were not
+    // acknowledged, so losing them is allowed.
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  CompletableFuture<Long> submit(WriteSet writes) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    gate.readLock().lock();
+    try {
+      if (!accepting) {
+        // A fresh exception per caller: its own stack trace, and no one can alter another's.
+        return CompletableFuture.failedFuture(new IllegalStateException(refusal, refusalCause));
+      }
+      queue.add(new Pending(writes, done));
+    } finally {
+      gate.readLock().unlock();
+    }
+    return done;
+  }
+
+  boolean isWriterThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  long lastVersion() {
+    return lastVersion;
+  }
+
+  StoreStats stats() {
+    return new StoreStats(forcedWrites, syncs, lazyWrites, maxBatch);
+  }
+
+  /**
+   * Refuses new writes, lets the thread write everything queued before, and waits for it to end.
+   * Idempotent; must not be called on the writer thread. Uninterruptible on purpose: the caller
+   * closes RocksDB next, and closing it under a running writer would be a native use-after-free.
+   */
+  void stop() {
+    gate.writeLock().lock();
+    try {
+      if (accepting) {
+        accepting = false;
+        refusal = "store closed: " + name;
+        queue.add(STOP);
+      }
+    } finally {
+      gate.writeLock().unlock();
+    }
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    List<Pending> turn = new ArrayList<>();
+    try {
+      boolean stopping = false;
+      while (!stopping) {
+        turn.add(queue.take());
+        queue.drainTo(turn, maxBatchSets - 1);
+        // STOP is always the last element ever queued, so it can only end a turn.
+        if (turn.get(turn.size() - 1) == STOP) {
+          turn.remove(turn.size() - 1);
+          stopping = true;
+        }
+        if (!turn.isEmpty()) {
+          writeTurn(turn);
+        }
+        turn.clear();
+      }
+    } catch (InterruptedException e) {
+      // Only stop() may end this thread; an interrupt from elsewhere is a bug, and carrying on
+      // would hide it. Fail loudly instead of leaving callers waiting.
+      die(turn, new IllegalStateException("store writer interrupted: " + name, e));
+    } catch (RuntimeException | Error e) {
+      die(turn, e);
+      if (e instanceof Error error) {
+        throw error;
+      }
+    }
+  }
+
+  /** Fails the writes in hand and every queued one, and refuses new ones, naming the cause. */
+  private void die(List<Pending> inHand, Throwable cause) {
+    LOG.error("RTX-2003 store writer of {} stopped; every further write fails", name, cause);
+    StorageException failure = new StorageException("store writer stopped: " + name, cause);
+    gate.writeLock().lock();
+    try {
+      accepting = false;
+      refusal = "store writer stopped after a failure: " + name;
+      refusalCause = cause;
+    } finally {
+      gate.writeLock().unlock();
+    }
+    List<Pending> left = new ArrayList<>(inHand);
+    queue.drainTo(left);
+    for (Pending p : left) {
+      if (p != STOP) {
+        p.done().completeExceptionally(failure);
+      }
+    }
+  }
+
+  private void writeTurn(List<Pending> turn) {
+    long time = clock.millis();
+    long seq = lastSeq;
+    long version = lastVersion;
+    boolean sync = false;
+    int forced = 0;
+    List<Pending> written = new ArrayList<>(turn.size());
+    long[] results = new long[turn.size()];
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Pending p : turn) {
+        WriteSet set = p.writes();
+        Encoded encoded;
+        try {
+          encoded = Encoded.of(set);
+        } catch (RuntimeException e) {
+          // A record or value that cannot be stored exactly is this caller's problem alone:
+          // refuse its set and let the others' writes go ahead.
+          p.done().completeExceptionally(
+              new StorageException("cannot encode a write set: " + e.getMessage(), e));
+          continue;
+        }
+        for (int i = 0; i < encoded.records().length; i++) {
+          seq++;
+          batch.put(log, Layout.seqKey(seq), Layout.logValue(time, encoded.records()[i]));
+          batch.put(tx, Layout.utf8(set.records().get(i).txId().value()), Layout.longBytes(seq));
+        }
+        for (int i = 0; i < encoded.dataKeys().length; i++) {
+          byte[] value = encoded.dataValues()[i];
+          if (value == null) {
+            // DESIGN §2: an absent key has version 0, so a delete leaves nothing behind.
+            batch.delete(data, encoded.dataKeys()[i]);
+          } else {
+            batch.put(data, encoded.dataKeys()[i], value);
+          }
+          version = Math.max(version, set.data().get(i).version());
+        }
+        results[written.size()] = seq;
+        written.add(p);
+        if (set.forced()) {
+          sync = true;
+          forced++;
+        }
+      }
+      if (written.isEmpty()) {
+        return;
+      }
+      batch.put(meta, Layout.utf8(Layout.META_LAST_SEQ), Layout.longBytes(seq));
+      batch.put(meta, Layout.utf8(Layout.META_LAST_VERSION), Layout.longBytes(version));
+      batchWrite.write(sync ? synced : lazy, batch);
+    } catch (RocksDBException | RuntimeException e) {
+      // Never reuse the seqs of a failed batch: if its bytes reached the WAL after all, a later
+      // record must not take the same seq.
+      lastSeq = seq;
+      count(written.size(), forced, sync);
+      LOG.error(
+          "RTX-2002 store write of {} sets ({} forced) failed in {}",
+          written.size(), forced, name, e);
+      StorageException failure =
+          new StorageException("store write failed in " + name + ": " + e.getMessage(), e);
+      for (Pending p : written) {
+        p.done().completeExceptionally(failure);
+      }
+      return;
+    }
+    lastSeq = seq;
+    lastVersion = version;
+    // Counters before completions: a caller that saw its future complete sees itself counted.
+    count(written.size(), forced, sync);
+    for (int i = 0; i < written.size(); i++) {
+      written.get(i).done().complete(results[i]);
+    }
+  }
+
+  private void count(int sets, int forced, boolean sync) {
+    forcedWrites += forced;
+    lazyWrites += sets - forced;
+    if (sync) {
+      syncs++;
+      maxBatch = Math.max(maxBatch, sets);
+    }
+  }
+
+  /** The bytes of one write set, computed before any of it enters the batch. */
+  private record Encoded(byte[][] records, byte[][] dataKeys, byte[][] dataValues) {
+    static Encoded of(WriteSet set) {
+      List<LogRecord> records = set.records();
+      byte[][] encodedRecords = new byte[records.size()][];
+      for (int i = 0; i < encodedRecords.length; i++) {
+        encodedRecords[i] = RecordCodec.encode(records.get(i));
+      }
+      List<DataWrite> writes = set.data();
+      byte[][] keys = new byte[writes.size()][];
+      byte[][] values = new byte[writes.size()][];
+      for (int i = 0; i < keys.length; i++) {
+        DataWrite w = writes.get(i);
+        keys[i] = Layout.dataKey(w.key());
+        values[i] = w.value() == null ? null : Layout.dataValue(w.key(), w.value(), w.version());
+      }
+      return new Encoded(encodedRecords, keys, values);
+    }
+  }
+}
