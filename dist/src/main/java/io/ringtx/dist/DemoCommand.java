@@ -1,0 +1,141 @@
+package io.ringtx.dist;
+
+import io.ringtx.dist.demo.BankDemo;
+import io.ringtx.dist.demo.DemoFailedException;
+import io.ringtx.dist.demo.RingTxBankClient;
+import io.ringtx.dist.local.LocalCluster;
+import io.ringtx.dist.local.LocalClusterConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ringtx demo}: the bank demo ({@link BankDemo}) on a local cluster in this JVM. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the bank demo on a local cluster and checks that no money is lost or made.",
+      "Opens accounts, runs concurrent random transfers between them, then reads every balance.",
+      "Exit code 0 if the total is unchanged, 1 if not, 2 for bad options."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Data directory (default: a fresh temporary directory, deleted afterwards).")
+  Path dataDir;
+
+  @Option(
+      names = "--participants",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Number of participants (shard servers) (default: ${DEFAULT-VALUE}).")
+  int participants;
+
+  @Option(
+      names = "--accounts",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Number of accounts (default: ${DEFAULT-VALUE}).")
+  int accounts;
+
+  @Option(
+      names = "--clients",
+      paramLabel = "N",
+      defaultValue = "8",
+      description = "Concurrent clients running transfers (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(
+      names = "--seconds",
+      paramLabel = "S",
+      defaultValue = "5",
+      description = "How long the transfers run (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(
+      names = "--initial-balance",
+      paramLabel = "B",
+      defaultValue = "100",
+      description = "Opening balance of every account (default: ${DEFAULT-VALUE}).")
+  long initialBalance;
+
+  @Override
+  public Integer call() throws Exception {
+    BankDemo.Options options = options();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+
+    Path dir = dataDir != null ? dataDir.toAbsolutePath() : Files.createTempDirectory("ringtx-demo-");
+    try (ExitCloser closer = ExitCloser.install("ringtx-demo-shutdown", err)) {
+      if (dataDir == null) {
+        closer.register(() -> deleteRecursively(dir));
+      }
+      LocalCluster cluster =
+          closer.register(
+              LocalCluster.start(new LocalClusterConfig(dir, participants, "127.0.0.1", 0)));
+      out.printf("local cluster of %d participants at %s (data in %s)%n",
+          participants, cluster.url(), dir);
+      out.flush();
+
+      BankDemo.Result result;
+      try {
+        result = new BankDemo(options, RingTxBankClient.factory(cluster.url()), out, err).run();
+      } catch (DemoFailedException e) {
+        err.println("demo failed: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      result.report().forEach(out::println);
+      if (result.errors() > 0) {
+        out.println("warning: " + result.errors()
+            + " transfers ended with an error; their outcome is unknown to the demo");
+      }
+      out.flush();
+      return result.conserved() ? 0 : 1;
+    }
+  }
+
+  /** Checks the options; a bad value is a usage error (exit code 2) before anything starts. */
+  BankDemo.Options options() {
+    Check.atLeast(spec, "--participants", participants, 1);
+    Check.atLeast(spec, "--accounts", accounts, 2);
+    Check.atLeast(spec, "--clients", clients, 1);
+    Check.atLeast(spec, "--seconds", seconds, 0);
+    Check.atLeast(spec, "--initial-balance", initialBalance, 0);
+    Check.atMost(spec, "--initial-balance", initialBalance, Long.MAX_VALUE / accounts);
+    return new BankDemo.Options(
+        accounts,
+        clients,
+        Duration.ofSeconds(seconds),
+        initialBalance,
+        ThreadLocalRandom.current().nextLong());
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}

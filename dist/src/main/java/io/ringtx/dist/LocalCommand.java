@@ -1,0 +1,83 @@
+package io.ringtx.dist;
+
+import io.ringtx.dist.local.LocalCluster;
+import io.ringtx.dist.local.LocalClusterConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ringtx local}: a whole cluster in this JVM, for development, until Ctrl-C. */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a whole cluster in this JVM until Ctrl-C.",
+      "Participants and one coordinator, with the same code paths as a multi-process cluster."
+    })
+final class LocalCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "ringtx-data",
+      description = "Data directory of all nodes; kept across runs (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--participants",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "Number of participants (shard servers) (default: ${DEFAULT-VALUE}).")
+  int participants;
+
+  @Option(
+      names = "--http-port",
+      paramLabel = "P",
+      defaultValue = "0",
+      description = "HTTP port of the coordinator; 0 picks a free port (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(
+      names = "--host",
+      paramLabel = "H",
+      defaultValue = "127.0.0.1",
+      description = "Address every node binds to (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Override
+  public Integer call() throws Exception {
+    Check.atLeast(spec, "--participants", participants, 1);
+    Check.between(spec, "--http-port", httpPort, 0, 65_535);
+    Check.notBlank(spec, "--host", host);
+
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (ExitCloser closer = ExitCloser.install("ringtx-local-shutdown", err)) {
+      closer.register(() -> {
+        err.println("ringtx local: stopped");
+        err.flush();
+      });
+      LocalCluster cluster =
+          closer.register(
+              LocalCluster.start(
+                  new LocalClusterConfig(dataDir.toAbsolutePath(), participants, host, httpPort)));
+      out.println("RingTx local cluster: " + cluster.url());
+      out.println("data directory: " + dataDir.toAbsolutePath());
+      for (String line : ClusterInfo.nodeLines(cluster.url())) {
+        out.println("  " + line);
+      }
+      out.println("Ctrl-C to stop");
+      out.flush();
+      // Runs until Ctrl-C: the shutdown hook of the closer stops the cluster, then the JVM exits.
+      new CountDownLatch(1).await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,122 @@
+package io.ringtx.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class MainTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int execute(String... args) {
+    CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    return cmd.execute(args);
+  }
+
+  @Test
+  void help_listsTheSubcommands_andExitsZero() {
+    assertThat(execute("--help")).isZero();
+    assertThat(out.toString()).contains("Usage: ringtx", "local", "demo");
+  }
+
+  @Test
+  void version_printsTheProjectVersion() {
+    assertThat(execute("--version")).isZero();
+    assertThat(out.toString()).startsWith("ringtx ").doesNotContain("unknown", "${");
+  }
+
+  @Test
+  void demoHelp_listsEveryOption() {
+    assertThat(execute("demo", "--help")).isZero();
+    assertThat(out.toString())
+        .contains(
+            "--data-dir", "--participants", "--accounts", "--clients", "--seconds",
+            "--initial-balance");
+  }
+
+  @Test
+  void noSubcommand_isAUsageError() {
+    assertThat(execute()).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required subcommand", "Usage: ringtx");
+  }
+
+  // Every check runs before a cluster is started, so these need no cluster.
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "demo --participants 0      | --participants must be at least 1, was 0",
+        "demo --accounts 1          | --accounts must be at least 2, was 1",
+        "demo --clients 0           | --clients must be at least 1, was 0",
+        "demo --seconds -1          | --seconds must be at least 0, was -1",
+        "demo --initial-balance -5  | --initial-balance must be at least 0, was -5",
+        "demo --initial-balance 9223372036854775807 | --initial-balance must be at most",
+        "demo --accounts many       | Invalid value for option '--accounts'",
+        "demo --speed 3             | Unknown options: '--speed'",
+        "local --participants 0     | --participants must be at least 1, was 0",
+        "local --http-port 70000    | --http-port must be between 0 and 65535, was 70000",
+        "local --http-port -1       | --http-port must be between 0 and 65535, was -1",
+        "local --host=              | --host must not be empty",
+        "cluster                    | Unmatched argument at index 0: 'cluster'",
+      })
+  void badArguments_areUsageErrors_withExitCode2(String args, String message) {
+    assertThat(execute(args.trim().split("\\s+"))).isEqualTo(2);
+    assertThat(err.toString()).contains(message).contains("Usage:");
+  }
+
+  @Test
+  void demoDefaults_matchTheDocumentedOnes() {
+    CommandLine cmd = Main.commandLine();
+    CommandLine.ParseResult parsed = cmd.parseArgs("demo");
+    DemoCommand demo = (DemoCommand) parsed.subcommand().commandSpec().userObject();
+
+    var options = demo.options();
+
+    assertThat(demo.dataDir).isNull();
+    assertThat(demo.participants).isEqualTo(3);
+    assertThat(options.accounts()).isEqualTo(1000);
+    assertThat(options.clients()).isEqualTo(8);
+    assertThat(options.duration()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(options.initialBalance()).isEqualTo(100);
+    assertThat(options.expectedTotal()).isEqualTo(100_000);
+  }
+
+  @Test
+  void demoOptions_areParsed() {
+    CommandLine cmd = Main.commandLine();
+    CommandLine.ParseResult parsed =
+        cmd.parseArgs(
+            "demo", "--data-dir", "d", "--participants", "5", "--accounts", "100", "--clients",
+            "4", "--seconds", "2", "--initial-balance", "7");
+    DemoCommand demo = (DemoCommand) parsed.subcommand().commandSpec().userObject();
+
+    var options = demo.options();
+
+    assertThat(demo.dataDir).hasToString("d");
+    assertThat(demo.participants).isEqualTo(5);
+    assertThat(options.accounts()).isEqualTo(100);
+    assertThat(options.clients()).isEqualTo(4);
+    assertThat(options.duration()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(options.expectedTotal()).isEqualTo(700);
+  }
+
+  @Test
+  void localDefaults_bindLoopbackOnAFreePort() {
+    CommandLine cmd = Main.commandLine();
+    CommandLine.ParseResult parsed = cmd.parseArgs("local");
+    LocalCommand local = (LocalCommand) parsed.subcommand().commandSpec().userObject();
+
+    assertThat(local.host).isEqualTo("127.0.0.1");
+    assertThat(local.httpPort).isZero();
+    assertThat(local.participants).isEqualTo(3);
+    assertThat(local.dataDir).hasToString("ringtx-data");
+  }
+}
