@@ -26,9 +26,8 @@ class PureCoreTest {
       "the protocol core is pure (STYLE §1): effects belong to the shell, time and randomness"
           + " come in as events";
 
-  // allowEmptyShould(true): the core package may still be empty while the engine is being
-  // written. Flip to false once io.ringtx.participant.core has landed, so that a rename of the
-  // package cannot silently turn these rules into no-ops.
+  // allowEmptyShould(false): a rename of the core package must not silently turn these rules
+  // into no-ops.
 
   @ArchTest
   static final ArchRule noIoLibraries =
@@ -39,7 +38,7 @@ class PureCoreTest {
           .dependOnClassesThat(
               resideInAnyPackage("io.vertx..", "org.rocksdb..", "com.hazelcast..", "io.netty.."))
           .because(WHY)
-          .allowEmptyShould(true);
+          .allowEmptyShould(false);
 
   @ArchTest
   static final ArchRule noThreadsOrConcurrency =
@@ -50,7 +49,7 @@ class PureCoreTest {
           .dependOnClassesThat(
               resideInAnyPackage("java.util.concurrent..").or(assignableTo(Thread.class)))
           .because(WHY)
-          .allowEmptyShould(true);
+          .allowEmptyShould(false);
 
   @ArchTest
   static final ArchRule noClocks =
@@ -71,7 +70,7 @@ class PureCoreTest {
                       call.getName().equals("now")
                           && call.getTargetOwner().getPackageName().startsWith("java.time")))
           .because(WHY)
-          .allowEmptyShould(true);
+          .allowEmptyShould(false);
 
   @ArchTest
   static final ArchRule noRandomness =
@@ -84,5 +83,5 @@ class PureCoreTest {
           .orShould()
           .callMethod(Math.class, "random")
           .because(WHY)
-          .allowEmptyShould(true);
+          .allowEmptyShould(false);
 }

@@ -1,5 +1,6 @@
 package io.ringtx.dist.local;
 
+import io.ringtx.coordinator.http.HttpApi;
 import io.ringtx.coordinator.server.CoordinatorNode;
 import io.ringtx.participant.server.ParticipantNode;
 import io.ringtx.protocol.id.NodeId;
@@ -30,7 +31,7 @@ public final class LocalCluster implements AutoCloseable {
   private final List<NodeStore> stores = new ArrayList<>();
   private final List<ParticipantNode> participants = new ArrayList<>();
   private CoordinatorNode coordinator;
-  private HttpEndpoint http;
+  private HttpApi http;
   private boolean closed;
 
   private LocalCluster(LocalClusterConfig config) {
@@ -68,7 +69,7 @@ public final class LocalCluster implements AutoCloseable {
     coordinator =
         await(CoordinatorNode.start(vertx, cid, cstore, new EventBusTransport(vertx, cid), router,
             config.coordinator(), config.limits(), config.requestTimeoutMillis()));
-    http = HttpEndpoint.start(vertx, coordinator, config.host(), config.httpPort());
+    http = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
     LOG.info("local cluster serving at {} with participants {}", url(), ids);
   }
 
@@ -132,7 +133,11 @@ public final class LocalCluster implements AutoCloseable {
     }
     closed = true;
     if (http != null) {
-      http.close();
+      try {
+        await(http.close());
+      } catch (Exception e) {
+        LOG.warn("HTTP API did not close cleanly: {}", e.toString());
+      }
     }
     if (coordinator != null) {
       coordinator.close();
