@@ -85,6 +85,19 @@ public final class LockTable {
     return l != null && l.exclusive != null && !l.exclusive.equals(tx);
   }
 
+  /** Every transaction holding {@code key}, shared or exclusive. */
+  public Set<TxId> holdersOf(String key) {
+    Lock l = locks.get(key);
+    if (l == null) {
+      return Set.of();
+    }
+    Set<TxId> out = new HashSet<>(l.shared);
+    if (l.exclusive != null) {
+      out.add(l.exclusive);
+    }
+    return out;
+  }
+
   /** The keys {@code tx} holds locks on (empty if none). */
   public Set<String> heldBy(TxId tx) {
     Set<String> keys = held.get(tx);

@@ -83,6 +83,9 @@ public final class ParticipantCore implements StateMachine {
     ONE_PHASE
   }
 
+  /** A request waiting for a transaction that is applying its commit. */
+  private record Parked(long token, NodeId from, Message request) {}
+
   /** What a write in flight was for. */
   private record PendingWrite(TxId txId, Phase phase) {}
 
@@ -114,6 +117,7 @@ public final class ParticipantCore implements StateMachine {
   private final LockTable locks = new LockTable();
   private final Map<TxId, Entry> txs = new HashMap<>();
   private final Map<Long, PendingWrite> writes = new HashMap<>();
+  private final Map<TxId, List<Parked>> parked = new HashMap<>();
   private long lastVersion;
   private long nextPersistId = 1;
 
@@ -163,6 +167,13 @@ public final class ParticipantCore implements StateMachine {
 
   @Override
   public Step onRequest(long now, long token, NodeId from, Message request) {
+    TxId blocker = committingBlocker(request);
+    if (blocker != null) {
+      // The holder is applying a commit: the decision is known and only a disk write remains,
+      // so waiting cannot deadlock, and the client that was told COMMITTED will see its writes.
+      parked.computeIfAbsent(blocker, t -> new ArrayList<>()).add(new Parked(token, from, request));
+      return Step.NONE;
+    }
     if (request instanceof ReadRequest r) {
       return onRead(token, r);
     } else if (request instanceof ValidateRequest v) {
@@ -246,8 +257,8 @@ public final class ParticipantCore implements StateMachine {
       }
       case COMMITTING, ONE_PHASE -> {
         // The data is durable and visible: only now may another transaction lock these keys.
-        locks.releaseAll(e.id);
         txs.remove(e.id);
+        out.add(release(now, e.id));
         Message answer =
             w.phase() == Phase.ONE_PHASE
                 ? new OnePhaseResult(e.id, self, Decision.COMMIT, null)
@@ -287,6 +298,7 @@ public final class ParticipantCore implements StateMachine {
         // the decision retries the write. Acks are not sent: the coordinator resends.
         e.phase = Phase.READY;
         e.waiting.clear();
+        out.add(unpark(now, e.id));
       }
       case ABORTING -> {
         // Presumed abort: losing an ABORTED record is harmless; the locks are already free.
@@ -295,8 +307,8 @@ public final class ParticipantCore implements StateMachine {
       }
       case ONE_PHASE -> {
         // The write may or may not have reached the disk: the outcome is not known here.
-        locks.releaseAll(e.id);
         txs.remove(e.id);
+        out.add(release(now, e.id));
         ErrorReply err =
             new ErrorReply(ErrorReply.Code.INTERNAL, "log write failed, outcome unknown: " + cause);
         e.waiting.forEach(t -> out.send(new Reply(t, err)));
@@ -572,6 +584,78 @@ public final class ParticipantCore implements StateMachine {
     txs.put(id, e);
     return persist(
         id, Phase.ABORTING, new WriteSet(List.of(new Aborted(id, reason)), List.of(), forced), after);
+  }
+
+  // ---- parking behind a commit being applied ----
+
+  /**
+   * The transaction, if any, that is applying a commit and holds a lock this request conflicts
+   * with. Requests from one coordinator arrive in order, so a GLOBAL-COMMIT is always seen
+   * before the next request of the client it answered; parking on it gives read-your-writes.
+   */
+  private TxId committingBlocker(Message request) {
+    TxId self;
+    Collection<String> readKeys;
+    Collection<String> writeKeys;
+    if (request instanceof ReadRequest r) {
+      self = null;
+      readKeys = List.of(r.key());
+      writeKeys = List.of();
+    } else if (request instanceof ValidateRequest v) {
+      self = v.txId();
+      readKeys = keysOf(v.reads());
+      writeKeys = List.of();
+    } else if (request instanceof VoteRequest v) {
+      self = v.txId();
+      readKeys = keysOf(v.reads());
+      writeKeys = v.writes().stream().map(WriteOp::key).toList();
+    } else if (request instanceof OnePhaseCommit c) {
+      self = c.txId();
+      readKeys = keysOf(c.reads());
+      writeKeys = c.writes().stream().map(WriteOp::key).toList();
+    } else {
+      return null;
+    }
+    if (self != null && txs.containsKey(self)) {
+      return null; // a duplicate: answered from the transaction's own state
+    }
+    for (String k : readKeys) {
+      TxId x = locks.exclusiveHolder(k).orElse(null);
+      if (x != null && !x.equals(self) && isCommitting(x)) {
+        return x;
+      }
+    }
+    for (String k : writeKeys) {
+      for (TxId h : locks.holdersOf(k)) {
+        if (!h.equals(self) && isCommitting(h)) {
+          return h;
+        }
+      }
+    }
+    return null;
+  }
+
+  private boolean isCommitting(TxId id) {
+    Entry e = txs.get(id);
+    return e != null && (e.phase == Phase.COMMITTING || e.phase == Phase.ONE_PHASE);
+  }
+
+  /** Releases the locks of {@code id} and serves the requests that waited for them. */
+  private Step release(long now, TxId id) {
+    locks.releaseAll(id);
+    return unpark(now, id);
+  }
+
+  private Step unpark(long now, TxId id) {
+    List<Parked> waiting = parked.remove(id);
+    if (waiting == null) {
+      return Step.NONE;
+    }
+    Step.Builder out = Step.builder();
+    for (Parked p : waiting) {
+      out.add(onRequest(now, p.token(), p.from(), p.request()));
+    }
+    return out.build();
   }
 
   // ---- helpers ----
