@@ -1,0 +1,524 @@
+package io.ringtx.coordinator.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringtx.coordinator.api.TransactionService;
+import io.ringtx.coordinator.api.TxStatus;
+import io.ringtx.protocol.codec.Json;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.message.ReadReply;
+import io.ringtx.protocol.message.TxResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/JSON API of a coordinator (DESIGN §2), a thin shell over a {@link TransactionService}.
+ *
+ * <table>
+ *   <caption>Routes</caption>
+ *   <tr><td>{@code GET /v1/kv/{key}}</td><td>200 {@code {"key","value","version"}}, or 404
+ *       {@code {"error":"key_not_found","message","key","version"}} when the key has no value</td></tr>
+ *   <tr><td>{@code POST /v1/txn}</td><td>200 {@code {"id","outcome","reason"?}}</td></tr>
+ *   <tr><td>{@code GET /v1/txn/{id}}</td><td>200 {@code {"id","outcome","participants":[{"node","state"}]}},
+ *       or 404 {@code tx_not_found}</td></tr>
+ *   <tr><td>{@code GET /v1/cluster}</td><td>200, the service's cluster map as JSON</td></tr>
+ *   <tr><td>{@code GET /metrics}</td><td>200, Prometheus text format 0.0.4</td></tr>
+ *   <tr><td>{@code GET /health}</td><td>200 {@code {"status":"UP"}}</td></tr>
+ * </table>
+ *
+ * <p>Every error is JSON: {@code {"error":"<code>","message":"<names the problem>"}}, codes from
+ * {@link ApiErrorCode}; a 400 for a transaction body also lists every problem found in {@code
+ * "errors":[{"error","message"}…]}. Bad input never reaches the service. Unknown paths answer
+ * 404 {@code not_found}, a known path with another method 405 {@code method_not_allowed}, a
+ * failed service future 500 {@code internal} (logged), no answer from the service within {@link
+ * HttpApiOptions#requestTimeout()} 503 {@code timeout}. For a commit, 500 and 503 mean the
+ * outcome is unknown: re-send the same id or ask {@code GET /v1/txn/{id}}.
+ *
+ * <p>Keys in the path: everything after {@code /v1/kv/}, percent-decoded as UTF-8; a '/' in a key
+ * may be sent literally or as {@code %2F} (the Java client encodes it). The query string is
+ * ignored.
+ *
+ * <p>Content-Type of {@code POST /v1/txn}: absent, or {@code application/json} with no charset or
+ * charset UTF-8; anything else answers 415 {@code unsupported_media_type}. Being strict means a
+ * browser form can never post a transaction cross-site, and a body in another encoding is never
+ * misread. Bodies above {@link HttpApiOptions#maxBodyBytes()} answer 413 {@code body_too_large}.
+ *
+ * <p>Threading: every handler runs on the server's event loop and never blocks it; service
+ * futures may complete on any thread and are brought back to the event loop; large bodies are
+ * parsed and the cluster map is built on a worker thread.
+ *
+ * <pre>{@code
+ * HttpApi api = HttpApi.start(vertx, service, "127.0.0.1", 0)
+ *     .toCompletionStage().toCompletableFuture().join();
+ * int port = api.port();   // the port actually bound
+ * ...
+ * api.close();
+ * }</pre>
+ */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  static final String KV_PREFIX = "/v1/kv/";
+  static final String JSON_TYPE = "application/json; charset=utf-8";
+
+  /** Bodies up to this size are parsed on the event loop; larger ones on a worker. */
+  private static final int INLINE_PARSE_BYTES = 64 * 1024;
+
+  /** Routing-context key of the route template used as the metrics label. */
+  private static final String ROUTE_LABEL = "ringtx.route";
+
+  private static final String UNMATCHED = "unmatched";
+
+  private final Vertx vertx;
+  private final TransactionService service;
+  private final HttpApiOptions options;
+  private final TxRequestParser parser;
+  private final HttpMetrics metrics = new HttpMetrics();
+  private final HttpServer server;
+
+  private HttpApi(Vertx vertx, TransactionService service, HttpApiOptions options) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.service = Objects.requireNonNull(service, "service");
+    this.options = Objects.requireNonNull(options, "options");
+    this.parser = new TxRequestParser(service.limits());
+    // A maximum-size key percent-encodes to 3 characters per byte; leave room in the request line.
+    int initialLine = Math.max(4096, service.limits().maxKeyBytes() * 3 + 1024);
+    this.server =
+        vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(initialLine));
+  }
+
+  /**
+   * Starts the API on {@code host} and {@code port} (0 picks a free port, see {@link #port()}),
+   * with default limits; the future completes once the server listens.
+   */
+  public static Future<HttpApi> start(
+      Vertx vertx, TransactionService service, String host, int port) {
+    return start(vertx, service, HttpApiOptions.of(host, port));
+  }
+
+  /** Starts the API with the given options; the future completes once the server listens. */
+  public static Future<HttpApi> start(
+      Vertx vertx, TransactionService service, HttpApiOptions options) {
+    HttpApi api = new HttpApi(vertx, service, options);
+    return api.server
+        .requestHandler(api.router())
+        .listen(options.port(), options.host())
+        .map(
+            s -> {
+              LOG.info("HTTP API listening on {}:{}", options.host(), s.actualPort());
+              return api;
+            });
+  }
+
+  /** The port the server is bound to (the actual one when started with port 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The address the server is bound to. */
+  public String host() {
+    return options.host();
+  }
+
+  /** Stops listening; requests in flight may still be answered. */
+  public Future<Void> close() {
+    return server.close();
+  }
+
+  private Router router() {
+    Router r = Router.router(vertx);
+    r.route().handler(this::countOnAnswer);
+    r.get("/health").handler(this::health);
+    r.get("/metrics").handler(this::metrics);
+    r.get("/v1/cluster").handler(this::cluster);
+    r.get("/v1/kv/*").handler(this::read);
+    // Two routes: Vert.x Web wants the body handler first on its route, and the Content-Type
+    // is checked before any of the body is read.
+    r.post("/v1/txn").handler(this::checkContentType);
+    r.post("/v1/txn")
+        .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
+        .handler(this::commit);
+    r.get("/v1/txn/:id").handler(this::status);
+
+    r.errorHandler(
+        404,
+        ctx ->
+            error(
+                ctx,
+                ApiErrorCode.NOT_FOUND,
+                "no route for " + ctx.request().method() + " " + shortPath(ctx)));
+    r.errorHandler(
+        405,
+        ctx ->
+            error(
+                ctx,
+                ApiErrorCode.METHOD_NOT_ALLOWED,
+                ctx.request().method() + " is not allowed on " + shortPath(ctx)));
+    r.errorHandler(
+        413,
+        ctx ->
+            error(
+                ctx,
+                ApiErrorCode.BODY_TOO_LARGE,
+                "request body is larger than the limit of " + options.maxBodyBytes() + " bytes"));
+    r.errorHandler(
+        400,
+        ctx ->
+            error(
+                ctx,
+                ApiErrorCode.BAD_REQUEST,
+                "bad request: "
+                    + describe(ctx.failure(), "malformed path, query or headers")));
+    r.errorHandler(500, this::unexpectedFailure);
+    return r;
+  }
+
+  // ---- routes ---------------------------------------------------------------------------
+
+  private void health(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/health");
+    sendJson(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
+  }
+
+  private void metrics(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/metrics");
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, HttpMetrics.CONTENT_TYPE)
+        .end(metrics.render());
+  }
+
+  private void cluster(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/cluster");
+    // cluster() is a plain method: it may take locks or walk the ring, so not on the event loop.
+    call(
+        ctx,
+        "cluster",
+        () ->
+            vertx
+                .executeBlocking(() -> Json.MAPPER.writeValueAsBytes(service.cluster()), false)
+                .toCompletionStage()
+                .toCompletableFuture(),
+        bytes -> sendBytes(ctx, 200, bytes));
+  }
+
+  private void read(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/kv/{key}");
+    String raw = ctx.request().path();
+    String rest;
+    if (raw != null && raw.startsWith(KV_PREFIX)) {
+      rest = raw.substring(KV_PREFIX.length());
+    } else {
+      // "/v1/kv" or a path that only matched after normalisation: use the normalised form.
+      String norm = ctx.normalizedPath();
+      rest = norm.startsWith(KV_PREFIX) ? norm.substring(KV_PREFIX.length()) : "";
+    }
+    PathKeys.Decoded decoded = PathKeys.decode(rest);
+    if (decoded.error() != null) {
+      error(ctx, decoded.error().code(), decoded.error().message());
+      return;
+    }
+    String key = decoded.key();
+    Optional<ApiError> problem = parser.checkKey(key, "key");
+    if (problem.isPresent()) {
+      error(ctx, problem.get().code(), problem.get().message());
+      return;
+    }
+    call(
+        ctx,
+        "read of " + TxRequestParser.quote(key),
+        () -> service.read(key),
+        (ReadReply reply) -> {
+          if (reply.value() == null) {
+            ObjectNode body =
+                errorBody(
+                    ApiErrorCode.KEY_NOT_FOUND,
+                    "key " + TxRequestParser.quote(key) + " has no value");
+            // The version of an absent key is what a transaction must validate (0 unless the
+            // store keeps versions of deleted keys), so it is part of the answer.
+            body.put("key", key).put("version", reply.version());
+            sendJson(ctx, ApiErrorCode.KEY_NOT_FOUND.status(), body);
+          } else {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("key", key).put("value", reply.value()).put("version", reply.version());
+            sendJson(ctx, 200, body);
+          }
+        });
+  }
+
+  private void checkContentType(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/txn");
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || isJsonUtf8(type)) {
+      ctx.next();
+    } else {
+      error(
+          ctx,
+          ApiErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Type must be application/json (UTF-8), not '" + abbreviate(type) + "'");
+    }
+  }
+
+  private void commit(RoutingContext ctx) {
+    Buffer buffer = ctx.body().buffer();
+    byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
+    if (body.length <= INLINE_PARSE_BYTES) {
+      onParsed(ctx, parser.parse(body));
+    } else {
+      // Parsing tens of MiB takes long enough to stall every connection on this event loop.
+      vertx
+          .executeBlocking(() -> parser.parse(body), false)
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  onParsed(ctx, ar.result());
+                } else {
+                  unexpected(ctx, "parse of a transaction body", ar.cause());
+                }
+              });
+    }
+  }
+
+  private void onParsed(RoutingContext ctx, TxRequestParser.Result parsed) {
+    if (parsed instanceof TxRequestParser.Rejected rejected) {
+      LOG.debug("rejected transaction body: {}", rejected.errors());
+      sendJson(ctx, 400, errorsBody(rejected.errors()));
+      return;
+    }
+    var request = ((TxRequestParser.Accepted) parsed).request();
+    String what = request.id() == null ? "commit" : "tx=" + request.id() + " commit";
+    call(
+        ctx,
+        what,
+        () -> service.commit(request),
+        (TxResult result) -> {
+          metrics.result(result);
+          ObjectNode body = Json.MAPPER.createObjectNode();
+          body.put("id", result.id().value()).put("outcome", result.outcome().name());
+          if (result.reason() != null) {
+            body.put("reason", result.reason().name());
+          }
+          sendJson(ctx, 200, body);
+        });
+  }
+
+  private void status(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/txn/{id}");
+    String id = ctx.pathParam("id");
+    if (!TxId.isValid(id)) {
+      error(
+          ctx,
+          ApiErrorCode.INVALID_ID,
+          "id "
+              + TxRequestParser.quote(id == null ? "" : id)
+              + " is not a valid transaction id (1-"
+              + TxId.MAX_LENGTH
+              + " characters of [A-Za-z0-9._:-])");
+      return;
+    }
+    TxId txId = new TxId(id);
+    call(
+        ctx,
+        "tx=" + txId + " status",
+        () -> service.status(txId),
+        (Optional<TxStatus> found) -> {
+          if (found.isEmpty()) {
+            error(ctx, ApiErrorCode.TX_NOT_FOUND, "no node knows transaction '" + txId + "'");
+            return;
+          }
+          TxStatus s = found.get();
+          ObjectNode body = Json.MAPPER.createObjectNode();
+          body.put("id", s.id().value()).put("outcome", s.outcome().name());
+          ArrayNode participants = body.putArray("participants");
+          for (TxStatus.ParticipantState p : s.participants()) {
+            participants.addObject().put("node", p.node().value()).put("state", p.state().name());
+          }
+          sendJson(ctx, 200, body);
+        });
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  /**
+   * Calls the service and answers from its future, on this event loop. A call that throws,
+   * returns no future, completes with null or fails answers 500; one that takes longer than the
+   * request timeout answers 503. Either way the request is answered exactly once.
+   */
+  private <T> void call(
+      RoutingContext ctx, String what, Supplier<CompletableFuture<T>> call, Consumer<T> answer) {
+    CompletableFuture<T> future;
+    try {
+      future = call.get();
+      if (future == null) {
+        future = CompletableFuture.failedFuture(new IllegalStateException("service returned null"));
+      }
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    Future.fromCompletionStage(future, vertx.getOrCreateContext())
+        .timeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                Throwable cause = unwrap(ar.cause());
+                if (cause instanceof TimeoutException) {
+                  LOG.warn("{} got no answer from the service within {}", what,
+                      options.requestTimeout());
+                  error(
+                      ctx,
+                      ApiErrorCode.TIMEOUT,
+                      what + " got no answer within " + options.requestTimeout().toMillis()
+                          + " ms");
+                } else {
+                  unexpected(ctx, what, cause);
+                }
+              } else if (ar.result() == null) {
+                unexpected(ctx, what, new IllegalStateException("service completed with null"));
+              } else {
+                try {
+                  answer.accept(ar.result());
+                } catch (RuntimeException e) {
+                  unexpected(ctx, what, e);
+                }
+              }
+            });
+  }
+
+  private void unexpectedFailure(RoutingContext ctx) {
+    unexpected(ctx, ctx.request().method() + " " + shortPath(ctx), ctx.failure());
+  }
+
+  private void unexpected(RoutingContext ctx, String what, Throwable cause) {
+    LOG.error("{} failed", what, cause);
+    error(
+        ctx,
+        ApiErrorCode.INTERNAL,
+        what + " failed: " + describe(cause, "internal error"));
+  }
+
+  /** Registered first on every request: counts it once its status is known. */
+  private void countOnAnswer(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, UNMATCHED);
+    ctx.addHeadersEndHandler(
+        v ->
+            metrics.request(
+                ctx.get(ROUTE_LABEL, UNMATCHED),
+                ctx.request().method().name(),
+                ctx.response().getStatusCode()));
+    ctx.next();
+  }
+
+  private void error(RoutingContext ctx, ApiErrorCode code, String message) {
+    sendJson(ctx, code.status(), errorBody(code, message));
+  }
+
+  private static ObjectNode errorBody(ApiErrorCode code, String message) {
+    return Json.MAPPER.createObjectNode().put("error", code.wire()).put("message", message);
+  }
+
+  private static ObjectNode errorsBody(List<ApiError> errors) {
+    ApiError first = errors.get(0);
+    ObjectNode body = errorBody(first.code(), first.message());
+    ArrayNode all = body.putArray("errors");
+    for (ApiError e : errors) {
+      all.addObject().put("error", e.code().wire()).put("message", e.message());
+    }
+    return body;
+  }
+
+  private void sendJson(RoutingContext ctx, int status, JsonNode body) {
+    byte[] bytes;
+    try {
+      bytes = Json.MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      // A tree of strings and numbers always encodes; this is a bug, answered as such.
+      LOG.error("could not encode a response", e);
+      bytes = "{\"error\":\"internal\",\"message\":\"response could not be encoded\"}"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      status = 500;
+    }
+    sendBytes(ctx, status, bytes);
+  }
+
+  private static void sendBytes(RoutingContext ctx, int status, byte[] body) {
+    HttpServerResponse response = ctx.response();
+    // A late service answer after a timeout (or a closed connection) has nobody to go to.
+    if (response.ended() || response.closed() || response.headWritten()) {
+      return;
+    }
+    response
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE)
+        .end(Buffer.buffer(body));
+  }
+
+  static boolean isJsonUtf8(String contentType) {
+    String[] parts = contentType.split(";");
+    if (!parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
+      return false;
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String param = parts[i].trim();
+      int eq = param.indexOf('=');
+      if (eq < 0) {
+        continue;
+      }
+      String name = param.substring(0, eq).trim();
+      String value = param.substring(eq + 1).trim();
+      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+        value = value.substring(1, value.length() - 1);
+      }
+      if (name.equalsIgnoreCase("charset") && !value.equalsIgnoreCase("utf-8")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String describe(Throwable t, String fallback) {
+    if (t == null) {
+      return fallback;
+    }
+    Throwable cause = unwrap(t);
+    String msg = cause.getMessage();
+    return msg == null || msg.isBlank() ? cause.getClass().getSimpleName() : abbreviate(msg);
+  }
+
+  private static String shortPath(RoutingContext ctx) {
+    return TxRequestParser.quote(String.valueOf(ctx.request().path()));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 300 ? s : s.substring(0, 300) + "...";
+  }
+}

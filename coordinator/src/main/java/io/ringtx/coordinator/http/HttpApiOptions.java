@@ -1,0 +1,64 @@
+package io.ringtx.coordinator.http;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the HTTP API: where it listens, the largest request body it reads (larger bodies
+ * answer 413 {@code body_too_large}), and how long it waits for the service before answering 503
+ * {@code timeout} (a safety net: the engine has its own 2PC timeouts and should answer first).
+ *
+ * @param host address to bind; {@link #DEFAULT_HOST} unless told otherwise
+ * @param port port to bind; 0 picks a free port (see {@link HttpApi#port()})
+ * @param maxBodyBytes largest accepted request body
+ * @param requestTimeout longest wait for the service on one request
+ */
+public record HttpApiOptions(String host, int port, long maxBodyBytes, Duration requestTimeout) {
+  /** Loopback: the API is only reachable from outside when the operator asks for it. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /**
+   * 64 MiB. A transaction at every limit at once (10,000 keys of 1 MiB values) cannot be sent in
+   * one body anyway; this cap keeps one request's memory bounded while leaving room for tens of
+   * maximum-size values.
+   */
+  public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+
+  /** Thirty seconds. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Validates the settings. */
+  public HttpApiOptions {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535: " + port);
+    }
+    if (maxBodyBytes < 1) {
+      throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+    }
+  }
+
+  /** Defaults on the given host and port. */
+  public static HttpApiOptions of(String host, int port) {
+    return new HttpApiOptions(host, port, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  /** Defaults on {@link #DEFAULT_HOST} and the given port. */
+  public static HttpApiOptions onPort(int port) {
+    return of(DEFAULT_HOST, port);
+  }
+
+  /** A copy with another body limit. */
+  public HttpApiOptions withMaxBodyBytes(long bytes) {
+    return new HttpApiOptions(host, port, bytes, requestTimeout);
+  }
+
+  /** A copy with another request timeout. */
+  public HttpApiOptions withRequestTimeout(Duration timeout) {
+    return new HttpApiOptions(host, port, maxBodyBytes, timeout);
+  }
+}
