@@ -57,9 +57,11 @@ import org.slf4j.LoggerFactory;
  * HttpApiOptions#requestTimeout()} 503 {@code timeout}. For a commit, 500 and 503 mean the
  * outcome is unknown: re-send the same id or ask {@code GET /v1/txn/{id}}.
  *
- * <p>Keys in the path: everything after {@code /v1/kv/}, percent-decoded as UTF-8; a '/' in a key
- * may be sent literally or as {@code %2F} (the Java client encodes it). The query string is
- * ignored.
+ * <p>Keys in the path: everything after {@code /v1/kv/} in the raw request path, percent-decoded
+ * as UTF-8. A '/' in a key may be sent literally or as {@code %2F} (the Java client encodes it);
+ * dot segments are not interpreted ({@code /v1/kv/a/../b} reads the key {@code a/../b}, {@code
+ * /v1/kv/..} the key {@code ..}); '+' is a plus sign. The query string is ignored. A malformed
+ * percent-escape is refused by Vert.x before routing: 400 {@code bad_request}.
  *
  * <p>Content-Type of {@code POST /v1/txn}: absent, or {@code application/json} with no charset or
  * charset UTF-8; anything else answers 415 {@code unsupported_media_type}. Being strict means a
@@ -154,6 +156,18 @@ public final class HttpApi {
     r.get("/health").handler(this::health);
     r.get("/metrics").handler(this::metrics);
     r.get("/v1/cluster").handler(this::cluster);
+    // Keys come from the raw path. The router matches on the normalised path, where a key ".."
+    // would vanish ("/v1/kv/.." becomes "/v1/"), so GETs under the prefix are caught here first.
+    r.get()
+        .handler(
+            ctx -> {
+              String raw = ctx.request().path();
+              if (raw != null && raw.startsWith(KV_PREFIX)) {
+                read(ctx);
+              } else {
+                ctx.next();
+              }
+            });
     r.get("/v1/kv/*").handler(this::read);
     // Two routes: Vert.x Web wants the body handler first on its route, and the Content-Type
     // is checked before any of the body is read.

@@ -180,6 +180,23 @@ class HttpApiTest {
   }
 
   @Test
+  void getKey_dotSegments_areKeysNotPathSteps() throws Exception {
+    for (String k : List.of("..", ".", "a/../b", "./x", "x/..", "a//b", "/a", "a/")) {
+      fake.put(k, "v:" + k);
+    }
+    assertThat(rawGet("/v1/kv/..").json().get("key").asText()).isEqualTo("..");
+    assertThat(rawGet("/v1/kv/%2E%2E").json().get("key").asText()).isEqualTo("..");
+    assertThat(rawGet("/v1/kv/%2e").json().get("key").asText()).isEqualTo(".");
+    assertThat(rawGet("/v1/kv/a/../b").json().get("key").asText()).isEqualTo("a/../b");
+    assertThat(rawGet("/v1/kv/a%2F%2E%2E%2Fb").json().get("key").asText()).isEqualTo("a/../b");
+    assertThat(rawGet("/v1/kv/%2E%2Fx").json().get("key").asText()).isEqualTo("./x");
+    assertThat(rawGet("/v1/kv/x/..").json().get("key").asText()).isEqualTo("x/..");
+    assertThat(rawGet("/v1/kv/a//b").json().get("key").asText()).isEqualTo("a//b");
+    assertThat(rawGet("/v1/kv//a").json().get("key").asText()).isEqualTo("/a");
+    assertThat(rawGet("/v1/kv/a%2F").json().get("value").asText()).isEqualTo("v:a/");
+  }
+
+  @Test
   void getKey_unicodeSpacesAndPlus_arePercentDecoded() throws Exception {
     fake.put("é 😀+", "x");
     Answer a = get("/v1/kv/%C3%A9%20%F0%9F%98%80+");
