@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -398,13 +399,15 @@ public final class HttpApi {
               if (ar.failed()) {
                 Throwable cause = unwrap(ar.cause());
                 if (cause instanceof TimeoutException) {
-                  LOG.warn("{} got no answer from the service within {}", what,
-                      options.requestTimeout());
+                  LOG.warn(
+                      "{} got no answer from the service within {}", what, options.requestTimeout());
                   error(
                       ctx,
                       ApiErrorCode.TIMEOUT,
-                      what + " got no answer within " + options.requestTimeout().toMillis()
-                          + " ms");
+                      what
+                          + " got no answer within "
+                          + options.requestTimeout().toMillis()
+                          + " ms; for a commit the outcome is unknown");
                 } else {
                   unexpected(ctx, what, cause);
                 }
@@ -470,7 +473,7 @@ public final class HttpApi {
       // A tree of strings and numbers always encodes; this is a bug, answered as such.
       LOG.error("could not encode a response", e);
       bytes = "{\"error\":\"internal\",\"message\":\"response could not be encoded\"}"
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          .getBytes(StandardCharsets.UTF_8);
       status = 500;
     }
     sendBytes(ctx, status, bytes);
