@@ -118,7 +118,7 @@ public final class HttpApi {
 
   /**
    * Starts the API on {@code host} and {@code port} (0 picks a free port, see {@link #port()}),
-   * with default limits; the future completes once the server listens.
+   * with the default body limit and request timeout; the future completes once it listens.
    */
   public static Future<HttpApi> start(
       Vertx vertx, TransactionService service, String host, int port) {
