@@ -1,19 +1,36 @@
 package io.ringtx.client;
 
 import io.ringtx.protocol.message.Reason;
+import java.util.Optional;
 
-/** PLACEHOLDER for the Java client being built elsewhere (drop on merge). */
-public class TxAbortedException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
-
+/**
+ * The transaction aborted: none of its writes were applied. Thrown by {@link RingTxClient#run}
+ * for any abort other than a conflict, and for conflicts once {@link ClientOptions#maxAttempts()}
+ * attempts all conflicted.
+ */
+public class TxAbortedException extends RingTxException {
+  private final String txId;
   private final Reason reason;
 
-  public TxAbortedException(String txId, Reason reason) {
-    super("transaction " + txId + " aborted: " + reason);
+  /**
+   * An abort of {@code txId}.
+   *
+   * @param reason why, or null when the outcome was learned from {@code GET /v1/txn/{id}}, which
+   *     does not carry the reason
+   */
+  public TxAbortedException(String txId, Reason reason, String message) {
+    super(message);
+    this.txId = txId;
     this.reason = reason;
   }
 
-  public Reason reason() {
-    return reason;
+  /** The id of the aborted attempt. */
+  public String txId() {
+    return txId;
+  }
+
+  /** Why it aborted, if the coordinator said. */
+  public Optional<Reason> reason() {
+    return Optional.ofNullable(reason);
   }
 }

@@ -14,12 +14,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -61,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * as UTF-8. A '/' in a key may be sent literally or as {@code %2F} (the Java client encodes it);
  * dot segments are not interpreted ({@code /v1/kv/a/../b} reads the key {@code a/../b}, {@code
  * /v1/kv/..} the key {@code ..}); '+' is a plus sign. The query string is ignored. A malformed
- * percent-escape is refused by Vert.x before routing: 400 {@code bad_request}.
+ * percent-escape is refused by Vert.x before routing: 400 {@code bad_request}. The id of {@code
+ * GET /v1/txn/{id}} is read the same way.
  *
  * <p>Content-Type of {@code POST /v1/txn}: absent, or {@code application/json} with no charset or
  * charset UTF-8; anything else answers 415 {@code unsupported_media_type}. Being strict means a
@@ -84,6 +87,7 @@ public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
   static final String KV_PREFIX = "/v1/kv/";
+  static final String TXN_PREFIX = "/v1/txn/";
   static final String JSON_TYPE = "application/json; charset=utf-8";
 
   /** Bodies up to this size are parsed on the event loop; larger ones on a worker. */
@@ -114,11 +118,16 @@ public final class HttpApi {
 
   /**
    * Starts the API on {@code host} and {@code port} (0 picks a free port, see {@link #port()}),
-   * with default limits; the future completes once the server listens.
+   * with the default body limit and request timeout; the future completes once it listens.
    */
   public static Future<HttpApi> start(
       Vertx vertx, TransactionService service, String host, int port) {
     return start(vertx, service, HttpApiOptions.of(host, port));
+  }
+
+  /** Starts the API on {@link HttpApiOptions#DEFAULT_HOST} (loopback) and {@code port}. */
+  public static Future<HttpApi> start(Vertx vertx, TransactionService service, int port) {
+    return start(vertx, service, HttpApiOptions.onPort(port));
   }
 
   /** Starts the API with the given options; the future completes once the server listens. */
@@ -156,14 +165,17 @@ public final class HttpApi {
     r.get("/health").handler(this::health);
     r.get("/metrics").handler(this::metrics);
     r.get("/v1/cluster").handler(this::cluster);
-    // Keys come from the raw path. The router matches on the normalised path, where a key ".."
-    // would vanish ("/v1/kv/.." becomes "/v1/"), so GETs under the prefix are caught here first.
+    // Keys and ids come from the raw path. The router matches on the normalised path, where a
+    // key ".." would vanish ("/v1/kv/.." becomes "/v1/"), so GETs under these prefixes are caught
+    // here first; the routes below still serve "/v1/kv" and decide 405 for other methods.
     r.get()
         .handler(
             ctx -> {
               String raw = ctx.request().path();
               if (raw != null && raw.startsWith(KV_PREFIX)) {
                 read(ctx);
+              } else if (raw != null && raw.startsWith(TXN_PREFIX)) {
+                status(ctx);
               } else {
                 ctx.next();
               }
@@ -240,16 +252,7 @@ public final class HttpApi {
 
   private void read(RoutingContext ctx) {
     ctx.put(ROUTE_LABEL, "/v1/kv/{key}");
-    String raw = ctx.request().path();
-    String rest;
-    if (raw != null && raw.startsWith(KV_PREFIX)) {
-      rest = raw.substring(KV_PREFIX.length());
-    } else {
-      // "/v1/kv" or a path that only matched after normalisation: use the normalised form.
-      String norm = ctx.normalizedPath();
-      rest = norm.startsWith(KV_PREFIX) ? norm.substring(KV_PREFIX.length()) : "";
-    }
-    PathKeys.Decoded decoded = PathKeys.decode(rest);
+    PathKeys.Decoded decoded = PathKeys.decode(pathAfter(ctx, KV_PREFIX));
     if (decoded.error() != null) {
       error(ctx, decoded.error().code(), decoded.error().message());
       return;
@@ -340,7 +343,7 @@ public final class HttpApi {
 
   private void status(RoutingContext ctx) {
     ctx.put(ROUTE_LABEL, "/v1/txn/{id}");
-    String id = ctx.pathParam("id");
+    String id = PathKeys.decode(pathAfter(ctx, TXN_PREFIX)).key();
     if (!TxId.isValid(id)) {
       error(
           ctx,
@@ -398,13 +401,15 @@ public final class HttpApi {
               if (ar.failed()) {
                 Throwable cause = unwrap(ar.cause());
                 if (cause instanceof TimeoutException) {
-                  LOG.warn("{} got no answer from the service within {}", what,
-                      options.requestTimeout());
+                  LOG.warn(
+                      "{} got no answer from the service within {}", what, options.requestTimeout());
                   error(
                       ctx,
                       ApiErrorCode.TIMEOUT,
-                      what + " got no answer within " + options.requestTimeout().toMillis()
-                          + " ms");
+                      what
+                          + " got no answer within "
+                          + options.requestTimeout().toMillis()
+                          + " ms; for a commit the outcome is unknown");
                 } else {
                   unexpected(ctx, what, cause);
                 }
@@ -439,9 +444,18 @@ public final class HttpApi {
         v ->
             metrics.request(
                 ctx.get(ROUTE_LABEL, UNMATCHED),
-                ctx.request().method().name(),
+                methodLabel(ctx.request().method()),
                 ctx.response().getStatusCode()));
     ctx.next();
+  }
+
+  /** Standard methods by name, anything else as "other": a client cannot mint new series. */
+  private static String methodLabel(HttpMethod method) {
+    String name = method.name();
+    return switch (name) {
+      case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS" -> name;
+      default -> "other";
+    };
   }
 
   private void error(RoutingContext ctx, ApiErrorCode code, String message) {
@@ -470,7 +484,7 @@ public final class HttpApi {
       // A tree of strings and numbers always encodes; this is a bug, answered as such.
       LOG.error("could not encode a response", e);
       bytes = "{\"error\":\"internal\",\"message\":\"response could not be encoded\"}"
-          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          .getBytes(StandardCharsets.UTF_8);
       status = 500;
     }
     sendBytes(ctx, status, bytes);
@@ -526,6 +540,19 @@ public final class HttpApi {
     Throwable cause = unwrap(t);
     String msg = cause.getMessage();
     return msg == null || msg.isBlank() ? cause.getClass().getSimpleName() : abbreviate(msg);
+  }
+
+  /**
+   * The raw (not normalised, not decoded) path after {@code prefix}; for a path that only matched
+   * after normalisation (such as "/v1/kv"), the normalised form after the prefix, or "".
+   */
+  private static String pathAfter(RoutingContext ctx, String prefix) {
+    String raw = ctx.request().path();
+    if (raw != null && raw.startsWith(prefix)) {
+      return raw.substring(prefix.length());
+    }
+    String norm = ctx.normalizedPath();
+    return norm.startsWith(prefix) ? norm.substring(prefix.length()) : "";
   }
 
   private static String shortPath(RoutingContext ctx) {

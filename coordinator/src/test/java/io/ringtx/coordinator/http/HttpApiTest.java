@@ -262,6 +262,22 @@ class HttpApiTest {
   }
 
   @Test
+  void getTxn_dotIds_areIdsNotPathSteps() throws Exception {
+    post("/v1/txn", "{\"id\":\"..\"}");
+    assertThat(rawGet("/v1/txn/..").json().get("id").asText()).isEqualTo("..");
+    assertThat(rawGet("/v1/txn/%2E%2E").json().get("id").asText()).isEqualTo("..");
+    assertError(rawGet("/v1/txn/a/b"), 400, ApiErrorCode.INVALID_ID);
+  }
+
+  @Test
+  void metrics_nonStandardMethods_shareOneLabel() throws Exception {
+    send(request("/health").method("BREW", HttpRequest.BodyPublishers.noBody()));
+    send(request("/health").method("FETCH", HttpRequest.BodyPublishers.noBody()));
+    assertThat(get("/metrics").body().lines())
+        .contains("ringtx_http_requests_total{route=\"unmatched\",method=\"other\",status=\"405\"} 2");
+  }
+
+  @Test
   void getTxn_unknown_answers404() throws Exception {
     assertError(get("/v1/txn/never-seen"), 404, ApiErrorCode.TX_NOT_FOUND);
   }

@@ -13,6 +13,7 @@ import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.WriteOp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -169,10 +170,10 @@ class TxRequestParserPropertyTest {
             b[Math.min(pos, b.length - 1)] = (byte) rnd.nextInt(256);
           }
         }
-        case 1 -> b = java.util.Arrays.copyOf(b, pos);
+        case 1 -> b = Arrays.copyOf(b, pos);
         case 2 -> {
           int end = Math.min(b.length, pos + rnd.nextInt(10));
-          b = concat(java.util.Arrays.copyOf(b, pos), java.util.Arrays.copyOfRange(b, end, b.length));
+          b = concat(Arrays.copyOf(b, pos), Arrays.copyOfRange(b, end, b.length));
         }
         case 3 -> {
           byte[] junk = new byte[1 + rnd.nextInt(8)];
@@ -281,11 +282,11 @@ class TxRequestParserPropertyTest {
   }
 
   private static byte[] insert(byte[] b, int pos, byte[] what) {
-    return concat(concat(java.util.Arrays.copyOf(b, pos), what), java.util.Arrays.copyOfRange(b, pos, b.length));
+    return concat(concat(Arrays.copyOf(b, pos), what), Arrays.copyOfRange(b, pos, b.length));
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
-    byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    byte[] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
   }

@@ -1,0 +1,243 @@
+package io.ringtx.client;
+
+import io.ringtx.protocol.id.TxId;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Settings of a {@link RingTxClient}; immutable, changed by the {@code with…} copies.
+ *
+ * <pre>{@code
+ * ClientOptions options = ClientOptions.defaults()
+ *     .withMaxAttempts(5)
+ *     .withRequestTimeout(Duration.ofSeconds(2));
+ * }</pre>
+ */
+public final class ClientOptions {
+  /** Attempts of one {@link RingTxClient#run} before conflicts give up: 20. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 20;
+
+  /** First backoff ceiling after a conflict: 1 ms. */
+  public static final Duration DEFAULT_BASE_BACKOFF = Duration.ofMillis(1);
+
+  /** Largest backoff ceiling: 100 ms. */
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMillis(100);
+
+  /** Longest wait for one HTTP answer: 10 s. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Times one commit is sent (same id) before asking for its outcome: 3. */
+  public static final int DEFAULT_COMMIT_SENDS = 3;
+
+  /** HTTP/1.1 connections kept to the coordinator: 16. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 16;
+
+  private static final ClientOptions DEFAULTS =
+      new ClientOptions(
+          null,
+          null,
+          DEFAULT_MAX_ATTEMPTS,
+          DEFAULT_BASE_BACKOFF,
+          DEFAULT_MAX_BACKOFF,
+          DEFAULT_REQUEST_TIMEOUT,
+          DEFAULT_COMMIT_SENDS,
+          DEFAULT_MAX_CONNECTIONS);
+
+  private final Vertx vertx;
+  private final String clientId;
+  private final int maxAttempts;
+  private final Duration baseBackoff;
+  private final Duration maxBackoff;
+  private final Duration requestTimeout;
+  private final int commitSends;
+  private final int maxConnections;
+
+  private ClientOptions(
+      Vertx vertx,
+      String clientId,
+      int maxAttempts,
+      Duration baseBackoff,
+      Duration maxBackoff,
+      Duration requestTimeout,
+      int commitSends,
+      int maxConnections) {
+    this.vertx = vertx;
+    this.clientId = clientId;
+    this.maxAttempts = maxAttempts;
+    this.baseBackoff = baseBackoff;
+    this.maxBackoff = maxBackoff;
+    this.requestTimeout = requestTimeout;
+    this.commitSends = commitSends;
+    this.maxConnections = maxConnections;
+  }
+
+  /** The defaults. */
+  public static ClientOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * A copy that runs on the caller's Vert.x instance, which the client then does not close.
+   * Without it the client creates its own and closes it in {@link RingTxClient#close()}.
+   */
+  public ClientOptions withVertx(Vertx vertx) {
+    return new ClientOptions(
+        Objects.requireNonNull(vertx, "vertx"),
+        clientId,
+        maxAttempts,
+        baseBackoff,
+        maxBackoff,
+        requestTimeout,
+        commitSends,
+        maxConnections);
+  }
+
+  /**
+   * A copy with a fixed client id (the prefix of transaction ids) instead of a random one. Ids
+   * must stay unique across clients for the coordinator's retention window: reuse one only for a
+   * client that continues where a previous one left off with a larger sequence, or in tests.
+   */
+  public ClientOptions withClientId(String clientId) {
+    Objects.requireNonNull(clientId, "clientId");
+    if (clientId.length() > 64 || !TxId.isValid(clientId + "-0")) {
+      throw new IllegalArgumentException(
+          "client id must be 1-64 characters of [A-Za-z0-9._:-]: '" + clientId + "'");
+    }
+    return new ClientOptions(
+        vertx,
+        clientId,
+        maxAttempts,
+        baseBackoff,
+        maxBackoff,
+        requestTimeout,
+        commitSends,
+        maxConnections);
+  }
+
+  /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
+  public ClientOptions withMaxAttempts(int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be >= 1: " + attempts);
+    }
+    return new ClientOptions(
+        vertx,
+        clientId,
+        attempts,
+        baseBackoff,
+        maxBackoff,
+        requestTimeout,
+        commitSends,
+        maxConnections);
+  }
+
+  /**
+   * A copy with other backoff bounds: after the n-th conflict the client waits a random time in
+   * [0, min(max, base·2^(n-1))] ("full jitter") before the next attempt.
+   */
+  public ClientOptions withBackoff(Duration base, Duration max) {
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(max, "max");
+    if (base.isNegative() || max.isNegative() || max.compareTo(base) < 0) {
+      throw new IllegalArgumentException("need 0 <= base <= max: " + base + ", " + max);
+    }
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections);
+  }
+
+  /** A copy with another limit on the wait for one HTTP answer. */
+  public ClientOptions withRequestTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.toMillis() < 1) {
+      throw new IllegalArgumentException("requestTimeout must be at least 1 ms: " + timeout);
+    }
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
+        maxConnections);
+  }
+
+  /**
+   * A copy that sends a commit whose answer is lost or UNKNOWN at most {@code sends} times (same
+   * id: commits are idempotent) before asking {@code GET /v1/txn/{id}}.
+   */
+  public ClientOptions withCommitSends(int sends) {
+    if (sends < 1) {
+      throw new IllegalArgumentException("commitSends must be >= 1: " + sends);
+    }
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
+        maxConnections);
+  }
+
+  /** A copy with another number of pooled HTTP connections. */
+  public ClientOptions withMaxConnections(int connections) {
+    if (connections < 1) {
+      throw new IllegalArgumentException("maxConnections must be >= 1: " + connections);
+    }
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        connections);
+  }
+
+  /** The caller's Vert.x instance, if one was given. */
+  public Optional<Vertx> vertx() {
+    return Optional.ofNullable(vertx);
+  }
+
+  /** The fixed client id, if one was given. */
+  public Optional<String> clientId() {
+    return Optional.ofNullable(clientId);
+  }
+
+  /** Attempts per {@link RingTxClient#run}. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** The first backoff ceiling. */
+  public Duration baseBackoff() {
+    return baseBackoff;
+  }
+
+  /** The largest backoff ceiling. */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /** The longest wait for one HTTP answer. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** Sends of one commit before asking for its outcome. */
+  public int commitSends() {
+    return commitSends;
+  }
+
+  /** Pooled HTTP connections. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  @Override
+  public String toString() {
+    return "ClientOptions{clientId="
+        + clientId
+        + ", maxAttempts="
+        + maxAttempts
+        + ", backoff="
+        + baseBackoff.toMillis()
+        + ".."
+        + maxBackoff.toMillis()
+        + " ms, requestTimeout="
+        + requestTimeout.toMillis()
+        + " ms, commitSends="
+        + commitSends
+        + ", maxConnections="
+        + maxConnections
+        + ", ownVertx="
+        + (vertx == null)
+        + "}";
+  }
+}
