@@ -10,13 +10,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bank demo against a real local cluster: serializable transfers conserve the total. */
-@Disabled("enabled when LocalCluster lands")
 class DemoEndToEndTest {
 
   @Test

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +81,6 @@ class ShadedJarIT {
   }
 
   @Test
-  @Disabled("enabled when LocalCluster lands")
   void demo_conservesTheTotal_inItsOwnJvm() throws Exception {
     Run run = ringtx(180, "demo", "--accounts", "100", "--clients", "4", "--seconds", "2");
 

@@ -99,7 +99,7 @@ public final class RingTxBankClient implements BankClient {
     }
   }
 
-  private static long balance(Tx tx, String account) throws Exception {
+  private static long balance(Tx tx, String account) {
     String value =
         tx.get(account)
             .orElseThrow(() -> new IllegalStateException("account " + account + " is missing"));
