@@ -298,7 +298,7 @@ public final class CoordinatorCore implements StateMachine {
     Entry e = txs.get(w.txId());
     if (w.phase() == Phase.COMMITTING) {
       e.phase = Phase.COMMIT;
-      LOG.info("tx={} state WAIT→COMMIT", e.id);
+      LOG.debug("tx={} state WAIT→COMMIT", e.id);
       Step.Builder out = Step.builder();
       answerClients(e, out);
       e.queries.forEach(t -> out.send(new Reply(t, new StatusReply(e.id, self, TxState.COMMIT))));
@@ -436,7 +436,11 @@ public final class CoordinatorCore implements StateMachine {
     e.phase = Phase.ABORT;
     e.result = TxResult.aborted(e.id, reason);
     e.resendBackoff = config.resendInitialMillis();
-    LOG.info("tx={} state WAIT→ABORT reason={}", e.id, reason);
+    if (reason == Reason.CONFLICT) {
+      LOG.debug("tx={} state WAIT→ABORT reason={}", e.id, reason);
+    } else {
+      LOG.info("tx={} state WAIT→ABORT reason={}", e.id, reason);
+    }
     Step.Builder out = Step.builder();
     answerClients(e, out);
     // Shards that voted no have aborted already; every other may hold locks or a PREPARED
