@@ -1,0 +1,160 @@
+package io.ringtx.dist.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of one node, as one flat record: the same keys are read from the config file
+ * (JSON or YAML), from environment variables ({@code RINGTX_} + the key in upper snake case, e.g.
+ * {@code RINGTX_HTTP_PORT}) and from flags ({@code --} + the key in kebab case, e.g. {@code
+ * --http-port}); flags win over the environment, which wins over the file. Unknown keys are an
+ * error. {@link #validate()} names every key with a bad value.
+ */
+public record NodeConfig(
+    @JsonProperty("nodeId") String nodeId,
+    @JsonProperty("role") Role role,
+    @JsonProperty("dataDir") String dataDir,
+    @JsonProperty("clusterName") String clusterName,
+    @JsonProperty("participants") List<String> participants,
+    @JsonProperty("seeds") List<String> seeds,
+    @JsonProperty("host") String host,
+    @JsonProperty("hazelcastPort") int hazelcastPort,
+    @JsonProperty("busPort") int busPort,
+    @JsonProperty("httpPort") int httpPort,
+    @JsonProperty("requestTimeoutMillis") long requestTimeoutMillis,
+    @JsonProperty("voteTimeoutMillis") long voteTimeoutMillis,
+    @JsonProperty("readyTimeoutMillis") long readyTimeoutMillis,
+    @JsonProperty("maxQueryBackoffMillis") long maxQueryBackoffMillis,
+    @JsonProperty("resendInitialMillis") long resendInitialMillis,
+    @JsonProperty("resendMaxMillis") long resendMaxMillis,
+    @JsonProperty("failureDetectionSeconds") int failureDetectionSeconds,
+    @JsonProperty("maxKeyBytes") int maxKeyBytes,
+    @JsonProperty("maxValueBytes") int maxValueBytes,
+    @JsonProperty("maxKeysPerTx") int maxKeysPerTx) {
+
+  /** The role a node runs. */
+  public enum Role {
+    PARTICIPANT,
+    COORDINATOR;
+
+    @JsonValue
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static Role parse(String s) {
+      for (Role r : values()) {
+        if (r.wireName().equalsIgnoreCase(s)) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException("role must be participant or coordinator, got '" + s + "'");
+    }
+  }
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}");
+
+  /** The defaults of every key that has one; nodeId, role, dataDir and participants have none. */
+  public static NodeConfig defaults() {
+    return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
+        0, 1_000, 2_000, 1_000, 10_000, 200, 5_000, 5, 1024, 1024 * 1024, 10_000);
+  }
+
+  /** Every problem with this configuration, each naming its key; empty if it is valid. */
+  public List<String> problems() {
+    List<String> p = new ArrayList<>();
+    if (nodeId == null || !ID.matcher(nodeId).matches()) {
+      p.add("nodeId: required, 1-64 characters of [A-Za-z0-9._-] (got " + q(nodeId) + ")");
+    }
+    if (role == null) {
+      p.add("role: required, participant or coordinator");
+    }
+    if (dataDir == null || dataDir.isBlank()) {
+      p.add("dataDir: required");
+    }
+    if (clusterName == null || !ID.matcher(clusterName).matches()) {
+      p.add("clusterName: 1-64 characters of [A-Za-z0-9._-] (got " + q(clusterName) + ")");
+    }
+    if (participants == null || participants.isEmpty()) {
+      p.add("participants: required, the ids of the participants that share the key space");
+    } else {
+      for (String id : participants) {
+        if (id == null || !ID.matcher(id).matches()) {
+          p.add("participants: bad node id " + q(id));
+        }
+      }
+      if (participants.stream().distinct().count() != participants.size()) {
+        p.add("participants: ids must be distinct");
+      }
+      if (role == Role.PARTICIPANT && nodeId != null && !participants.contains(nodeId)) {
+        p.add("participants: must include this participant's own id " + q(nodeId));
+      }
+    }
+    if (seeds == null) {
+      p.add("seeds: must be a list of host:port");
+    } else {
+      for (String s : seeds) {
+        if (s == null || !HOST_PORT.matcher(s).matches()) {
+          p.add("seeds: expected host:port, got " + q(s));
+        }
+      }
+    }
+    if (host == null || host.isBlank()) {
+      p.add("host: required");
+    }
+    port(p, "hazelcastPort", hazelcastPort, false);
+    port(p, "busPort", busPort, true);
+    port(p, "httpPort", httpPort, true);
+    positive(p, "requestTimeoutMillis", requestTimeoutMillis);
+    positive(p, "voteTimeoutMillis", voteTimeoutMillis);
+    positive(p, "readyTimeoutMillis", readyTimeoutMillis);
+    positive(p, "resendInitialMillis", resendInitialMillis);
+    if (maxQueryBackoffMillis < readyTimeoutMillis) {
+      p.add("maxQueryBackoffMillis: must be >= readyTimeoutMillis");
+    }
+    if (resendMaxMillis < resendInitialMillis) {
+      p.add("resendMaxMillis: must be >= resendInitialMillis");
+    }
+    if (failureDetectionSeconds < 1 || failureDetectionSeconds > 600) {
+      p.add("failureDetectionSeconds: must be 1-600, got " + failureDetectionSeconds);
+    }
+    positive(p, "maxKeyBytes", maxKeyBytes);
+    if (maxValueBytes < 0) {
+      p.add("maxValueBytes: must be >= 0");
+    }
+    positive(p, "maxKeysPerTx", maxKeysPerTx);
+    return p;
+  }
+
+  /** Throws {@link ConfigException} listing every problem, if there is any. */
+  public NodeConfig validate() {
+    List<String> p = problems();
+    if (!p.isEmpty()) {
+      throw new ConfigException(p);
+    }
+    return this;
+  }
+
+  private static void port(List<String> p, String key, int port, boolean zeroAllowed) {
+    if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
+      p.add(key + ": must be " + (zeroAllowed ? "0 (any free port)" : "1") + "-65535, got " + port);
+    }
+  }
+
+  private static void positive(List<String> p, String key, long v) {
+    if (v <= 0) {
+      p.add(key + ": must be > 0, got " + v);
+    }
+  }
+
+  private static String q(String s) {
+    return s == null ? "nothing" : "'" + s + "'";
+  }
+}
