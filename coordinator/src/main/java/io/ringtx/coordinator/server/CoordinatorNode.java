@@ -7,6 +7,7 @@ import io.ringtx.coordinator.api.TxStatus;
 import io.ringtx.coordinator.core.CoordinatorConfig;
 import io.ringtx.coordinator.core.CoordinatorCore;
 import io.ringtx.coordinator.core.Known;
+import io.ringtx.protocol.discovery.NodeInfo;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.CoordinatorCommit;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private final long requestTimeoutMillis;
   private final String idPrefix;
   private final AtomicLong nextId = new AtomicLong();
+  private volatile Supplier<List<NodeInfo>> liveNodes;
 
   private CoordinatorNode(
       NodeId id, Router router, Transport transport, MachineRunner runner, CoordinatorCore core,
@@ -205,17 +208,51 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     return anyKnows ? Optional.of(new TxStatus(txId, outcome, ps)) : Optional.empty();
   }
 
+  /**
+   * Lets {@code GET /v1/cluster} report the nodes discovery sees alive; without it only this
+   * coordinator and the configured participants are listed.
+   */
+  public void liveNodes(Supplier<List<NodeInfo>> live) {
+    this.liveNodes = live;
+  }
+
   @Override
   public Map<String, Object> cluster() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("coordinator", id.value());
+    Map<String, NodeInfo> live = new LinkedHashMap<>();
+    Supplier<List<NodeInfo>> source = liveNodes;
+    if (source != null) {
+      source.get().forEach(n -> live.put(n.nodeId(), n));
+    }
     List<Map<String, Object>> nodes = new ArrayList<>();
-    nodes.add(Map.of("id", id.value(), "role", "coordinator", "health", "UP"));
+    Map<String, Object> me = new LinkedHashMap<>();
+    me.put("id", id.value());
+    me.put("role", "coordinator");
+    me.put("health", "UP");
+    nodes.add(me);
+    for (NodeInfo n : live.values()) {
+      if (n.role().equals("coordinator") && !n.nodeId().equals(id.value())) {
+        nodes.add(describe(n.nodeId(), "coordinator", n, true));
+      }
+    }
     for (NodeId p : router.participants()) {
-      nodes.add(Map.of("id", p.value(), "role", "participant"));
+      NodeInfo n = live.get(p.value());
+      nodes.add(describe(p.value(), "participant", n, source == null || n != null));
     }
     out.put("nodes", nodes);
     return out;
+  }
+
+  private static Map<String, Object> describe(String id, String role, NodeInfo n, boolean up) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("role", role);
+    m.put("health", up ? "UP" : "DOWN");
+    if (n != null) {
+      m.put("url", "http://" + n.host() + ":" + n.httpPort());
+    }
+    return m;
   }
 
   /** Reads the core's state on its context (metrics, tooling, tests). */

@@ -6,6 +6,7 @@ import io.ringtx.participant.server.ParticipantNode;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.route.HashRouter;
 import io.ringtx.protocol.rpc.EventBusTransport;
+import io.ringtx.protocol.rpc.FaultInjector;
 import io.ringtx.storage.NodeStore;
 import io.ringtx.storage.RocksNodeStore;
 import io.vertx.core.Vertx;
@@ -34,14 +35,23 @@ public final class LocalCluster implements AutoCloseable {
   private HttpApi http;
   private boolean closed;
 
-  private LocalCluster(LocalClusterConfig config) {
+  private final FaultInjector faults;
+
+  private LocalCluster(LocalClusterConfig config, FaultInjector faults) {
     this.config = config;
+    this.faults = faults;
     this.vertx = Vertx.vertx();
   }
 
   /** Opens every node's store, recovers, and starts serving; fails if any node fails. */
   public static LocalCluster start(LocalClusterConfig config) throws Exception {
-    LocalCluster c = new LocalCluster(config);
+    return start(config, FaultInjector.NONE);
+  }
+
+  /** As {@link #start(LocalClusterConfig)}, with every message passing through {@code faults}. */
+  public static LocalCluster start(LocalClusterConfig config, FaultInjector faults)
+      throws Exception {
+    LocalCluster c = new LocalCluster(config, faults);
     try {
       c.startNodes();
       return c;
@@ -60,14 +70,14 @@ public final class LocalCluster implements AutoCloseable {
     for (NodeId id : ids) {
       NodeStore store = open(id);
       participants.add(
-          await(ParticipantNode.start(vertx, id, store, new EventBusTransport(vertx, id),
+          await(ParticipantNode.start(vertx, id, store, new EventBusTransport(vertx, id, faults),
               config.participant().withOwnership(k -> router.ownerOf(k).equals(id)),
               config.requestTimeoutMillis())));
     }
     NodeId cid = NodeId.of("c1");
     NodeStore cstore = open(cid);
     coordinator =
-        await(CoordinatorNode.start(vertx, cid, cstore, new EventBusTransport(vertx, cid), router,
+        await(CoordinatorNode.start(vertx, cid, cstore, new EventBusTransport(vertx, cid, faults), router,
             config.coordinator(), config.limits(), config.requestTimeoutMillis()));
     http = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
     LOG.info("local cluster serving at {} with participants {}", url(), ids);

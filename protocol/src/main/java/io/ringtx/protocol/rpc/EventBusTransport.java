@@ -6,80 +6,224 @@ import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.message.ErrorReply;
 import io.ringtx.protocol.message.Message;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Transport} over the Vert.x event bus: one address per node ({@code ringtx.node.<id>}),
- * messages encoded with {@link WireCodec} into a buffer, the sender's id in a header. The same
- * class serves an in-JVM cluster (local event bus) and, with a clustered Vert.x, a cluster of
- * processes.
+ * {@link Transport} over the Vert.x event bus (DESIGN §5): one address per node ({@code
+ * ringtx.node.<id>}), messages encoded with {@link WireCodec}, a deadline on every call.
+ *
+ * <p>At-most-once: every request carries a request id (sender id and sequence number). A request
+ * whose attempt times out or finds no handler (a node still starting, a connection re-forming)
+ * is retransmitted with the same id until its deadline; the receiver keeps each reply by request
+ * id for {@link #DEDUP_RETENTION_MILLIS} and answers a retransmission from it, so a handler never
+ * runs twice for one request. Every handler of ours is also idempotent by transaction id (its
+ * answer is in the stable log), which is why this table needs no disk: after a restart, the log
+ * answers.
+ *
+ * <p>The same class serves an in-JVM cluster (local event bus) and, with a clustered Vert.x, a
+ * cluster of processes.
  */
 public final class EventBusTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusTransport.class);
   private static final String FROM = "from";
+  private static final String RID = "rid";
+  /** How long a reply is kept to answer retransmissions: well above any deadline. */
+  static final long DEDUP_RETENTION_MILLIS = 60_000;
+  private static final int DEDUP_MAX = 200_000;
 
   private final Vertx vertx;
   private final NodeId sender;
+  private final FaultInjector faults;
+  private final AtomicLong nextRequest = new AtomicLong();
   private final Map<NodeId, MessageConsumer<Buffer>> consumers = new ConcurrentHashMap<>();
+  private final AtomicLong retransmissions = new AtomicLong();
+  private final AtomicLong duplicatesAnswered = new AtomicLong();
 
   /** @param sender the id this transport's requests are sent from */
   public EventBusTransport(Vertx vertx, NodeId sender) {
+    this(vertx, sender, FaultInjector.NONE);
+  }
+
+  public EventBusTransport(Vertx vertx, NodeId sender, FaultInjector faults) {
     this.vertx = vertx;
     this.sender = sender;
+    this.faults = faults;
   }
 
   static String address(NodeId node) {
     return "ringtx.node." + node.value();
   }
 
+  /** Requests sent again after an attempt failed. */
+  public long retransmissions() {
+    return retransmissions.get();
+  }
+
+  /** Retransmitted requests answered from a stored reply. */
+  public long duplicatesAnswered() {
+    return duplicatesAnswered.get();
+  }
+
   @Override
   public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
+    String rid = sender.value() + ":" + nextRequest.incrementAndGet();
     Buffer body = Buffer.buffer(WireCodec.encode(request));
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    // Several attempts fit in one deadline, so a lost message costs a fraction of it.
+    long attempt = Math.max(50, timeoutMillis / 4);
+    Promise<Message> result = Promise.promise();
+    send(to, request, body, rid, deadline, attempt, 5, result);
+    return result.future();
+  }
+
+  private void send(NodeId to, Message request, Buffer body, String rid, long deadline,
+      long attempt, long backoff, Promise<Message> result) {
+    long remaining = deadline - System.currentTimeMillis();
+    if (remaining <= 0) {
+      result.tryFail(new ReplyException(ReplyFailure.TIMEOUT,
+          "no reply from " + to + " to " + request.getClass().getSimpleName() + " " + rid));
+      return;
+    }
     DeliveryOptions opts =
-        new DeliveryOptions().setSendTimeout(timeoutMillis).addHeader(FROM, sender.value());
-    return vertx
-        .eventBus()
-        .<Buffer>request(address(to), body, opts)
-        .map(reply -> WireCodec.decode(reply.body().getBytes()));
+        new DeliveryOptions()
+            .setSendTimeout(Math.min(attempt, remaining))
+            .addHeader(FROM, sender.value())
+            .addHeader(RID, rid);
+    FaultInjector.Fate fate = faults.fate(sender, to, request, false);
+    Future<io.vertx.core.eventbus.Message<Buffer>> reply;
+    if (!fate.deliver()) {
+      reply = Future.failedFuture(new ReplyException(ReplyFailure.TIMEOUT, "dropped"));
+    } else {
+      Promise<io.vertx.core.eventbus.Message<Buffer>> sent = Promise.promise();
+      Runnable go = () -> {
+        if (fate.duplicate()) {
+          vertx.eventBus().request(address(to), body, opts); // its reply is ignored
+        }
+        vertx.eventBus().<Buffer>request(address(to), body, opts).onComplete(sent);
+      };
+      if (fate.delayMillis() > 0) {
+        vertx.setTimer(fate.delayMillis(), t -> go.run());
+      } else {
+        go.run();
+      }
+      reply = sent.future();
+    }
+    reply.onComplete(ar -> {
+      if (ar.succeeded()) {
+        try {
+          result.tryComplete(WireCodec.decode(ar.result().body().getBytes()));
+        } catch (MalformedMessageException e) {
+          result.tryFail(e);
+        }
+        return;
+      }
+      boolean retry = ar.cause() instanceof ReplyException re
+          && (re.failureType() == ReplyFailure.TIMEOUT
+              || re.failureType() == ReplyFailure.NO_HANDLERS);
+      if (!retry || System.currentTimeMillis() + backoff >= deadline) {
+        result.tryFail(ar.cause());
+        return;
+      }
+      retransmissions.incrementAndGet();
+      vertx.setTimer(backoff, t ->
+          send(to, request, body, rid, deadline, attempt, Math.min(backoff * 2, 200), result));
+    });
   }
 
   @Override
   public Future<Void> serve(NodeId self, Handler handler) {
+    // Replies by request id; accessed only on the consumer's context, so no locking.
+    LinkedHashMap<String, Stored> replies = new LinkedHashMap<>();
     MessageConsumer<Buffer> consumer =
-        vertx
-            .eventBus()
-            .consumer(
-                address(self),
-                msg -> {
-                  NodeId from;
-                  Message request;
-                  try {
-                    from = NodeId.of(msg.headers().get(FROM));
-                    request = WireCodec.decode(msg.body().getBytes());
-                  } catch (MalformedMessageException | IllegalArgumentException | NullPointerException e) {
-                    LOG.warn("RTX-3001 node {} refused a malformed request: {}", self, e.getMessage());
-                    msg.reply(
-                        Buffer.buffer(
-                            WireCodec.encode(
-                                new ErrorReply(ErrorReply.Code.BAD_REQUEST, String.valueOf(e.getMessage())))));
-                    return;
-                  }
-                  handler.handle(from, request, m -> msg.reply(Buffer.buffer(WireCodec.encode(m))));
-                });
+        vertx.eventBus().consumer(address(self), msg -> {
+          String rid = msg.headers().get(RID);
+          trim(replies);
+          Stored stored = rid == null ? null : replies.get(rid);
+          if (stored != null) {
+            duplicatesAnswered.incrementAndGet();
+            stored.reply.future().onSuccess(b -> answer(self, msg, b, stored.message));
+            return;
+          }
+          NodeId from;
+          Message request;
+          try {
+            from = NodeId.of(msg.headers().get(FROM));
+            request = WireCodec.decode(msg.body().getBytes());
+          } catch (MalformedMessageException | IllegalArgumentException | NullPointerException e) {
+            LOG.warn("RTX-3001 node {} refused a malformed request: {}", self, e.getMessage());
+            ErrorReply err = new ErrorReply(ErrorReply.Code.BAD_REQUEST, String.valueOf(e.getMessage()));
+            msg.reply(Buffer.buffer(WireCodec.encode(err)));
+            return;
+          }
+          Stored s = new Stored(Promise.promise(), System.currentTimeMillis());
+          if (rid != null) {
+            replies.put(rid, s);
+          }
+          handler.handle(from, request, m -> {
+            Buffer b = Buffer.buffer(WireCodec.encode(m));
+            s.message = m;
+            s.reply.tryComplete(b);
+            answer(self, msg, b, m);
+          });
+        });
     consumers.put(self, consumer);
     return consumer.completion();
+  }
+
+  private void answer(NodeId self, io.vertx.core.eventbus.Message<Buffer> msg, Buffer b, Message m) {
+    String from = msg.headers().get(FROM);
+    FaultInjector.Fate fate =
+        faults.fate(self, from == null ? self : NodeId.of(from), m, true);
+    if (!fate.deliver()) {
+      return;
+    }
+    if (fate.delayMillis() > 0) {
+      vertx.setTimer(fate.delayMillis(), t -> msg.reply(b));
+    } else {
+      msg.reply(b);
+    }
+  }
+
+  private static void trim(LinkedHashMap<String, Stored> replies) {
+    long cutoff = System.currentTimeMillis() - DEDUP_RETENTION_MILLIS;
+    Iterator<Stored> it = replies.values().iterator();
+    while (it.hasNext()) {
+      Stored s = it.next();
+      if (s.at >= cutoff && replies.size() <= DEDUP_MAX) {
+        break;
+      }
+      it.remove();
+    }
   }
 
   @Override
   public Future<Void> stop(NodeId self) {
     MessageConsumer<Buffer> c = consumers.remove(self);
     return c == null ? Future.succeededFuture() : c.unregister();
+  }
+
+  /** A reply kept for retransmissions (the promise completes once the handler answered). */
+  private static final class Stored {
+    final Promise<Buffer> reply;
+    final long at;
+    Message message;
+
+    Stored(Promise<Buffer> reply, long at) {
+      this.reply = reply;
+      this.at = at;
+    }
   }
 }

@@ -1,0 +1,77 @@
+package io.ringtx.dist;
+
+import io.ringtx.dist.config.ConfigException;
+import io.ringtx.dist.config.ConfigLoader;
+import io.ringtx.dist.config.NodeConfig;
+import io.ringtx.dist.node.NodeProcess;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * Runs one node of a multi-process cluster in the foreground until SIGTERM or Ctrl-C. Settings
+ * come from {@code --config FILE}, {@code RINGTX_*} environment variables and {@code --key value}
+ * flags for any key of the configuration (see {@code ringtx config example}).
+ */
+abstract class NodeCommand implements java.util.concurrent.Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (JSON or YAML).")
+  Path config;
+
+  @Unmatched List<String> settings = new ArrayList<>();
+
+  abstract NodeConfig.Role role();
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> flags = new ArrayList<>(settings);
+    flags.add("--role");
+    flags.add(role().wireName());
+    NodeConfig cfg;
+    try {
+      cfg = ConfigLoader.load(config, System.getenv(), flags);
+    } catch (ConfigException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    NodeProcess node = NodeProcess.start(cfg);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      stopped.countDown();
+    }, "ringtx-shutdown"));
+    out.println("ringtx " + role().wireName() + " " + cfg.nodeId() + " serving at "
+        + node.runtime().url() + " (cluster " + cfg.clusterName() + ")");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** {@code ringtx participant}. */
+  @picocli.CommandLine.Command(name = "participant", mixinStandardHelpOptions = true,
+      description = "Runs a participant (shard server) until SIGTERM.")
+  static final class Participant extends NodeCommand {
+    @Override
+    NodeConfig.Role role() {
+      return NodeConfig.Role.PARTICIPANT;
+    }
+  }
+
+  /** {@code ringtx coordinator}. */
+  @picocli.CommandLine.Command(name = "coordinator", mixinStandardHelpOptions = true,
+      description = "Runs a coordinator (client API and 2PC) until SIGTERM.")
+  static final class Coordinator extends NodeCommand {
+    @Override
+    NodeConfig.Role role() {
+      return NodeConfig.Role.COORDINATOR;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.ringtx.dist.node;
+
+import io.ringtx.coordinator.api.Limits;
+import io.ringtx.coordinator.core.CoordinatorConfig;
+import io.ringtx.coordinator.http.HttpApi;
+import io.ringtx.coordinator.server.CoordinatorNode;
+import io.ringtx.dist.config.NodeConfig;
+import io.ringtx.participant.core.ParticipantConfig;
+import io.ringtx.participant.server.ParticipantHttp;
+import io.ringtx.participant.server.ParticipantNode;
+import io.ringtx.protocol.discovery.Discovery;
+import io.ringtx.protocol.discovery.NodeInfo;
+import io.ringtx.protocol.discovery.NodeRegistry;
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.route.HashRouter;
+import io.ringtx.protocol.rpc.EventBusTransport;
+import io.ringtx.storage.NodeStore;
+import io.ringtx.storage.RocksNodeStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of a multi-process cluster: its store, a clustered Vert.x (Hazelcast discovery, event
+ * bus over TCP), the participant or coordinator, and its HTTP endpoint. Startup order: open the
+ * store, join the cluster, recover from the log, serve, register for discovery, write {@code
+ * node.json}. {@link #close()} undoes it in reverse.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
+  private static final long START_SECONDS = 120;
+
+  private final NodeConfig config;
+  private final Path dataDir;
+  private NodeStore store;
+  private Vertx vertx;
+  private NodeRegistry registry;
+  private ParticipantNode participant;
+  private ParticipantHttp participantHttp;
+  private CoordinatorNode coordinator;
+  private HttpApi coordinatorHttp;
+  private NodeRuntime runtime;
+  private boolean closed;
+
+  private NodeProcess(NodeConfig config) {
+    this.config = config;
+    this.dataDir = Path.of(config.dataDir());
+  }
+
+  /** Starts a node; on failure everything started so far is closed and the cause thrown. */
+  public static NodeProcess start(NodeConfig config) throws Exception {
+    NodeProcess p = new NodeProcess(config);
+    try {
+      p.startAll();
+      return p;
+    } catch (Exception | Error e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    long t0 = System.nanoTime();
+    Files.createDirectories(dataDir);
+    NodeId id = NodeId.of(config.nodeId());
+    store = RocksNodeStore.open(dataDir.resolve("store"));
+
+    HazelcastClusterManager cluster =
+        new HazelcastClusterManager(
+            Discovery.hazelcastConfig(config.clusterName(), config.host(), config.hazelcastPort(),
+                config.seeds(), config.failureDetectionSeconds()));
+    VertxOptions options =
+        new VertxOptions().setEventBusOptions(
+            new EventBusOptions().setHost(config.host()).setPort(config.busPort()));
+    vertx = await(Vertx.builder().with(options).withClusterManager(cluster).buildClustered());
+    registry = new NodeRegistry(cluster.getHazelcastInstance());
+    LOG.info("node {} joined cluster {} in {} ms", id, config.clusterName(),
+        (System.nanoTime() - t0) / 1_000_000);
+
+    List<NodeId> participants = config.participants().stream().map(NodeId::of).toList();
+    HashRouter router = new HashRouter(participants);
+    EventBusTransport transport = new EventBusTransport(vertx, id);
+    int httpPort;
+    if (config.role() == NodeConfig.Role.PARTICIPANT) {
+      ParticipantConfig pc =
+          new ParticipantConfig(config.readyTimeoutMillis(), config.maxQueryBackoffMillis(),
+              k -> router.ownerOf(k).equals(id));
+      participant = await(ParticipantNode.start(vertx, id, store, transport, pc,
+          config.requestTimeoutMillis()));
+      participantHttp = await(ParticipantHttp.start(vertx, participant, store, config.host(),
+          config.httpPort()));
+      httpPort = participantHttp.port();
+    } else {
+      CoordinatorConfig cc =
+          new CoordinatorConfig(config.voteTimeoutMillis(), config.resendInitialMillis(),
+              config.resendMaxMillis());
+      Limits limits = new Limits(config.maxKeyBytes(), config.maxValueBytes(), config.maxKeysPerTx());
+      coordinator = await(CoordinatorNode.start(vertx, id, store, transport, router, cc, limits,
+          config.requestTimeoutMillis()));
+      coordinator.liveNodes(registry::live);
+      coordinatorHttp = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
+      httpPort = coordinatorHttp.port();
+    }
+    registry.register(new NodeInfo(id.value(), config.role().wireName(), config.host(), httpPort,
+        registry.localMember()));
+    runtime = new NodeRuntime(id.value(), config.role().wireName(), ProcessHandle.current().pid(),
+        config.host(), httpPort, busPort(), config.hazelcastPort(), config.clusterName(),
+        System.currentTimeMillis());
+    runtime.write(dataDir);
+    LOG.info("node {} ({}) serving at {} after {} ms", id, config.role().wireName(),
+        runtime.url(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private int busPort() {
+    // The event bus port actually bound, when 0 asked for a free one.
+    return config.busPort();
+  }
+
+  public NodeRuntime runtime() {
+    return runtime;
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(START_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Stops serving, leaves the cluster and closes the store. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      NodeRuntime.delete(dataDir);
+    } catch (IOException e) {
+      LOG.warn("cannot remove {}: {}", dataDir.resolve(NodeRuntime.FILE), e.toString());
+    }
+    quietly(() -> {
+      if (coordinatorHttp != null) {
+        await(coordinatorHttp.close());
+      }
+      if (participantHttp != null) {
+        await(participantHttp.close());
+      }
+    });
+    if (coordinator != null) {
+      coordinator.close();
+    }
+    if (participant != null) {
+      participant.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+    quietly(() -> {
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    });
+    if (store != null) {
+      store.close();
+    }
+    LOG.info("node {} stopped", config.nodeId());
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void quietly(Step s) {
+    try {
+      s.run();
+    } catch (Exception e) {
+      LOG.warn("while stopping: {}", e.toString());
+    }
+  }
+}
