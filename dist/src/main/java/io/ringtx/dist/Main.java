@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       NodeCommand.Participant.class,
       NodeCommand.Coordinator.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -1,0 +1,227 @@
+package io.ringtx.bench.calibrate;
+
+import io.ringtx.protocol.discovery.Discovery;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.log.Aborted;
+import io.ringtx.protocol.message.Reason;
+import io.ringtx.protocol.step.WriteSet;
+import io.ringtx.storage.NodeStore;
+import io.ringtx.storage.RocksNodeStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Measures this machine's floor for a cross-shard commit: the store's forced-write latency (one
+ * writer, so no group commit helps) and the round trip of a small request over the two
+ * transports a cluster could use — the Vert.x clustered event bus (Hazelcast cluster manager)
+ * and framed Vert.x TCP — between two Vert.x instances over loopback. The 2PC floor is four
+ * one-way delays (two round trips) plus two forced writes in sequence (PREPARED, then COMMIT).
+ */
+public final class Calibration {
+  /** One measured distribution, in microseconds. */
+  public record Figure(String what, long count, double p50, double p99, double max) {
+    String line() {
+      return String.format("%-34s p50 %8.1f us   p99 %8.1f us   max %9.1f us   (n=%d)",
+          what, p50, p99, max, count);
+    }
+  }
+
+  /** Every figure, and the floor computed from them. */
+  public record Result(Figure forcedWrite, Figure eventBus, Figure tcp, double floorMicros) {}
+
+  private final int samples;
+  private final PrintWriter out;
+
+  public Calibration(int samples, PrintWriter out) {
+    this.samples = samples;
+    this.out = out;
+  }
+
+  public Result run(Path scratch, int hazelcastPortBase) throws Exception {
+    Figure fw = forcedWrites(scratch.resolve("store"));
+    out.println(fw.line());
+    out.flush();
+    Figure tcp = tcpRoundTrip();
+    out.println(tcp.line());
+    out.flush();
+    Figure bus = eventBusRoundTrip(hazelcastPortBase);
+    out.println(bus.line());
+    double rtt = Math.min(bus.p50(), tcp.p50());
+    double floor = 2 * rtt + 2 * fw.p50();
+    out.printf("2PC floor for a cross-shard commit: 4 one-way delays + 2 forced writes = "
+        + "2 x %.1f + 2 x %.1f = %.1f us (%.2f ms)%n", rtt, fw.p50(), floor, floor / 1000);
+    out.flush();
+    return new Result(fw, bus, tcp, floor);
+  }
+
+  Figure forcedWrites(Path dir) throws Exception {
+    Histogram h = new Histogram(3);
+    try (NodeStore store = RocksNodeStore.open(dir)) {
+      for (int i = 0; i < samples + samples / 10; i++) {
+        long t0 = System.nanoTime();
+        store.write(WriteSet.forced(new Aborted(TxId.of("cal-" + i), Reason.TIMEOUT)))
+            .get(10, TimeUnit.SECONDS);
+        if (i >= samples / 10) {
+          h.recordValue((System.nanoTime() - t0) / 1000);
+        }
+      }
+    }
+    return figure("forced write (store, 1 writer)", h);
+  }
+
+  Figure tcpRoundTrip() throws Exception {
+    Vertx server = Vertx.vertx();
+    Vertx client = Vertx.vertx();
+    try {
+      NetServer ns = server.createNetServer();
+      ns.connectHandler(Calibration::echo);
+      int port = await(ns.listen(0, "127.0.0.1")).actualPort();
+      NetClient nc = client.createNetClient();
+      NetSocket sock = await(nc.connect(port, "127.0.0.1"));
+      Buffer payload = Buffer.buffer(new byte[64]);
+      Histogram h = new Histogram(3);
+      Promise<Void> done = Promise.promise();
+      TcpPinger pinger = new TcpPinger(sock, payload, samples, h, done);
+      client.runOnContext(v -> pinger.next());
+      await(done.future());
+      return figure("Vert.x TCP round trip (64 B)", h);
+    } finally {
+      await(client.close());
+      await(server.close());
+    }
+  }
+
+  Figure eventBusRoundTrip(int portBase) throws Exception {
+    String cluster = "ringtx-calibrate-" + ProcessHandle.current().pid();
+    List<String> seeds = List.of("127.0.0.1:" + portBase, "127.0.0.1:" + (portBase + 1));
+    Vertx a = clustered(cluster, portBase, seeds);
+    Vertx b = clustered(cluster, portBase + 1, seeds);
+    try {
+      await(b.eventBus().<Buffer>consumer("calibrate.echo", m -> m.reply(m.body())).completion());
+      Buffer payload = Buffer.buffer(new byte[64]);
+      // The subscription takes a moment to reach the other member.
+      long until = System.currentTimeMillis() + 30_000;
+      while (true) {
+        try {
+          await(a.eventBus().request("calibrate.echo", payload));
+          break;
+        } catch (Exception e) {
+          if (System.currentTimeMillis() > until) {
+            throw e;
+          }
+        }
+      }
+      Histogram h = new Histogram(3);
+      Promise<Void> done = Promise.promise();
+      a.runOnContext(v -> busPing(a, payload, samples + samples / 10, h, done));
+      await(done.future());
+      return figure("clustered event bus round trip (64 B)", h);
+    } finally {
+      await(a.close());
+      await(b.close());
+    }
+  }
+
+  private void busPing(Vertx a, Buffer payload, int left, Histogram h, Promise<Void> done) {
+    if (left == 0) {
+      done.complete();
+      return;
+    }
+    long t0 = System.nanoTime();
+    a.eventBus().request("calibrate.echo", payload).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      if (left <= samples) {
+        h.recordValue((System.nanoTime() - t0) / 1000);
+      }
+      busPing(a, payload, left - 1, h, done);
+    });
+  }
+
+  private static Vertx clustered(String name, int port, List<String> seeds) throws Exception {
+    HazelcastClusterManager mgr =
+        new HazelcastClusterManager(Discovery.hazelcastConfig(name, "127.0.0.1", port, seeds, 5));
+    VertxOptions o = new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1"));
+    return await(Vertx.builder().with(o).withClusterManager(mgr).buildClustered());
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  private static Figure figure(String what, Histogram h) {
+    return new Figure(what, h.getTotalCount(), h.getValueAtPercentile(50),
+        h.getValueAtPercentile(99), h.getMaxValue());
+  }
+
+  /** Echoes length-prefixed frames: a 4-byte length, then the payload. */
+  private static void echo(NetSocket sock) {
+    RecordParser parser = RecordParser.newFixed(4);
+    parser.handler(new io.vertx.core.Handler<Buffer>() {
+      private int length = -1;
+
+      @Override
+      public void handle(Buffer b) {
+        if (length < 0) {
+          length = b.getInt(0);
+          parser.fixedSizeMode(length);
+        } else {
+          sock.write(Buffer.buffer().appendInt(length).appendBuffer(b));
+          length = -1;
+          parser.fixedSizeMode(4);
+        }
+      }
+    });
+    sock.handler(parser);
+  }
+
+  /** Sends one framed request at a time and times each reply. */
+  private final class TcpPinger {
+    private final NetSocket sock;
+    private final Buffer payload;
+    private final Histogram h;
+    private final Promise<Void> done;
+    private int left;
+    private long t0;
+
+    TcpPinger(NetSocket sock, Buffer payload, int n, Histogram h, Promise<Void> done) {
+      this.sock = sock;
+      this.payload = payload;
+      this.h = h;
+      this.done = done;
+      this.left = n + n / 10;
+      sock.handler(RecordParser.newFixed(4 + payload.length(), b -> {
+        if (left <= samples) {
+          h.recordValue((System.nanoTime() - t0) / 1000);
+        }
+        left--;
+        next();
+      }));
+    }
+
+    void next() {
+      if (left == 0) {
+        done.complete();
+        return;
+      }
+      t0 = System.nanoTime();
+      sock.write(Buffer.buffer().appendInt(payload.length()).appendBuffer(payload));
+    }
+  }
+}
