@@ -1,0 +1,102 @@
+package io.ringtx.dist;
+
+import io.ringtx.dist.config.ConfigLoader;
+import io.ringtx.dist.config.NodeConfig;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code ringtx config}: the configuration format. */
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Node configuration.",
+    subcommands = {ConfigCommand.Example.class})
+final class ConfigCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 2;
+  }
+
+  /** What each key means; the order is the order of the example. */
+  static final Map<String, String> DOCS = new LinkedHashMap<>();
+
+  static {
+    DOCS.put("nodeId", "This node's id, unique in the cluster (p1, c1, ...). Required.");
+    DOCS.put("role", "participant or coordinator; set by the command (ringtx participant|coordinator).");
+    DOCS.put("dataDir", "Where this node keeps its store; one directory per node. Required.");
+    DOCS.put("clusterName", "Nodes join only a cluster of the same name.");
+    DOCS.put("participants", "Ids of every participant that shares the key space. Required.");
+    DOCS.put("seeds", "Hazelcast members (host:port) to join through; empty for the first one.");
+    DOCS.put("host", "Address every server of this node binds to. Loopback by default.");
+    DOCS.put("hazelcastPort", "Hazelcast port of this node (discovery and membership).");
+    DOCS.put("busPort", "Event bus port between nodes; 0 picks a free port.");
+    DOCS.put("httpPort", "HTTP port: client API on a coordinator, health and metrics on all; 0 picks one.");
+    DOCS.put("requestTimeoutMillis", "Deadline of one request between nodes (retransmitted within it).");
+    DOCS.put("voteTimeoutMillis", "Coordinator: votes missing after this long abort the transaction.");
+    DOCS.put("readyTimeoutMillis", "Participant: READY this long without a decision asks for it.");
+    DOCS.put("maxQueryBackoffMillis", "Participant: longest pause between two such questions.");
+    DOCS.put("resendInitialMillis", "Coordinator: first pause before resending an unacknowledged decision.");
+    DOCS.put("resendMaxMillis", "Coordinator: longest pause between resends.");
+    DOCS.put("failureDetectionSeconds", "A member silent this long is declared gone.");
+    DOCS.put("maxKeyBytes", "Largest key, in UTF-8 bytes.");
+    DOCS.put("maxValueBytes", "Largest value, in UTF-8 bytes.");
+    DOCS.put("maxKeysPerTx", "Most distinct keys one transaction may read and write.");
+  }
+
+  /** {@code ringtx config example}: a full, commented YAML file with every default. */
+  @Command(name = "example", mixinStandardHelpOptions = true,
+      description = "Prints a commented configuration file with every key and its default.")
+  static final class Example implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(example());
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** The example file: every key, documented, with its default or a sample value. */
+  static String example() {
+    NodeConfig d = NodeConfig.defaults();
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("nodeId", "p1");
+    values.put("role", "participant");
+    values.put("dataDir", "/var/lib/ringtx/p1");
+    values.put("clusterName", d.clusterName());
+    values.put("participants", "[p1, p2, p3]");
+    values.put("seeds", "[\"127.0.0.1:5701\", \"127.0.0.1:5702\", \"127.0.0.1:5703\"]");
+    values.put("host", d.host());
+    values.put("hazelcastPort", Integer.toString(d.hazelcastPort()));
+    values.put("busPort", Integer.toString(d.busPort()));
+    values.put("httpPort", Integer.toString(d.httpPort()));
+    values.put("requestTimeoutMillis", Long.toString(d.requestTimeoutMillis()));
+    values.put("voteTimeoutMillis", Long.toString(d.voteTimeoutMillis()));
+    values.put("readyTimeoutMillis", Long.toString(d.readyTimeoutMillis()));
+    values.put("maxQueryBackoffMillis", Long.toString(d.maxQueryBackoffMillis()));
+    values.put("resendInitialMillis", Long.toString(d.resendInitialMillis()));
+    values.put("resendMaxMillis", Long.toString(d.resendMaxMillis()));
+    values.put("failureDetectionSeconds", Integer.toString(d.failureDetectionSeconds()));
+    values.put("maxKeyBytes", Integer.toString(d.maxKeyBytes()));
+    values.put("maxValueBytes", Integer.toString(d.maxValueBytes()));
+    values.put("maxKeysPerTx", Integer.toString(d.maxKeysPerTx()));
+    if (!values.keySet().equals(ConfigLoader.keys()) || !DOCS.keySet().equals(ConfigLoader.keys())) {
+      throw new IllegalStateException("the example does not cover every configuration key");
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("# RingTx node configuration (YAML; JSON with the same keys works too).\n")
+        .append("# Every key can also be given as a flag (--kebab-case-key VALUE) or an environment\n")
+        .append("# variable (RINGTX_UPPER_SNAKE_KEY); flags win over the environment, which wins\n")
+        .append("# over this file. Unknown keys are an error.\n");
+    values.forEach((k, v) -> b.append("\n# ").append(DOCS.get(k)).append('\n')
+        .append(k).append(": ").append(v).append('\n'));
+    return b.toString();
+  }
+}

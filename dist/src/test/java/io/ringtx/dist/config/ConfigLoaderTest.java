@@ -1,0 +1,96 @@
+package io.ringtx.dist.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringtx.dist.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  static final List<String> REQUIRED =
+      List.of("--node-id", "p1", "--role", "participant", "--data-dir", "/tmp/x", "--participants", "p1,p2");
+
+  @Test
+  void flagsOverrideEnvironmentWhichOverridesTheFile() throws Exception {
+    Path f = dir.resolve("n.yaml");
+    Files.writeString(f, "nodeId: p1\nrole: participant\ndataDir: /d\nparticipants: [p1, p2]\nhttpPort: 1000\nbusPort: 7\n");
+    NodeConfig c = ConfigLoader.load(f, Map.of("RINGTX_HTTP_PORT", "2000", "RINGTX_VOTE_TIMEOUT_MILLIS", "99"),
+        List.of("--http-port", "3000"));
+    assertThat(c.httpPort()).isEqualTo(3000);
+    assertThat(c.voteTimeoutMillis()).isEqualTo(99);
+    assertThat(c.busPort()).isEqualTo(7);
+    assertThat(c.participants()).containsExactly("p1", "p2");
+    assertThat(c.clusterName()).isEqualTo("ringtx");
+  }
+
+  @Test
+  void jsonFileWorksToo() throws Exception {
+    Path f = dir.resolve("n.json");
+    Files.writeString(f, "{\"nodeId\":\"c1\",\"role\":\"coordinator\",\"dataDir\":\"/d\",\"participants\":[\"p1\"]}");
+    assertThat(ConfigLoader.load(f, Map.of(), List.of()).role()).isEqualTo(NodeConfig.Role.COORDINATOR);
+  }
+
+  @Test
+  void unknownKeys_anywhere_areErrorsNamingTheKey() throws Exception {
+    Path f = dir.resolve("n.yaml");
+    Files.writeString(f, "nodeId: p1\nrole: participant\ndataDir: /d\nparticipants: [p1]\nhttpPrt: 1\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("httpPrt");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("RINGTX_NOPE", "1"), REQUIRED))
+        .hasMessageContaining("RINGTX_NOPE");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("--htp-port", "1")))
+        .hasMessageContaining("--htp-port");
+  }
+
+  @Test
+  void badValues_areErrorsNamingEveryKey() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(),
+        List.of("--role", "participant", "--http-port", "70000", "--vote-timeout-millis", "0",
+            "--participants", "p2", "--node-id", "p1", "--data-dir", "/d")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("httpPort")
+        .hasMessageContaining("voteTimeoutMillis")
+        .hasMessageContaining("must include this participant's own id");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("--http-port", "eighty")))
+        .hasMessageContaining("httpPort");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of()))
+        .hasMessageContaining("nodeId").hasMessageContaining("dataDir").hasMessageContaining("participants");
+  }
+
+  @Test
+  void malformedFiles_areErrorsNamingTheFile() throws Exception {
+    Path f = dir.resolve("bad.json");
+    Files.writeString(f, "{\"nodeId\":");
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of(), List.of()))
+        .hasMessageContaining("bad.json").hasMessageContaining("not valid JSON");
+    Path list = dir.resolve("list.yaml");
+    Files.writeString(list, "- a\n- b\n");
+    assertThatThrownBy(() -> ConfigLoader.load(list, Map.of(), List.of()))
+        .hasMessageContaining("must be an object");
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of(), List.of()))
+        .hasMessageContaining("cannot read");
+  }
+
+  @Test
+  void theExampleFile_coversEveryKey_andLoads() throws Exception {
+    StringWriter out = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(out)).execute("config", "example");
+    assertThat(code).isZero();
+    Path f = dir.resolve("example.yaml");
+    Files.writeString(f, out.toString());
+    NodeConfig c = ConfigLoader.load(f, Map.of(), List.of());
+    assertThat(c.nodeId()).isEqualTo("p1");
+    for (String key : ConfigLoader.keys()) {
+      assertThat(out.toString()).contains("\n" + key + ": ");
+    }
+  }
+}
