@@ -1,0 +1,85 @@
+package io.ringtx.bench.report;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The end-of-run summary printed to the terminal. */
+public final class TextSummary {
+  private TextSummary() {}
+
+  /** Prints {@code r} to {@code out}. */
+  public static void print(BenchResult r, PrintWriter out) {
+    BenchResult.Summary s = r.summary();
+    BenchResult.Options o = r.options();
+    out.println();
+    out.printf(Locale.ROOT, "%s on %s (%s), %s loop, %d %s, %.1f s measured%n", o.workload(),
+        r.target().kind(), r.target().description(), o.loop(), o.concurrency(),
+        o.rate() == null ? "clients" : "in flight at most, " + o.rate() + " tx/s intended",
+        s.measuredSeconds());
+    out.printf(Locale.ROOT, "committed     %,d  (%,.1f/s)%n", s.committed(), s.committedPerSecond());
+    out.printf(Locale.ROOT, "aborted       %,d  (%.2f%% of %,d)%s%n", s.aborted(),
+        100 * s.abortRate(), s.transactions(), reasons(s.abortsByReason()));
+    if (s.failed() > 0) {
+      out.printf(Locale.ROOT, "failed        %,d%s%n", s.failed(), reasons(s.failuresByReason()));
+    }
+    BenchResult.Latencies l = r.latencyMs();
+    out.println("latency (ms)          p50       p90       p99     p99.9       max");
+    line(out, r.options().rate() == null ? "transaction" : "from intended", l.total());
+    if (l.serviceTime() != null) {
+      line(out, "from actual start", l.serviceTime());
+    }
+    line(out, "read phase", l.readPhase());
+    line(out, "commit call", l.commitCall());
+    BenchResult.StoreTotals t = r.storeTotals();
+    if (t != null && (t.forcedWrites() > 0 || t.syncs() > 0)) {
+      out.printf(Locale.ROOT, "store         %,d forced writes, %,d fsyncs: %s per fsync;"
+          + " %s forced writes and %s fsyncs per commit%n", t.forcedWrites(), t.syncs(),
+          num(t.meanBatch()), num(t.forcedWritesPerCommit()), num(t.syncsPerCommit()));
+    }
+    if (t != null && t.nodesNotReporting() != null) {
+      out.println("              no store counters from: " + String.join(", ",
+          t.nodesNotReporting()));
+    }
+    r.nodes().forEach((name, n) -> {
+      if (n.forcedWrites() != null || n.cpuSeconds() != null) {
+        out.printf(Locale.ROOT, "  %-28s forced %s, fsyncs %s, batch %s, cpu %s%n", name,
+            n.forcedWrites() == null ? "-" : String.format(Locale.ROOT, "%,d", n.forcedWrites()),
+            n.syncs() == null ? "-" : String.format(Locale.ROOT, "%,d", n.syncs()),
+            num(n.meanBatch()),
+            n.cpuSeconds() == null ? "-" : String.format(Locale.ROOT, "%.2f s (%.2f cores)",
+                n.cpuSeconds(), n.cpuCores()));
+      }
+    });
+    BenchResult.BenchJvm j = r.benchJvm();
+    if (j != null && j.cpuSeconds() != null) {
+      out.printf(Locale.ROOT, "harness JVM   cpu %.2f s (%.2f cores): %s%n", j.cpuSeconds(),
+          j.cpuCores() == null ? 0 : j.cpuCores(), j.note());
+    }
+    if (r.bank() != null) {
+      BenchResult.Bank b = r.bank();
+      out.printf(Locale.ROOT, "bank          %,d accounts, total %,d before and %,d after: %s%n",
+          b.accounts(), b.totalBefore(), b.totalAfter(),
+          b.conserved() ? "conserved" : "NOT CONSERVED (expected " + b.expectedTotal() + ")");
+    }
+    out.flush();
+  }
+
+  private static void line(PrintWriter out, String what, BenchResult.Stats s) {
+    out.printf(Locale.ROOT, "  %-18s %9.3f %9.3f %9.3f %9.3f %9.3f%n", what, s.p50(), s.p90(),
+        s.p99(), s.p999(), s.max());
+  }
+
+  private static String reasons(Map<String, Long> m) {
+    if (m.isEmpty()) {
+      return "";
+    }
+    return ": " + m.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String num(Double d) {
+    return d == null ? "-" : String.format(Locale.ROOT, "%.2f", d);
+  }
+}

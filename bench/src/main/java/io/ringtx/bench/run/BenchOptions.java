@@ -1,0 +1,62 @@
+package io.ringtx.bench.run;
+
+import io.ringtx.bench.workload.WorkloadSettings;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a run is driven.
+ *
+ * @param workload what the transactions do
+ * @param duration the measured time, after the warmup
+ * @param warmup time run first and not counted (progress is still printed)
+ * @param concurrency closed loop: the number of clients, each starting its next transaction when
+ *     the last one ends; open loop: the most transactions in flight at once
+ * @param rate open loop if > 0: transactions started per second, on a fixed schedule, with
+ *     latency measured from each one's intended start; 0 for a closed loop
+ * @param maxAttempts attempts per transaction: 1 (the default) counts each conflict as an abort;
+ *     more lets the client retry conflicts inside one measured transaction
+ * @param load whether to create the workload's initial data first (false to reuse data that a
+ *     previous run left in an existing cluster)
+ * @param progressInterval how often a progress line is printed
+ */
+public record BenchOptions(
+    WorkloadSettings workload,
+    Duration duration,
+    Duration warmup,
+    int concurrency,
+    double rate,
+    int maxAttempts,
+    boolean load,
+    Duration progressInterval) {
+  /** Validates the options. */
+  public BenchOptions {
+    Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(warmup, "warmup");
+    Objects.requireNonNull(progressInterval, "progressInterval");
+    if (duration.toMillis() < 1) {
+      throw new IllegalArgumentException("duration must be at least 1 ms, got " + duration);
+    }
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("warmup must not be negative, got " + warmup);
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
+    }
+    if (rate < 0 || Double.isNaN(rate) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("rate must be >= 0 (0: closed loop), got " + rate);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("max attempts must be >= 1, got " + maxAttempts);
+    }
+    if (progressInterval.toMillis() < 10) {
+      throw new IllegalArgumentException("progress interval must be at least 10 ms");
+    }
+  }
+
+  /** Whether transactions start on a schedule ({@code rate > 0}). */
+  public boolean openLoop() {
+    return rate > 0;
+  }
+}

@@ -1,0 +1,158 @@
+package io.ringtx.bench.run;
+
+import io.ringtx.bench.report.BenchResult;
+import io.ringtx.bench.target.BenchTarget;
+import io.ringtx.bench.target.NodeSample;
+import io.ringtx.bench.workload.Workload;
+import io.ringtx.bench.workload.WorkloadSettings;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/** Turns what a run measured into a {@link BenchResult}. */
+final class ResultBuilder {
+  /** The percentiles of the plotted latency curve. */
+  private static final double[] CURVE = {0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95,
+      97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.995, 99.999, 100};
+
+  private final BenchOptions options;
+  private final BenchTarget target;
+
+  ResultBuilder(BenchOptions options, BenchTarget target) {
+    this.options = options;
+    this.target = target;
+  }
+
+  BenchResult build(String startedAt, Double loadStart, Double loadEnd, BenchRunner.Measured m,
+      BenchResult.Bank bank) {
+    double secs = options.duration().toNanos() / 1e9;
+    long committed = m.total().getTotalCount();
+    long aborted = sum(m.aborts());
+    long failed = sum(m.failures());
+    long ended = committed + aborted + failed;
+    BenchResult.Summary summary = new BenchResult.Summary(secs, m.transactions(), committed,
+        round(committed / secs, 1), aborted, ended == 0 ? 0 : round((double) aborted / ended, 5),
+        m.aborts(), failed, m.failures());
+    BenchResult.Latencies lat = new BenchResult.Latencies(stats(m.total()), stats(m.read()),
+        stats(m.commit()), options.openLoop() ? stats(m.service()) : null);
+    double window = m.sampleNanos() / 1e9;
+    Map<String, BenchResult.Node> nodes = nodes(m.nodesStart(), m.nodesEnd(), window);
+    Double jvmCpu = delta(m.jvmCpuStart(), m.jvmCpuEnd(), v -> v / 1e9);
+    BenchResult.BenchJvm jvm = new BenchResult.BenchJvm(round(jvmCpu, 3),
+        jvmCpu == null || window <= 0 ? null : round(jvmCpu / window, 3),
+        target.nodesInThisJvm()
+            ? "the nodes run in this JVM: its CPU is theirs and the harness's together"
+            : "the harness only (clients and measurement)");
+    return new BenchResult(BenchResult.FORMAT, "ringtx bench run", startedAt, options(),
+        new BenchResult.Target(target.kind(), target.description(), target.urls()), machine(
+            loadStart, loadEnd), summary, lat, m.timeline(), nodes,
+        storeTotals(nodes, m.nodesEnd().keySet(), committed), jvm, bank,
+        new BenchResult.Histograms("microseconds", encode(m.total()), encode(m.read()),
+            encode(m.commit())));
+  }
+
+  private BenchResult.Options options() {
+    WorkloadSettings w = options.workload();
+    boolean zipf = w.dist() == Workload.Distribution.ZIPFIAN;
+    return new BenchResult.Options(w.workload().cliName(), w.keys(), w.valueSize(), w.opsPerTxn(),
+        w.dist().toString(), zipf ? w.zipfTheta() : null, w.seed(),
+        options.duration().toMillis() / 1000.0, options.warmup().toMillis() / 1000.0,
+        options.openLoop() ? "open" : "closed", options.concurrency(),
+        options.openLoop() ? options.rate() : null, options.maxAttempts(), options.load());
+  }
+
+  private static BenchResult.Machine machine(Double loadStart, Double loadEnd) {
+    Runtime rt = Runtime.getRuntime();
+    return new BenchResult.Machine(rt.availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.version"),
+        System.getProperty("os.arch"), Runtime.version().toString(),
+        System.getProperty("java.vm.name"), System.getProperty("java.vm.vendor"),
+        rt.maxMemory(), loadStart, loadEnd);
+  }
+
+  static BenchResult.Stats stats(Histogram h) {
+    if (h.getTotalCount() == 0) {
+      return new BenchResult.Stats(0, 0, 0, 0, 0, 0, 0, List.of());
+    }
+    List<BenchResult.Point> curve = new ArrayList<>();
+    for (double p : CURVE) {
+      curve.add(new BenchResult.Point(p, ms(h.getValueAtPercentile(p))));
+    }
+    return new BenchResult.Stats(h.getTotalCount(), round(h.getMean() / 1000.0, 3),
+        ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
+        ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
+        curve);
+  }
+
+  private static Map<String, BenchResult.Node> nodes(Map<String, NodeSample> start,
+      Map<String, NodeSample> end, double window) {
+    Map<String, BenchResult.Node> nodes = new LinkedHashMap<>();
+    end.forEach((name, e) -> {
+      NodeSample s = start.getOrDefault(name, NodeSample.EMPTY);
+      Long forced = delta(s.forcedWrites(), e.forcedWrites(), v -> v);
+      Long syncs = delta(s.syncs(), e.syncs(), v -> v);
+      Long lazy = delta(s.lazyWrites(), e.lazyWrites(), v -> v);
+      Double cpu = delta(s.cpuNanos(), e.cpuNanos(), v -> v / 1e9);
+      nodes.put(name, new BenchResult.Node(forced, syncs, lazy, meanBatch(forced, syncs),
+          round(cpu, 3), cpu == null || window <= 0 ? null : round(cpu / window, 3)));
+    });
+    return nodes;
+  }
+
+  private static BenchResult.StoreTotals storeTotals(Map<String, BenchResult.Node> nodes,
+      java.util.Set<String> names, long committed) {
+    long forced = 0;
+    long syncs = 0;
+    List<String> silent = new ArrayList<>();
+    for (String name : names) {
+      BenchResult.Node n = nodes.get(name);
+      if (n.forcedWrites() == null || n.syncs() == null) {
+        silent.add(name);
+        continue;
+      }
+      forced += n.forcedWrites();
+      syncs += n.syncs();
+    }
+    return new BenchResult.StoreTotals(forced, syncs, meanBatch(forced, syncs),
+        committed == 0 ? null : round((double) forced / committed, 3),
+        committed == 0 ? null : round((double) syncs / committed, 3),
+        silent.isEmpty() ? null : silent);
+  }
+
+  private static Double meanBatch(Long forced, Long syncs) {
+    return forced == null || syncs == null || syncs == 0 ? null
+        : round((double) forced / syncs, 3);
+  }
+
+  private static <T> T delta(Long start, Long end, Function<Long, T> f) {
+    return start == null || end == null ? null : f.apply(end - start);
+  }
+
+  private static String encode(Histogram h) {
+    ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+    int n = h.encodeIntoCompressedByteBuffer(buf);
+    return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n));
+  }
+
+  private static long sum(Map<String, Long> m) {
+    return m.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static double ms(long micros) {
+    return round(micros / 1000.0, 3);
+  }
+
+  static double round(double v, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+
+  private static Double round(Double v, int digits) {
+    return v == null ? null : round(v.doubleValue(), digits);
+  }
+}

@@ -1,0 +1,84 @@
+package io.ringtx.bench.run;
+
+import io.ringtx.bench.engine.Attempt;
+import io.ringtx.bench.engine.TxBody;
+import io.ringtx.bench.engine.TxEngine;
+import io.ringtx.bench.engine.TxView;
+import io.ringtx.bench.target.BenchTarget;
+import io.ringtx.bench.target.NodeSample;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A target whose transactions take a fixed service time and always commit, applied to an
+ * in-memory map without isolation (enough for the runner's own tests, not for the bank's).
+ * Its one "node" counts a forced write and, every other one, a sync per transaction.
+ */
+final class FakeTarget implements BenchTarget {
+  final Map<String, String> data = new ConcurrentHashMap<>();
+  final AtomicLong executed = new AtomicLong();
+  private final long serviceNanos;
+
+  FakeTarget(long serviceMillis) {
+    this.serviceNanos = TimeUnit.MILLISECONDS.toNanos(serviceMillis);
+  }
+
+  @Override
+  public String kind() {
+    return "fake";
+  }
+
+  @Override
+  public String description() {
+    return "fake";
+  }
+
+  @Override
+  public List<String> urls() {
+    return List.of();
+  }
+
+  @Override
+  public Map<String, NodeSample> nodeMetrics() {
+    long n = executed.get();
+    return Map.of("n1", new NodeSample(n, (n + 1) / 2, 0L, null));
+  }
+
+  @Override
+  public TxEngine engine(int connections, int maxAttempts) {
+    return new TxEngine() {
+      @Override
+      public Attempt execute(TxBody body) {
+        long t0 = System.nanoTime();
+        body.apply(new TxView() {
+          @Override
+          public String get(String key) {
+            return data.get(key);
+          }
+
+          @Override
+          public void put(String key, String value) {
+            data.put(key, value);
+          }
+        });
+        long t1 = System.nanoTime();
+        long until = t0 + serviceNanos;
+        while (System.nanoTime() < until) {
+          LockSupport.parkNanos(until - System.nanoTime());
+        }
+        executed.incrementAndGet();
+        return Attempt.committed(t1 - t0, System.nanoTime() - t1);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
+  public void close() {}
+}
