@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks.",
-    subcommands = {BenchCommand.Calibrate.class})
+    subcommands = {BenchRunCommand.class, BenchCompareCommand.class, BenchCommand.Calibrate.class})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -1,0 +1,49 @@
+package io.ringtx.dist;
+
+import io.ringtx.bench.report.Compare;
+import io.ringtx.bench.report.ResultFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ringtx bench compare}: a ratio table of results ({@link Compare}). */
+@Command(
+    name = "compare",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints results side by side: committed/s, p50 and p99 latency, each with its ratio to",
+      "the first result's, and the abort rate. A directory stands for its result.json."
+    })
+final class BenchCompareCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "RESULT", description = "result.json files or --out directories.")
+  List<Path> results;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    List<Compare.Row> rows = new ArrayList<>();
+    for (Path p : results) {
+      try {
+        String label = Compare.label(p.toFile().isDirectory() ? p.resolve(ResultFiles.RESULT) : p);
+        rows.add(Compare.Row.of(label, ResultFiles.read(p)));
+      } catch (IOException e) {
+        err.println("ringtx bench compare: cannot read " + p + ": " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(Compare.table(rows));
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,266 @@
+package io.ringtx.dist;
+
+import io.ringtx.bench.report.BenchResult;
+import io.ringtx.bench.report.ResultFiles;
+import io.ringtx.bench.run.BenchException;
+import io.ringtx.bench.run.BenchOptions;
+import io.ringtx.bench.run.BenchRunner;
+import io.ringtx.bench.target.BenchTarget;
+import io.ringtx.bench.target.ClusterTarget;
+import io.ringtx.bench.target.RocksLocalTarget;
+import io.ringtx.bench.workload.Workload;
+import io.ringtx.bench.workload.WorkloadSettings;
+import io.ringtx.dist.bench.EmbeddedTarget;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code ringtx bench run}: one benchmark run ({@link BenchRunner}) against a chosen target. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs a workload against a target, prints a progress line per second and a summary, and",
+      "with --out writes result.json and report.html.",
+      "Exit code 0 on success, 1 if the run failed or the bank's total changed, 2 for bad options."
+    })
+final class BenchRunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  /** Where the transactions go: exactly one of these, or none for --embedded. */
+  static final class TargetChoice {
+    @Option(names = "--embedded",
+        description = "A local cluster in this JVM (the default).")
+    boolean embedded;
+
+    @Option(names = "--processes",
+        description = "A cluster of node processes (ringtx cluster), started and stopped here.")
+    boolean processes;
+
+    @Option(names = "--cluster", split = ",", paramLabel = "URL",
+        description = "An existing cluster: its coordinators' URLs, comma-separated.")
+    List<String> cluster;
+
+    @Option(names = "--target", paramLabel = "KIND",
+        description = "embedded, processes, or rocksdb-local (one local RocksDB: the"
+            + " no-distribution reference).")
+    String kind;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  TargetChoice target;
+
+  @Option(names = "--workload", defaultValue = "bank", paramLabel = "NAME",
+      description = "bank, ycsb-a, ycsb-b, ycsb-c, ycsb-f, single or read-only"
+          + " (default: ${DEFAULT-VALUE}).")
+  String workload;
+
+  @Option(names = "--keys", defaultValue = "10000", paramLabel = "N",
+      description = "Keys (bank: accounts) (default: ${DEFAULT-VALUE}).")
+  int keys;
+
+  @Option(names = "--value-size", defaultValue = "100", paramLabel = "BYTES",
+      description = "Size of written values, except the bank's balances (default: ${DEFAULT-VALUE}).")
+  int valueSize;
+
+  @Option(names = "--ops-per-txn", defaultValue = "4", paramLabel = "N",
+      description = "Operations per YCSB or read-only transaction (default: ${DEFAULT-VALUE}).")
+  int opsPerTxn;
+
+  @Option(names = "--dist", defaultValue = "uniform", paramLabel = "DIST",
+      description = "How keys are drawn: uniform or zipfian (default: ${DEFAULT-VALUE}).")
+  String dist;
+
+  @Option(names = "--zipf-theta", defaultValue = "0.99", paramLabel = "THETA",
+      description = "Skew of the zipfian distribution, in (0, 1) (default: ${DEFAULT-VALUE}).")
+  double zipfTheta;
+
+  @Option(names = "--duration", defaultValue = "30s", paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description = "Measured time, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(names = "--warmup", defaultValue = "5s", paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description = "Time run first and not measured (default: ${DEFAULT-VALUE}).")
+  Duration warmup;
+
+  @Option(names = "--concurrency", defaultValue = "16", paramLabel = "N",
+      description = "Closed loop: clients. With --rate: most transactions in flight"
+          + " (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--rate", paramLabel = "TX_PER_S",
+      description = "Open loop: start this many transactions per second on a fixed schedule;"
+          + " latency counts from each one's intended start.")
+  Double rate;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+      description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--max-attempts", defaultValue = "1", paramLabel = "N",
+      description = "Attempts per transaction; 1 counts each conflict as an abort"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(names = "--no-load",
+      description = "Skip creating the initial data (reuse what an earlier run left in --cluster).")
+  boolean noLoad;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Write result.json and report.html into DIR.")
+  Path out;
+
+  @Option(names = "--participants", defaultValue = "3", paramLabel = "N",
+      description = "Participants of an embedded or process cluster (default: ${DEFAULT-VALUE}).")
+  int participants;
+
+  @Option(names = "--coordinators", defaultValue = "1", paramLabel = "M",
+      description = "Coordinators of a process cluster (default: ${DEFAULT-VALUE}).")
+  int coordinators;
+
+  @Option(names = "--dir", paramLabel = "DIR",
+      description = "Data directory of the embedded, process or rocksdb-local target"
+          + " (default: a temporary directory, deleted afterwards).")
+  Path dir;
+
+  @Option(names = "--metrics-url", split = ",", paramLabel = "URL",
+      description = "With --cluster: other nodes whose /metrics to read (the participants).")
+  List<String> metricsUrls = List.of();
+
+  @Option(names = "--progress", defaultValue = "1s", paramLabel = "TIME",
+      converter = DurationConverter.class, hidden = true,
+      description = "Interval of the progress lines (default: ${DEFAULT-VALUE}).")
+  Duration progress;
+
+  @Override
+  public Integer call() throws Exception {
+    BenchOptions options = options();
+    String kind = kind();
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (kind.equals("processes")) {
+      err.println("RTX-7010 --processes is not available yet: it needs the process cluster"
+          + " (ringtx cluster), which this build does not have. Start a cluster yourself and"
+          + " use --cluster URL[,URL...], or use --embedded.");
+      err.flush();
+      return 1;
+    }
+    try (ExitCloser closer = ExitCloser.install("ringtx-bench-shutdown", err)) {
+      BenchTarget t = closer.register(open(kind, closer));
+      o.println("target: " + t.kind() + " (" + t.description() + ")");
+      o.flush();
+      BenchResult result;
+      try {
+        result = new BenchRunner(options, o).run(t);
+      } catch (BenchException e) {
+        err.println("ringtx bench: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      if (out != null) {
+        ResultFiles.write(result, out);
+        o.println("wrote " + out.resolve(ResultFiles.RESULT) + " and "
+            + out.resolve(ResultFiles.REPORT));
+        o.flush();
+      }
+      return result.bank() != null && !result.bank().conserved() ? 1 : 0;
+    }
+  }
+
+  private BenchTarget open(String kind, ExitCloser closer) throws Exception {
+    switch (kind) {
+      case "cluster":
+        return new ClusterTarget(target.cluster, metricsUrls);
+      case "embedded":
+        return EmbeddedTarget.start(dataDir(closer, "ringtx-bench-"), participants);
+      case "rocksdb-local":
+        return RocksLocalTarget.open(dataDir(closer, "ringtx-bench-rocks-"));
+      default:
+        throw new IllegalStateException("unhandled target " + kind);
+    }
+  }
+
+  private Path dataDir(ExitCloser closer, String prefix) throws IOException {
+    if (dir != null) {
+      return dir.toAbsolutePath();
+    }
+    Path tmp = Files.createTempDirectory(prefix);
+    // Registered before the target, so deleted after the target has closed.
+    closer.register(() -> deleteRecursively(tmp));
+    return tmp;
+  }
+
+  /** The target kind the options name; a bad choice is a usage error. */
+  String kind() {
+    if (target == null || target.embedded) {
+      return "embedded";
+    }
+    if (target.processes) {
+      return "processes";
+    }
+    if (target.cluster != null) {
+      if (target.cluster.isEmpty() || target.cluster.stream().anyMatch(String::isBlank)) {
+        throw new ParameterException(spec.commandLine(), "--cluster needs coordinator URLs");
+      }
+      return "cluster";
+    }
+    String k = target.kind.trim().toLowerCase(Locale.ROOT);
+    return switch (k) {
+      case "embedded", "processes", "rocksdb-local" -> k;
+      case "cluster" -> throw new ParameterException(spec.commandLine(),
+          "give a cluster as --cluster URL[,URL...]");
+      default -> throw new ParameterException(spec.commandLine(),
+          "--target must be embedded, processes or rocksdb-local, was '" + target.kind + "'");
+    };
+  }
+
+  /** Checks the options; a bad value is a usage error (exit code 2) before anything starts. */
+  BenchOptions options() {
+    Check.atLeast(spec, "--keys", keys, 1);
+    Check.atLeast(spec, "--value-size", valueSize, 1);
+    Check.atLeast(spec, "--ops-per-txn", opsPerTxn, 1);
+    Check.atLeast(spec, "--concurrency", concurrency, 1);
+    Check.atMost(spec, "--concurrency", concurrency, 4096);
+    Check.atLeast(spec, "--max-attempts", maxAttempts, 1);
+    Check.between(spec, "--participants", participants, 1, 64);
+    Check.atLeast(spec, "--coordinators", coordinators, 1);
+    try {
+      WorkloadSettings w = new WorkloadSettings(Workload.parse(workload), keys, valueSize,
+          opsPerTxn, Workload.Distribution.parse(dist), zipfTheta, seed);
+      return new BenchOptions(w, duration, warmup, concurrency, rate == null ? 0 : rate,
+          maxAttempts, !noLoad, progress);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}
