@@ -99,6 +99,12 @@ public final class ParticipantCore implements StateMachine {
     long prepareToken;
     /** Requests answered once the write in flight completes (duplicates, acks). */
     final List<Long> waiting = new ArrayList<>(1);
+    /**
+     * Decision requests that arrived while PREPARED was being forced. Kept apart from {@link
+     * #waiting} (duplicate VOTE-REQs, answered with the vote) because they are answered with an
+     * Ack once the decision is applied.
+     */
+    final List<Long> decisionWaiting = new ArrayList<>(0);
     long queryBackoff;
 
     Entry(TxId id, Phase phase) {
@@ -241,6 +247,8 @@ public final class ParticipantCore implements StateMachine {
         if (e.pendingDecision != null) {
           GlobalDecision d = e.pendingDecision;
           e.pendingDecision = null;
+          e.waiting.addAll(e.decisionWaiting);
+          e.decisionWaiting.clear();
           out.add(decide(e, d));
         }
       }
@@ -281,6 +289,10 @@ public final class ParticipantCore implements StateMachine {
         Vote no = Vote.no(e.id, self, Reason.PARTICIPANT_FAILED);
         e.waiting.forEach(t -> out.send(new Reply(t, no)));
         out.send(new Reply(e.prepareToken, no));
+        if (e.pendingDecision != null && e.pendingDecision.decision() == Decision.ABORT) {
+          // Never prepared here: the abort holds (presumed abort) and is acknowledged.
+          e.decisionWaiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+        }
       }
       case COMMITTING -> {
         // The decision stands; stay READY with the locks so that the coordinator's resend of
@@ -459,7 +471,7 @@ public final class ParticipantCore implements StateMachine {
     return switch (e.phase) {
       case PREPARING -> {
         e.pendingDecision = d;
-        e.waiting.add(token);
+        e.decisionWaiting.add(token);
         yield Step.NONE;
       }
       case READY, READY_READ_ONLY -> {

@@ -638,6 +638,63 @@ class ParticipantCoreTest {
           .containsExactly(new Reply(late.token(), Vote.no(T1, SELF, Reason.CONFLICT)));
       assertThat(core.lockHolders()).isEmpty();
     }
+
+    @Test
+    void globalAbort_whilePreparing_isAppliedAfterPreparedIsDurable_andAcked() {
+      // DESIGN §3 step 4: the decision is applied, and GLOBAL-ABORT is answered with an Ack
+      Call prep = call(t1Prepare());
+      Call d = call(GlobalDecision.abort(T1, Reason.TIMEOUT));
+      assertThat(d.step().isEmpty()).as("waits for the PREPARED write").isTrue();
+      assertThat(core.locksHeldBy(T1)).isNotEmpty();
+
+      Completed prepared = complete(onlyPersist(prep.step()));
+      assertThat(onlyReplyTo(prep.token(), prepared.afterPersist())).isEqualTo(Vote.ok(T1, SELF));
+      assertThat(repliesTo(d.token(), prepared.allSent()))
+          .as("the GLOBAL-ABORT request must not be answered with a vote")
+          .allMatch(m -> m instanceof Ack);
+      assertThat(core.lockHolders()).isEmpty();
+      Persist abort = onlyPersist(prepared.next());
+      assertThat(abort.writes().records()).containsExactly(new Aborted(T1, Reason.TIMEOUT));
+
+      List<Outbound> sent = new ArrayList<>(prepared.allSent());
+      sent.addAll(complete(abort).allSent());
+      assertThat(onlyReplyTo(d.token(), sent)).isEqualTo(new Ack(T1, SELF, Decision.ABORT));
+      assertThat(core.state(T1)).isEqualTo(TxState.ABORT);
+    }
+
+    @Test
+    void globalCommit_whilePreparing_isAppliedAfterPreparedIsDurable_andAckedAfterCommitted() {
+      Call prep = call(t1Prepare());
+      Call d = call(GlobalDecision.commit(T1));
+      assertThat(d.step().isEmpty()).isTrue();
+
+      Completed prepared = complete(onlyPersist(prep.step()));
+      assertThat(repliesTo(d.token(), prepared.allSent())).as("no ack before COMMITTED").isEmpty();
+      Persist commit = onlyPersist(prepared.next());
+      assertThat(commit.writes().records()).hasOnlyElementsOfType(Committed.class);
+      assertThat(core.locksHeldBy(T1)).isNotEmpty();
+
+      Completed done = complete(commit);
+      assertThat(onlyReplyTo(d.token(), done.allSent()))
+          .isEqualTo(new Ack(T1, SELF, Decision.COMMIT));
+      assertThat(core.lockHolders()).isEmpty();
+      assertThat(store.read("y").value()).isEqualTo("abc");
+    }
+
+    @Test
+    void globalAbort_whilePreparing_whenPreparedFails_isStillAckedAsAbort() {
+      Call prep = call(t1Prepare());
+      Call d = call(GlobalDecision.abort(T1, Reason.TIMEOUT));
+      Step s = fail(onlyPersist(prep.step()));
+      List<Outbound> sent = new ArrayList<>(s.sends());
+      for (Persist p : s.persists()) {
+        sent.addAll(complete(p).allSent());
+      }
+      assertThat(onlyReplyTo(prep.token(), sent))
+          .isEqualTo(Vote.no(T1, SELF, Reason.PARTICIPANT_FAILED));
+      assertThat(onlyReplyTo(d.token(), sent)).isEqualTo(new Ack(T1, SELF, Decision.ABORT));
+      assertThat(core.lockHolders()).isEmpty();
+    }
   }
 
   // ---- one-phase commit ----
