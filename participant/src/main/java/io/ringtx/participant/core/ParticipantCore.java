@@ -264,6 +264,8 @@ public final class ParticipantCore implements StateMachine {
         LOG.debug("tx={} state →COMMIT", e.id);
       }
       case ABORTING -> {
+        // ABORTED is written: a later write on these keys now follows it in the log.
+        locks.releaseAll(e.id);
         txs.remove(e.id);
         e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
       }
@@ -301,9 +303,18 @@ public final class ParticipantCore implements StateMachine {
         e.waiting.clear();
       }
       case ABORTING -> {
-        // Presumed abort: losing an ABORTED record is harmless; the locks are already free.
-        txs.remove(e.id);
-        e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+        if (e.prepared != null) {
+          // PREPARED is still this transaction's last record: stay READY with the locks, and do
+          // not acknowledge, so that the coordinator's resend of the decision (or the READY
+          // timer's query) retries the write, as for a failed COMMITTED write.
+          e.phase = Phase.READY;
+          e.waiting.clear();
+          out.timer(new Timer(e.id, TimerKind.READY_TIMEOUT, now + config.readyTimeoutMillis()));
+        } else {
+          // Presumed abort: nothing was prepared here, so losing the ABORTED record is harmless.
+          txs.remove(e.id);
+          e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+        }
       }
       case ONE_PHASE -> {
         // The write may or may not have reached the disk: the outcome is not known here.
@@ -537,9 +548,12 @@ public final class ParticipantCore implements StateMachine {
       WriteSet ws = WriteSet.forced(List.of(new Committed(e.id, version, List.of())), dataWrites(w, version));
       return persist(e.id, Phase.COMMITTING, ws, List.of());
     }
-    // Presumed abort: the ABORTED record need not be forced; the data is unchanged, so the
-    // locks go now.
-    locks.releaseAll(e.id);
+    // Presumed abort: the ABORTED record need not be forced. The locks go once it is written
+    // (DESIGN §3 step 4: apply, release, acknowledge), not before: a later write on these keys
+    // then follows it in the log, so that write being durable makes this record durable too.
+    // Released earlier, a failed ABORTED write would leave PREPARED as this transaction's last
+    // record while another transaction prepares the same keys, and the restart would find two
+    // PREPARED transactions holding one key.
     e.phase = Phase.ABORTING;
     e.abortReason = reasonOr(d);
     LOG.debug("tx={} state READY→ABORT", e.id);

@@ -463,8 +463,8 @@ class ParticipantCoreTest {
     }
 
     @Test
-    void globalAbort_releasesLocksAtOnce_andRecordsAbortedLazily() {
-      // DESIGN §3: presumed abort, the abort need not be forced; data unchanged so locks go now
+    void globalAbort_recordsAbortedLazily_andReleasesLocksAsSoonAsItIsWritten() {
+      // DESIGN §3 step 4: presumed abort, ABORTED need not be forced; apply it, release, ack
       prepareT1();
       Call d = call(GlobalDecision.abort(T1, Reason.TIMEOUT));
 
@@ -472,15 +472,17 @@ class ParticipantCoreTest {
       assertThat(p.writes().forced()).isFalse();
       assertThat(p.writes().records()).containsExactly(new Aborted(T1, Reason.TIMEOUT));
       assertThat(p.writes().data()).isEmpty();
-      assertThat(core.lockHolders()).isEmpty();
-      Call writer = call(voteReq(T2, List.of(), List.of(WriteOp.put("x", "1"))));
-      assertThat(anyVote(writer.step().sends())).isFalse();
-      assertThat(onlyPersist(writer.step()).writes().forced()).isTrue();
+      assertThat(d.step().sends()).isEmpty();
 
       Completed done = complete(p);
       assertThat(done.allSent()).containsExactly(new Reply(d.token(), new Ack(T1, SELF, Decision.ABORT)));
+      assertThat(core.lockHolders()).isEmpty();
       assertThat(core.state(T1)).isEqualTo(TxState.ABORT);
       assertThat(store.read("x")).isEqualTo(new Versioned("10", 3));
+      // the keys are free at once for the next transaction
+      Call writer = call(voteReq(T2, List.of(), List.of(WriteOp.put("x", "1"))));
+      assertThat(anyVote(writer.step().sends())).isFalse();
+      assertThat(onlyPersist(writer.step()).writes().forced()).isTrue();
     }
 
     @Test
@@ -548,6 +550,45 @@ class ParticipantCoreTest {
       assertThat(done.allSent())
           .containsExactly(new Reply(resend.token(), new Ack(T1, SELF, Decision.COMMIT)));
       assertThat(store.read("x").value()).isEqualTo("9");
+    }
+
+    @Test
+    void abortWrite_whenItFails_keepsTheLocks_andTheResendRetriesIt() {
+      // DESIGN §3 step 4: ABORTED is applied, then the locks go. A failed ABORTED write leaves
+      // PREPARED as the latest record, so the transaction must stay READY and keep its keys.
+      prepareT1();
+      Call d = call(GlobalDecision.abort(T1, Reason.TIMEOUT));
+      Step f = fail(onlyPersist(d.step()));
+
+      assertThat(f.sends()).as("no ack: the coordinator resends the decision").isEmpty();
+      assertThat(core.state(T1)).isEqualTo(TxState.READY);
+      assertThat(core.locksHeldBy(T1)).containsExactlyInAnyOrder("x", "y", "z");
+      assertThat(f.timers()).extracting(Timer::kind).containsExactly(TimerKind.READY_TIMEOUT);
+
+      Call resend = call(GlobalDecision.abort(T1, Reason.TIMEOUT));
+      Completed done = complete(onlyPersist(resend.step()));
+      assertThat(done.allSent())
+          .containsExactly(new Reply(resend.token(), new Ack(T1, SELF, Decision.ABORT)));
+      assertThat(core.lockHolders()).isEmpty();
+      assertThat(core.state(T1)).isEqualTo(TxState.ABORT);
+    }
+
+    @Test
+    void restart_afterAFailedAbortWrite_recoversWithoutTwoPreparedHoldingOneKey() {
+      // DESIGN §3 recovery re-takes the locks of every PREPARED transaction: no key may be
+      // prepared by two of them. Found by the bank simulation (a failed lazy ABORTED write).
+      prepareT1();
+      fail(onlyPersist(call(GlobalDecision.abort(T1, Reason.TIMEOUT)).step()));
+      Call t2 = call(voteReq(T2, List.of(), List.of(WriteOp.put("x", "1"))));
+      t2.step().persists().forEach(ParticipantCoreTest.this::complete);
+
+      List<Prepared> inDoubt = new ArrayList<>();
+      for (TxId tx : List.of(T1, T2)) {
+        store.txState(tx).filter(r -> r instanceof Prepared).ifPresent(r -> inDoubt.add((Prepared) r));
+      }
+      core = newCore();
+      Step recovered = core.recover(now, inDoubt);
+      assertThat(recovered.timers()).hasSize(inDoubt.size());
     }
 
     @Test
@@ -652,7 +693,6 @@ class ParticipantCoreTest {
       assertThat(repliesTo(d.token(), prepared.allSent()))
           .as("the GLOBAL-ABORT request must not be answered with a vote")
           .allMatch(m -> m instanceof Ack);
-      assertThat(core.lockHolders()).isEmpty();
       Persist abort = onlyPersist(prepared.next());
       assertThat(abort.writes().records()).containsExactly(new Aborted(T1, Reason.TIMEOUT));
 
@@ -660,6 +700,7 @@ class ParticipantCoreTest {
       sent.addAll(complete(abort).allSent());
       assertThat(onlyReplyTo(d.token(), sent)).isEqualTo(new Ack(T1, SELF, Decision.ABORT));
       assertThat(core.state(T1)).isEqualTo(TxState.ABORT);
+      assertThat(core.lockHolders()).isEmpty();
     }
 
     @Test
@@ -898,7 +939,10 @@ class ParticipantCoreTest {
       Step s =
           core.onReply(
               now, COORD, new StatusQuery(T1, SELF, false), new StatusReply(T1, COORD, TxState.ABORT));
-      assertThat(onlyPersist(s).writes().forced()).isFalse();
+      Persist p = onlyPersist(s);
+      assertThat(p.writes().forced()).isFalse();
+      complete(p);
+      assertThat(core.state(T1)).isEqualTo(TxState.ABORT);
       assertThat(core.lockHolders()).isEmpty();
     }
 
