@@ -78,6 +78,17 @@ class CoordinatorCoreTest {
     return new Completed(p.afterPersist(), core.onPersisted(now, p.id()));
   }
 
+  /** Everything {@code s} sends, now or once each of its persists completes (recursively). */
+  List<Outbound> sentOnceDurable(Step s) {
+    List<Outbound> out = new ArrayList<>(s.sends());
+    for (Persist p : s.persists()) {
+      Completed c = complete(p);
+      out.addAll(c.afterPersist());
+      out.addAll(sentOnceDurable(c.next()));
+    }
+    return out;
+  }
+
   static Persist onlyPersist(Step s) {
     assertThat(s.persists()).hasSize(1);
     return s.persists().get(0);
@@ -343,29 +354,31 @@ class CoordinatorCoreTest {
     }
 
     @Test
-    void noVote_abortsAtOnce_notForced_andTellsEveryShardButTheNoVoter() {
-      // DESIGN §3 step 3: any VOTE-ABORT → GLOBAL-ABORT; presumed abort needs no forced write
+    void noVote_answersTheClientAtOnce_andTellsEveryShardButTheNoVoter_onceTheAbortIsDurable() {
+      // DESIGN §3 step 3: any VOTE-ABORT → GLOBAL-ABORT. Presumed abort lets the client hear at
+      // once; the shards hear once the abort is durable (see AbortsAcrossRestarts for why).
       Step s = beginThreeShards(1);
       vote(P1, requestTo(P1, s.sends()), Vote.ok(T, P1));
       Step no = vote(P2, requestTo(P2, s.sends()), Vote.no(T, P2, Reason.CONFLICT));
 
-      assertThat(repliesTo(1, no.sends())).containsExactly(TxResult.aborted(T, Reason.CONFLICT));
-      assertThat(sendsOf(no.sends()))
+      assertThat(no.sends()).containsExactly(new Reply(1, TxResult.aborted(T, Reason.CONFLICT)));
+      Persist p = onlyPersist(no);
+      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().records())
+          .containsExactly(new CoordinatorAbort(T, List.of(P1, P2, P3), Reason.CONFLICT));
+      assertThat(p.afterPersist())
           .containsExactlyInAnyOrder(
               new Send(P1, GlobalDecision.abort(T, Reason.CONFLICT)),
               new Send(P3, GlobalDecision.abort(T, Reason.CONFLICT)));
-      Persist p = onlyPersist(no);
-      assertThat(p.writes().forced()).isFalse();
-      assertThat(p.writes().records())
-          .containsExactly(new CoordinatorAbort(T, List.of(P1, P2, P3), Reason.CONFLICT));
-      assertThat(p.afterPersist()).isEmpty();
-      assertThat(no.timers())
+      Completed done = complete(p);
+      assertThat(done.next().timers())
           .containsExactly(new Timer(T, TimerKind.DECISION_RESEND, now + RESEND_INITIAL));
 
       // only the writer that did not vote no must acknowledge
-      complete(p);
       Step ack = core.onReply(now, P1, GlobalDecision.abort(T, Reason.CONFLICT), new Ack(T, P1, Decision.ABORT));
-      assertThat(onlyPersist(ack).writes().records())
+      Persist end = onlyPersist(ack);
+      assertThat(end.writes().forced()).isFalse();
+      assertThat(end.writes().records())
           .containsExactly(new CoordinatorEnd(T, Decision.ABORT, Reason.CONFLICT, List.of(P1, P2, P3)));
     }
 
@@ -376,11 +389,9 @@ class CoordinatorCoreTest {
       now += VOTE_TIMEOUT;
       Step t = core.onTimer(now, new Timer(T, TimerKind.VOTE_TIMEOUT, now));
       assertThat(repliesTo(1, t.sends())).containsExactly(TxResult.aborted(T, Reason.TIMEOUT));
-      assertThat(sendsOf(t.sends()))
-          .extracting(Send::to)
-          .containsExactlyInAnyOrder(P1, P2, P3);
-      assertThat(sendsOf(t.sends()))
-          .allMatch(x -> x.message().equals(GlobalDecision.abort(T, Reason.TIMEOUT)));
+      List<Send> told = sendsOf(sentOnceDurable(t));
+      assertThat(told).extracting(Send::to).containsExactlyInAnyOrder(P1, P2, P3);
+      assertThat(told).allMatch(x -> x.message().equals(GlobalDecision.abort(T, Reason.TIMEOUT)));
     }
 
     @Test
@@ -396,8 +407,7 @@ class CoordinatorCoreTest {
       Step f = core.onSendFailed(now, P2, requestTo(P2, s.sends()));
       assertThat(repliesTo(1, f.sends()))
           .containsExactly(TxResult.aborted(T, Reason.PARTICIPANT_FAILED));
-      assertThat(sendsOf(f.sends())).extracting(Send::to).contains(P1, P2, P3);
-      assertThat(onlyPersist(f).writes().forced()).isFalse();
+      assertThat(sendsOf(sentOnceDurable(f))).extracting(Send::to).contains(P1, P2, P3);
     }
 
     @Test
@@ -467,7 +477,7 @@ class CoordinatorCoreTest {
       Step s = beginThreeShards(1);
       vote(P1, requestTo(P1, s.sends()), Vote.ok(T, P1));
       now += VOTE_TIMEOUT;
-      core.onTimer(now, new Timer(T, TimerKind.VOTE_TIMEOUT, now));
+      sentOnceDurable(core.onTimer(now, new Timer(T, TimerKind.VOTE_TIMEOUT, now)));
       Step r = core.onTimer(now + RESEND_INITIAL, new Timer(T, TimerKind.DECISION_RESEND, now));
       assertThat(sendsOf(r.sends())).extracting(Send::to).containsExactlyInAnyOrder(P1, P2);
     }
@@ -492,17 +502,16 @@ class CoordinatorCoreTest {
 
       // the shell drops p.afterPersist() on failure
       Step f = core.onPersistFailed(now, p.id(), "fsync failed");
-      assertThat(anyGlobalCommit(f.sends())).isFalse();
       assertThat(repliesTo(1, f.sends()))
           .containsExactly(TxResult.aborted(T, Reason.PARTICIPANT_FAILED));
-      assertThat(sendsOf(f.sends()))
-          .extracting(Send::to)
-          .containsExactlyInAnyOrder(P1, P2, P3);
-      assertThat(sendsOf(f.sends()))
-          .allMatch(x -> x.message().equals(GlobalDecision.abort(T, Reason.PARTICIPANT_FAILED)));
       for (Persist q : f.persists()) {
         assertThat(q.writes().records()).noneMatch(r -> r instanceof CoordinatorCommit);
       }
+      List<Outbound> sent = sentOnceDurable(f);
+      assertThat(anyGlobalCommit(sent)).isFalse();
+      assertThat(sendsOf(sent)).extracting(Send::to).containsExactlyInAnyOrder(P1, P2, P3);
+      assertThat(sendsOf(sent))
+          .allMatch(x -> x.message().equals(GlobalDecision.abort(T, Reason.PARTICIPANT_FAILED)));
       Step resend = core.onTimer(now + RESEND_INITIAL, new Timer(T, TimerKind.DECISION_RESEND, now));
       assertThat(anyGlobalCommit(resend.sends())).isFalse();
     }
@@ -571,9 +580,10 @@ class CoordinatorCoreTest {
       Step s = beginThreeShards(1);
       vote(P1, requestTo(P1, s.sends()), Vote.ok(T, P1));
       Step q = core.onRequest(now, 77, P1, query());
-      assertThat(repliesTo(77, q.sends())).containsExactly(new StatusReply(T, SELF, TxState.ABORT));
       assertThat(repliesTo(1, q.sends())).containsExactly(TxResult.aborted(T, Reason.TIMEOUT));
-      assertThat(sendsOf(q.sends())).extracting(Send::to).contains(P2, P3);
+      List<Outbound> sent = sentOnceDurable(q);
+      assertThat(repliesTo(77, sent)).containsExactly(new StatusReply(T, SELF, TxState.ABORT));
+      assertThat(sendsOf(sent)).extracting(Send::to).contains(P2, P3);
       // a vote that arrives afterwards changes nothing
       assertThat(vote(P2, requestTo(P2, s.sends()), Vote.ok(T, P2)).isEmpty()).isTrue();
     }
@@ -600,7 +610,8 @@ class CoordinatorCoreTest {
       Step decided = vote(P2, requestTo(P2, s.sends()), Vote.ok(T, P2));
       core.onRequest(now, 77, P1, query());
       Step f = core.onPersistFailed(now, onlyPersist(decided).id(), "io");
-      assertThat(repliesTo(77, f.sends())).containsExactly(new StatusReply(T, SELF, TxState.ABORT));
+      assertThat(repliesTo(77, sentOnceDurable(f)))
+          .containsExactly(new StatusReply(T, SELF, TxState.ABORT));
     }
 
     @Test
@@ -614,9 +625,8 @@ class CoordinatorCoreTest {
     void statusQueryForUnknownTx_answersAbort_presumedAbort() {
       // DESIGN §3: a coordinator with no record of the transaction answers ABORT
       Step q = core.onRequest(now, 77, P1, new StatusQuery(TxId.of("never-seen"), P1, false));
-      assertThat(q.sends())
+      assertThat(sentOnceDurable(q))
           .containsExactly(new Reply(77, new StatusReply(TxId.of("never-seen"), SELF, TxState.ABORT)));
-      assertThat(q.persists()).isEmpty();
     }
 
     @Test
@@ -634,6 +644,104 @@ class CoordinatorCoreTest {
       Step s = core.onRequest(now, 5, P1, new ValidateRequest(T, List.of()));
       assertThat(((ErrorReply) repliesTo(5, s.sends()).get(0)).code())
           .isEqualTo(ErrorReply.Code.BAD_REQUEST);
+    }
+  }
+
+  // ---- presumed abort across a restart ----
+
+  @Nested
+  class AbortsAcrossRestarts {
+    @Test
+    void presumedAbortAnswer_isDurableBeforeItLeaves_andARetryIsAnsweredAbortedNotRunAgain() {
+      // DESIGN §2/§3: a restarted coordinator answers ABORT for a transaction it forgot in WAIT.
+      // That answer decides the transaction: a retry of the same commit must get ABORTED. Found
+      // by the bank simulation (seed 5338): the retry ran again and committed at p1 while p2,
+      // READY from the first run, applied the ABORT it had been told.
+      beginThreeShards(1);
+      core = newCore(); // crashed in WAIT: nothing was logged
+      assertThat(core.recover(now, List.of()).isEmpty()).isTrue();
+
+      Step q = core.onRequest(now, 77, P2, new StatusQuery(T, P2, false));
+      assertThat(q.sends()).as("the ABORT leaves only once it is durable").isEmpty();
+      Persist p = onlyPersist(q);
+      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().records())
+          .containsExactly(
+              new CoordinatorEnd(T, Decision.ABORT, Reason.COORDINATOR_RESTARTED, List.of(P2)));
+      Step retry = beginThreeShards(2);
+      assertThat(sendsOf(retry.sends())).as("not run again").isEmpty();
+      assertThat(repliesTo(2, retry.sends()))
+          .containsExactly(TxResult.aborted(T, Reason.COORDINATOR_RESTARTED));
+
+      assertThat(complete(p).allSent())
+          .containsExactly(new Reply(77, new StatusReply(T, SELF, TxState.ABORT)));
+      core = newCore(); // and after another restart, from the log
+      Step again = beginThreeShards(3);
+      assertThat(again.sends())
+          .containsExactly(new Reply(3, TxResult.aborted(T, Reason.COORDINATOR_RESTARTED)));
+    }
+
+    @Test
+    void globalAbort_leavesOnlyOnceTheAbortIsDurable_butTheClientHearsAtOnce() {
+      // A coordinator that lost an abort in a crash runs a retried commit again; a GLOBAL-ABORT
+      // of the first run still in flight could then reach a participant that voted yes in the
+      // second run. So no participant hears of an abort before it is durable.
+      Step s = beginThreeShards(1);
+      vote(P1, requestTo(P1, s.sends()), Vote.ok(T, P1));
+      Step no = vote(P2, requestTo(P2, s.sends()), Vote.no(T, P2, Reason.CONFLICT));
+
+      assertThat(repliesTo(1, no.sends())).containsExactly(TxResult.aborted(T, Reason.CONFLICT));
+      assertThat(sendsOf(no.sends())).isEmpty();
+      Persist p = onlyPersist(no);
+      assertThat(p.writes().forced()).isTrue();
+      assertThat(sendsOf(p.afterPersist()))
+          .containsExactlyInAnyOrder(
+              new Send(P1, GlobalDecision.abort(T, Reason.CONFLICT)),
+              new Send(P3, GlobalDecision.abort(T, Reason.CONFLICT)));
+
+      // crash before the abort is durable: nothing of it left, so running the retry is safe
+      core = newCore();
+      Step retry = beginThreeShards(2);
+      assertThat(sendsOf(retry.sends())).extracting(Send::to).containsExactlyInAnyOrder(P1, P2, P3);
+    }
+
+    @Test
+    void statusQueryInWait_isAnsweredAbortOnceTheAbortIsDurable() {
+      Step s = beginThreeShards(1);
+      vote(P1, requestTo(P1, s.sends()), Vote.ok(T, P1));
+      Step q = core.onRequest(now, 77, P1, new StatusQuery(T, P1, false));
+      assertThat(repliesTo(77, q.sends())).isEmpty();
+      assertThat(repliesTo(1, q.sends())).containsExactly(TxResult.aborted(T, Reason.TIMEOUT));
+      Step dup = core.onRequest(now, 78, P1, new StatusQuery(T, P1, false));
+      assertThat(dup.isEmpty()).isTrue();
+      Completed done = complete(onlyPersist(q));
+      assertThat(done.next().sends())
+          .containsExactlyInAnyOrder(
+              new Reply(77, new StatusReply(T, SELF, TxState.ABORT)),
+              new Reply(78, new StatusReply(T, SELF, TxState.ABORT)));
+      assertThat(sendsOf(done.afterPersist())).extracting(Send::to).containsExactlyInAnyOrder(P1, P2, P3);
+    }
+
+    @Test
+    void abortWrite_whenItFails_isRetriedBeforeAnyParticipantHearsOfIt() {
+      Step s = beginThreeShards(1);
+      vote(P1, requestTo(P1, s.sends()), Vote.ok(T, P1));
+      Step no = vote(P2, requestTo(P2, s.sends()), Vote.no(T, P2, Reason.CONFLICT));
+      Step f = core.onPersistFailed(now, onlyPersist(no).id(), "io");
+      assertThat(sendsOf(f.sends())).isEmpty();
+      Step q = core.onRequest(now, 77, P1, new StatusQuery(T, P1, false));
+      assertThat(q.isEmpty()).as("not durable: the answer waits").isTrue();
+
+      Timer resend = f.timers().get(0);
+      assertThat(resend.kind()).isEqualTo(TimerKind.DECISION_RESEND);
+      Step retry = core.onTimer(resend.atMillis(), resend);
+      assertThat(sendsOf(retry.sends())).isEmpty();
+      Persist again = onlyPersist(retry);
+      assertThat(again.writes().forced()).isTrue();
+      Completed done = complete(again);
+      assertThat(sendsOf(done.afterPersist()))
+          .contains(new Send(P1, GlobalDecision.abort(T, Reason.CONFLICT)));
+      assertThat(done.next().sends()).contains(new Reply(77, new StatusReply(T, SELF, TxState.ABORT)));
     }
   }
 
@@ -679,7 +787,8 @@ class CoordinatorCoreTest {
       core = newCore();
       assertThat(core.recover(now, List.of()).isEmpty()).isTrue();
       Step q = core.onRequest(now, 77, P1, new StatusQuery(T, P1, false));
-      assertThat(q.sends()).containsExactly(new Reply(77, new StatusReply(T, SELF, TxState.ABORT)));
+      assertThat(sentOnceDurable(q))
+          .containsExactly(new Reply(77, new StatusReply(T, SELF, TxState.ABORT)));
     }
   }
 }
