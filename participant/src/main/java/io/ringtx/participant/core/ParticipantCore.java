@@ -105,6 +105,8 @@ public final class ParticipantCore implements StateMachine {
      * Ack once the decision is applied.
      */
     final List<Long> decisionWaiting = new ArrayList<>(0);
+    /** Duplicates of a refused one-phase commit, answered once its ABORTED record is durable. */
+    final List<Long> onePhaseWaiting = new ArrayList<>(0);
     long queryBackoff;
 
     Entry(TxId id, Phase phase) {
@@ -268,6 +270,8 @@ public final class ParticipantCore implements StateMachine {
         locks.releaseAll(e.id);
         txs.remove(e.id);
         e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+        OnePhaseResult refused = new OnePhaseResult(e.id, self, Decision.ABORT, e.abortReason);
+        e.onePhaseWaiting.forEach(t -> out.send(new Reply(t, refused)));
       }
       default -> throw new IllegalStateException("no write is made in phase " + w.phase());
     }
@@ -415,7 +419,9 @@ public final class ParticipantCore implements StateMachine {
         return Step.NONE;
       }
       if (e.phase == Phase.ABORTING) {
-        return reply(token, new OnePhaseResult(id, self, Decision.ABORT, e.abortReason));
+        // Answered with the first request, once ABORTED is durable.
+        e.onePhaseWaiting.add(token);
+        return Step.NONE;
       }
       return reply(token, new OnePhaseResult(id, self, Decision.ABORT, Reason.INVALID));
     }
@@ -427,20 +433,15 @@ public final class ParticipantCore implements StateMachine {
     Set<String> writeKeys = new LinkedHashSet<>();
     c.writes().forEach(w -> writeKeys.add(w.key()));
     if (firstNotOwned(readKeys, writeKeys) != null) {
-      return reply(token, new OnePhaseResult(id, self, Decision.ABORT, Reason.NOT_OWNER));
+      return refuseOnePhase(id, Reason.NOT_OWNER, token);
     }
     if (!lockAll(id, readKeys, writeKeys)) {
-      return refuse(
-          id,
-          Reason.CONFLICT,
-          token,
-          new OnePhaseResult(id, self, Decision.ABORT, Reason.CONFLICT));
+      return refuseOnePhase(id, Reason.CONFLICT, token);
     }
     Reason bad = checkReads(id, c.reads());
     if (bad != null) {
       locks.releaseAll(id);
-      return refuse(
-          id, bad, token, new OnePhaseResult(id, self, Decision.ABORT, bad));
+      return refuseOnePhase(id, bad, token);
     }
     List<KeyWrite> resolved = resolve(c.writes());
     long version = ++lastVersion;
@@ -571,6 +572,19 @@ public final class ParticipantCore implements StateMachine {
         .send(new Reply(token, answer))
         .add(recordAbort(id, reason, false, List.of()))
         .build();
+  }
+
+  /**
+   * Refuses a one-phase commit. Unlike a no vote, this answer is the decision itself, so ABORTED
+   * is forced before it leaves: were the record lost in a crash, a late duplicate of the request
+   * could commit the transaction that the client was told had aborted.
+   */
+  private Step refuseOnePhase(TxId id, Reason reason, long token) {
+    return recordAbort(
+        id,
+        reason,
+        true,
+        List.of(new Reply(token, new OnePhaseResult(id, self, Decision.ABORT, reason))));
   }
 
   /** Records ABORTED lazily for a transaction that has no entry; acks {@code ackToken} after. */

@@ -805,39 +805,65 @@ class ParticipantCoreTest {
     }
 
     @Test
-    void onePhase_lockConflict_abortsWithConflict_atOnce() {
-      call(t1Prepare());
-      OnePhaseCommit c2 = new OnePhaseCommit(T2, COORD, List.of(), List.of(WriteOp.put("x", "0")));
-      Call c = call(c2);
-      assertThat(c.step().sends())
-          .containsExactly(
-              new Reply(c.token(), new OnePhaseResult(T2, SELF, Decision.ABORT, Reason.CONFLICT)));
+    void onePhaseRefusal_isForcedBeforeItIsAnswered_soALateDuplicateCannotCommitIt() {
+      // DESIGN §3 step 1: the answer to a one-phase commit is the decision itself. Found by the
+      // bank simulation (seed 25169): a refusal recorded lazily was lost in a crash, and a late
+      // duplicate of the request then committed what the client had been told was aborted.
+      OnePhaseCommit stale =
+          new OnePhaseCommit(T1, COORD, List.of(new ReadItem("x", 1)), List.of(WriteOp.put("x", "0")));
+      Call c = call(stale);
+      assertThat(c.step().sends()).as("not before ABORTED is durable").isEmpty();
       Persist p = onlyPersist(c.step());
-      assertThat(p.writes().forced()).isFalse();
-      complete(p);
-      Call retry = call(c2);
-      assertThat(retry.step().sends())
-          .containsExactly(
-              new Reply(retry.token(), new OnePhaseResult(T2, SELF, Decision.ABORT, Reason.CONFLICT)));
+      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().records()).containsExactly(new Aborted(T1, Reason.CONFLICT));
+      OnePhaseResult abort = new OnePhaseResult(T1, SELF, Decision.ABORT, Reason.CONFLICT);
+      assertThat(p.afterPersist()).containsExactly(new Reply(c.token(), abort));
+      assertThat(core.lockHolders()).isEmpty();
+
+      Call dup = call(stale);
+      assertThat(dup.step().isEmpty()).as("a duplicate waits for the same write").isTrue();
+      Completed done = complete(p);
+      assertThat(done.next().sends()).containsExactly(new Reply(dup.token(), abort));
+
+      core = newCore(); // restarted: the refusal is in the log
+      Call late = call(stale);
+      assertThat(late.step().persists()).isEmpty();
+      assertThat(late.step().sends()).containsExactly(new Reply(late.token(), abort));
     }
 
     @Test
-    void onePhase_staleRead_abortsWithConflict() {
-      Call c =
-          call(new OnePhaseCommit(T1, COORD, List.of(new ReadItem("x", 1)), List.of(WriteOp.put("x", "0"))));
-      assertThat(c.step().sends())
-          .containsExactly(
-              new Reply(c.token(), new OnePhaseResult(T1, SELF, Decision.ABORT, Reason.CONFLICT)));
-      assertThat(core.lockHolders()).isEmpty();
+    void onePhase_lockConflict_abortsWithConflict() {
+      call(t1Prepare());
+      OnePhaseCommit c2 = new OnePhaseCommit(T2, COORD, List.of(), List.of(WriteOp.put("x", "0")));
+      Call c = call(c2);
+      OnePhaseResult abort = new OnePhaseResult(T2, SELF, Decision.ABORT, Reason.CONFLICT);
+      Persist p = onlyPersist(c.step());
+      assertThat(p.afterPersist()).containsExactly(new Reply(c.token(), abort));
+      complete(p);
+      Call retry = call(c2);
+      assertThat(retry.step().sends()).containsExactly(new Reply(retry.token(), abort));
+      assertThat(core.locksHeldBy(T2)).isEmpty();
     }
 
     @Test
     void onePhase_keyNotOwned_abortsWithNotOwner() {
       Call c = call(new OnePhaseCommit(T1, COORD, List.of(), List.of(WriteOp.put("foreign:a", "0"))));
-      assertThat(c.step().sends())
+      Persist p = onlyPersist(c.step());
+      assertThat(p.afterPersist())
           .containsExactly(
               new Reply(c.token(), new OnePhaseResult(T1, SELF, Decision.ABORT, Reason.NOT_OWNER)));
-      assertThat(c.step().persists()).isEmpty();
+      assertThat(core.lockHolders()).isEmpty();
+    }
+
+    @Test
+    void onePhaseRefusal_whenItsWriteFails_isNotAnswered() {
+      // Unanswered, the coordinator reports UNKNOWN and the client retries the same id.
+      OnePhaseCommit stale =
+          new OnePhaseCommit(T1, COORD, List.of(new ReadItem("x", 1)), List.of(WriteOp.put("x", "0")));
+      Call c = call(stale);
+      Step f = fail(onlyPersist(c.step()));
+      assertThat(f.sends()).isEmpty();
+      assertThat(core.activeCount()).isZero();
     }
   }
 
