@@ -202,9 +202,17 @@ public final class CoordinatorCore implements StateMachine {
           (n, p) -> out.send(new Send(n, new OnePhaseCommit(id, self, p.reads(), p.writes()))));
     } else {
       phase = Phase.WAIT;
-      List<NodeId> all = List.copyOf(parts.keySet());
+      // The participant list is the shards that write: only they keep a PREPARED record, so only
+      // they can answer a peer's termination query. A read-only shard keeps nothing and must
+      // never be asked to record an abort for a transaction that may have committed.
+      List<NodeId> writers = new ArrayList<>();
+      parts.forEach((n, p) -> {
+        if (!p.writes().isEmpty()) {
+          writers.add(n);
+        }
+      });
       parts.forEach(
-          (n, p) -> out.send(new Send(n, new VoteRequest(id, self, all, p.reads(), p.writes()))));
+          (n, p) -> out.send(new Send(n, new VoteRequest(id, self, writers, p.reads(), p.writes()))));
     }
     e = new Entry(id, phase, parts);
     e.votesMissing.addAll(parts.keySet());

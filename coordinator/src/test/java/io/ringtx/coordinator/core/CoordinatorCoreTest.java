@@ -297,10 +297,12 @@ class CoordinatorCoreTest {
   @Nested
   class TwoPhase {
     @Test
-    void multiShard_sendsVoteRequests_withTheFullParticipantList_andOnlyEachShardsPart() {
-      // DESIGN §3 step 2: VOTE-REQ carries the full participant list and that shard's part
+    void multiShard_sendsVoteRequests_withTheWritingParticipants_andOnlyEachShardsPart() {
+      // DESIGN §3 step 2: VOTE-REQ carries the participant list (for cooperative termination)
+      // and that shard's part. The list names the shards that write: they alone keep a
+      // PREPARED record and can answer a peer; P3 only reads here.
       Step s = beginThreeShards(1);
-      List<NodeId> all = List.of(P1, P2, P3);
+      List<NodeId> all = List.of(P1, P2);
       assertThat(requestTo(P1, s.sends()))
           .isEqualTo(new VoteRequest(T, SELF, all, List.of(READS.get(0)), List.of(WRITES.get(0))));
       assertThat(requestTo(P2, s.sends()))

@@ -111,6 +111,12 @@ public final class ParticipantCore implements StateMachine {
     /** Duplicates of a refused one-phase commit, answered once its ABORTED record is durable. */
     final List<Long> onePhaseWaiting = new ArrayList<>(0);
     long queryBackoff;
+    /** The other shards that write this transaction: asked when the coordinator is silent. */
+    List<NodeId> peers = List.of();
+    /** What each peer answered to the last termination query. */
+    final Map<NodeId, TxState> peerStates = new HashMap<>();
+    /** Every peer READY and the coordinator silent: the outcome cannot be known yet. */
+    boolean blocked;
 
     Entry(TxId id, Phase phase) {
       this.id = id;
@@ -164,6 +170,7 @@ public final class ParticipantCore implements StateMachine {
       }
       Entry e = new Entry(p.txId(), Phase.READY);
       e.coordinator = p.coordinator();
+      e.peers = peersOf(p.participants());
       e.prepared = p;
       e.queryBackoff = config.readyTimeoutMillis();
       txs.put(p.txId(), e);
@@ -204,12 +211,29 @@ public final class ParticipantCore implements StateMachine {
 
   @Override
   public Step onReply(long now, NodeId from, Message request, Message reply) {
-    if (reply instanceof StatusReply s && s.state().isDecided()) {
-      Entry e = txs.get(s.txId());
-      if (e != null && (e.phase == Phase.READY || e.phase == Phase.READY_READ_ONLY)) {
-        Decision d = s.state() == TxState.COMMIT ? Decision.COMMIT : Decision.ABORT;
-        LOG.info("tx={} learned {} from {}", e.id, d, from);
-        return decide(e, new GlobalDecision(e.id, d, d == Decision.ABORT ? Reason.TIMEOUT : null));
+    if (!(reply instanceof StatusReply s)) {
+      return Step.NONE;
+    }
+    Entry e = txs.get(s.txId());
+    if (e == null || (e.phase != Phase.READY && e.phase != Phase.READY_READ_ONLY)) {
+      return Step.NONE;
+    }
+    if (s.state().isDecided()) {
+      // DESIGN §3 cooperative termination: a decided peer (or the coordinator) settles it.
+      Decision d = s.state() == TxState.COMMIT ? Decision.COMMIT : Decision.ABORT;
+      LOG.info("tx={} learned {} from {}", e.id, d, from);
+      return decide(e, new GlobalDecision(e.id, d, d == Decision.ABORT ? Reason.TIMEOUT : null));
+    }
+    if (e.peers.contains(from)) {
+      e.peerStates.put(from, s.state());
+      if (!e.blocked
+          && e.peerStates.keySet().containsAll(e.peers)
+          && e.peerStates.values().stream().allMatch(st -> st == TxState.READY)) {
+        // Every peer READY: the outcome is unknowable until the coordinator answers. Say so
+        // once, keep the locks, keep asking (DESIGN §3: never silently resolved).
+        e.blocked = true;
+        LOG.warn("tx={} RTX-2003 participant {} blocked: all peers {} READY, coordinator {} "
+            + "unreachable", e.id, self, e.peers, e.coordinator);
       }
     }
     return Step.NONE;
@@ -217,8 +241,29 @@ public final class ParticipantCore implements StateMachine {
 
   @Override
   public Step onSendFailed(long now, NodeId to, Message request) {
-    // The READY timer asks again; nothing else depends on a reply.
-    return Step.NONE;
+    if (!(request instanceof StatusQuery q) || q.abortIfUnknown()) {
+      return Step.NONE; // the READY timer asks again
+    }
+    Entry e = txs.get(q.txId());
+    if (e == null || (e.phase != Phase.READY && e.phase != Phase.READY_READ_ONLY)
+        || !to.equals(e.coordinator)) {
+      return Step.NONE;
+    }
+    // DESIGN §3: the coordinator does not answer, so ask the other participants. One that never
+    // prepared records ABORTED before answering, so a late prepare there is refused.
+    Step.Builder out = Step.builder();
+    e.peerStates.clear();
+    for (NodeId peer : e.peers) {
+      out.send(new Send(peer, new StatusQuery(e.id, self, true)));
+    }
+    if (!e.peers.isEmpty()) {
+      LOG.debug("tx={} coordinator {} silent, asking peers {}", e.id, e.coordinator, e.peers);
+    }
+    return out.build();
+  }
+
+  private List<NodeId> peersOf(List<NodeId> participants) {
+    return participants.stream().filter(n -> !n.equals(self)).toList();
   }
 
   @Override
@@ -400,6 +445,7 @@ public final class ParticipantCore implements StateMachine {
       // Read-only optimisation: shared locks held until the decision, nothing logged.
       Entry ro = new Entry(id, Phase.READY_READ_ONLY);
       ro.coordinator = v.coordinator();
+      ro.peers = peersOf(v.participants());
       ro.queryBackoff = config.readyTimeoutMillis();
       txs.put(id, ro);
       return Step.builder()
@@ -416,6 +462,7 @@ public final class ParticipantCore implements StateMachine {
             resolve(v.writes()));
     Entry prep = new Entry(id, Phase.PREPARING);
     prep.coordinator = v.coordinator();
+    prep.peers = peersOf(v.participants());
     prep.prepared = p;
     prep.prepareToken = token;
     txs.put(id, prep);
@@ -856,6 +903,15 @@ public final class ParticipantCore implements StateMachine {
     Set<TxId> out = new TreeSet<>();
     txs.values().stream()
         .filter(e -> e.phase == Phase.READY || e.phase == Phase.READY_READ_ONLY)
+        .forEach(e -> out.add(e.id));
+    return out;
+  }
+
+  /** READY transactions whose every peer is READY while the coordinator is silent. */
+  public Set<TxId> blocked() {
+    Set<TxId> out = new TreeSet<>();
+    txs.values().stream()
+        .filter(e -> e.blocked && (e.phase == Phase.READY || e.phase == Phase.READY_READ_ONLY))
         .forEach(e -> out.add(e.id));
     return out;
   }

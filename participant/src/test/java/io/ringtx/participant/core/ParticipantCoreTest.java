@@ -1047,4 +1047,108 @@ class ParticipantCoreTest {
       assertThat(store.read("w").version()).isGreaterThan(v);
     }
   }
+
+  @Nested
+  class CooperativeTermination {
+    static final NodeId PEER2 = NodeId.of("p3");
+
+    /** T1 prepared with two peers that also write; returns after READY. */
+    void prepareWithTwoPeers() {
+      Call c = call(new VoteRequest(T1, COORD, List.of(SELF, PEER, PEER2),
+          List.of(new ReadItem("x", 3)), List.of(WriteOp.put("x", "9"))));
+      complete(onlyPersist(c.step()));
+    }
+
+    /** Fires the READY timer and returns the coordinator query it sends. */
+    StatusQuery askCoordinator() {
+      now += READY_TIMEOUT;
+      Step s = core.onTimer(now, new Timer(T1, TimerKind.READY_TIMEOUT, now));
+      Send q = (Send) s.sends().get(0);
+      assertThat(q.to()).isEqualTo(COORD);
+      return (StatusQuery) q.message();
+    }
+
+    Step coordinatorSilent(StatusQuery q) {
+      return core.onSendFailed(now, COORD, q);
+    }
+
+    @Test
+    void coordinatorSilent_asksEveryPeerThatWrites_toAbortIfItNeverPrepared() {
+      // DESIGN §3: no answer from the coordinator → ask the other participants
+      prepareWithTwoPeers();
+      StatusQuery q = askCoordinator();
+      assertThat(q.abortIfUnknown()).as("the coordinator is only asked").isFalse();
+      Step s = coordinatorSilent(q);
+      assertThat(s.sends()).containsExactlyInAnyOrder(
+          new Send(PEER, new StatusQuery(T1, SELF, true)),
+          new Send(PEER2, new StatusQuery(T1, SELF, true)));
+    }
+
+    @Test
+    void aPeerThatCommitted_settlesItAsCommitted() {
+      // DESIGN §3: a peer in COMMIT → adopt that decision
+      prepareWithTwoPeers();
+      StatusQuery q = askCoordinator();
+      Send toPeer = (Send) coordinatorSilent(q).sends().get(0);
+      Step s = core.onReply(now, toPeer.to(), toPeer.message(), new StatusReply(T1, toPeer.to(), TxState.COMMIT));
+      Persist p = onlyPersist(s);
+      assertThat(p.writes().forced()).isTrue();
+      complete(p);
+      assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
+      assertThat(store.read("x").value()).isEqualTo("9");
+      assertThat(core.lockHolders()).isEmpty();
+    }
+
+    @Test
+    void aPeerThatNeverPrepared_answersAbort_andItAborts() {
+      // DESIGN §3: a peer in INIT records ABORTED and both abort
+      prepareWithTwoPeers();
+      Send toPeer = (Send) coordinatorSilent(askCoordinator()).sends().get(0);
+      Step s = core.onReply(now, toPeer.to(), toPeer.message(), new StatusReply(T1, toPeer.to(), TxState.ABORT));
+      complete(onlyPersist(s));
+      assertThat(core.state(T1)).isEqualTo(TxState.ABORT);
+      assertThat(store.read("x").value()).isEqualTo("10");
+      assertThat(core.lockHolders()).isEmpty();
+    }
+
+    @Test
+    void everyPeerReady_staysBlocked_holdingItsLocks_andKeepsAsking() {
+      // DESIGN §3: every peer READY → unknowable: stay READY, keep the locks, keep asking
+      prepareWithTwoPeers();
+      StatusQuery q = askCoordinator();
+      coordinatorSilent(q);
+      core.onReply(now, PEER, new StatusQuery(T1, SELF, true), new StatusReply(T1, PEER, TxState.READY));
+      assertThat(core.blocked()).as("one peer still to answer").isEmpty();
+      core.onReply(now, PEER2, new StatusQuery(T1, SELF, true), new StatusReply(T1, PEER2, TxState.READY));
+
+      assertThat(core.blocked()).containsExactly(T1);
+      assertThat(core.state(T1)).isEqualTo(TxState.READY);
+      assertThat(core.locksHeldBy(T1)).containsExactly("x");
+      assertThat(askCoordinator()).as("keeps asking the coordinator").isEqualTo(q);
+
+      // The coordinator comes back and answers: resolved, no longer blocked.
+      Step s = core.onReply(now, COORD, q, new StatusReply(T1, COORD, TxState.COMMIT));
+      complete(onlyPersist(s));
+      assertThat(core.blocked()).isEmpty();
+      assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
+    }
+
+    @Test
+    void aReadOnlyShard_alsoAsksTheWritersWhenTheCoordinatorIsSilent() {
+      Call c = call(new VoteRequest(T1, COORD, List.of(PEER), List.of(new ReadItem("x", 3)), List.of()));
+      assertThat(onlyReplyTo(c.token(), c.step().sends())).isEqualTo(Vote.readOnly(T1, SELF));
+      StatusQuery q = askCoordinator();
+      assertThat(coordinatorSilent(q).sends()).containsExactly(new Send(PEER, new StatusQuery(T1, SELF, true)));
+      Step s = core.onReply(now, PEER, new StatusQuery(T1, SELF, true), new StatusReply(T1, PEER, TxState.ABORT));
+      assertThat(s.persists()).as("a read-only shard logs nothing").isEmpty();
+      assertThat(core.lockHolders()).isEmpty();
+    }
+
+    @Test
+    void aSilentPeer_isNotAskedTheCoordinatorsQuestion() {
+      // Failures of the peers' own queries change nothing; the READY timer asks again.
+      prepareWithTwoPeers();
+      assertThat(core.onSendFailed(now, PEER, new StatusQuery(T1, SELF, true)).isEmpty()).isTrue();
+    }
+  }
 }
