@@ -255,6 +255,33 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     return m;
   }
 
+  /**
+   * Completes once every COMMIT found in the log without END has been acknowledged by all its
+   * participants (DESIGN §3 recovery), or after {@code maxWaitMillis} with a warning naming the
+   * transactions still unfinished. Callers start serving clients only then; the node answers
+   * other nodes from the start, since participants need its answers to finish.
+   */
+  public Future<Void> recovered(Vertx vertx, long maxWaitMillis) {
+    Promise<Void> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + maxWaitMillis;
+    long[] lastReport = {System.currentTimeMillis()};
+    vertx.setPeriodic(0, 50, timer -> inspect(CoordinatorCore::awaitingAcks).onSuccess(left -> {
+      if (left.isEmpty()) {
+        vertx.cancelTimer(timer);
+        done.tryComplete();
+      } else if (System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(timer);
+        LOG.warn("RTX-1002 coordinator {} serving with {} committed transactions not yet "
+            + "acknowledged (participants unreachable?): {}", id, left.size(), left);
+        done.tryComplete();
+      } else if (System.currentTimeMillis() - lastReport[0] > 2_000) {
+        lastReport[0] = System.currentTimeMillis();
+        LOG.info("coordinator {} finishing {} committed transactions before serving", id, left.size());
+      }
+    }));
+    return done.future();
+  }
+
   /** Reads the core's state on its context (metrics, tooling, tests). */
   public <T> Future<T> inspect(Function<CoordinatorCore, T> query) {
     Promise<T> p = Promise.promise();
