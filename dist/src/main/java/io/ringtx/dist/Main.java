@@ -22,7 +22,12 @@ import picocli.CommandLine.Spec;
     versionProvider = Main.Version.class,
     description = "Serializable multi-key transactions over a sharded key-value store "
         + "(two-phase commit over a Chord ring).",
-    subcommands = {LocalCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      LocalCommand.class,
+      DemoCommand.class,
+      ClusterCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Callable<Integer> {
 
   @Spec CommandSpec spec;
