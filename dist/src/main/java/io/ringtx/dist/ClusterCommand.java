@@ -85,8 +85,8 @@ final class ClusterCommand implements Callable<Integer> {
     if (!ProcessCluster.isCluster(dir)) {
       ProcessCluster c = ProcessCluster.create(dir, wanted, ports, launcher, progress);
       progress.accept(String.format(Locale.ROOT,
-          "new cluster %s in %s: %d participants, %d coordinators", c.layout().clusterName(),
-          c.dir().root(), wanted.participants(), wanted.coordinators()));
+          "new cluster %s in %s: %s", c.layout().clusterName(), c.dir().root(),
+          shape(wanted.participants(), wanted.coordinators())));
       return c;
     }
     ProcessCluster c = ProcessCluster.open(dir, launcher, progress);
@@ -114,10 +114,15 @@ final class ClusterCommand implements Callable<Integer> {
           + "or give a new directory");
     }
     progress.accept(String.format(Locale.ROOT,
-        "cluster %s in %s: %d participants, %d coordinators (from its %s)", l.clusterName(),
-        c.dir().root(), l.participants().size(), l.coordinators().size(),
-        "cluster.json"));
+        "cluster %s in %s: %s (from its cluster.json)", l.clusterName(), c.dir().root(),
+        shape(l.participants().size(), l.coordinators().size())));
     return c;
+  }
+
+  /** {@code 3 participants, 1 coordinator}. */
+  static String shape(int participants, int coordinators) {
+    return participants + (participants == 1 ? " participant, " : " participants, ")
+        + coordinators + (coordinators == 1 ? " coordinator" : " coordinators");
   }
 
   /** The options and error handling every subcommand shares. */
@@ -217,8 +222,8 @@ final class ClusterCommand implements Callable<Integer> {
         took = cluster.start(Duration.ofSeconds(timeoutSeconds));
       }
       ClusterLayout l = cluster.layout();
-      out.printf(Locale.ROOT, "cluster %s serving after %.1f s: %d participants, %d coordinators%n",
-          l.clusterName(), took.toNanos() / 1e9, l.participants().size(), l.coordinators().size());
+      out.printf(Locale.ROOT, "cluster %s serving after %.1f s: %s%n", l.clusterName(),
+          took.toNanos() / 1e9, shape(l.participants().size(), l.coordinators().size()));
       for (ClusterLayout.Node c : l.coordinators()) {
         out.println("coordinator " + c.id() + ": " + l.url(c));
       }

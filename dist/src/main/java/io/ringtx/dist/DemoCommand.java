@@ -168,9 +168,9 @@ final class DemoCommand implements Callable<Integer> {
     closer.register(cluster::killStarting);
     Duration took = cluster.start(ProcessCluster.DEFAULT_START_TIMEOUT);
     out.printf(Locale.ROOT,
-        "process cluster of %d participants and %d coordinators serving after %.1f s at %s "
-            + "(data in %s)%n",
-        cluster.layout().participants().size(), cluster.layout().coordinators().size(),
+        "process cluster of %s serving after %.1f s at %s (data in %s)%n",
+        ClusterCommand.shape(cluster.layout().participants().size(),
+            cluster.layout().coordinators().size()),
         took.toNanos() / 1e9, String.join(" ", cluster.urls()), dir);
     return RingTxBankClient.factory(cluster.urls());
   }

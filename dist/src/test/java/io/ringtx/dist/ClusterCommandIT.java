@@ -83,9 +83,9 @@ class ClusterCommandIT {
     }
     String started = Files.readString(output, StandardCharsets.UTF_8);
     assertThat(start.exitValue()).as(started).isZero();
-    assertThat(started).contains("new cluster ringtx-", "started p1 (participant, pid ",
-        "waiting for p1, p2, c1...", "p1 serving at http://127.0.0.1:", "serving after",
-        "coordinator c1: http://127.0.0.1:");
+    assertThat(started).contains("new cluster ringtx-", "2 participants, 1 coordinator",
+        "started p1 (participant, pid ", "waiting for p1, p2, c1 to serve (up to 60 s)...",
+        "p1 serving at http://127.0.0.1:", "serving after", "coordinator c1: http://127.0.0.1:");
 
     // The starting JVM is gone; the nodes serve.
     assertThat(fake("cluster", "status", "--dir", dir.toString())).as(out + "" + err).isZero();
@@ -155,7 +155,7 @@ class ClusterCommandIT {
 
     assertThat(code).as(out + "\n" + err).isZero();
     assertThat(out.toString()).contains(
-        "process cluster of 2 participants and 1 coordinators serving after", "conserved",
+        "process cluster of 2 participants, 1 coordinator serving after", "conserved",
         "c1 stopped");
     Matcher m = Pattern.compile("\\(data in (\\S+)\\)").matcher(out.toString());
     assertThat(m.find()).isTrue();

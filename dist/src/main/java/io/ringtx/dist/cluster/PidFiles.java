@@ -3,6 +3,7 @@ package io.ringtx.dist.cluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,6 +58,20 @@ public final class PidFiles {
     if (args.isEmpty()) {
       return true;
     }
-    return List.of(args.get()).contains(configFile.toString());
+    List<String> a = List.of(args.get());
+    int i = a.indexOf("--config");
+    if (i < 0 || i + 1 >= a.size()) {
+      return false;
+    }
+    String given = a.get(i + 1);
+    if (given.equals(configFile.toString())) {
+      return true;
+    }
+    // The same file under another spelling, e.g. the directory opened through a symbolic link.
+    try {
+      return Files.isSameFile(Path.of(given), configFile);
+    } catch (IOException | InvalidPathException e) {
+      return false;
+    }
   }
 }

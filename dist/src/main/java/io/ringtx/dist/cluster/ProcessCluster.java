@@ -376,7 +376,10 @@ public final class ProcessCluster {
     long deadline = t0 + timeout.toNanos();
     Set<Node> pending = new LinkedHashSet<>(procs.keySet());
     Map<Node, String> why = new LinkedHashMap<>();
-    long nextWaitingLine = System.nanoTime();
+    progress.accept(String.format(Locale.ROOT, "waiting for %s to serve (up to %.0f s)...",
+        pending.stream().map(Node::id).collect(Collectors.joining(", ")),
+        seconds(timeout.toNanos())));
+    long nextWaitingLine = System.nanoTime() + WAITING_LINE_NANOS;
     try (HealthProbe probe = new HealthProbe()) {
       while (true) {
         // Every starting node is asked at once: one slow answer does not hold up the others.

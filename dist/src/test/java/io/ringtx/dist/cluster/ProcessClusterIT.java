@@ -57,6 +57,11 @@ class ProcessClusterIT {
       }
       assertThat(cluster.urls()).hasSize(2).containsExactlyElementsOf(status.coordinatorUrls());
 
+      // The same nodes, found through another spelling of the directory.
+      Path link = Files.createSymbolicLink(tmp.resolve("link"), c.dir().root());
+      assertThat(ProcessCluster.open(link, ProcessClusterFixture.fakeLauncher(), l -> { })
+          .running()).containsOnlyKeys(layout.ids());
+
       // A second start refuses: the cluster runs.
       assertThatThrownBy(() -> c.start(Duration.ofSeconds(30)))
           .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
