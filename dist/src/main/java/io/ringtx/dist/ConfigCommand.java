@@ -43,6 +43,7 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("resendInitialMillis", "Coordinator: first pause before resending an unacknowledged decision.");
     DOCS.put("resendMaxMillis", "Coordinator: longest pause between resends.");
     DOCS.put("failureDetectionSeconds", "A member silent this long is declared gone.");
+    DOCS.put("recoveryWaitMillis", "Coordinator: longest wait, after a restart, for the commits in its log to be acknowledged before it serves clients.");
     DOCS.put("maxKeyBytes", "Largest key, in UTF-8 bytes.");
     DOCS.put("maxValueBytes", "Largest value, in UTF-8 bytes.");
     DOCS.put("maxKeysPerTx", "Most distinct keys one transaction may read and write.");
@@ -84,6 +85,7 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("resendInitialMillis", Long.toString(d.resendInitialMillis()));
     values.put("resendMaxMillis", Long.toString(d.resendMaxMillis()));
     values.put("failureDetectionSeconds", Integer.toString(d.failureDetectionSeconds()));
+    values.put("recoveryWaitMillis", Long.toString(d.recoveryWaitMillis()));
     values.put("maxKeyBytes", Integer.toString(d.maxKeyBytes()));
     values.put("maxValueBytes", Integer.toString(d.maxValueBytes()));
     values.put("maxKeysPerTx", Integer.toString(d.maxKeysPerTx()));

@@ -1,5 +1,11 @@
 package io.ringtx.dist;
 
+import io.ringtx.dist.cluster.ClusterException;
+import io.ringtx.dist.cluster.ClusterSpec;
+import io.ringtx.dist.cluster.NodeLauncher;
+import io.ringtx.dist.cluster.PortAllocator;
+import io.ringtx.dist.cluster.ProcessCluster;
+import io.ringtx.dist.demo.BankClient;
 import io.ringtx.dist.demo.BankDemo;
 import io.ringtx.dist.demo.DemoFailedException;
 import io.ringtx.dist.demo.RingTxBankClient;
@@ -12,15 +18,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code ringtx demo}: the bank demo ({@link BankDemo}) on a local cluster in this JVM. */
+/**
+ * {@code ringtx demo}: the bank demo ({@link BankDemo}) on a local cluster in this JVM, or with
+ * {@code --processes} on a cluster of node processes ({@link ProcessCluster}).
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
@@ -74,6 +86,23 @@ final class DemoCommand implements Callable<Integer> {
       description = "Opening balance of every account (default: ${DEFAULT-VALUE}).")
   long initialBalance;
 
+  @Option(
+      names = "--processes",
+      description = "Run the cluster as one process per node (as ringtx cluster start does) "
+          + "instead of in this JVM.")
+  boolean processes;
+
+  @Option(
+      names = "--coordinators",
+      paramLabel = "M",
+      defaultValue = "1",
+      description = "Coordinators, with --processes; the clients are spread over them "
+          + "(default: ${DEFAULT-VALUE}).")
+  int coordinators;
+
+  /** How node JVMs are started with --processes; tests replace it with a fake node. */
+  NodeLauncher launcher;
+
   @Override
   public Integer call() throws Exception {
     BankDemo.Options options = options();
@@ -85,16 +114,19 @@ final class DemoCommand implements Callable<Integer> {
       if (dataDir == null) {
         closer.register(() -> deleteRecursively(dir));
       }
-      LocalCluster cluster =
-          closer.register(
-              LocalCluster.start(new LocalClusterConfig(dir, participants, "127.0.0.1", 0)));
-      out.printf("local cluster of %d participants at %s (data in %s)%n",
-          participants, cluster.url(), dir);
+      BankClient.Factory clients;
+      try {
+        clients = processes ? processCluster(closer, dir, out) : localCluster(closer, dir, out);
+      } catch (ClusterException e) {
+        err.println("ringtx demo: " + e.getMessage());
+        err.flush();
+        return e.exitCode();
+      }
       out.flush();
 
       BankDemo.Result result;
       try {
-        result = new BankDemo(options, RingTxBankClient.factory(cluster.url()), out, err).run();
+        result = new BankDemo(options, clients, out, err).run();
       } catch (DemoFailedException e) {
         err.println("demo failed: " + e.getMessage());
         err.flush();
@@ -110,9 +142,48 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  private BankClient.Factory localCluster(ExitCloser closer, Path dir, PrintWriter out)
+      throws Exception {
+    LocalCluster cluster =
+        closer.register(
+            LocalCluster.start(new LocalClusterConfig(dir, participants, "127.0.0.1", 0)));
+    out.printf("local cluster of %d participants at %s (data in %s)%n",
+        participants, cluster.url(), dir);
+    return RingTxBankClient.factory(cluster.url());
+  }
+
+  private BankClient.Factory processCluster(ExitCloser closer, Path dir, PrintWriter out)
+      throws Exception {
+    Consumer<String> progress = line -> {
+      out.println(line);
+      out.flush();
+    };
+    if (launcher == null) {
+      launcher = NodeLauncher.ringtx();
+    }
+    ProcessCluster cluster = ClusterCommand.openOrCreate(spec, dir,
+        ClusterSpec.of(participants, coordinators), launcher, PortAllocator.loopback(), progress);
+    // Closed in reverse: a start cut short by Ctrl-C first, then every node, then the directory.
+    closer.register(() -> cluster.stop(ProcessCluster.DEFAULT_STOP_TIMEOUT));
+    closer.register(cluster::killStarting);
+    Duration took = cluster.start(ProcessCluster.DEFAULT_START_TIMEOUT);
+    out.printf(Locale.ROOT,
+        "process cluster of %s serving after %.1f s at %s (data in %s)%n",
+        ClusterCommand.shape(cluster.layout().participants().size(),
+            cluster.layout().coordinators().size()),
+        took.toNanos() / 1e9, String.join(" ", cluster.urls()), dir);
+    return RingTxBankClient.factory(cluster.urls());
+  }
+
   /** Checks the options; a bad value is a usage error (exit code 2) before anything starts. */
   BankDemo.Options options() {
+    if (!processes && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption("--coordinators")) {
+      throw new ParameterException(spec.commandLine(),
+          "--coordinators needs --processes (the in-JVM cluster has one coordinator)");
+    }
     Check.atLeast(spec, "--participants", participants, 1);
+    Check.between(spec, "--coordinators", coordinators, 1, ClusterSpec.MAX_COORDINATORS);
     Check.atLeast(spec, "--accounts", accounts, 2);
     Check.atLeast(spec, "--clients", clients, 1);
     Check.atLeast(spec, "--seconds", seconds, 0);

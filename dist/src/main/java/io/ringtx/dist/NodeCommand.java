@@ -32,11 +32,17 @@ abstract class NodeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> flags = new ArrayList<>(settings);
-    flags.add("--role");
-    flags.add(role().wireName());
     NodeConfig cfg;
     try {
+      // The command sets the role; a file may repeat it but must not contradict it.
+      Object fileRole = config == null ? null : ConfigLoader.fileSetting(config, "role");
+      if (fileRole != null && !role().wireName().equalsIgnoreCase(String.valueOf(fileRole))) {
+        throw new ConfigException("role: " + config + " says '" + fileRole + "' but this is 'ringtx "
+            + role().wireName() + "'");
+      }
+      List<String> flags = new ArrayList<>(settings);
+      flags.add("--role");
+      flags.add(role().wireName());
       cfg = ConfigLoader.load(config, System.getenv(), flags);
     } catch (ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

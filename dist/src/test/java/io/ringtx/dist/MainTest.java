@@ -24,7 +24,7 @@ class MainTest {
   @Test
   void help_listsTheSubcommands_andExitsZero() {
     assertThat(execute("--help")).isZero();
-    assertThat(out.toString()).contains("Usage: ringtx", "local", "demo");
+    assertThat(out.toString()).contains("Usage: ringtx", "local", "demo", "cluster");
   }
 
   @Test
@@ -39,7 +39,7 @@ class MainTest {
     assertThat(out.toString())
         .contains(
             "--data-dir", "--participants", "--accounts", "--clients", "--seconds",
-            "--initial-balance");
+            "--initial-balance", "--processes", "--coordinators");
   }
 
   @Test
@@ -65,7 +65,9 @@ class MainTest {
         "local --http-port 70000    | --http-port must be between 0 and 65535, was 70000",
         "local --http-port -1       | --http-port must be between 0 and 65535, was -1",
         "local --host=              | --host must not be empty",
-        "cluster                    | Unmatched argument at index 0: 'cluster'",
+        "cluster                    | Missing required subcommand",
+        "demo --coordinators 2      | --coordinators needs --processes",
+        "demo --processes --coordinators 0 | --coordinators must be between 1 and 16, was 0",
       })
   void badArguments_areUsageErrors_withExitCode2(String args, String message) {
     assertThat(execute(args.trim().split("\\s+"))).isEqualTo(2);

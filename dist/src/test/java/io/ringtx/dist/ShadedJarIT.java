@@ -61,7 +61,7 @@ class ShadedJarIT {
     Run run = ringtx(60, "--help");
 
     assertThat(run.exitCode()).as(run.out()).isZero();
-    assertThat(run.out()).contains("Usage: ringtx", "local", "demo");
+    assertThat(run.out()).contains("Usage: ringtx", "local", "demo", "cluster");
   }
 
   @Test

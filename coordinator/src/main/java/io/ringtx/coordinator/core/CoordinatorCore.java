@@ -52,10 +52,14 @@ import org.slf4j.LoggerFactory;
  * the one-phase path for a transaction that touches one shard and the one-round path for a
  * transaction that only read.
  *
- * <p>Presumed abort: nothing is forced before the votes; COMMIT is forced and every GLOBAL-COMMIT
- * sits in the after-persist list of that write; aborts and END are written lazily. The result of
- * every transaction stays in the log (END repeats it), so a retried commit with the same id is
- * answered from there and never runs twice.
+ * <p>Presumed abort: nothing is forced before the votes, and the client may hear of an abort at
+ * once. COMMIT is forced and every GLOBAL-COMMIT sits in the after-persist list of that write. An
+ * abort is forced too before any participant hears of it (a GLOBAL-ABORT, or ABORT answered to a
+ * participant's query, presumed or not), because a retried commit of a transaction this
+ * coordinator forgot is run again: were an ABORT of the forgotten run still in flight, it could
+ * reach a participant that voted yes in the new run. END is written lazily. The result of every
+ * transaction stays in the log (END repeats it), so a retried commit with the same id is answered
+ * from there and never runs twice.
  */
 public final class CoordinatorCore implements StateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorCore.class);
@@ -97,8 +101,10 @@ public final class CoordinatorCore implements StateMachine {
     final Set<NodeId> acksMissing = new TreeSet<>();
     /** Client requests waiting for the result. */
     final List<Long> clients = new ArrayList<>(1);
-    /** Termination queries waiting for the COMMIT write. */
+    /** Termination queries waiting for the decision to be durable. */
     final List<Long> queries = new ArrayList<>(0);
+    /** The decision is in the log: participants may be told. */
+    boolean decisionDurable;
     TxResult result;
     long resendBackoff;
 
@@ -153,6 +159,7 @@ public final class CoordinatorCore implements StateMachine {
       c.participants().forEach(n -> parts.put(n, new Part(List.of(), List.of())));
       Entry e = new Entry(c.txId(), Phase.COMMIT, parts);
       e.result = TxResult.committed(c.txId());
+      e.decisionDurable = true;
       e.acksMissing.addAll(c.participants());
       e.resendBackoff = config.resendInitialMillis();
       txs.put(c.txId(), e);
@@ -195,9 +202,17 @@ public final class CoordinatorCore implements StateMachine {
           (n, p) -> out.send(new Send(n, new OnePhaseCommit(id, self, p.reads(), p.writes()))));
     } else {
       phase = Phase.WAIT;
-      List<NodeId> all = List.copyOf(parts.keySet());
+      // The participant list is the shards that write: only they keep a PREPARED record, so only
+      // they can answer a peer's termination query. A read-only shard keeps nothing and must
+      // never be asked to record an abort for a transaction that may have committed.
+      List<NodeId> writers = new ArrayList<>();
+      parts.forEach((n, p) -> {
+        if (!p.writes().isEmpty()) {
+          writers.add(n);
+        }
+      });
       parts.forEach(
-          (n, p) -> out.send(new Send(n, new VoteRequest(id, self, all, p.reads(), p.writes()))));
+          (n, p) -> out.send(new Send(n, new VoteRequest(id, self, writers, p.reads(), p.writes()))));
     }
     e = new Entry(id, phase, parts);
     e.votesMissing.addAll(parts.keySet());
@@ -282,8 +297,12 @@ public final class CoordinatorCore implements StateMachine {
     if (timer.kind() == TimerKind.DECISION_RESEND
         && (e.phase == Phase.COMMIT || e.phase == Phase.ABORT)
         && !e.acksMissing.isEmpty()) {
-      LOG.debug("tx={} resending {} to {}", e.id, e.phase, e.acksMissing);
       e.resendBackoff = Math.min(e.resendBackoff * 2, config.resendMaxMillis());
+      if (!e.decisionDurable) {
+        // The abort record failed: write it again; the GLOBAL-ABORTs wait for it.
+        return persistAbort(e, e.acksMissing);
+      }
+      LOG.debug("tx={} resending {} to {}", e.id, e.phase, e.acksMissing);
       return sendDecision(now, e, e.acksMissing);
     }
     return Step.NONE;
@@ -298,16 +317,26 @@ public final class CoordinatorCore implements StateMachine {
     Entry e = txs.get(w.txId());
     if (w.phase() == Phase.COMMITTING) {
       e.phase = Phase.COMMIT;
+      e.decisionDurable = true;
       LOG.debug("tx={} state WAIT→COMMIT", e.id);
       Step.Builder out = Step.builder();
       answerClients(e, out);
-      e.queries.forEach(t -> out.send(new Reply(t, new StatusReply(e.id, self, TxState.COMMIT))));
-      e.queries.clear();
+      answerQueries(e, out);
+      out.timer(new Timer(e.id, TimerKind.DECISION_RESEND, now + e.resendBackoff));
+      return out.build();
+    }
+    if (w.phase() == Phase.ABORT) {
+      e.decisionDurable = true;
+      Step.Builder out = Step.builder();
+      answerQueries(e, out);
       out.timer(new Timer(e.id, TimerKind.DECISION_RESEND, now + e.resendBackoff));
       return out.build();
     }
     if (w.phase() == Phase.ENDING) {
       txs.remove(e.id);
+      Step.Builder out = Step.builder();
+      answerQueries(e, out);
+      return out.build();
     }
     return Step.NONE;
   }
@@ -322,12 +351,15 @@ public final class CoordinatorCore implements StateMachine {
     LOG.error("tx={} RTX-1001 log write for {} failed: {}", w.txId(), w.phase(), cause);
     if (w.phase() == Phase.COMMITTING) {
       // No GLOBAL-COMMIT left (they were held back with the write): abort deterministically.
+      // Waiting queries are answered once the abort is durable.
       e.phase = Phase.WAIT;
-      Step s = abort(now, e, Reason.PARTICIPANT_FAILED);
-      Step.Builder out = Step.builder().add(s);
-      e.queries.forEach(t -> out.send(new Reply(t, new StatusReply(e.id, self, TxState.ABORT))));
-      e.queries.clear();
-      return out.build();
+      return abort(now, e, Reason.PARTICIPANT_FAILED);
+    }
+    if (w.phase() == Phase.ABORT) {
+      // No GLOBAL-ABORT left either: the resend timer writes the abort again.
+      return Step.builder()
+          .timer(new Timer(e.id, TimerKind.DECISION_RESEND, now + e.resendBackoff))
+          .build();
     }
     if (w.phase() == Phase.ENDING) {
       // END is an optimisation of the log, not a decision: forget the transaction anyway.
@@ -405,36 +437,54 @@ public final class CoordinatorCore implements StateMachine {
     if (e != null) {
       return switch (e.phase) {
         case WAIT -> {
-          // DESIGN §3: a coordinator asked about a transaction in WAIT may abort it at once.
-          Step s = abort(now, e, Reason.TIMEOUT);
-          yield Step.builder()
-              .add(s)
-              .send(new Reply(token, new StatusReply(e.id, self, TxState.ABORT)))
-              .build();
+          // DESIGN §3: a coordinator asked about a transaction in WAIT may abort it at once;
+          // the answer leaves once the abort is durable, as the GLOBAL-ABORTs do.
+          e.queries.add(token);
+          yield abort(now, e, Reason.TIMEOUT);
         }
         case COMMITTING -> {
           // Already forcing COMMIT: answer once the write completes.
           e.queries.add(token);
           yield Step.NONE;
         }
-        case COMMIT -> reply(token, new StatusReply(e.id, self, TxState.COMMIT));
-        case ABORT -> reply(token, new StatusReply(e.id, self, TxState.ABORT));
-        case ENDING -> reply(token, new StatusReply(e.id, self, stateOf(e.result)));
+        case COMMIT, ABORT, ENDING -> {
+          if (e.decisionDurable) {
+            yield reply(token, new StatusReply(e.id, self, stateOf(e.result)));
+          }
+          e.queries.add(token);
+          yield Step.NONE;
+        }
         case VALIDATING, ONE_PHASE -> reply(token, new StatusReply(e.id, self, TxState.WAIT));
       };
     }
-    TxState s =
-        log.txState(q.txId()).map(r -> stateOf(resultFromLog(r))).orElse(TxState.ABORT);
-    // No record: presumed abort.
-    return reply(token, new StatusReply(q.txId(), self, s));
+    Optional<LogRecord> logged = log.txState(q.txId());
+    if (logged.isPresent()) {
+      return reply(token, new StatusReply(q.txId(), self, stateOf(resultFromLog(logged.get()))));
+    }
+    // No record: presumed abort (DESIGN §3), this coordinator having lost the transaction in a
+    // restart. The answer decides it, so it is forced first: a retried commit of the transaction
+    // must then be answered ABORTED, not run again while the asking participant aborts it.
+    Map<NodeId, Part> asker = new TreeMap<>();
+    asker.put(q.from(), new Part(List.of(), List.of()));
+    Entry presumed = new Entry(q.txId(), Phase.ENDING, asker);
+    presumed.result = TxResult.aborted(q.txId(), Reason.COORDINATOR_RESTARTED);
+    presumed.queries.add(token);
+    txs.put(presumed.id, presumed);
+    LOG.info("tx={} unknown, presumed aborted", presumed.id);
+    return persist(presumed.id, Phase.ENDING, WriteSet.forced(endRecord(presumed)), List.of());
   }
 
   // ---- transitions ----
 
-  /** WAIT → ABORT: answer the clients now (an abort need not be durable), tell the shards. */
+  /**
+   * WAIT → ABORT: answer the clients now, and tell the shards once the abort is durable. The
+   * client may hear first: if this coordinator crashes before the write, no participant has heard
+   * of the abort, and running a retried commit again is safe.
+   */
   private Step abort(long now, Entry e, Reason reason) {
     e.phase = Phase.ABORT;
     e.result = TxResult.aborted(e.id, reason);
+    e.decisionDurable = false;
     e.resendBackoff = config.resendInitialMillis();
     if (reason == Reason.CONFLICT) {
       LOG.debug("tx={} state WAIT→ABORT reason={}", e.id, reason);
@@ -455,24 +505,40 @@ public final class CoordinatorCore implements StateMachine {
     });
     e.acksMissing.clear();
     e.acksMissing.addAll(mustAck);
-    for (NodeId n : told) {
-      out.send(new Send(n, GlobalDecision.abort(e.id, reason)));
-    }
     if (e.acksMissing.isEmpty()) {
-      return out.add(end(e)).build();
+      // Nothing to wait for: END is the abort record, forced if anyone is to hear of it.
+      e.phase = Phase.ENDING;
+      List<Outbound> after = new ArrayList<>();
+      told.forEach(n -> after.add(new Send(n, GlobalDecision.abort(e.id, reason))));
+      boolean forced = !after.isEmpty() || !e.queries.isEmpty();
+      CoordinatorEnd end = endRecord(e);
+      return out.add(persist(
+              e.id,
+              Phase.ENDING,
+              forced ? WriteSet.forced(end) : WriteSet.lazy(end),
+              after))
+          .build();
     }
-    out.add(persist(
+    return out.add(persistAbort(e, told)).build();
+  }
+
+  /** Forces the abort record; the GLOBAL-ABORTs to {@code to} leave once it is durable. */
+  private Step persistAbort(Entry e, Collection<NodeId> to) {
+    List<Outbound> after = new ArrayList<>();
+    for (NodeId n : to) {
+      after.add(new Send(n, GlobalDecision.abort(e.id, e.result.reason())));
+    }
+    return persist(
         e.id,
         Phase.ABORT,
-        WriteSet.lazy(new CoordinatorAbort(e.id, e.participants(), reason)),
-        List.of()));
-    out.timer(new Timer(e.id, TimerKind.DECISION_RESEND, now + e.resendBackoff));
-    return out.build();
+        WriteSet.forced(new CoordinatorAbort(e.id, e.participants(), e.result.reason())),
+        after);
   }
 
   /** A one-phase or read-only transaction is decided: answer, and keep the result (END). */
   private Step finish(Entry e, TxResult result) {
     e.result = result;
+    e.decisionDurable = true; // decided by the shard, not by this coordinator
     Step.Builder out = Step.builder();
     answerClients(e, out);
     LOG.debug("tx={} {} {}", e.id, result.outcome(), result.reason() == null ? "" : result.reason());
@@ -494,12 +560,18 @@ public final class CoordinatorCore implements StateMachine {
 
   private Step end(Entry e) {
     e.phase = Phase.ENDING;
+    return persist(e.id, Phase.ENDING, WriteSet.lazy(endRecord(e)), List.of());
+  }
+
+  private static CoordinatorEnd endRecord(Entry e) {
     Decision d = e.result.outcome() == Outcome.COMMITTED ? Decision.COMMIT : Decision.ABORT;
-    return persist(
-        e.id,
-        Phase.ENDING,
-        WriteSet.lazy(new CoordinatorEnd(e.id, d, e.result.reason(), e.participants())),
-        List.of());
+    return new CoordinatorEnd(e.id, d, e.result.reason(), e.participants());
+  }
+
+  private void answerQueries(Entry e, Step.Builder out) {
+    StatusReply answer = new StatusReply(e.id, self, stateOf(e.result));
+    e.queries.forEach(t -> out.send(new Reply(t, answer)));
+    e.queries.clear();
   }
 
   private Step sendDecision(long now, Entry e, Collection<NodeId> to) {

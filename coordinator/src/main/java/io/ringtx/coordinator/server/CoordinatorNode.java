@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -57,11 +58,14 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private final long requestTimeoutMillis;
   private final String idPrefix;
   private final AtomicLong nextId = new AtomicLong();
+  private final Vertx vertx;
   private volatile Supplier<List<NodeInfo>> liveNodes;
 
   private CoordinatorNode(
+      Vertx vertx,
       NodeId id, Router router, Transport transport, MachineRunner runner, CoordinatorCore core,
       Limits limits, long requestTimeoutMillis) {
+    this.vertx = vertx;
     this.id = id;
     this.router = router;
     this.transport = transport;
@@ -104,7 +108,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
               LOG.info("coordinator {} finishing {} committed transactions", id, unfinished.size());
             }
             CoordinatorNode node =
-                new CoordinatorNode(id, router, transport, runner, core, limits, requestTimeoutMillis);
+                new CoordinatorNode(vertx, id, router, transport, runner, core, limits, requestTimeoutMillis);
             transport.serve(id, runner::onRequest).map(node).onComplete(started);
           } catch (RuntimeException e) {
             started.fail(e);
@@ -253,6 +257,45 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
       m.put("url", "http://" + n.host() + ":" + n.httpPort());
     }
     return m;
+  }
+
+  /**
+   * Completes once every COMMIT found in the log without END has been acknowledged by all its
+   * participants (DESIGN §3 recovery), or after {@code maxWaitMillis} with a warning naming the
+   * transactions still unfinished. Callers start serving clients only then; the node answers
+   * other nodes from the start, since participants need its answers to finish.
+   */
+  public Future<Void> recovered(long maxWaitMillis) {
+    Promise<Void> done = Promise.promise();
+    long start = System.currentTimeMillis();
+    runner.execute(() -> checkRecovered(done, start, start + maxWaitMillis, start));
+    return done.future();
+  }
+
+  /** Runs on the node's context; re-arms itself with a timer there until recovery is done. */
+  private void checkRecovered(Promise<Void> done, long start, long deadline, long lastReport) {
+    Set<TxId> left = core.awaitingAcks();
+    long now = System.currentTimeMillis();
+    if (left.isEmpty()) {
+      if (now - start > 100) {
+        LOG.info("coordinator {} finished its logged commits in {} ms", id, now - start);
+      }
+      done.complete();
+      return;
+    }
+    if (now >= deadline) {
+      LOG.warn("RTX-1002 coordinator {} serving with {} committed transactions not yet "
+          + "acknowledged (participants unreachable?): {}", id, left.size(), left);
+      done.complete();
+      return;
+    }
+    long report = lastReport;
+    if (now - lastReport > 2_000) {
+      report = now;
+      LOG.info("coordinator {} finishing {} committed transactions before serving", id, left.size());
+    }
+    long r = report;
+    vertx.setTimer(50, t -> checkRecovered(done, start, deadline, r));
   }
 
   /** Reads the core's state on its context (metrics, tooling, tests). */

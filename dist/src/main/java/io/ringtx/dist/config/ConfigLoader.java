@@ -56,7 +56,8 @@ public final class ConfigLoader {
     }
     Set<String> keys = keys();
     for (var e : env.entrySet()) {
-      if (e.getKey().startsWith(ENV_PREFIX)) {
+      // RINGTX_JAVA_OPTS belongs to the launcher script (JVM options), not to the node.
+      if (e.getKey().startsWith(ENV_PREFIX) && !e.getKey().equals("RINGTX_JAVA_OPTS")) {
         String key = camel(e.getKey().substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT), '_');
         if (!keys.contains(key)) {
           throw new ConfigException("environment variable " + e.getKey() + ": unknown setting");
@@ -66,6 +67,11 @@ public final class ConfigLoader {
     }
     values.putAll(parseFlags(flags, keys));
     return convert(values, file == null ? "flags" : file.toString()).validate();
+  }
+
+  /** One setting as written in {@code file}, or null if the file does not set it. */
+  public static Object fileSetting(Path file, String key) {
+    return readFile(file).get(key);
   }
 
   static Map<String, Object> readFile(Path file) {

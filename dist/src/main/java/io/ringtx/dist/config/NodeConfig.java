@@ -33,6 +33,7 @@ public record NodeConfig(
     @JsonProperty("resendInitialMillis") long resendInitialMillis,
     @JsonProperty("resendMaxMillis") long resendMaxMillis,
     @JsonProperty("failureDetectionSeconds") int failureDetectionSeconds,
+    @JsonProperty("recoveryWaitMillis") long recoveryWaitMillis,
     @JsonProperty("maxKeyBytes") int maxKeyBytes,
     @JsonProperty("maxValueBytes") int maxValueBytes,
     @JsonProperty("maxKeysPerTx") int maxKeysPerTx) {
@@ -64,7 +65,7 @@ public record NodeConfig(
   /** The defaults of every key that has one; nodeId, role, dataDir and participants have none. */
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
-        0, 1_000, 2_000, 1_000, 10_000, 200, 5_000, 5, 1024, 1024 * 1024, 10_000);
+        0, 1_000, 2_000, 1_000, 10_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000);
   }
 
   /** Every problem with this configuration, each naming its key; empty if it is valid. */
@@ -124,6 +125,9 @@ public record NodeConfig(
     }
     if (failureDetectionSeconds < 1 || failureDetectionSeconds > 600) {
       p.add("failureDetectionSeconds: must be 1-600, got " + failureDetectionSeconds);
+    }
+    if (recoveryWaitMillis < 0) {
+      p.add("recoveryWaitMillis: must be >= 0, got " + recoveryWaitMillis);
     }
     positive(p, "maxKeyBytes", maxKeyBytes);
     if (maxValueBytes < 0) {

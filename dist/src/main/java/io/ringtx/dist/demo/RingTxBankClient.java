@@ -20,7 +20,21 @@ public final class RingTxBankClient implements BankClient {
 
   /** Each {@code connect()} opens a new client of the coordinator at {@code url}. */
   public static BankClient.Factory factory(String url) {
-    return () -> new RingTxBankClient(RingTx.connect(url));
+    return factory(List.of(url));
+  }
+
+  /**
+   * Each {@code connect()} opens a new client of the next coordinator of {@code urls} in turn,
+   * so that the demo's clients are spread over every coordinator.
+   */
+  public static BankClient.Factory factory(List<String> urls) {
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException("no coordinator URL");
+    }
+    List<String> all = List.copyOf(urls);
+    AtomicInteger next = new AtomicInteger();
+    return () -> new RingTxBankClient(
+        RingTx.connect(all.get(Math.floorMod(next.getAndIncrement(), all.size()))));
   }
 
   @Override

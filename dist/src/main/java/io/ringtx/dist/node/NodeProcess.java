@@ -107,6 +107,7 @@ public final class NodeProcess implements AutoCloseable {
       coordinator = await(CoordinatorNode.start(vertx, id, store, transport, router, cc, limits,
           config.requestTimeoutMillis()));
       coordinator.liveNodes(registry::live);
+      await(coordinator.recovered(config.recoveryWaitMillis()));
       coordinatorHttp = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
       httpPort = coordinatorHttp.port();
     }

@@ -102,7 +102,21 @@ public final class ParticipantCore implements StateMachine {
     long prepareToken;
     /** Requests answered once the write in flight completes (duplicates, acks). */
     final List<Long> waiting = new ArrayList<>(1);
+    /**
+     * Decision requests that arrived while PREPARED was being forced. Kept apart from {@link
+     * #waiting} (duplicate VOTE-REQs, answered with the vote) because they are answered with an
+     * Ack once the decision is applied.
+     */
+    final List<Long> decisionWaiting = new ArrayList<>(0);
+    /** Duplicates of a refused one-phase commit, answered once its ABORTED record is durable. */
+    final List<Long> onePhaseWaiting = new ArrayList<>(0);
     long queryBackoff;
+    /** The other shards that write this transaction: asked when the coordinator is silent. */
+    List<NodeId> peers = List.of();
+    /** What each peer answered to the last termination query. */
+    final Map<NodeId, TxState> peerStates = new HashMap<>();
+    /** Every peer READY and the coordinator silent: the outcome cannot be known yet. */
+    boolean blocked;
 
     Entry(TxId id, Phase phase) {
       this.id = id;
@@ -156,6 +170,7 @@ public final class ParticipantCore implements StateMachine {
       }
       Entry e = new Entry(p.txId(), Phase.READY);
       e.coordinator = p.coordinator();
+      e.peers = peersOf(p.participants());
       e.prepared = p;
       e.queryBackoff = config.readyTimeoutMillis();
       txs.put(p.txId(), e);
@@ -196,12 +211,29 @@ public final class ParticipantCore implements StateMachine {
 
   @Override
   public Step onReply(long now, NodeId from, Message request, Message reply) {
-    if (reply instanceof StatusReply s && s.state().isDecided()) {
-      Entry e = txs.get(s.txId());
-      if (e != null && (e.phase == Phase.READY || e.phase == Phase.READY_READ_ONLY)) {
-        Decision d = s.state() == TxState.COMMIT ? Decision.COMMIT : Decision.ABORT;
-        LOG.info("tx={} learned {} from {}", e.id, d, from);
-        return decide(e, new GlobalDecision(e.id, d, d == Decision.ABORT ? Reason.TIMEOUT : null));
+    if (!(reply instanceof StatusReply s)) {
+      return Step.NONE;
+    }
+    Entry e = txs.get(s.txId());
+    if (e == null || (e.phase != Phase.READY && e.phase != Phase.READY_READ_ONLY)) {
+      return Step.NONE;
+    }
+    if (s.state().isDecided()) {
+      // DESIGN §3 cooperative termination: a decided peer (or the coordinator) settles it.
+      Decision d = s.state() == TxState.COMMIT ? Decision.COMMIT : Decision.ABORT;
+      LOG.info("tx={} learned {} from {}", e.id, d, from);
+      return decide(e, new GlobalDecision(e.id, d, d == Decision.ABORT ? Reason.TIMEOUT : null));
+    }
+    if (e.peers.contains(from)) {
+      e.peerStates.put(from, s.state());
+      if (!e.blocked
+          && e.peerStates.keySet().containsAll(e.peers)
+          && e.peerStates.values().stream().allMatch(st -> st == TxState.READY)) {
+        // Every peer READY: the outcome is unknowable until the coordinator answers. Say so
+        // once, keep the locks, keep asking (DESIGN §3: never silently resolved).
+        e.blocked = true;
+        LOG.warn("tx={} RTX-2003 participant {} blocked: all peers {} READY, coordinator {} "
+            + "unreachable", e.id, self, e.peers, e.coordinator);
       }
     }
     return Step.NONE;
@@ -209,8 +241,29 @@ public final class ParticipantCore implements StateMachine {
 
   @Override
   public Step onSendFailed(long now, NodeId to, Message request) {
-    // The READY timer asks again; nothing else depends on a reply.
-    return Step.NONE;
+    if (!(request instanceof StatusQuery q) || q.abortIfUnknown()) {
+      return Step.NONE; // the READY timer asks again
+    }
+    Entry e = txs.get(q.txId());
+    if (e == null || (e.phase != Phase.READY && e.phase != Phase.READY_READ_ONLY)
+        || !to.equals(e.coordinator)) {
+      return Step.NONE;
+    }
+    // DESIGN §3: the coordinator does not answer, so ask the other participants. One that never
+    // prepared records ABORTED before answering, so a late prepare there is refused.
+    Step.Builder out = Step.builder();
+    e.peerStates.clear();
+    for (NodeId peer : e.peers) {
+      out.send(new Send(peer, new StatusQuery(e.id, self, true)));
+    }
+    if (!e.peers.isEmpty()) {
+      LOG.debug("tx={} coordinator {} silent, asking peers {}", e.id, e.coordinator, e.peers);
+    }
+    return out.build();
+  }
+
+  private List<NodeId> peersOf(List<NodeId> participants) {
+    return participants.stream().filter(n -> !n.equals(self)).toList();
   }
 
   @Override
@@ -252,6 +305,8 @@ public final class ParticipantCore implements StateMachine {
         if (e.pendingDecision != null) {
           GlobalDecision d = e.pendingDecision;
           e.pendingDecision = null;
+          e.waiting.addAll(e.decisionWaiting);
+          e.decisionWaiting.clear();
           out.add(decide(e, d));
         }
       }
@@ -267,8 +322,12 @@ public final class ParticipantCore implements StateMachine {
         LOG.debug("tx={} state →COMMIT", e.id);
       }
       case ABORTING -> {
+        // ABORTED is written: a later write on these keys now follows it in the log.
         txs.remove(e.id);
+        out.add(release(now, e.id));
         e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+        OnePhaseResult refused = new OnePhaseResult(e.id, self, Decision.ABORT, e.abortReason);
+        e.onePhaseWaiting.forEach(t -> out.send(new Reply(t, refused)));
       }
       default -> throw new IllegalStateException("no write is made in phase " + w.phase());
     }
@@ -292,6 +351,10 @@ public final class ParticipantCore implements StateMachine {
         Vote no = Vote.no(e.id, self, Reason.PARTICIPANT_FAILED);
         e.waiting.forEach(t -> out.send(new Reply(t, no)));
         out.send(new Reply(e.prepareToken, no));
+        if (e.pendingDecision != null && e.pendingDecision.decision() == Decision.ABORT) {
+          // Never prepared here: the abort holds (presumed abort) and is acknowledged.
+          e.decisionWaiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+        }
       }
       case COMMITTING -> {
         // The decision stands; stay READY with the locks so that the coordinator's resend of
@@ -301,9 +364,19 @@ public final class ParticipantCore implements StateMachine {
         out.add(unpark(now, e.id));
       }
       case ABORTING -> {
-        // Presumed abort: losing an ABORTED record is harmless; the locks are already free.
-        txs.remove(e.id);
-        e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+        if (e.prepared != null) {
+          // PREPARED is still this transaction's last record: stay READY with the locks, and do
+          // not acknowledge, so that the coordinator's resend of the decision (or the READY
+          // timer's query) retries the write, as for a failed COMMITTED write.
+          e.phase = Phase.READY;
+          e.waiting.clear();
+          out.timer(new Timer(e.id, TimerKind.READY_TIMEOUT, now + config.readyTimeoutMillis()));
+          out.add(unpark(now, e.id));
+        } else {
+          // Presumed abort: nothing was prepared here, so losing the ABORTED record is harmless.
+          txs.remove(e.id);
+          e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
+        }
       }
       case ONE_PHASE -> {
         // The write may or may not have reached the disk: the outcome is not known here.
@@ -372,6 +445,7 @@ public final class ParticipantCore implements StateMachine {
       // Read-only optimisation: shared locks held until the decision, nothing logged.
       Entry ro = new Entry(id, Phase.READY_READ_ONLY);
       ro.coordinator = v.coordinator();
+      ro.peers = peersOf(v.participants());
       ro.queryBackoff = config.readyTimeoutMillis();
       txs.put(id, ro);
       return Step.builder()
@@ -388,6 +462,7 @@ public final class ParticipantCore implements StateMachine {
             resolve(v.writes()));
     Entry prep = new Entry(id, Phase.PREPARING);
     prep.coordinator = v.coordinator();
+    prep.peers = peersOf(v.participants());
     prep.prepared = p;
     prep.prepareToken = token;
     txs.put(id, prep);
@@ -404,7 +479,9 @@ public final class ParticipantCore implements StateMachine {
         return Step.NONE;
       }
       if (e.phase == Phase.ABORTING) {
-        return reply(token, new OnePhaseResult(id, self, Decision.ABORT, e.abortReason));
+        // Answered with the first request, once ABORTED is durable.
+        e.onePhaseWaiting.add(token);
+        return Step.NONE;
       }
       return reply(token, new OnePhaseResult(id, self, Decision.ABORT, Reason.INVALID));
     }
@@ -416,20 +493,15 @@ public final class ParticipantCore implements StateMachine {
     Set<String> writeKeys = new LinkedHashSet<>();
     c.writes().forEach(w -> writeKeys.add(w.key()));
     if (firstNotOwned(readKeys, writeKeys) != null) {
-      return reply(token, new OnePhaseResult(id, self, Decision.ABORT, Reason.NOT_OWNER));
+      return refuseOnePhase(id, Reason.NOT_OWNER, token);
     }
     if (!lockAll(id, readKeys, writeKeys)) {
-      return refuse(
-          id,
-          Reason.CONFLICT,
-          token,
-          new OnePhaseResult(id, self, Decision.ABORT, Reason.CONFLICT));
+      return refuseOnePhase(id, Reason.CONFLICT, token);
     }
     Reason bad = checkReads(id, c.reads());
     if (bad != null) {
       locks.releaseAll(id);
-      return refuse(
-          id, bad, token, new OnePhaseResult(id, self, Decision.ABORT, bad));
+      return refuseOnePhase(id, bad, token);
     }
     List<KeyWrite> resolved = resolve(c.writes());
     long version = ++lastVersion;
@@ -471,7 +543,7 @@ public final class ParticipantCore implements StateMachine {
     return switch (e.phase) {
       case PREPARING -> {
         e.pendingDecision = d;
-        e.waiting.add(token);
+        e.decisionWaiting.add(token);
         yield Step.NONE;
       }
       case READY, READY_READ_ONLY -> {
@@ -537,9 +609,12 @@ public final class ParticipantCore implements StateMachine {
       WriteSet ws = WriteSet.forced(List.of(new Committed(e.id, version, List.of())), dataWrites(w, version));
       return persist(e.id, Phase.COMMITTING, ws, List.of());
     }
-    // Presumed abort: the ABORTED record need not be forced; the data is unchanged, so the
-    // locks go now.
-    locks.releaseAll(e.id);
+    // Presumed abort: the ABORTED record need not be forced. The locks go once it is written
+    // (DESIGN §3 step 4: apply, release, acknowledge), not before: a later write on these keys
+    // then follows it in the log, so that write being durable makes this record durable too.
+    // Released earlier, a failed ABORTED write would leave PREPARED as this transaction's last
+    // record while another transaction prepares the same keys, and the restart would find two
+    // PREPARED transactions holding one key.
     e.phase = Phase.ABORTING;
     e.abortReason = reasonOr(d);
     LOG.debug("tx={} state READY→ABORT", e.id);
@@ -557,6 +632,19 @@ public final class ParticipantCore implements StateMachine {
         .send(new Reply(token, answer))
         .add(recordAbort(id, reason, false, List.of()))
         .build();
+  }
+
+  /**
+   * Refuses a one-phase commit. Unlike a no vote, this answer is the decision itself, so ABORTED
+   * is forced before it leaves: were the record lost in a crash, a late duplicate of the request
+   * could commit the transaction that the client was told had aborted.
+   */
+  private Step refuseOnePhase(TxId id, Reason reason, long token) {
+    return recordAbort(
+        id,
+        reason,
+        true,
+        List.of(new Reply(token, new OnePhaseResult(id, self, Decision.ABORT, reason))));
   }
 
   /** Records ABORTED lazily for a transaction that has no entry; acks {@code ackToken} after. */
@@ -589,8 +677,8 @@ public final class ParticipantCore implements StateMachine {
   // ---- parking behind a commit being applied ----
 
   /**
-   * The transaction, if any, that is applying a commit and holds a lock this request conflicts
-   * with. Requests from one coordinator arrive in order, so a GLOBAL-COMMIT is always seen
+   * The transaction, if any, that is applying its decision (COMMIT or ABORT, only a disk write
+   * left) and holds a lock this request conflicts with. Requests from one coordinator arrive in order, so a GLOBAL-COMMIT is always seen
    * before the next request of the client it answered; parking on it gives read-your-writes.
    */
   private TxId committingBlocker(Message request) {
@@ -637,7 +725,8 @@ public final class ParticipantCore implements StateMachine {
 
   private boolean isCommitting(TxId id) {
     Entry e = txs.get(id);
-    return e != null && (e.phase == Phase.COMMITTING || e.phase == Phase.ONE_PHASE);
+    return e != null
+        && (e.phase == Phase.COMMITTING || e.phase == Phase.ONE_PHASE || e.phase == Phase.ABORTING);
   }
 
   /** Releases the locks of {@code id} and serves the requests that waited for them. */
@@ -814,6 +903,15 @@ public final class ParticipantCore implements StateMachine {
     Set<TxId> out = new TreeSet<>();
     txs.values().stream()
         .filter(e -> e.phase == Phase.READY || e.phase == Phase.READY_READ_ONLY)
+        .forEach(e -> out.add(e.id));
+    return out;
+  }
+
+  /** READY transactions whose every peer is READY while the coordinator is silent. */
+  public Set<TxId> blocked() {
+    Set<TxId> out = new TreeSet<>();
+    txs.values().stream()
+        .filter(e -> e.blocked && (e.phase == Phase.READY || e.phase == Phase.READY_READ_ONLY))
         .forEach(e -> out.add(e.id));
     return out;
   }

@@ -33,7 +33,8 @@ public final class ParticipantHttp {
       req.response().putHeader("content-type", "application/json")
           .end("{\"status\":\"UP\",\"node\":\"" + node.id() + "\"}");
     } else if (path.equals("/metrics")) {
-      node.inspect(c -> new long[] {c.inDoubt().size(), c.activeCount(), c.lockHolders().size()})
+      node.inspect(c -> new long[] {c.inDoubt().size(), c.activeCount(), c.lockHolders().size(),
+              c.blocked().size()})
           .onComplete(ar -> {
             if (ar.failed()) {
               req.response().setStatusCode(500).end();
@@ -43,6 +44,8 @@ public final class ParticipantHttp {
             StoreStats s = store.stats();
             String text = "# TYPE ringtx_participant_in_doubt gauge\n"
                 + "ringtx_participant_in_doubt " + v[0] + "\n"
+                + "# TYPE ringtx_participant_blocked gauge\n"
+                + "ringtx_participant_blocked " + v[3] + "\n"
                 + "# TYPE ringtx_participant_active_transactions gauge\n"
                 + "ringtx_participant_active_transactions " + v[1] + "\n"
                 + "# TYPE ringtx_participant_lock_holders gauge\n"

@@ -1,0 +1,182 @@
+package io.ringtx.dist.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringtx.dist.node.NodeRuntime;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The process cluster tooling against {@link FakeNode}s: real JVMs, pids, signals, ports and
+ * files, without Hazelcast or the real nodes (STYLE §6: every test cleans up its processes, even
+ * when it fails, through the fixture's close).
+ */
+class ProcessClusterIT {
+  @TempDir Path tmp;
+
+  private ProcessClusterFixture.Builder fake(int participants, int coordinators) {
+    return ProcessClusterFixture.builder(tmp.resolve("cluster"))
+        .participants(participants)
+        .coordinators(coordinators)
+        .launcher(ProcessClusterFixture.fakeLauncher());
+  }
+
+  private static Map<String, Long> pids(ClusterStatus status) {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    status.nodes().forEach(n -> pids.put(n.id(), n.pid()));
+    return pids;
+  }
+
+  @Test
+  @Timeout(180)
+  void start_status_kill_restart_stop_andStartAgain_onTheSamePorts() throws Exception {
+    try (ProcessClusterFixture cluster = fake(3, 2).start()) {
+      ProcessCluster c = cluster.cluster();
+      ClusterLayout layout = c.layout();
+
+      // Every node serves, with node.json naming the pid the tooling recorded.
+      ClusterStatus status = cluster.status();
+      assertThat(status.allUp()).as(String.join("\n", status.lines())).isTrue();
+      for (NodeStatus n : status.nodes()) {
+        NodeRuntime rt = NodeRuntime.read(c.dir().dataDir(n.id())).orElseThrow();
+        assertThat(rt.pid()).isEqualTo(n.pid());
+        assertThat(ProcessHandle.of(n.pid())).get().matches(ProcessHandle::isAlive);
+        assertThat(c.dir().logFile(n.id())).content().contains("ringtx cluster: starting " + n.id());
+      }
+      assertThat(cluster.urls()).hasSize(2).containsExactlyElementsOf(status.coordinatorUrls());
+
+      // The same nodes, found through another spelling of the directory.
+      Path link = Files.createSymbolicLink(tmp.resolve("link"), c.dir().root());
+      assertThat(ProcessCluster.open(link, ProcessClusterFixture.fakeLauncher(), l -> { })
+          .running()).containsOnlyKeys(layout.ids());
+
+      // A second start refuses: the cluster runs.
+      assertThatThrownBy(() -> c.start(Duration.ofSeconds(30)))
+          .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
+          .hasMessageContaining("has running nodes: p1 (pid ");
+
+      // kill: p2 is down, its pid gone, the others up.
+      long p2 = cluster.kill("p2");
+      assertThat(ProcessHandle.of(p2)).isEmpty();
+      status = cluster.status();
+      assertThat(status.allUp()).isFalse();
+      assertThat(status.nodes()).filteredOn(n -> !n.up()).extracting(NodeStatus::id)
+          .containsExactly("p2");
+      assertThat(status.nodes().get(1).detail()).isEqualTo("not running (pid " + p2 + " is gone)");
+      assertThatThrownBy(() -> cluster.kill("p2")).hasMessage("p2 is not running");
+
+      // restart: p2 serves again under a new pid; a running node is only restarted by force.
+      cluster.restart("p2");
+      assertThat(cluster.status().allUp()).isTrue();
+      long c1 = pids(cluster.status()).get("c1");
+      assertThatThrownBy(() -> c.restart("c1", false, Duration.ofSeconds(30)))
+          .hasMessageContaining("c1 is running (pid " + c1 + "); --force kills it first");
+      cluster.restart("c1");
+      assertThat(pids(cluster.status()).get("c1")).isNotEqualTo(c1);
+      assertThat(ProcessHandle.of(c1)).isEmpty();
+
+      // stop: SIGTERM ends every node cleanly (node.json removed), pid files removed.
+      List<Long> before = new ArrayList<>(pids(cluster.status()).values());
+      assertThat(cluster.stop()).as("nodes killed after the timeout").isEmpty();
+      for (String id : layout.ids()) {
+        assertThat(c.dir().pidFile(id)).doesNotExist();
+        assertThat(c.dir().dataDir(id).resolve("node.json")).doesNotExist();
+      }
+      assertThat(before).allMatch(pid -> ProcessHandle.of(pid).isEmpty());
+      assertThat(cluster.status().nodes()).extracting(NodeStatus::detail).containsOnly("stopped");
+
+      // start again: same layout, same ports, all up.
+      ProcessCluster again = ProcessCluster.open(c.dir().root(),
+          ProcessClusterFixture.fakeLauncher(), line -> { });
+      assertThat(again.layout()).isEqualTo(layout);
+      cluster.start();
+      status = cluster.status();
+      assertThat(status.allUp()).isTrue();
+      assertThat(status.nodes()).extracting(NodeStatus::httpPort)
+          .containsExactlyElementsOf(layout.nodes().stream().map(ClusterLayout.Node::httpPort).toList());
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void aNodeThatExitsAtStart_failsTheStart_withItsLog_andNothingStaysRunning() throws Exception {
+    try (ProcessClusterFixture cluster = fake(2, 1).create()) {
+      ProcessCluster c = cluster.cluster();
+      Files.writeString(c.dir().dataDir("p2").resolve("fail-on-start"), "");
+
+      assertThatThrownBy(() -> c.start(Duration.ofSeconds(60)))
+          .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
+          .hasMessageContaining("p2 exited with code 3 before serving")
+          .hasMessageContaining("last lines of " + c.dir().logFile("p2"))
+          .hasMessageContaining("failing on purpose");
+
+      assertThat(c.running()).isEmpty();
+      for (String id : c.layout().ids()) {
+        assertThat(c.dir().pidFile(id)).doesNotExist();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void aNodeThatNeverServes_failsTheStart_atTheTimeout() throws Exception {
+    try (ProcessClusterFixture cluster = fake(1, 1).create()) {
+      ProcessCluster c = cluster.cluster();
+      Files.writeString(c.dir().dataDir("c1").resolve("never-serve"), "");
+
+      assertThatThrownBy(() -> c.start(Duration.ofSeconds(15)))
+          .isInstanceOf(ClusterException.class)
+          .hasMessageContaining("not serving after 15 s: c1 (no node.json yet)")
+          .hasMessageContaining("never serving");
+
+      assertThat(c.running()).isEmpty();
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void stop_killsANodeThatIgnoresSigterm_afterTheTimeout() throws Exception {
+    try (ProcessClusterFixture cluster = fake(2, 1).create()) {
+      ProcessCluster c = cluster.cluster();
+      Files.writeString(c.dir().dataDir("p1").resolve("ignore-sigterm"), "");
+      c.start(Duration.ofSeconds(60));
+      List<String> lines = new ArrayList<>();
+
+      List<String> killed = ProcessCluster.open(c.dir().root(),
+          ProcessClusterFixture.fakeLauncher(), lines::add).stop(Duration.ofSeconds(2));
+
+      assertThat(killed).containsExactly("p1");
+      assertThat(lines).anyMatch(l -> l.startsWith("p1 did not stop within 2 s after SIGTERM"));
+      assertThat(c.running()).isEmpty();
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void start_refusesWhenAPortIsTaken() throws Exception {
+    try (ProcessClusterFixture cluster = fake(1, 1).create()) {
+      ProcessCluster c = cluster.cluster();
+      int port = c.layout().require("c1").httpPort();
+      try (ServerSocket squatter = new ServerSocket()) {
+        squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+
+        assertThatThrownBy(() -> c.start(Duration.ofSeconds(30)))
+            .isInstanceOf(ClusterException.class)
+            .hasMessageContaining("ports in use by another process: " + port + " (http of c1)");
+      }
+      assertThat(c.running()).isEmpty();
+    }
+  }
+}
