@@ -11,6 +11,12 @@ import io.ringtx.bench.target.RocksLocalTarget;
 import io.ringtx.bench.workload.Workload;
 import io.ringtx.bench.workload.WorkloadSettings;
 import io.ringtx.dist.bench.EmbeddedTarget;
+import io.ringtx.dist.bench.ProcessesTarget;
+import io.ringtx.dist.cluster.ClusterException;
+import io.ringtx.dist.cluster.ClusterSpec;
+import io.ringtx.dist.cluster.NodeLauncher;
+import io.ringtx.dist.cluster.PortAllocator;
+import io.ringtx.dist.cluster.ProcessCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -144,6 +151,9 @@ final class BenchRunCommand implements Callable<Integer> {
       description = "With --cluster: other nodes whose /metrics to read (the participants).")
   List<String> metricsUrls = List.of();
 
+  /** How node JVMs are started with --processes; tests replace it with a fake node. */
+  NodeLauncher launcher;
+
   @Option(names = "--progress", defaultValue = "1s", paramLabel = "TIME",
       converter = DurationConverter.class, hidden = true,
       description = "Interval of the progress lines (default: ${DEFAULT-VALUE}).")
@@ -155,15 +165,15 @@ final class BenchRunCommand implements Callable<Integer> {
     String kind = kind();
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (kind.equals("processes")) {
-      err.println("RTX-7010 --processes is not available yet: it needs the process cluster"
-          + " (ringtx cluster), which this build does not have. Start a cluster yourself and"
-          + " use --cluster URL[,URL...], or use --embedded.");
-      err.flush();
-      return 1;
-    }
     try (ExitCloser closer = ExitCloser.install("ringtx-bench-shutdown", err)) {
-      BenchTarget t = closer.register(open(kind, closer));
+      BenchTarget t;
+      try {
+        t = closer.register(open(kind, closer, o));
+      } catch (ClusterException e) {
+        err.println("ringtx bench: " + e.getMessage());
+        err.flush();
+        return e.exitCode();
+      }
       o.println("target: " + t.kind() + " (" + t.description() + ")");
       o.flush();
       BenchResult result;
@@ -184,7 +194,7 @@ final class BenchRunCommand implements Callable<Integer> {
     }
   }
 
-  private BenchTarget open(String kind, ExitCloser closer) throws Exception {
+  private BenchTarget open(String kind, ExitCloser closer, PrintWriter o) throws Exception {
     switch (kind) {
       case "cluster":
         return new ClusterTarget(target.cluster, metricsUrls);
@@ -192,9 +202,34 @@ final class BenchRunCommand implements Callable<Integer> {
         return EmbeddedTarget.start(dataDir(closer, "ringtx-bench-"), participants);
       case "rocksdb-local":
         return RocksLocalTarget.open(dataDir(closer, "ringtx-bench-rocks-"));
+      case "processes":
+        return processes(closer, o);
       default:
         throw new IllegalStateException("unhandled target " + kind);
     }
+  }
+
+  /**
+   * Starts a process cluster as {@code ringtx cluster start} would: in {@code --dir} (a new one,
+   * or a stopped cluster of the same shape), or in a temporary directory deleted afterwards.
+   */
+  private BenchTarget processes(ExitCloser closer, PrintWriter o) throws Exception {
+    Consumer<String> progress = line -> {
+      o.println(line);
+      o.flush();
+    };
+    if (launcher == null) {
+      launcher = NodeLauncher.ringtx();
+    }
+    Path d = dataDir(closer, "ringtx-bench-cluster-");
+    ProcessCluster cluster = ClusterCommand.openOrCreate(spec, d,
+        ClusterSpec.of(participants, coordinators), launcher, PortAllocator.loopback(), progress);
+    // A start cut short by Ctrl-C or a failure leaves no node behind.
+    closer.register(cluster::killStarting);
+    Duration took = cluster.start(ProcessCluster.DEFAULT_START_TIMEOUT);
+    o.printf(Locale.ROOT, "process cluster serving after %.1f s at %s%n", took.toNanos() / 1e9,
+        String.join(" ", cluster.urls()));
+    return new ProcessesTarget(cluster);
   }
 
   private Path dataDir(ExitCloser closer, String prefix) throws IOException {
@@ -240,7 +275,12 @@ final class BenchRunCommand implements Callable<Integer> {
     Check.atMost(spec, "--concurrency", concurrency, 4096);
     Check.atLeast(spec, "--max-attempts", maxAttempts, 1);
     Check.between(spec, "--participants", participants, 1, 64);
-    Check.atLeast(spec, "--coordinators", coordinators, 1);
+    Check.between(spec, "--coordinators", coordinators, 1, ClusterSpec.MAX_COORDINATORS);
+    if (!kind().equals("processes") && spec.commandLine().getParseResult() != null
+        && spec.commandLine().getParseResult().hasMatchedOption("--coordinators")) {
+      throw new ParameterException(spec.commandLine(),
+          "--coordinators needs --processes (an embedded cluster has one coordinator)");
+    }
     try {
       WorkloadSettings w = new WorkloadSettings(Workload.parse(workload), keys, valueSize,
           opsPerTxn, Workload.Distribution.parse(dist), zipfTheta, seed);

@@ -1,0 +1,77 @@
+package io.ringtx.dist.bench;
+
+import io.ringtx.bench.target.BenchTarget;
+import io.ringtx.bench.target.Cpu;
+import io.ringtx.bench.target.NodeSample;
+import io.ringtx.bench.target.PrometheusText;
+import io.ringtx.dist.cluster.ClusterLayout;
+import io.ringtx.dist.cluster.ProcessCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster of node processes ({@link ProcessCluster}, as {@code ringtx cluster start} runs it)
+ * that the harness started and stops when closed. Store counters come from each node's {@code
+ * GET /metrics}; CPU time from each node's process ({@link ProcessHandle}), so it is per node and
+ * apart from the harness's own.
+ */
+public final class ProcessesTarget implements BenchTarget {
+  private final ProcessCluster cluster;
+  private final PrometheusText scraper = new PrometheusText();
+
+  /** A target over {@code cluster}, which serves already. */
+  public ProcessesTarget(ProcessCluster cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public String kind() {
+    return "processes";
+  }
+
+  @Override
+  public String description() {
+    ClusterLayout l = cluster.layout();
+    return "process cluster of " + l.participants().size() + " participants and "
+        + l.coordinators().size() + " coordinators in " + cluster.dir().root();
+  }
+
+  @Override
+  public List<String> urls() {
+    return cluster.urls();
+  }
+
+  @Override
+  public Map<String, NodeSample> nodeMetrics() {
+    Map<String, ProcessHandle> running;
+    try {
+      running = cluster.running();
+    } catch (IOException e) {
+      running = Map.of();
+    }
+    Map<String, NodeSample> m = new LinkedHashMap<>();
+    for (ClusterLayout.Node n : cluster.layout().nodes()) {
+      NodeSample s = scraper.scrape(cluster.layout().url(n));
+      ProcessHandle h = running.get(n.id());
+      Long cpu = h == null ? null : Cpu.processNanos(h.pid());
+      m.put(n.id(), cpu != null ? s.withCpuNanos(cpu) : s);
+    }
+    return m;
+  }
+
+  /** Stops every node (SIGTERM, then SIGKILL after {@link ProcessCluster#DEFAULT_STOP_TIMEOUT}). */
+  @Override
+  public void close() {
+    try {
+      cluster.stop(ProcessCluster.DEFAULT_STOP_TIMEOUT);
+    } catch (IOException e) {
+      throw new UncheckedIOException("stopping the cluster in " + cluster.dir().root(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the cluster", e);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.ringtx.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ringtx.bench.report.ResultFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * {@code ringtx bench run} end to end: every workload for about a second on an embedded cluster,
+ * tiny, checking what the result file says — fields present, commits counted, the bank's total
+ * conserved — not how fast it was.
+ */
+class BenchRunEndToEndTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int execute(List<String> args) {
+    CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    return cmd.execute(args.toArray(String[]::new));
+  }
+
+  private String output() {
+    return "output:\n" + out + "\nerrors:\n" + err;
+  }
+
+  private static List<String> run(String workload, Path dir, String... more) {
+    List<String> args = new ArrayList<>(List.of("bench", "run", "--workload", workload,
+        "--keys", "40", "--concurrency", "2", "--duration", "1s", "--warmup", "200ms",
+        "--value-size", "16", "--ops-per-txn", "3", "--dir", dir.resolve("data").toString(),
+        "--out", dir.resolve("out").toString()));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"bank", "ycsb-a", "ycsb-b", "ycsb-c", "ycsb-f", "single", "read-only"})
+  @Timeout(120)
+  void everyWorkload_onAnEmbeddedCluster_writesAResultWithCommits(String workload,
+      @TempDir Path dir) throws Exception {
+    List<String> args = run(workload, dir, "--embedded");
+    if (workload.equals("ycsb-b")) {
+      args.addAll(List.of("--dist", "zipfian"));
+    }
+    assertThat(execute(args)).as(output()).isZero();
+
+    JsonNode r = ResultFiles.read(dir.resolve("out"));
+    assertThat(r.path("format").asInt()).isEqualTo(1);
+    assertThat(r.path("options").path("workload").asText()).isEqualTo(workload);
+    assertThat(r.path("target").path("kind").asText()).isEqualTo("embedded");
+    assertThat(r.path("machine").path("cores").asInt()).isPositive();
+    JsonNode s = r.path("summary");
+    assertThat(s.path("committed").asLong()).as(output()).isPositive();
+    assertThat(s.path("committedPerSecond").asDouble()).isPositive();
+    assertThat(s.has("abortsByReason")).isTrue();
+    JsonNode total = r.path("latencyMs").path("total");
+    for (String f : new String[] {"p50", "p90", "p99", "p999", "max"}) {
+      assertThat(total.path(f).asDouble()).as(f).isPositive();
+    }
+    assertThat(r.path("latencyMs").path("readPhase").path("count").asLong()).isPositive();
+    assertThat(r.path("latencyMs").path("commitCall").path("count").asLong()).isPositive();
+    assertThat(r.path("timeline").size()).isPositive();
+    // Every node's store counters, read from the stores themselves.
+    assertThat(r.path("nodes").has("p1")).isTrue();
+    assertThat(r.path("nodes").has("c1")).isTrue();
+    assertThat(r.path("nodes").path("p1").has("forcedWrites")).isTrue();
+    boolean writes = !workload.equals("ycsb-c") && !workload.equals("read-only");
+    if (writes) {
+      assertThat(r.path("storeTotals").path("forcedWrites").asLong()).isPositive();
+      assertThat(r.path("storeTotals").path("syncs").asLong()).isPositive();
+    }
+    assertThat(r.path("benchJvm").path("cpuSeconds").asDouble()).isPositive();
+    assertThat(r.path("histograms").path("total").asText()).isNotEmpty();
+    if (workload.equals("bank")) {
+      assertThat(r.path("bank").path("conserved").asBoolean()).as(output()).isTrue();
+      assertThat(r.path("bank").path("totalAfter").asLong()).isEqualTo(40_000);
+    } else {
+      assertThat(r.has("bank")).isFalse();
+    }
+    assertThat(Files.readString(dir.resolve("out").resolve(ResultFiles.REPORT))).contains("<svg");
+    assertThat(out.toString()).contains("commit/s").contains("latency (ms)");
+  }
+
+  @Test
+  @Timeout(120)
+  void openLoop_onRocksLocal_thenCompare(@TempDir Path dir) throws Exception {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    assertThat(execute(run("single", a, "--target", "rocksdb-local"))).as(output()).isZero();
+    assertThat(execute(run("single", b, "--target", "rocksdb-local", "--rate", "100")))
+        .as(output()).isZero();
+    JsonNode r = ResultFiles.read(b.resolve("out"));
+    assertThat(r.path("options").path("loop").asText()).isEqualTo("open");
+    assertThat(r.path("latencyMs").has("serviceTime")).isTrue();
+    assertThat(r.path("summary").path("committed").asLong()).isBetween(50L, 101L);
+    assertThat(r.path("target").path("kind").asText()).isEqualTo("rocksdb-local");
+
+    out.getBuffer().setLength(0);
+    assertThat(execute(List.of("bench", "compare", a.resolve("out").toString(),
+        b.resolve("out").resolve("result.json").toString()))).as(output()).isZero();
+    String[] lines = out.toString().split("\n");
+    assertThat(lines[0]).contains("committed/s");
+    assertThat(lines[1]).contains("rocksdb-local").contains("closed 2").contains("1.00");
+    assertThat(lines[2]).contains("open 100.0/s");
+  }
+
+  @Test
+  void badOptions_areUsageErrors_beforeAnythingStarts(@TempDir Path dir) {
+    assertThat(execute(run("nope", dir))).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown workload 'nope'");
+    assertThat(execute(run("bank", dir, "--target", "etcd"))).isEqualTo(2);
+    assertThat(execute(run("bank", dir, "--zipf-theta", "1", "--dist", "zipfian"))).isEqualTo(2);
+    assertThat(execute(run("bank", dir, "--duration", "soon"))).isEqualTo(2);
+    assertThat(execute(List.of("bench", "run", "--embedded", "--cluster", "http://x:1")))
+        .isEqualTo(2);
+    assertThat(execute(run("bank", dir, "--embedded", "--coordinators", "2"))).isEqualTo(2);
+    assertThat(err.toString()).contains("--coordinators needs --processes");
+    assertThat(Files.exists(dir.resolve("data"))).isFalse();
+  }
+}
