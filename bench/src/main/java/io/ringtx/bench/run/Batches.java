@@ -3,19 +3,23 @@ package io.ringtx.bench.run;
 import io.ringtx.bench.engine.Attempt;
 import io.ringtx.bench.engine.TxBody;
 import io.ringtx.bench.engine.TxEngine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs transactions that must all commit — loading data, reading the bank's total — a few at a
  * time, retrying conflicts. Not measured.
  */
 final class Batches {
-  private static final int MAX_ATTEMPTS = 50;
+  private static final int MAX_ATTEMPTS = 100;
+  private static final Duration RETRY_FOR = Duration.ofSeconds(60);
 
   private Batches() {}
 
@@ -51,18 +55,24 @@ final class Batches {
     }
   }
 
+  /**
+   * Commits {@code body}, retrying any abort or error: these transactions only put fixed values
+   * or read, so running one again is harmless, and a cluster that has just started may still be
+   * settling (nodes discovering each other) when the first ones arrive.
+   */
   private static void commit(TxEngine engine, TxBody body, String what) {
     Attempt last = null;
-    for (int i = 0; i < MAX_ATTEMPTS; i++) {
+    long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+    for (int i = 1; i <= MAX_ATTEMPTS && System.nanoTime() < deadline; i++) {
       last = engine.execute(body);
       if (last.committed()) {
         return;
       }
-      if (!"CONFLICT".equals(last.reason())) {
-        break;
-      }
+      long pauseMillis = "CONFLICT".equals(last.reason()) ? i : Math.min(1_000, 100L * i);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
     }
-    throw new BenchException("RTX-7001 " + what + ": a transaction did not commit: "
-        + last.status() + " " + last.reason());
+    throw new BenchException("RTX-7001 " + what + ": a transaction did not commit after retries"
+        + " for up to " + RETRY_FOR.toSeconds() + " s; last: " + last.status() + " "
+        + last.reason());
   }
 }

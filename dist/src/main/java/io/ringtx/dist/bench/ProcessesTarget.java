@@ -35,8 +35,12 @@ public final class ProcessesTarget implements BenchTarget {
   @Override
   public String description() {
     ClusterLayout l = cluster.layout();
-    return "process cluster of " + l.participants().size() + " participants and "
-        + l.coordinators().size() + " coordinators in " + cluster.dir().root();
+    return "process cluster of " + count(l.participants().size(), "participant") + " and "
+        + count(l.coordinators().size(), "coordinator") + " in " + cluster.dir().root();
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   @Override
