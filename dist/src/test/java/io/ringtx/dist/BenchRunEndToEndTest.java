@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringtx.bench.report.ResultFiles;
+import io.ringtx.dist.local.LocalCluster;
+import io.ringtx.dist.local.LocalClusterConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -115,6 +117,27 @@ class BenchRunEndToEndTest {
     assertThat(lines[0]).contains("committed/s");
     assertThat(lines[1]).contains("rocksdb-local").contains("closed 2").contains("1.00");
     assertThat(lines[2]).contains("open 100.0/s");
+  }
+
+  @Test
+  @Timeout(120)
+  void anExistingCluster_isUsedAsItIs_andNodesWithoutStoreCountersAreNamed(@TempDir Path dir)
+      throws Exception {
+    try (LocalCluster cluster =
+        LocalCluster.start(new LocalClusterConfig(dir.resolve("cluster"), 2, "127.0.0.1", 0))) {
+      List<String> args = run("ycsb-f", dir, "--cluster", cluster.url(), "--metrics-url",
+          "http://127.0.0.1:1");
+      assertThat(execute(args)).as(output()).isZero();
+
+      JsonNode r = ResultFiles.read(dir.resolve("out"));
+      assertThat(r.path("target").path("kind").asText()).isEqualTo("cluster");
+      assertThat(r.path("target").path("urls").get(0).asText()).isEqualTo(cluster.url());
+      assertThat(r.path("summary").path("committed").asLong()).isPositive();
+      // The coordinator's /metrics has no store counters, and nothing answers on port 1.
+      assertThat(r.path("storeTotals").path("nodesNotReporting").toString())
+          .contains(cluster.url()).contains("http://127.0.0.1:1");
+      assertThat(r.path("benchJvm").path("note").asText()).contains("harness only");
+    }
   }
 
   @Test

@@ -68,13 +68,17 @@ public record BenchResult(
 
   /**
    * Counts over the measured window: {@code transactions} ended in it (committed, aborted or
-   * failed; each counts once, however many attempts it took). {@code aborted} are transactions the system aborted (by its
+   * failed; each counts once, however many attempts it took). {@code missedStarts} (open loop
+   * only): starts the schedule had due within the run that never began because the workers were
+   * still busy when it ended — a sign of overload. {@code aborted} are transactions the system aborted (by its
    * reason); {@code failed} are those whose outcome the harness could not learn or that hit an
    * error (by kind, such as {@code OUTCOME_UNKNOWN}).
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Summary(
       double measuredSeconds,
       long transactions,
+      Long missedStarts,
       long committed,
       double committedPerSecond,
       long aborted,

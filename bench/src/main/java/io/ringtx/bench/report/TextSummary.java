@@ -21,6 +21,10 @@ public final class TextSummary {
     out.printf(Locale.ROOT, "committed     %,d  (%,.1f/s)%n", s.committed(), s.committedPerSecond());
     out.printf(Locale.ROOT, "aborted       %,d  (%.2f%% of %,d)%s%n", s.aborted(),
         100 * s.abortRate(), s.transactions(), reasons(s.abortsByReason()));
+    if (s.missedStarts() != null && s.missedStarts() > 0) {
+      out.printf(Locale.ROOT, "missed starts %,d  (due on the schedule, never begun: overloaded)%n",
+          s.missedStarts());
+    }
     if (s.failed() > 0) {
       out.printf(Locale.ROOT, "failed        %,d%s%n", s.failed(), reasons(s.failuresByReason()));
     }

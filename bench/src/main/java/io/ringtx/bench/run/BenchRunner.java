@@ -95,6 +95,7 @@ public final class BenchRunner {
       Histogram commit,
       Histogram service,
       long transactions,
+      Long missedStarts,
       Map<String, Long> aborts,
       Map<String, Long> failures,
       List<BenchResult.Tick> timeline,
@@ -116,6 +117,7 @@ public final class BenchRunner {
     AtomicReference<Throwable> crash = new AtomicReference<>();
     OpenLoopSchedule schedule = options.openLoop() ? new OpenLoopSchedule(t0, options.rate()) : null;
     AtomicLong tickets = new AtomicLong();
+    AtomicLong begun = new AtomicLong();
 
     Sample startSample = null;
     if (measureStart <= t0) {
@@ -136,10 +138,13 @@ public final class BenchRunner {
             long start;
             if (schedule != null) {
               start = schedule.intendedStart(tickets.getAndIncrement());
-              if (start >= end) {
+              // Past the end, an overloaded open loop stops too: the starts it never reached
+              // are counted as missed rather than run for as long again as the backlog lasts.
+              if (start >= end || System.nanoTime() >= end) {
                 break;
               }
               waitUntil(start, stop);
+              begun.incrementAndGet();
             } else {
               start = System.nanoTime();
               if (start >= end) {
@@ -218,7 +223,14 @@ public final class BenchRunner {
     if (startSample == null) {
       startSample = endSample;
     }
-    return new Measured(total, read, commit, service, transactions, aborts, failures, timeline,
+    Long missed = schedule == null ? null
+        : Math.max(0, schedule.ticketsBefore(end) - begun.get());
+    if (missed != null && missed > 0) {
+      out.printf(Locale.ROOT, "the open loop fell behind: %,d of the %,d starts due never began%n",
+          missed, schedule.ticketsBefore(end));
+    }
+    return new Measured(total, read, commit, service, transactions, missed, aborts, failures,
+        timeline,
         startSample.nodes(), endSample.nodes(), startSample.jvmCpu(), endSample.jvmCpu(),
         endSample.nanos() - startSample.nanos());
   }

@@ -35,7 +35,8 @@ final class ResultBuilder {
     long aborted = sum(m.aborts());
     long failed = sum(m.failures());
     long ended = committed + aborted + failed;
-    BenchResult.Summary summary = new BenchResult.Summary(secs, m.transactions(), committed,
+    BenchResult.Summary summary = new BenchResult.Summary(secs, m.transactions(),
+        m.missedStarts(), committed,
         round(committed / secs, 1), aborted, ended == 0 ? 0 : round((double) aborted / ended, 5),
         m.aborts(), failed, m.failures());
     BenchResult.Latencies lat = new BenchResult.Latencies(stats(m.total()), stats(m.read()),

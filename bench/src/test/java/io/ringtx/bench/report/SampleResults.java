@@ -20,7 +20,7 @@ final class SampleResults {
         new BenchResult.Target(target, "a <test> target & more", List.of("http://127.0.0.1:1")),
         new BenchResult.Machine(2, "Linux", "amd64", "17", "OpenJDK", "Debian", 1 << 30, 1.0,
             2.0),
-        new BenchResult.Summary(10, 1010, (long) (perSecond * 10), perSecond, 10, 0.0099,
+        new BenchResult.Summary(10, 1010, null, (long) (perSecond * 10), perSecond, 10, 0.0099,
             Map.of("CONFLICT", 10L), 0, Map.of()),
         new BenchResult.Latencies(total, phase, phase, null),
         List.of(new BenchResult.Tick(1, true, perSecond / 2, 1, p50, p99),

@@ -34,8 +34,12 @@ class BenchRunnerTest {
     assertThat(l.serviceTime().p50()).isBetween(19.0, 60.0);
     assertThat(l.total().max()).as(out.toString()).isGreaterThan(300.0);
     assertThat(l.total().p50()).isGreaterThan(3 * l.serviceTime().p50());
-    // Only the tickets intended within the window ran: about 100, not unbounded.
-    assertThat(r.summary().committed()).isBetween(20L, 101L);
+    // The run ends on time: ~50 ran, the other ~50 starts due are reported as missed rather
+    // than run after the end.
+    assertThat(r.summary().committed()).isBetween(20L, 60L);
+    assertThat(r.summary().missedStarts()).isBetween(40L, 80L);
+    assertThat(r.summary().committed() + r.summary().missedStarts()).isBetween(95L, 101L);
+    assertThat(out.toString()).contains("fell behind");
     assertThat(r.options().loop()).isEqualTo("open");
     assertThat(r.options().rate()).isEqualTo(100.0);
   }
@@ -47,6 +51,7 @@ class BenchRunnerTest {
         Duration.ZERO), new PrintWriter(new StringWriter())).run(target);
     // 50/s for 0.8 s: 40 intended starts, all well within capacity.
     assertThat(r.summary().committed()).isBetween(38L, 40L);
+    assertThat(r.summary().missedStarts()).isZero();
     assertThat(r.latencyMs().total().p50()).isLessThan(50.0);
   }
 
@@ -62,6 +67,7 @@ class BenchRunnerTest {
     assertThat(target.executed.get()).isGreaterThan(r.summary().committed());
     assertThat(r.summary().committedPerSecond()).isEqualTo(r.summary().committed() / 1.0);
     assertThat(r.latencyMs().serviceTime()).isNull();
+    assertThat(r.summary().missedStarts()).isNull();
     assertThat(r.latencyMs().total().p50()).isBetween(9.0, 100.0);
     assertThat(r.timeline()).isNotEmpty();
     assertThat(r.timeline().get(0).warmup()).isTrue();
