@@ -53,9 +53,9 @@ public final class BenchRunner {
     BankWorkload bank = driver instanceof BankWorkload b ? b : null;
     try (TxEngine engine = target.engine(options.concurrency(), options.maxAttempts())) {
       int loaders = Math.min(options.concurrency(), 8);
-      if (options.load() && !driver.loadBatches().isEmpty()) {
+      List<TxBody> batches = options.load() ? driver.loadBatches() : List.of();
+      if (!batches.isEmpty()) {
         long t = System.nanoTime();
-        List<TxBody> batches = driver.loadBatches();
         out.printf(Locale.ROOT, "loading %d keys in %d transactions...%n",
             options.workload().keys(), batches.size());
         out.flush();
