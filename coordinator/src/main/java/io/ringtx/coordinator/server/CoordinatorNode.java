@@ -21,10 +21,10 @@ import io.ringtx.protocol.message.StatusReply;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.message.TxState;
 import io.ringtx.protocol.node.MachineRunner;
+import io.ringtx.protocol.node.NodeStarter;
 import io.ringtx.protocol.route.Router;
 import io.ringtx.protocol.rpc.Transport;
 import io.ringtx.storage.NodeStore;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -87,34 +87,22 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
       CoordinatorConfig config,
       Limits limits,
       long requestTimeoutMillis) {
-    Context ctx = vertx.getOrCreateContext();
-    Promise<CoordinatorNode> started = Promise.promise();
-    ctx.runOnContext(
-        v -> {
-          try {
-            CoordinatorCore core = new CoordinatorCore(id, router, store::txState, config);
-            MachineRunner runner =
-                new MachineRunner(
-                    vertx, ctx, core, transport, store::write, System::currentTimeMillis,
-                    requestTimeoutMillis);
-            List<CoordinatorCommit> unfinished = new ArrayList<>();
-            store.forEachTx((tx, rec) -> {
-              if (rec instanceof CoordinatorCommit c) {
-                unfinished.add(c);
-              }
-            });
-            runner.run(core.recover(runner.now(), unfinished));
-            if (!unfinished.isEmpty()) {
-              LOG.info("coordinator {} finishing {} committed transactions", id, unfinished.size());
+    return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis,
+        () -> new CoordinatorCore(id, router, store::txState, config),
+        (core, now) -> {
+          List<CoordinatorCommit> unfinished = new ArrayList<>();
+          store.forEachTx((tx, rec) -> {
+            if (rec instanceof CoordinatorCommit c) {
+              unfinished.add(c);
             }
-            CoordinatorNode node =
-                new CoordinatorNode(vertx, id, router, transport, runner, core, limits, requestTimeoutMillis);
-            transport.serve(id, runner::onRequest).map(node).onComplete(started);
-          } catch (RuntimeException e) {
-            started.fail(e);
+          });
+          if (!unfinished.isEmpty()) {
+            LOG.info("coordinator {} finishing {} committed transactions", id, unfinished.size());
           }
-        });
-    return started.future();
+          return core.recover(now, unfinished);
+        },
+        (core, runner) -> new CoordinatorNode(vertx, id, router, transport, runner, core, limits,
+            requestTimeoutMillis));
   }
 
   public NodeId id() {

@@ -1,5 +1,10 @@
 package io.ringtx.dist.cluster;
 
+import java.util.concurrent.TimeUnit;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.Vertx;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -45,6 +50,24 @@ class RealProcessClusterIT {
     return a;
   }
 
+  /** The health of {@code node} as the coordinator's {@code GET /v1/cluster} reports it. */
+  private static String healthOf(String coordinatorUrl, String node) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject c = WebClient.create(vertx).getAbs(coordinatorUrl + "/v1/cluster").send()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).bodyAsJsonObject();
+      for (Object o : c.getJsonArray("nodes")) {
+        JsonObject n = (JsonObject) o;
+        if (node.equals(n.getString("id"))) {
+          return n.getString("health");
+        }
+      }
+      return "ABSENT";
+    } finally {
+      vertx.close();
+    }
+  }
+
   private static Map<String, Long> balances(List<String> urls, List<String> accounts)
       throws Exception {
     try (BankClient client = RingTxBankClient.factory(urls).connect()) {
@@ -79,8 +102,11 @@ class RealProcessClusterIT {
 
   @Test
   @Timeout(300)
-  void aKilledParticipant_restarts_andServesItsKeysAgain() throws Exception {
-    try (ProcessClusterFixture cluster = ProcessClusterFixture.start(tmp.resolve("c"), 3, 1)) {
+  void aKilledParticipant_isSeenGone_thenRestarts_rejoins_andServesItsKeysAgain() throws Exception {
+    int detectSeconds = 3;
+    try (ProcessClusterFixture cluster = ProcessClusterFixture.builder(tmp.resolve("c"))
+        .participants(3).coordinators(1)
+        .set("failureDetectionSeconds", Integer.toString(detectSeconds)).start()) {
       try (RingTxClient client = RingTx.connect(cluster.urls().get(0))) {
         client.run(tx -> {
           for (String k : accounts(30)) {
@@ -90,12 +116,23 @@ class RealProcessClusterIT {
         });
       }
 
+      String coordinator = cluster.urls().get(0);
+      assertThat(healthOf(coordinator, "p2")).isEqualTo("UP");
+      long killedAt = System.nanoTime();
       cluster.kill("p2");
       assertThat(cluster.status().nodes()).filteredOn(n -> !n.up()).extracting(NodeStatus::id)
           .containsExactly("p2");
+      // Discovery: the others see it gone within the failure-detection time (plus slack for a
+      // loaded machine), never as a decision about any transaction.
+      await().atMost(Duration.ofSeconds(detectSeconds + 10))
+          .until(() -> "DOWN".equals(healthOf(coordinator, "p2")));
+      System.out.printf("p2 seen gone %d ms after SIGKILL (failureDetectionSeconds=%d)%n",
+          (System.nanoTime() - killedAt) / 1_000_000, detectSeconds);
+
       cluster.restart("p2");
 
       assertThat(cluster.status().allUp()).isTrue();
+      await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(healthOf(coordinator, "p2")));
       assertThat(balances(cluster.urls(), accounts(30)).values()).hasSize(30).containsOnly(1L);
     }
   }

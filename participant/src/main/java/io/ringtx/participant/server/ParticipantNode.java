@@ -5,9 +5,9 @@ import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.node.MachineRunner;
+import io.ringtx.protocol.node.NodeStarter;
 import io.ringtx.protocol.rpc.Transport;
 import io.ringtx.storage.NodeStore;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,34 +45,21 @@ public final class ParticipantNode implements AutoCloseable {
       Transport transport,
       ParticipantConfig config,
       long requestTimeoutMillis) {
-    Context ctx = vertx.getOrCreateContext();
-    Promise<ParticipantNode> started = Promise.promise();
-    ctx.runOnContext(
-        v -> {
-          try {
-            ParticipantCore core =
-                new ParticipantCore(id, store, store::txState, store.lastVersion(), config);
-            MachineRunner runner =
-                new MachineRunner(
-                    vertx, ctx, core, transport, store::write, System::currentTimeMillis,
-                    requestTimeoutMillis);
-            List<Prepared> prepared = new ArrayList<>();
-            store.forEachTx((tx, rec) -> {
-              if (rec instanceof Prepared p) {
-                prepared.add(p);
-              }
-            });
-            runner.run(core.recover(runner.now(), prepared));
-            if (!prepared.isEmpty()) {
-              LOG.info("participant {} recovered {} in-doubt transactions", id, prepared.size());
+    return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis,
+        () -> new ParticipantCore(id, store, store::txState, store.lastVersion(), config),
+        (core, now) -> {
+          List<Prepared> prepared = new ArrayList<>();
+          store.forEachTx((tx, rec) -> {
+            if (rec instanceof Prepared p) {
+              prepared.add(p);
             }
-            ParticipantNode node = new ParticipantNode(id, transport, runner, core);
-            transport.serve(id, runner::onRequest).map(node).onComplete(started);
-          } catch (RuntimeException e) {
-            started.fail(e);
+          });
+          if (!prepared.isEmpty()) {
+            LOG.info("participant {} recovered {} in-doubt transactions", id, prepared.size());
           }
-        });
-    return started.future();
+          return core.recover(now, prepared);
+        },
+        (core, runner) -> new ParticipantNode(id, transport, runner, core));
   }
 
   public NodeId id() {
