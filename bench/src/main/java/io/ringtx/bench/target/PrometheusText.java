@@ -1,0 +1,95 @@
+package io.ringtx.bench.target;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the counters the harness needs from a node's {@code GET /metrics} (Prometheus text format
+ * 0.0.4): the store's {@code ringtx_store_forced_writes_total}, {@code ringtx_store_syncs_total},
+ * {@code ringtx_store_lazy_writes_total}, and the standard {@code process_cpu_seconds_total}.
+ */
+public final class PrometheusText {
+  private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+
+  /**
+   * Scrapes {@code baseUrl + "/metrics"}; an unreachable node or a bad answer gives {@link
+   * NodeSample#EMPTY}: one missing sample must not end a run.
+   */
+  public NodeSample scrape(String baseUrl) {
+    String url = baseUrl.endsWith("/") ? baseUrl + "metrics" : baseUrl + "/metrics";
+    try {
+      HttpResponse<String> r = http.send(
+          HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return NodeSample.EMPTY;
+      }
+      return sample(r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return NodeSample.EMPTY;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return NodeSample.EMPTY;
+    }
+  }
+
+  /** The counters in {@code text}. */
+  public static NodeSample sample(String text) {
+    Map<String, Double> v = parse(text);
+    Long cpu = Optional.ofNullable(v.get("process_cpu_seconds_total"))
+        .map(s -> Math.round(s * 1e9)).orElse(null);
+    return new NodeSample(
+        asLong(v.get("ringtx_store_forced_writes_total")),
+        asLong(v.get("ringtx_store_syncs_total")),
+        asLong(v.get("ringtx_store_lazy_writes_total")),
+        cpu);
+  }
+
+  /** Every sample in {@code text} by metric name, the series of one name (any labels) summed. */
+  static Map<String, Double> parse(String text) {
+    Map<String, Double> values = new HashMap<>();
+    for (String raw : text.split("\n")) {
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int brace = line.indexOf('{');
+      int space = line.indexOf(' ');
+      String name;
+      String rest;
+      if (brace >= 0 && (space < 0 || brace < space)) {
+        int close = line.lastIndexOf('}');
+        if (close < brace) {
+          continue;
+        }
+        name = line.substring(0, brace);
+        rest = line.substring(close + 1).strip();
+      } else if (space > 0) {
+        name = line.substring(0, space);
+        rest = line.substring(space + 1).strip();
+      } else {
+        continue;
+      }
+      String number = rest.split("\\s+")[0];
+      try {
+        values.merge(name, Double.parseDouble(number), Double::sum);
+      } catch (NumberFormatException e) {
+        // Not a sample line of the format: skip it, as Prometheus would refuse only this line.
+      }
+    }
+    return values;
+  }
+
+  private static Long asLong(Double d) {
+    return d == null ? null : Math.round(d);
+  }
+}
