@@ -5,6 +5,7 @@ import io.ringtx.protocol.ring.RingMessage.FindSuccessor;
 import io.ringtx.protocol.ring.RingMessage.GetNeighbours;
 import io.ringtx.protocol.ring.RingMessage.Neighbours;
 import io.ringtx.protocol.ring.RingMessage.NextHop;
+import io.ringtx.protocol.ring.RingMessage.NotInRing;
 import io.ringtx.protocol.ring.RingMessage.Notify;
 import io.ringtx.protocol.ring.RingMessage.Ping;
 import io.ringtx.protocol.ring.RingMessage.PredecessorLeaving;
@@ -40,7 +41,10 @@ public final class ChordNode {
   public enum State {
     /** Created; neither {@link #start} nor {@link #join} called yet. */
     NEW,
-    /** Looking up its successor through a known node. */
+    /**
+     * Looking up its successor through a known node; also a node that lost every contact to the
+     * ring through failures, which must join again.
+     */
     JOINING,
     /** In the ring: answers lookups and runs maintenance. */
     JOINED,
@@ -67,6 +71,8 @@ public final class ChordNode {
   private long joinLookup;
   private int nextFinger;
   private long nextLookupId = 1;
+  /** When each periodic timer is due; a timer of an earlier membership is stale (ignored). */
+  private final long[] periodicDue = new long[TimerKind.values().length];
 
   /** A node at {@code self} (hashed, or an explicit id in tests), in state {@link State#NEW}. */
   public ChordNode(VirtualNode self, RingConfig config) {
@@ -91,9 +97,17 @@ public final class ChordNode {
   // ---------------------------------------------------------------------------------------------
   // Commands from the shell
 
-  /** Chord §IV.E.1 create(): this node starts a new ring, alone. */
+  /**
+   * Chord §IV.E.1 create(): this node starts a new ring, alone. Also for a node that lost the
+   * ring (it is {@link State#JOINING} again) when discovery finds no other node alive.
+   */
   public RingStep start(long now) {
-    requireState(State.NEW, "start");
+    if (state != State.NEW && state != State.JOINING) {
+      throw new IllegalStateException(self + " cannot start a ring when " + state);
+    }
+    lookups.clear();
+    successors.clear();
+    predecessor = null;
     RingStep.Builder out = new RingStep.Builder();
     becomeJoined(now, out);
     return out.build();
@@ -101,7 +115,9 @@ public final class ChordNode {
 
   /**
    * Chord §IV.E.1 join(n'): look up our successor through {@code known}, any node of the ring
-   * (found by discovery). May be called again while joining, e.g. with another known node.
+   * (found by discovery). While {@link State#JOINING} the lookup is retried through the same node
+   * every stabilize period; the shell may call this again with another node, and should when the
+   * node stays joining (the known node failed, or this node lost the ring: see {@link #state}).
    */
   public RingStep join(long now, VirtualNode known) {
     if (state != State.NEW && state != State.JOINING) {
@@ -121,9 +137,10 @@ public final class ChordNode {
 
   /**
    * Chord §IV.E.4: leave gracefully. The successor learns its new predecessor and the predecessor
-   * our successor list; afterwards this node answers nothing (the shell should stop delivering to
-   * it, so that requests to it fail like requests to a failed node). Handing the keys over to the
-   * successor is the participant's business, before it calls this.
+   * our successor list; afterwards this node answers every request with {@link NotInRing}, so
+   * that the others drop it at once (a shell that stops serving it instead makes them wait for
+   * their deadline). Handing the keys over to the successor is the participant's business, before
+   * it calls this.
    */
   public RingStep leave(long now) {
     RingStep.Builder out = new RingStep.Builder();
@@ -173,31 +190,25 @@ public final class ChordNode {
 
   /** A request from another ring node; answer it with a {@link RingStep.Reply} carrying token. */
   public RingStep onRequest(long now, long token, Request request) {
-    if (state == State.LEFT) {
-      return RingStep.NONE;
-    }
     RingStep.Builder out = new RingStep.Builder();
-    boolean joined = state == State.JOINED;
+    if (state != State.JOINED) {
+      // Not a member: whoever still lists us must drop us, and no lookup may end at us.
+      return out.reply(token, new NotInRing()).build();
+    }
     if (request instanceof FindSuccessor f) {
       out.reply(token, answer(f.target(), f.avoid()));
     } else if (request instanceof GetNeighbours) {
       out.reply(token, new Neighbours(predecessor, successors));
     } else if (request instanceof Notify notify) {
-      if (joined) {
-        notified(notify.candidate());
-      }
+      notified(notify.candidate(), out);
       out.reply(token, new Ack());
     } else if (request instanceof Ping) {
       out.reply(token, new Ack());
     } else if (request instanceof PredecessorLeaving p) {
-      if (joined) {
-        predecessorLeaving(p);
-      }
+      predecessorLeaving(p);
       out.reply(token, new Ack());
     } else if (request instanceof SuccessorLeaving s) {
-      if (joined) {
-        successorLeaving(s);
-      }
+      successorLeaving(s);
       out.reply(token, new Ack());
     } else {
       throw new IllegalArgumentException("unknown ring request " + request);
@@ -209,6 +220,9 @@ public final class ChordNode {
   public RingStep onReply(long now, VirtualNode to, Request request, Response response) {
     if (state == State.NEW || state == State.LEFT) {
       return RingStep.NONE;
+    }
+    if (response instanceof NotInRing) {
+      return onSendFailed(now, to, request);
     }
     RingStep.Builder out = new RingStep.Builder();
     if (request instanceof FindSuccessor f) {
@@ -227,14 +241,17 @@ public final class ChordNode {
 
   /**
    * A request to {@code to} got no answer by its deadline: {@code to} is taken to have failed
-   * (Chord §IV.E.3) and removed from the successor list, the fingers and the predecessor.
+   * (Chord §IV.E.3) and removed from the successor list, the fingers and the predecessor. A
+   * {@link NotInRing} answer is handled the same way.
    */
   public RingStep onSendFailed(long now, VirtualNode to, Request request) {
     if (state == State.NEW || state == State.LEFT) {
       return RingStep.NONE;
     }
     RingStep.Builder out = new RingStep.Builder();
-    forget(to);
+    if (forget(to) && state == State.JOINED) {
+      lostTheRing(now, to, out);
+    }
     if (request instanceof FindSuccessor f) {
       Lookup l = lookups.get(f.lookupId());
       if (l != null && to.equals(l.current)) {
@@ -248,27 +265,25 @@ public final class ChordNode {
   /** A timer this node set has fired. */
   public RingStep onTimer(long now, RingStep.Timer timer) {
     RingStep.Builder out = new RingStep.Builder();
+    if (timer.kind() != TimerKind.JOIN_RETRY
+        && (state != State.JOINED || periodicDue[timer.kind().ordinal()] != timer.atMillis())) {
+      return RingStep.NONE; // not joined, or set before this node left and joined again
+    }
     switch (timer.kind()) {
       case STABILIZE -> {
-        if (state == State.JOINED) {
-          out.timer(TimerKind.STABILIZE, now + config.stabilizeMillis());
-          stabilize(out);
-        }
+        arm(out, TimerKind.STABILIZE, now + config.stabilizeMillis());
+        stabilize(out);
       }
       case FIX_FINGERS -> {
-        if (state == State.JOINED) {
-          out.timer(TimerKind.FIX_FINGERS, now + config.fixFingersMillis());
-          fixFingers(now, out);
-        }
+        arm(out, TimerKind.FIX_FINGERS, now + config.fixFingersMillis());
+        fixFingers(now, out);
       }
       case CHECK_PREDECESSOR -> {
-        if (state == State.JOINED) {
-          out.timer(TimerKind.CHECK_PREDECESSOR, now + config.checkPredecessorMillis());
-          checkPredecessor(out);
-        }
+        arm(out, TimerKind.CHECK_PREDECESSOR, now + config.checkPredecessorMillis());
+        checkPredecessor(out);
       }
       case JOIN_RETRY -> {
-        if (state == State.JOINING && !lookups.containsKey(joinLookup)) {
+        if (state == State.JOINING && joinVia != null && !lookups.containsKey(joinLookup)) {
           startJoinLookup(out);
         }
       }
@@ -451,6 +466,11 @@ public final class ChordNode {
           fingerFound(l.finger, owner);
         }
       }
+      case SUCCESSOR -> {
+        if (owner != null && state == State.JOINED && owner.id().inOpenOpen(n, successor().id())) {
+          out.send(owner, new GetNeighbours()); // taken as successor once it answers
+        }
+      }
       case CLIENT -> out.lookupDone(new LookupDone(l.requestId, l.target, owner, l.hops));
     }
   }
@@ -469,56 +489,91 @@ public final class ChordNode {
   private void becomeJoined(long now, RingStep.Builder out) {
     state = State.JOINED;
     refreshLowFingers();
-    out.timer(TimerKind.STABILIZE, now + config.stabilizeMillis());
-    out.timer(TimerKind.FIX_FINGERS, now + config.fixFingersMillis());
-    out.timer(TimerKind.CHECK_PREDECESSOR, now + config.checkPredecessorMillis());
+    arm(out, TimerKind.STABILIZE, now + config.stabilizeMillis());
+    arm(out, TimerKind.FIX_FINGERS, now + config.fixFingersMillis());
+    arm(out, TimerKind.CHECK_PREDECESSOR, now + config.checkPredecessorMillis());
     stabilize(out); // tell the successor about us at once rather than a period later
+  }
+
+  private void arm(RingStep.Builder out, TimerKind kind, long at) {
+    periodicDue[kind.ordinal()] = at;
+    out.timer(kind, at);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Maintenance (Chord §IV.E.1, successor lists §IV.E.3, departures §IV.E.4)
 
-  /** Chord §IV.E.1 stabilize: ask the successor for its predecessor (and successor list). */
+  /**
+   * Chord §IV.E.1 stabilize: ask the successor for its predecessor and successor list. A node
+   * alone asks its predecessor, if a node has notified it: Chord's x = successor.predecessor is
+   * then our own predecessor.
+   */
   private void stabilize(RingStep.Builder out) {
     VirtualNode successor = successor();
     if (!successor.equals(self)) {
       out.send(successor, new GetNeighbours());
-      return;
-    }
-    // Alone: our successor's predecessor is our own. A node that notified us is the successor.
-    if (predecessor != null) {
-      setSuccessors(List.of(predecessor));
-      out.send(predecessor, new Notify(self));
+    } else if (predecessor != null) {
+      out.send(predecessor, new GetNeighbours());
     }
   }
 
   /**
-   * The rest of stabilize: x = successor.predecessor; if x ∈ (n, successor) it becomes the
-   * successor; the successor list is the successor followed by its own list minus its last entry
-   * (§IV.E.3); then notify the successor.
+   * The rest of stabilize, with the {@link Neighbours} of {@code from}, which is our successor or
+   * a node closer than it that we probed. A closer node that answers becomes the successor. The
+   * successor list is the successor followed by its own list minus its last entry (§IV.E.3). If
+   * x = successor.predecessor lies in (n, successor), x is probed in turn; otherwise the successor
+   * is notified.
+   *
+   * <p>Chord takes x as successor before hearing from it. Here x must answer first: x may be a
+   * failed node the successor has not yet noticed, and a node that takes a failed successor
+   * passes it on in the list its predecessor copies, from where a successor lookup hands it back
+   * after it was dropped, indefinitely. The probe also goes out at once rather than a period
+   * later, since x's own predecessor may be closer still: each probe moves strictly closer to n,
+   * so this ends, and a node far from its true successor gets there in round trips, not periods.
    */
   private void stabilized(VirtualNode from, Neighbours neighbours, RingStep.Builder out) {
-    if (!from.equals(successor())) {
-      return; // the answer of a former successor, replaced since we asked
+    VirtualNode successor = successor();
+    if (!from.equals(successor) && !from.id().inOpenOpen(n, successor.id())) {
+      return; // the answer of a former successor, or of a probed node no longer closer
     }
     List<VirtualNode> list = new ArrayList<>(config.successors() + 1);
-    VirtualNode x = neighbours.predecessor();
-    if (x != null && x.id().inOpenOpen(n, from.id())) {
-      list.add(x);
-    }
     list.add(from);
     appendUntilSelf(list, neighbours.successors());
+    if (list.size() < config.successors()) {
+      // A successor with a short list (it joined a moment ago) would cut ours short, and a list
+      // cut to one entry loses the ring with one more failure. Keep our own entries beyond the
+      // end of its list: it has no newer knowledge of those.
+      long reach = n.distanceTo(list.get(list.size() - 1).id());
+      appendUntilSelf(
+          list,
+          successors.stream()
+              .filter(v -> Long.compareUnsigned(n.distanceTo(v.id()), reach) > 0)
+              .toList());
+    }
     setSuccessors(list);
-    out.send(successor(), new Notify(self));
+    VirtualNode x = neighbours.predecessor();
+    if (x != null && x.id().inOpenOpen(n, from.id())) {
+      out.send(x, new GetNeighbours());
+    } else {
+      out.send(from, new Notify(self));
+    }
   }
 
-  /** Chord §IV.E.1 notify(n'): if predecessor is nil or n' ∈ (predecessor, n), adopt n'. */
-  private void notified(VirtualNode candidate) {
+  /**
+   * Chord §IV.E.1 notify(n'): if predecessor is nil or n' ∈ (predecessor, n), adopt n'. A node
+   * alone also stabilizes at once, to take n' as its successor, rather than at its next period:
+   * until then it answers every join lookup with itself, and each node that joins meanwhile
+   * starts out with a successor pointer that stabilize must repair.
+   */
+  private void notified(VirtualNode candidate, RingStep.Builder out) {
     if (candidate.id().equals(n)) {
       return;
     }
     if (predecessor == null || candidate.id().inOpenOpen(predecessor.id(), n)) {
       predecessor = candidate;
+    }
+    if (successors.isEmpty()) {
+      stabilize(out);
     }
   }
 
@@ -536,6 +591,9 @@ public final class ChordNode {
    */
   private void fixFingers(long now, RingStep.Builder out) {
     refreshLowFingers();
+    if (nextFinger == 0) {
+      refreshSuccessor(out);
+    }
     int i = nextFinger;
     RingId successor = successor().id();
     while (i < bits && fingerStarts[i].inOpenClosed(n, successor)) {
@@ -548,6 +606,26 @@ public final class ChordNode {
     nextFinger = (i + 1) % bits;
     Lookup l = newLookup(Lookup.Purpose.FINGER, fingerStarts[i], i, 0);
     advance(now, l, self, answer(l.target, l.avoid), out);
+  }
+
+  /**
+   * fix_fingers for finger 0, the successor (Chord's fix_fingers looks it up like any finger).
+   * Asked of ourselves the lookup would only repeat our successor, so it starts at the successor
+   * and avoids this node: a node that lists us as its successor then names the node after us.
+   * Stabilize alone finds a closer successor one predecessor step per period; a node that took
+   * a far node for its successor (it was alone while others joined through it, or its whole
+   * successor list failed) needs O(N) periods that way, and O(log N) hops this way.
+   */
+  private void refreshSuccessor(RingStep.Builder out) {
+    VirtualNode successor = successor();
+    if (successor.equals(self)) {
+      return;
+    }
+    Lookup l = newLookup(Lookup.Purpose.SUCCESSOR, n.plus(1), -1, 0);
+    l.avoid.add(n);
+    l.current = successor;
+    l.hops++;
+    out.send(successor, new FindSuccessor(l.id, l.target, List.copyOf(l.avoid)));
   }
 
   /** Finger i is {@code owner}; so is every later finger whose start lies in (n, owner]. */
@@ -589,14 +667,35 @@ public final class ChordNode {
   }
 
   /**
+   * Every successor, finger and the predecessor failed, the last being {@code dead}. Taking
+   * ourselves for the whole ring would make this node claim every key, and grow a second ring as
+   * others join through it; it cannot tell "the others failed" from "I am cut off". So it joins
+   * again: through the node it first joined through if that one is not the one that failed, and
+   * otherwise through whatever node the shell finds by discovery ({@link #join}), or as a new
+   * ring if discovery finds no other ({@link #start}).
+   */
+  private void lostTheRing(long now, VirtualNode dead, RingStep.Builder out) {
+    state = State.JOINING;
+    predecessor = null;
+    lookups.clear();
+    if (joinVia != null && !joinVia.equals(dead)) {
+      startJoinLookup(out);
+    } else {
+      out.timer(TimerKind.JOIN_RETRY, now + config.stabilizeMillis());
+    }
+  }
+
+  /**
    * {@code dead} failed: drop it everywhere. Chord §IV.E.3: the successor becomes the first live
    * entry of the successor list. Should the whole list be gone, the nearest live finger stands
-   * in (stabilize then walks back to the true successor through predecessor pointers), and
-   * failing that the predecessor.
+   * in: it lies ahead of us on the same ring, and stabilize walks back from it to the true
+   * successor through predecessor pointers. The predecessor must not stand in: with it as our
+   * successor the two of us would form a cycle of our own and cut the ring in two. Returns
+   * whether nothing was left to stand in.
    */
-  private void forget(VirtualNode dead) {
+  private boolean forget(VirtualNode dead) {
     if (dead.equals(self)) {
-      return;
+      return false;
     }
     boolean hadSuccessors = !successors.isEmpty();
     successors.removeIf(dead::equals);
@@ -616,14 +715,12 @@ public final class ChordNode {
           break;
         }
       }
-      if (standIn == null) {
-        standIn = predecessor;
-      }
       if (standIn != null) {
         successors.add(standIn);
       }
     }
     refreshLowFingers();
+    return hadSuccessors && successors.isEmpty();
   }
 
   /** Chord §IV.E.4: our predecessor leaves; its predecessor becomes ours. */
@@ -652,12 +749,6 @@ public final class ChordNode {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private void requireState(State expected, String action) {
-    if (state != expected) {
-      throw new IllegalStateException(self + " cannot " + action + " when " + state);
-    }
-  }
 
   private static <T extends Response> T expect(Class<T> type, Response response) {
     if (!type.isInstance(response)) {

@@ -16,6 +16,8 @@ final class Lookup {
     JOIN,
     /** Chord §IV.E.1 fix_fingers: find the successor of a finger's start. */
     FINGER,
+    /** fix_fingers for finger 0, the successor: ask the ring, not ourselves, who follows us. */
+    SUCCESSOR,
     /** Asked for by the shell, answered with a {@link RingStep.LookupDone}. */
     CLIENT
   }

@@ -16,8 +16,10 @@ import java.util.Objects;
  *       (Chord §IV.E.4).
  * </ul>
  *
- * A request that gets no response by its deadline is reported to the sender as failed, which is
- * how a Chord node learns that another has failed.
+ * Any request → {@link NotInRing} from a node that is not (or no longer) in the ring: it is
+ * joining, or has left. A request that gets no response by its deadline is reported to the
+ * sender as failed, which is how a Chord node learns that another has failed; {@link NotInRing}
+ * is handled the same way, without waiting for the deadline.
  */
 public sealed interface RingMessage {
 
@@ -26,7 +28,7 @@ public sealed interface RingMessage {
       permits FindSuccessor, GetNeighbours, Notify, Ping, PredecessorLeaving, SuccessorLeaving {}
 
   /** The answer to a {@link Request}. */
-  sealed interface Response extends RingMessage permits NextHop, Neighbours, Ack {}
+  sealed interface Response extends RingMessage permits NextHop, Neighbours, Ack, NotInRing {}
 
   /**
    * "Who succeeds {@code target}, or who is closer to it?" The receiver answers from its own
@@ -45,7 +47,7 @@ public sealed interface RingMessage {
   /**
    * The answer to {@link FindSuccessor}: if {@code owner}, {@code node} is the successor of the
    * target; otherwise {@code node} is the closest preceding node to ask next. {@code node} is
-   * null when the receiver cannot help (it has not joined, or every candidate is avoided).
+   * null when the receiver cannot help: every candidate it knows is avoided.
    */
   record NextHop(VirtualNode node, boolean owner) implements Response {
     /** An owner answer needs a node. */
@@ -55,6 +57,7 @@ public sealed interface RingMessage {
       }
     }
 
+    /** The receiver has no candidate that is not avoided. */
     static NextHop cannotHelp() {
       return new NextHop(null, false);
     }
@@ -107,4 +110,10 @@ public sealed interface RingMessage {
 
   /** The empty answer. */
   record Ack() implements Response {}
+
+  /**
+   * "I am not in the ring": the receiver is joining (again) or has left. Its sender must not keep
+   * it as successor, predecessor or finger, nor take it for the owner of anything.
+   */
+  record NotInRing() implements Response {}
 }
