@@ -92,6 +92,26 @@ final class SimRing {
     return node;
   }
 
+  /**
+   * What discovery does for a shell (DESIGN §4): every node still joining is given a random
+   * joined node to join through, in case the one it was given has failed; if no node is in the
+   * ring at all, the first one starts it again.
+   */
+  void rediscover() {
+    List<ChordNode> joined =
+        live.values().stream().filter(n -> n.state() == ChordNode.State.JOINED).toList();
+    if (joined.isEmpty() && !live.isEmpty()) {
+      ChordNode first = live.firstEntry().getValue();
+      apply(first, first.start(now));
+      joined = List.of(first);
+    }
+    for (ChordNode node : nodes()) {
+      if (node.state() == ChordNode.State.JOINING && !joined.isEmpty()) {
+        apply(node, node.join(now, joined.get(random.nextInt(joined.size())).self()));
+      }
+    }
+  }
+
   /** The node fails: from now on it neither answers nor acts. */
   void fail(RingId id) {
     live.remove(id);
