@@ -21,7 +21,8 @@ class RingIdTest {
   private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
 
   /** Members of an interval found by walking clockwise from a, one id at a time. */
-  private static boolean walk(int bits, long a, long b, long x, boolean openStart, boolean openEnd) {
+  private static boolean walk(
+      int bits, long a, long b, long x, boolean openStart, boolean openEnd) {
     long size = 1L << bits;
     if (a == b) {
       // Chord convention: (a, a] and [a, a) are the whole ring, (a, a) all but a.
@@ -53,7 +54,9 @@ class RingIdTest {
             RingId ib = space.id(b);
             RingId ix = space.id(x);
             String at = "m=" + bits + " a=" + a + " b=" + b + " x=" + x;
-            assertThat(ix.inOpenOpen(ia, ib)).as("(a,b) " + at).isEqualTo(walk(bits, a, b, x, true, true));
+            assertThat(ix.inOpenOpen(ia, ib))
+                .as("(a,b) " + at)
+                .isEqualTo(walk(bits, a, b, x, true, true));
             assertThat(ix.inOpenClosed(ia, ib))
                 .as("(a,b] " + at)
                 .isEqualTo(walk(bits, a, b, x, true, false));
