@@ -20,6 +20,7 @@ import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
 import io.ringtx.protocol.route.Router;
 import io.ringtx.protocol.rpc.Transport;
@@ -87,6 +88,25 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
       CoordinatorConfig config,
       Limits limits,
       long requestTimeoutMillis) {
+    return start(vertx, id, store, transport, router, config, limits, requestTimeoutMillis,
+        Crasher.NONE);
+  }
+
+  /**
+   * As {@link #start(Vertx, NodeId, NodeStore, Transport, Router, CoordinatorConfig, Limits,
+   * long)}, reporting the crash points its runner reaches to {@code crasher} (tests and fault
+   * drills).
+   */
+  public static Future<CoordinatorNode> start(
+      Vertx vertx,
+      NodeId id,
+      NodeStore store,
+      Transport transport,
+      Router router,
+      CoordinatorConfig config,
+      Limits limits,
+      long requestTimeoutMillis,
+      Crasher crasher) {
     Context ctx = vertx.getOrCreateContext();
     Promise<CoordinatorNode> started = Promise.promise();
     ctx.runOnContext(
@@ -96,7 +116,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
             MachineRunner runner =
                 new MachineRunner(
                     vertx, ctx, core, transport, store::write, System::currentTimeMillis,
-                    requestTimeoutMillis);
+                    requestTimeoutMillis, crasher);
             List<CoordinatorCommit> unfinished = new ArrayList<>();
             store.forEachTx((tx, rec) -> {
               if (rec instanceof CoordinatorCommit c) {

@@ -4,6 +4,7 @@ import io.ringtx.participant.core.ParticipantConfig;
 import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.log.Prepared;
+import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
 import io.ringtx.protocol.rpc.Transport;
 import io.ringtx.storage.NodeStore;
@@ -45,6 +46,21 @@ public final class ParticipantNode implements AutoCloseable {
       Transport transport,
       ParticipantConfig config,
       long requestTimeoutMillis) {
+    return start(vertx, id, store, transport, config, requestTimeoutMillis, Crasher.NONE);
+  }
+
+  /**
+   * As {@link #start(Vertx, NodeId, NodeStore, Transport, ParticipantConfig, long)}, reporting
+   * the crash points its runner reaches to {@code crasher} (tests and fault drills).
+   */
+  public static Future<ParticipantNode> start(
+      Vertx vertx,
+      NodeId id,
+      NodeStore store,
+      Transport transport,
+      ParticipantConfig config,
+      long requestTimeoutMillis,
+      Crasher crasher) {
     Context ctx = vertx.getOrCreateContext();
     Promise<ParticipantNode> started = Promise.promise();
     ctx.runOnContext(
@@ -55,7 +71,7 @@ public final class ParticipantNode implements AutoCloseable {
             MachineRunner runner =
                 new MachineRunner(
                     vertx, ctx, core, transport, store::write, System::currentTimeMillis,
-                    requestTimeoutMillis);
+                    requestTimeoutMillis, crasher);
             List<Prepared> prepared = new ArrayList<>();
             store.forEachTx((tx, rec) -> {
               if (rec instanceof Prepared p) {
