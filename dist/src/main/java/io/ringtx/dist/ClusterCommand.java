@@ -310,6 +310,16 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--force", description = "SIGKILL the node first if it runs.")
     boolean force;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "A setting of this node alone, over the cluster's, e.g. "
+            + "crashPoint=AFTER_VOTING (repeatable); kept in its config.json, replacing those "
+            + "an earlier --set gave it.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--own-settings-off",
+        description = "Drop the settings an earlier --set gave this node.")
+    boolean ownSettingsOff;
+
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "60",
         description = "How long to wait for the node to serve (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -317,7 +327,13 @@ final class ClusterCommand implements Callable<Integer> {
     @Override
     int run() throws Exception {
       Check.between(spec, "--timeout-seconds", timeoutSeconds, 1, 3600);
+      if (ownSettingsOff && !settings.isEmpty()) {
+        throw ClusterException.usage("--set and --own-settings-off exclude each other");
+      }
       ProcessCluster cluster = open();
+      if (ownSettingsOff || !settings.isEmpty()) {
+        cluster.configure(node, settings);
+      }
       Duration took;
       try (ExitCloser closer = ExitCloser.install("ringtx-cluster-restart", err)) {
         closer.register(cluster::killStarting);

@@ -2,6 +2,7 @@ package io.ringtx.dist;
 
 import io.ringtx.dist.config.ConfigLoader;
 import io.ringtx.dist.config.NodeConfig;
+import io.ringtx.protocol.node.CrashPoint;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +48,10 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("maxKeyBytes", "Largest key, in UTF-8 bytes.");
     DOCS.put("maxValueBytes", "Largest value, in UTF-8 bytes.");
     DOCS.put("maxKeysPerTx", "Most distinct keys one transaction may read and write.");
+    DOCS.put("crashPoint", "Tests and fault drills only: halt this node (exit 137, as kill -9) at this point of 2PC. "
+        + "Empty: none. Coordinator: " + CrashPoint.of(CrashPoint.Side.COORDINATOR)
+        + "; participant: " + CrashPoint.of(CrashPoint.Side.PARTICIPANT) + ".");
+    DOCS.put("crashAfter", "With crashPoint: halt the Nth time the point is reached, so that N-1 transactions pass it first.");
   }
 
   /** {@code ringtx config example}: a full, commented YAML file with every default. */
@@ -89,6 +94,8 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("maxKeyBytes", Integer.toString(d.maxKeyBytes()));
     values.put("maxValueBytes", Integer.toString(d.maxValueBytes()));
     values.put("maxKeysPerTx", Integer.toString(d.maxKeysPerTx()));
+    values.put("crashPoint", "\"" + d.crashPoint() + "\"");
+    values.put("crashAfter", Integer.toString(d.crashAfter()));
     if (!values.keySet().equals(ConfigLoader.keys()) || !DOCS.keySet().equals(ConfigLoader.keys())) {
       throw new IllegalStateException("the example does not cover every configuration key");
     }

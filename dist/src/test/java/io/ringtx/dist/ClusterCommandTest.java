@@ -165,4 +165,17 @@ class ClusterCommandTest {
     assertThat(execute("cluster", "stop", "--dir", dir.toString())).isZero();
     assertThat(out.toString()).contains("stopped ");
   }
+
+  @Test
+  void restartWithABadOwnSetting_isAUsageError_beforeAnythingStarts() throws Exception {
+    Path dir = cluster(1, 1);
+
+    assertThat(execute("cluster", "restart", "--dir", dir.toString(), "c1",
+        "--set", "crashPoint=AFTER_VOTING")).isEqualTo(2);
+    assertThat(err.toString()).contains("crashPoint: AFTER_VOTING is a participant point");
+    assertThat(execute("cluster", "restart", "--dir", dir.toString(), "c1",
+        "--set", "crashPoint=BEFORE_END", "--own-settings-off")).isEqualTo(2);
+    assertThat(err.toString()).contains("exclude each other");
+    assertThat(Files.readString(dir.resolve("c1/config.json"))).doesNotContain("crashPoint");
+  }
 }

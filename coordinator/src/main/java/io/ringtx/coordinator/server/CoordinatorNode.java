@@ -20,6 +20,7 @@ import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
 import io.ringtx.protocol.node.NodeStarter;
 import io.ringtx.protocol.route.Router;
@@ -87,7 +88,26 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
       CoordinatorConfig config,
       Limits limits,
       long requestTimeoutMillis) {
-    return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis,
+    return start(vertx, id, store, transport, router, config, limits, requestTimeoutMillis,
+        Crasher.NONE);
+  }
+
+  /**
+   * As {@link #start(Vertx, NodeId, NodeStore, Transport, Router, CoordinatorConfig, Limits,
+   * long)}, reporting the crash points its runner reaches to {@code crasher} (tests and fault
+   * drills).
+   */
+  public static Future<CoordinatorNode> start(
+      Vertx vertx,
+      NodeId id,
+      NodeStore store,
+      Transport transport,
+      Router router,
+      CoordinatorConfig config,
+      Limits limits,
+      long requestTimeoutMillis,
+      Crasher crasher) {
+    return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis, crasher,
         () -> new CoordinatorCore(id, router, store::txState, config),
         (core, now) -> {
           List<CoordinatorCommit> unfinished = new ArrayList<>();

@@ -53,6 +53,14 @@ public record ClusterSpec(
     }
     settings = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(settings, "settings")));
     jvmOptions = List.copyOf(Objects.requireNonNull(jvmOptions, "jvmOptions"));
+    checkSettings(settings);
+  }
+
+  /**
+   * Checks that every key of {@code settings} is a node setting that the cluster does not decide
+   * itself; a bad one is a {@link ClusterException#usage} naming it.
+   */
+  public static void checkSettings(Map<String, String> settings) {
     List<String> problems = new ArrayList<>();
     Set<String> known = ConfigLoader.keys();
     for (String key : settings.keySet()) {

@@ -16,8 +16,8 @@ import java.util.Map;
  * The configuration file of every node of a process cluster ({@code DIR/<id>/config.json}), in
  * the keys of {@link NodeConfig}: its id and role, its data directory under DIR, the cluster's
  * name, every participant's id, the Hazelcast address of every other node as seeds, its ports,
- * and the cluster's extra settings. Keys the cluster does not decide are left out, so the node's
- * defaults apply.
+ * the cluster's extra settings, and the node's own settings if it has any ({@link
+ * ProcessCluster#configure}). Keys set by neither are left out, so the node's defaults apply.
  */
 public final class NodeConfigFiles {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -27,6 +27,12 @@ public final class NodeConfigFiles {
   /** The settings of {@code node}, in the order they are written. */
   public static Map<String, Object> settings(
       ClusterLayout layout, ClusterDir dir, ClusterLayout.Node node) {
+    return settings(layout, dir, node, Map.of());
+  }
+
+  /** The settings of {@code node} with {@code own} over the cluster's, in the order written. */
+  public static Map<String, Object> settings(
+      ClusterLayout layout, ClusterDir dir, ClusterLayout.Node node, Map<String, String> own) {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("nodeId", node.id());
     s.put("role", node.role().wireName());
@@ -43,16 +49,24 @@ public final class NodeConfigFiles {
         .map(layout::hazelcastAddress)
         .toList());
     s.putAll(layout.settings());
+    s.putAll(own);
     return s;
   }
 
   /** Writes {@code DIR/<id>/config.json} for {@code node}, creating its directories. */
   public static Path write(ClusterLayout layout, ClusterDir dir, ClusterLayout.Node node)
       throws IOException {
+    return write(layout, dir, node, Map.of());
+  }
+
+  /** Writes {@code DIR/<id>/config.json} for {@code node} with its own settings {@code own}. */
+  public static Path write(
+      ClusterLayout layout, ClusterDir dir, ClusterLayout.Node node, Map<String, String> own)
+      throws IOException {
     Files.createDirectories(dir.dataDir(node.id()));
     Path file = dir.configFile(node.id());
     Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
-        settings(layout, dir, node)));
+        settings(layout, dir, node, own)));
     return file;
   }
 

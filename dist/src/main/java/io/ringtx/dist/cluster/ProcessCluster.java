@@ -217,6 +217,34 @@ public final class ProcessCluster {
   }
 
   /**
+   * Gives node {@code id} settings of its own over the cluster's (e.g. a crash point for one node
+   * of a fault drill): rewrites its {@code config.json} from the layout plus {@code settings},
+   * which replace any it had; an empty map gives it the cluster's settings alone. Takes effect
+   * when the node next starts. The file is checked as the node will load it; on a bad setting the
+   * old file is kept.
+   *
+   * @throws ClusterException (usage) for an unknown node, a key the cluster decides or does not
+   *     know, or a bad value
+   */
+  public void configure(String id, Map<String, String> settings) throws IOException {
+    Node n = layout.require(id);
+    ClusterSpec.checkSettings(settings);
+    Path file = dir.configFile(id);
+    byte[] before = Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+    NodeConfigFiles.write(layout, dir, n, settings);
+    try {
+      NodeConfigFiles.load(file);
+    } catch (RuntimeException e) {
+      if (before != null) {
+        Files.write(file, before);
+      } else {
+        NodeConfigFiles.write(layout, dir, n);
+      }
+      throw e;
+    }
+  }
+
+  /**
    * SIGKILLs node {@code id} (a crash, for fault drills) and waits until its process is gone.
    * Its pid file stays, so status shows it as a node that is no longer running.
    *

@@ -3,9 +3,12 @@ package io.ringtx.dist.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.ringtx.protocol.node.CrashPoint;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +17,10 @@ import java.util.regex.Pattern;
  * {@code RINGTX_HTTP_PORT}) and from flags ({@code --} + the key in kebab case, e.g. {@code
  * --http-port}); flags win over the environment, which wins over the file. Unknown keys are an
  * error. {@link #validate()} names every key with a bad value.
+ *
+ * <p>{@code crashPoint} and {@code crashAfter} are for tests and fault drills only: with a crash
+ * point set, the node halts itself (exit code 137, like a kill -9) the {@code crashAfter}-th time
+ * it reaches that point. Empty, the default, checks nothing.
  */
 public record NodeConfig(
     @JsonProperty("nodeId") String nodeId,
@@ -36,7 +43,9 @@ public record NodeConfig(
     @JsonProperty("recoveryWaitMillis") long recoveryWaitMillis,
     @JsonProperty("maxKeyBytes") int maxKeyBytes,
     @JsonProperty("maxValueBytes") int maxValueBytes,
-    @JsonProperty("maxKeysPerTx") int maxKeysPerTx) {
+    @JsonProperty("maxKeysPerTx") int maxKeysPerTx,
+    @JsonProperty("crashPoint") String crashPoint,
+    @JsonProperty("crashAfter") int crashAfter) {
 
   /** The role a node runs. */
   public enum Role {
@@ -65,7 +74,18 @@ public record NodeConfig(
   /** The defaults of every key that has one; nodeId, role, dataDir and participants have none. */
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
-        0, 1_000, 2_000, 1_000, 10_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000);
+        0, 1_000, 2_000, 1_000, 10_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000, "", 1);
+  }
+
+  /**
+   * The crash point this node halts at ({@link #crashPoint} parsed), or empty: the normal case,
+   * where no crash point is checked at all.
+   */
+  public Optional<CrashPoint> crashPointValue() {
+    if (crashPoint == null || crashPoint.isBlank()) {
+      return Optional.empty();
+    }
+    return Optional.of(CrashPoint.valueOf(crashPoint.trim().toUpperCase(Locale.ROOT)));
   }
 
   /** Every problem with this configuration, each naming its key; empty if it is valid. */
@@ -134,7 +154,31 @@ public record NodeConfig(
       p.add("maxValueBytes: must be >= 0");
     }
     positive(p, "maxKeysPerTx", maxKeysPerTx);
+    crashPointProblems(p);
     return p;
+  }
+
+  private void crashPointProblems(List<String> p) {
+    positive(p, "crashAfter", crashAfter);
+    if (crashPoint == null || crashPoint.isBlank()) {
+      return;
+    }
+    CrashPoint point;
+    try {
+      point = crashPointValue().orElseThrow();
+    } catch (IllegalArgumentException e) {
+      p.add("crashPoint: must be empty (none) or one of " + Arrays.toString(CrashPoint.values())
+          + ", got " + q(crashPoint));
+      return;
+    }
+    if (role != null) {
+      CrashPoint.Side side =
+          role == Role.COORDINATOR ? CrashPoint.Side.COORDINATOR : CrashPoint.Side.PARTICIPANT;
+      if (point.side() != side) {
+        p.add("crashPoint: " + point + " is a " + point.side().name().toLowerCase(Locale.ROOT)
+            + " point; a " + role.wireName() + " has " + CrashPoint.of(side));
+      }
+    }
   }
 
   /** Throws {@link ConfigException} listing every problem, if there is any. */

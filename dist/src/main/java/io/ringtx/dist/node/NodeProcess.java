@@ -12,6 +12,7 @@ import io.ringtx.protocol.discovery.Discovery;
 import io.ringtx.protocol.discovery.NodeInfo;
 import io.ringtx.protocol.discovery.NodeRegistry;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.route.HashRouter;
 import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.storage.NodeStore;
@@ -88,6 +89,7 @@ public final class NodeProcess implements AutoCloseable {
 
     List<NodeId> participants = config.participants().stream().map(NodeId::of).toList();
     HashRouter router = new HashRouter(participants);
+    Crasher crasher = crasher(config);
     EventBusTransport transport = new EventBusTransport(vertx, id);
     int httpPort;
     if (config.role() == NodeConfig.Role.PARTICIPANT) {
@@ -95,7 +97,7 @@ public final class NodeProcess implements AutoCloseable {
           new ParticipantConfig(config.readyTimeoutMillis(), config.maxQueryBackoffMillis(),
               k -> router.ownerOf(k).equals(id));
       participant = await(ParticipantNode.start(vertx, id, store, transport, pc,
-          config.requestTimeoutMillis()));
+          config.requestTimeoutMillis(), crasher));
       participantHttp = await(ParticipantHttp.start(vertx, participant, store, config.host(),
           config.httpPort()));
       httpPort = participantHttp.port();
@@ -105,7 +107,7 @@ public final class NodeProcess implements AutoCloseable {
               config.resendMaxMillis());
       Limits limits = new Limits(config.maxKeyBytes(), config.maxValueBytes(), config.maxKeysPerTx());
       coordinator = await(CoordinatorNode.start(vertx, id, store, transport, router, cc, limits,
-          config.requestTimeoutMillis()));
+          config.requestTimeoutMillis(), crasher));
       coordinator.liveNodes(registry::live);
       await(coordinator.recovered(config.recoveryWaitMillis()));
       coordinatorHttp = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
@@ -119,6 +121,17 @@ public final class NodeProcess implements AutoCloseable {
     runtime.write(dataDir);
     LOG.info("node {} ({}) serving at {} after {} ms", id, config.role().wireName(),
         runtime.url(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** The configured crash point, or none (then the runner checks nothing). */
+  private static Crasher crasher(NodeConfig config) {
+    return config.crashPointValue()
+        .<Crasher>map(p -> {
+          LOG.warn("RTX-0900 node {} will halt itself at crash point {} (time {} it is reached): "
+              + "for tests and fault drills only", config.nodeId(), p, config.crashAfter());
+          return new HaltingCrasher(p, config.crashAfter());
+        })
+        .orElse(Crasher.NONE);
   }
 
   private int busPort() {

@@ -83,6 +83,43 @@ class NodeConfigFilesTest {
   }
 
   @Test
+  void aNodesOwnSettings_reachThatNodeAlone_andCanBeDropped() throws Exception {
+    Path dir = tmp.resolve("c");
+    ProcessCluster cluster = ProcessCluster.create(dir,
+        ClusterSpec.of(2, 1).withSettings(Map.of("failureDetectionSeconds", "2")),
+        PortAllocator.loopback(), unused(), l -> { });
+
+    cluster.configure("p2", Map.of("crashPoint", "AFTER_VOTING", "crashAfter", "3"));
+
+    NodeConfig p2 = NodeConfigFiles.load(dir.resolve("p2/config.json"));
+    assertThat(p2.crashPointValue()).contains(io.ringtx.protocol.node.CrashPoint.AFTER_VOTING);
+    assertThat(p2.crashAfter()).isEqualTo(3);
+    assertThat(p2.failureDetectionSeconds()).isEqualTo(2);
+    assertThat(NodeConfigFiles.load(dir.resolve("p1/config.json")).crashPointValue()).isEmpty();
+
+    cluster.configure("p2", Map.of());
+    assertThat(NodeConfigFiles.load(dir.resolve("p2/config.json")).crashPointValue()).isEmpty();
+  }
+
+  @Test
+  void aBadOwnSetting_isAUsageError_andKeepsTheNodesFile() throws Exception {
+    Path dir = tmp.resolve("c");
+    ProcessCluster cluster = ProcessCluster.create(dir, ClusterSpec.of(2, 1),
+        PortAllocator.loopback(), unused(), l -> { });
+    cluster.configure("c1", Map.of("crashPoint", "BEFORE_END"));
+    String before = Files.readString(dir.resolve("c1/config.json"));
+
+    // A participant's point on a coordinator: refused as the node would refuse it.
+    assertThatThrownBy(() -> cluster.configure("c1", Map.of("crashPoint", "AFTER_VOTING")))
+        .isInstanceOf(ClusterException.class).hasMessageContaining("crashPoint");
+    assertThatThrownBy(() -> cluster.configure("c1", Map.of("httpPort", "1")))
+        .isInstanceOf(ClusterException.class).hasMessageContaining("httpPort is decided");
+    assertThatThrownBy(() -> cluster.configure("c9", Map.of()))
+        .isInstanceOf(ClusterException.class).hasMessageContaining("unknown node 'c9'");
+    assertThat(Files.readString(dir.resolve("c1/config.json"))).isEqualTo(before);
+  }
+
+  @Test
   void aBadSettingValue_isAUsageError_andLeavesTheDirectoryEmpty() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("c"));
 

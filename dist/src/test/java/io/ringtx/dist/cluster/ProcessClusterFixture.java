@@ -140,6 +140,14 @@ public final class ProcessClusterFixture implements AutoCloseable {
     return cluster.start(ProcessCluster.DEFAULT_START_TIMEOUT);
   }
 
+  /**
+   * Gives one node settings of its own over the cluster's, from its next start on (an empty map:
+   * the cluster's alone); see {@link ProcessCluster#configure}.
+   */
+  public void configure(String node, Map<String, String> settings) throws IOException {
+    cluster.configure(node, settings);
+  }
+
   /** SIGKILLs one node and waits until its process is gone; returns its pid. */
   public long kill(String node) throws IOException, InterruptedException {
     return cluster.kill(node);

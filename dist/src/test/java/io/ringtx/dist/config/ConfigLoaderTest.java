@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringtx.dist.Main;
+import io.ringtx.protocol.node.CrashPoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -64,6 +65,37 @@ class ConfigLoaderTest {
         .hasMessageContaining("httpPort");
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of()))
         .hasMessageContaining("nodeId").hasMessageContaining("dataDir").hasMessageContaining("participants");
+  }
+
+  @Test
+  void crashPoints_areOffByDefault_andNamedPointsOfTheNodesRole() {
+    NodeConfig none = ConfigLoader.load(null, Map.of(), REQUIRED);
+    assertThat(none.crashPointValue()).isEmpty();
+    assertThat(none.crashAfter()).isEqualTo(1);
+
+    List<String> flags = new java.util.ArrayList<>(REQUIRED);
+    flags.addAll(List.of("--crash-point", "after_voting", "--crash-after", "5"));
+    NodeConfig armed = ConfigLoader.load(null, Map.of(), flags);
+    assertThat(armed.crashPointValue()).contains(CrashPoint.AFTER_VOTING);
+    assertThat(armed.crashAfter()).isEqualTo(5);
+    assertThat(ConfigLoader.load(null, Map.of("RINGTX_CRASH_POINT", ""), REQUIRED)
+        .crashPointValue()).isEmpty();
+  }
+
+  @Test
+  void badCrashPoints_areErrorsNamingTheKey() {
+    List<String> unknown = new java.util.ArrayList<>(REQUIRED);
+    unknown.addAll(List.of("--crash-point", "AFTER_LUNCH", "--crash-after", "0"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), unknown))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("crashPoint: must be empty (none) or one of")
+        .hasMessageContaining("AFTER_LUNCH")
+        .hasMessageContaining("crashAfter: must be > 0");
+    List<String> wrongRole = new java.util.ArrayList<>(REQUIRED);
+    wrongRole.addAll(List.of("--crash-point", "AFTER_FORCING_COMMIT"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), wrongRole))
+        .hasMessageContaining("crashPoint: AFTER_FORCING_COMMIT is a coordinator point; "
+            + "a participant has [AFTER_TAKING_LOCKS");
   }
 
   @Test

@@ -1,16 +1,25 @@
 package io.ringtx.participant.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ringtx.protocol.codec.Json;
+import io.ringtx.protocol.id.TxId;
 import io.ringtx.storage.NodeStore;
 import io.ringtx.storage.StoreStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A participant's own small HTTP endpoint: {@code GET /health} (liveness) and {@code GET
+ * A participant's own small HTTP endpoint: {@code GET /health} (liveness), {@code GET
  * /metrics} (Prometheus text: in-doubt transactions, transactions in memory, locked keys, log
- * writes and fsyncs). Everything else is 404.
+ * writes and fsyncs) and {@code GET /v1/indoubt} (the ids of the transactions READY here without
+ * a decision, and of those among them that are blocked, as JSON: {@code {"node":"p1",
+ * "inDoubt":[…],"blocked":[…]}}). Everything else is 404.
  */
 public final class ParticipantHttp {
   private final HttpServer server;
@@ -58,10 +67,31 @@ public final class ParticipantHttp {
                 + "ringtx_store_lazy_writes_total " + s.lazyWrites() + "\n";
             req.response().putHeader("content-type", "text/plain; version=0.0.4").end(text);
           });
+    } else if (path.equals("/v1/indoubt")) {
+      node.inspect(c -> List.of(c.inDoubt(), c.blocked())).onComplete(ar -> {
+        if (ar.failed()) {
+          req.response().setStatusCode(500).end();
+          return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", node.id().value());
+        body.put("inDoubt", ids(ar.result().get(0)));
+        body.put("blocked", ids(ar.result().get(1)));
+        try {
+          req.response().putHeader("content-type", "application/json")
+              .end(Json.MAPPER.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("a map of strings always encodes", e);
+        }
+      });
     } else {
       req.response().setStatusCode(404).putHeader("content-type", "application/json")
           .end("{\"error\":\"not_found\",\"message\":\"no route " + path.replace("\"", "") + "\"}");
     }
+  }
+
+  private static List<String> ids(Set<TxId> ids) {
+    return ids.stream().map(TxId::value).toList();
   }
 
   public int port() {

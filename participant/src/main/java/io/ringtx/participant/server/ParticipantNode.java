@@ -4,6 +4,7 @@ import io.ringtx.participant.core.ParticipantConfig;
 import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.log.Prepared;
+import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
 import io.ringtx.protocol.node.NodeStarter;
 import io.ringtx.protocol.rpc.Transport;
@@ -45,7 +46,22 @@ public final class ParticipantNode implements AutoCloseable {
       Transport transport,
       ParticipantConfig config,
       long requestTimeoutMillis) {
-    return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis,
+    return start(vertx, id, store, transport, config, requestTimeoutMillis, Crasher.NONE);
+  }
+
+  /**
+   * As {@link #start(Vertx, NodeId, NodeStore, Transport, ParticipantConfig, long)}, reporting
+   * the crash points its runner reaches to {@code crasher} (tests and fault drills).
+   */
+  public static Future<ParticipantNode> start(
+      Vertx vertx,
+      NodeId id,
+      NodeStore store,
+      Transport transport,
+      ParticipantConfig config,
+      long requestTimeoutMillis,
+      Crasher crasher) {
+    return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis, crasher,
         () -> new ParticipantCore(id, store, store::txState, store.lastVersion(), config),
         (core, now) -> {
           List<Prepared> prepared = new ArrayList<>();

@@ -24,6 +24,7 @@ public final class NodeStarter {
   private NodeStarter() {}
 
   /**
+   * @param crasher told of every crash point the runner reaches ({@link Crasher#NONE}: nothing)
    * @param machine builds the state machine (runs on the node's context)
    * @param recover the machine's recovery step from the log
    * @param node wraps machine and runner into the node object handed back
@@ -34,6 +35,7 @@ public final class NodeStarter {
       Transport transport,
       Function<WriteSet, CompletableFuture<Long>> store,
       long requestTimeoutMillis,
+      Crasher crasher,
       Supplier<M> machine,
       BiFunction<M, Long, Step> recover,
       BiFunction<M, MachineRunner, N> node) {
@@ -43,7 +45,7 @@ public final class NodeStarter {
       try {
         M m = machine.get();
         MachineRunner runner = new MachineRunner(vertx, ctx, m, transport, store,
-            System::currentTimeMillis, requestTimeoutMillis);
+            System::currentTimeMillis, requestTimeoutMillis, crasher);
         runner.run(recover.apply(m, runner.now()));
         N n = node.apply(m, runner);
         transport.serve(id, runner::onRequest).map(n).onComplete(started);

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@link Transport} over the Vert.x event bus (DESIGN §5): one address per node ({@code
  * ringtx.node.<id>}), messages encoded with {@link WireCodec}, a deadline on every call.
  *
- * <p>At-most-once: every request carries a request id (sender id and sequence number). A request
+ * <p>At-most-once: every request carries a request id (sender id, incarnation and sequence
+ * number). A request
  * whose attempt times out or finds no handler (a node still starting, a connection re-forming)
  * is retransmitted with the same id until its deadline; the receiver keeps each reply by request
  * id for {@link #DEDUP_RETENTION_MILLIS} and answers a retransmission from it, so a handler never
@@ -47,6 +49,13 @@ public final class EventBusTransport implements Transport {
   private final Vertx vertx;
   private final NodeId sender;
   private final FaultInjector faults;
+  /**
+   * Sender id and a random incarnation: the request ids of a restarted node must not repeat
+   * those of its previous run, which receivers still hold replies for. Were they to repeat, a new
+   * request would be answered with the stored reply to an old one — a vote for another
+   * transaction, say.
+   */
+  private final String ridPrefix;
   private final AtomicLong nextRequest = new AtomicLong();
   private final Map<NodeId, MessageConsumer<Buffer>> consumers = new ConcurrentHashMap<>();
   private final AtomicLong retransmissions = new AtomicLong();
@@ -61,6 +70,8 @@ public final class EventBusTransport implements Transport {
     this.vertx = vertx;
     this.sender = sender;
     this.faults = faults;
+    this.ridPrefix =
+        sender.value() + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
   }
 
   static String address(NodeId node) {
@@ -79,7 +90,7 @@ public final class EventBusTransport implements Transport {
 
   @Override
   public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
-    String rid = sender.value() + ":" + nextRequest.incrementAndGet();
+    String rid = ridPrefix + nextRequest.incrementAndGet();
     Buffer body = Buffer.buffer(WireCodec.encode(request));
     long deadline = System.currentTimeMillis() + timeoutMillis;
     // Several attempts fit in one deadline, so a lost message costs a fraction of it.
