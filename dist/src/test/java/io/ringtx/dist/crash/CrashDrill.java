@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
@@ -85,9 +86,14 @@ final class CrashDrill implements AutoCloseable {
       f.configure(node, arm(first, crashAfter));
       Duration took = f.start();
       drill.note("cluster of 3 participants and 1 coordinator serving after %.1f s", secs(took));
-      try (BankClient c = RingTxBankClient.factory(drill.url()).connect()) {
-        c.open(drill.accounts, BALANCE);
-      }
+      // The first transactions of a new cluster may abort (PARTICIPANT_FAILED) while the event
+      // bus still learns where the nodes that just joined are: opening is idempotent, so retry.
+      drill.retrying("opening the accounts", () -> {
+        try (BankClient c = RingTxBankClient.factory(drill.url()).connect()) {
+          c.open(drill.accounts, BALANCE);
+        }
+        return null;
+      });
       return drill;
     } catch (Exception | Error e) {
       drill.close();
@@ -254,11 +260,37 @@ final class CrashDrill implements AutoCloseable {
     return out;
   }
 
-  /** The total of every balance, read through the coordinator. */
+  /**
+   * The total of every balance, read through the coordinator in one transaction; retried while
+   * a read aborts or fails (a restarted node not yet reachable over the event bus).
+   */
   long total() throws Exception {
-    try (BankClient c = RingTxBankClient.factory(url()).connect()) {
-      return c.balances(accounts).values().stream().mapToLong(Long::longValue).sum();
+    return retrying("reading the balances", () -> {
+      try (BankClient c = RingTxBankClient.factory(url()).connect()) {
+        return c.balances(accounts).values().stream().mapToLong(Long::longValue).sum();
+      }
+    });
+  }
+
+  /** Runs {@code action} until it returns without throwing, for up to 30 s. */
+  private <T> T retrying(String what, Callable<T> action) {
+    List<T> result = new ArrayList<>(1);
+    List<Exception> failures = new ArrayList<>();
+    await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          try {
+            result.add(action.call());
+            return true;
+          } catch (Exception e) {
+            failures.add(e);
+            return false;
+          }
+        });
+    if (!failures.isEmpty()) {
+      note("%s: %d attempts failed first, the last with %s", what, failures.size(),
+          failures.get(failures.size() - 1));
     }
+    return result.get(0);
   }
 
   long expectedTotal() {

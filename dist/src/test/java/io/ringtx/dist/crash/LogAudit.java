@@ -206,7 +206,7 @@ final class LogAudit {
       }
     });
     coordinators.forEach((n, txs) -> parts.add(n + " "
-        + (txs.containsKey(id) ? names(txs.get(id)) : "[] (no record: presumed abort)")));
+        + (txs.containsKey(id) ? names(txs.get(id)) : "[]")));
     return String.join("; ", parts);
   }
 

@@ -17,9 +17,10 @@ public enum CrashPoint {
   // ---- coordinator -------------------------------------------------------------------------
 
   /**
-   * Every prepare (VOTE-REQ) of a transaction has been sent and the first vote has come back,
-   * before the coordinator looks at it: the transaction is left in WAIT, undecided, with its
-   * shards prepared or preparing.
+   * Every prepare (VOTE-REQ) of a transaction has been handed to the transport together and the
+   * first vote has come back, before the coordinator looks at it: the transaction is left in
+   * WAIT, undecided, with its shards prepared, preparing or (should a prepare still have been in
+   * a socket buffer) never asked.
    */
   AFTER_SENDING_PREPARES(Side.COORDINATOR),
 
