@@ -242,6 +242,14 @@ public final class CoordinatorCore implements StateMachine {
     if (e == null) {
       return Step.NONE; // late: the transaction is decided and forgotten
     }
+    TxId answered = txIdOfReply(reply);
+    if (answered != null && !answered.equals(id)) {
+      // A reply must be about the transaction its request was about; anything else (a stale
+      // reply to another request) must never count as a vote or an acknowledgement.
+      LOG.warn("tx={} RTX-1003 ignoring a reply from {} about another transaction {}", id, from,
+          answered);
+      return Step.NONE;
+    }
     if (reply instanceof Vote v) {
       return onVote(now, e, from, v);
     }
@@ -631,6 +639,17 @@ public final class CoordinatorCore implements StateMachine {
       return c.txId();
     } else if (m instanceof GlobalDecision d) {
       return d.txId();
+    }
+    return null;
+  }
+
+  private static TxId txIdOfReply(Message m) {
+    if (m instanceof Vote v) {
+      return v.txId();
+    } else if (m instanceof OnePhaseResult r) {
+      return r.txId();
+    } else if (m instanceof Ack a) {
+      return a.txId();
     }
     return null;
   }

@@ -793,4 +793,19 @@ class CoordinatorCoreTest {
           .containsExactly(new Reply(77, new StatusReply(T, SELF, TxState.ABORT)));
     }
   }
+
+  @Nested
+  class Guards {
+    @Test
+    void aVoteAboutAnotherTransaction_isNeverCounted() {
+      // DESIGN §5: a reply is matched to its request; a stale reply must not decide anything.
+      Step s = beginThreeShards(1);
+      VoteRequest toP1 = (VoteRequest) requestTo(P1, s.sends());
+      Step r = core.onReply(now, P1, toP1, Vote.ok(TxId.of("someone-else"), P1));
+      assertThat(r.isEmpty()).isTrue();
+      vote(P2, requestTo(P2, s.sends()), Vote.ok(T, P2));
+      Step last = vote(P3, requestTo(P3, s.sends()), Vote.readOnly(T, P3));
+      assertThat(last.persists()).as("P1's vote is still missing: no COMMIT").isEmpty();
+    }
+  }
 }

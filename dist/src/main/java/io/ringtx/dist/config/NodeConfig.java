@@ -74,7 +74,7 @@ public record NodeConfig(
   /** The defaults of every key that has one; nodeId, role, dataDir and participants have none. */
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
-        0, 1_000, 2_000, 1_000, 10_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000, "", 1);
+        0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000, "", 1);
   }
 
   /**

@@ -20,9 +20,9 @@ public record ParticipantConfig(
     }
   }
 
-  /** Ask after 1 s, back off to 10 s, own every key. */
+  /** Ask after 1 s, back off to 2 s, own every key. */
   public static ParticipantConfig defaults() {
-    return new ParticipantConfig(1_000, 10_000, key -> true);
+    return new ParticipantConfig(1_000, 2_000, key -> true);
   }
 
   public ParticipantConfig withOwnership(Predicate<String> owns) {
