@@ -481,49 +481,19 @@ public final class TxRequestParser {
     }
 
     private void walkWrite(String where) throws IOException {
-      String op = null;
-      String key = null;
+      StringField opField = new StringField();
+      StringField keyField = new StringField();
       String value = null;
       JsonToken valueToken = null;
-      boolean opSeen = false;
-      boolean keySeen = false;
       boolean valueSeen = false;
-      boolean opBad = false;
-      boolean keyBad = false;
       boolean valueBad = false;
       boolean otherBad = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken v = p.nextToken();
         switch (name) {
-          case "op" -> {
-            if (opSeen) {
-              duplicate(where, name);
-              opBad = true;
-            } else {
-              opSeen = true;
-              if (v == JsonToken.VALUE_STRING) {
-                op = p.getText();
-              } else if (v != JsonToken.VALUE_NULL) {
-                wrongType(where + ".op", "a string", v);
-                opBad = true;
-              }
-            }
-          }
-          case "key" -> {
-            if (keySeen) {
-              duplicate(where, name);
-              keyBad = true;
-            } else {
-              keySeen = true;
-              if (v == JsonToken.VALUE_STRING) {
-                key = p.getText();
-              } else if (v != JsonToken.VALUE_NULL) {
-                wrongType(where + ".key", "a string", v);
-                keyBad = true;
-              }
-            }
-          }
+          case "op" -> readString(opField, where, name, v);
+          case "key" -> readString(keyField, where, name, v);
           case "value" -> {
             if (valueSeen) {
               duplicate(where, name);
@@ -549,6 +519,10 @@ public final class TxRequestParser {
           }
         }
       }
+      String op = opField.value;
+      String key = keyField.value;
+      boolean opBad = opField.bad;
+      boolean keyBad = keyField.bad;
       WriteOp.Kind kind = null;
       if (op == null) {
         if (!opBad) {
@@ -595,6 +569,29 @@ public final class TxRequestParser {
       }
       countKey(key, where);
       writes.add(new WriteOp(kind, key, kind == WriteOp.Kind.DELETE ? null : value));
+    }
+
+    /** A string field of an object: read once; repeated or not a string makes it bad. */
+    private static final class StringField {
+      String value;
+      boolean seen;
+      boolean bad;
+    }
+
+    private void readString(StringField f, String where, String name, JsonToken v)
+        throws IOException {
+      if (f.seen) {
+        duplicate(where, name);
+        f.bad = true;
+        return;
+      }
+      f.seen = true;
+      if (v == JsonToken.VALUE_STRING) {
+        f.value = p.getText();
+      } else if (v != JsonToken.VALUE_NULL) {
+        wrongType(where + "." + name, "a string", v);
+        f.bad = true;
+      }
     }
 
     private boolean checkKeyAt(String key, String field) {
