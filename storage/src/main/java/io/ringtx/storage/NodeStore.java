@@ -5,6 +5,8 @@ import io.ringtx.protocol.log.LogEntry;
 import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.step.DataView;
 import io.ringtx.protocol.step.WriteSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -41,6 +43,20 @@ public interface NodeStore extends DataView, AutoCloseable {
 
   /** Calls {@code action} for the latest record of every retained transaction. */
   void forEachTx(BiConsumer<TxId, LogRecord> action);
+
+  /**
+   * The transactions whose latest record is of {@code type}: what recovery starts from (PREPARED
+   * at a participant, COMMIT without END at a coordinator).
+   */
+  default <T extends LogRecord> List<T> latestRecordsOf(Class<T> type) {
+    List<T> out = new ArrayList<>();
+    forEachTx((tx, rec) -> {
+      if (type.isInstance(rec)) {
+        out.add(type.cast(rec));
+      }
+    });
+    return out;
+  }
 
   /** Calls {@code action} for every log entry with {@code seq >= fromSeq}, in log order. */
   void forEachLogEntry(long fromSeq, Consumer<LogEntry> action);

@@ -110,12 +110,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis, crasher,
         () -> new CoordinatorCore(id, router, store::txState, config),
         (core, now) -> {
-          List<CoordinatorCommit> unfinished = new ArrayList<>();
-          store.forEachTx((tx, rec) -> {
-            if (rec instanceof CoordinatorCommit c) {
-              unfinished.add(c);
-            }
-          });
+          List<CoordinatorCommit> unfinished = store.latestRecordsOf(CoordinatorCommit.class);
           if (!unfinished.isEmpty()) {
             LOG.info("coordinator {} finishing {} committed transactions", id, unfinished.size());
           }

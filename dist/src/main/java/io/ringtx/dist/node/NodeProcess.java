@@ -116,7 +116,7 @@ public final class NodeProcess implements AutoCloseable {
     registry.register(new NodeInfo(id.value(), config.role().wireName(), config.host(), httpPort,
         registry.localMember()));
     runtime = new NodeRuntime(id.value(), config.role().wireName(), ProcessHandle.current().pid(),
-        config.host(), httpPort, busPort(), config.hazelcastPort(), config.clusterName(),
+        config.host(), httpPort, config.busPort(), config.hazelcastPort(), config.clusterName(),
         System.currentTimeMillis());
     runtime.write(dataDir);
     LOG.info("node {} ({}) serving at {} after {} ms", id, config.role().wireName(),
@@ -134,10 +134,6 @@ public final class NodeProcess implements AutoCloseable {
         .orElse(Crasher.NONE);
   }
 
-  private int busPort() {
-    // The event bus port actually bound, when 0 asked for a free one.
-    return config.busPort();
-  }
 
   public NodeRuntime runtime() {
     return runtime;

@@ -12,7 +12,6 @@ import io.ringtx.storage.NodeStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -64,12 +63,7 @@ public final class ParticipantNode implements AutoCloseable {
     return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis, crasher,
         () -> new ParticipantCore(id, store, store::txState, store.lastVersion(), config),
         (core, now) -> {
-          List<Prepared> prepared = new ArrayList<>();
-          store.forEachTx((tx, rec) -> {
-            if (rec instanceof Prepared p) {
-              prepared.add(p);
-            }
-          });
+          List<Prepared> prepared = store.latestRecordsOf(Prepared.class);
           if (!prepared.isEmpty()) {
             LOG.info("participant {} recovered {} in-doubt transactions", id, prepared.size());
           }
