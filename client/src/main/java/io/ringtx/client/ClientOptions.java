@@ -16,10 +16,10 @@ import java.util.Optional;
  * }</pre>
  */
 public final class ClientOptions {
-  /** Attempts of one {@link RingTxClient#run} before conflicts give up: 20. */
+  /** Attempts of one {@link RingTxClient#run} before repeated aborts give up: 20. */
   public static final int DEFAULT_MAX_ATTEMPTS = 20;
 
-  /** First backoff ceiling after a conflict: 1 ms. */
+  /** First backoff ceiling after an abort: 1 ms. */
   public static final Duration DEFAULT_BASE_BACKOFF = Duration.ofMillis(1);
 
   /** Largest backoff ceiling: 100 ms. */

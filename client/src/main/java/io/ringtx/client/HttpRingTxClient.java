@@ -141,7 +141,7 @@ final class HttpRingTxClient implements RingTxClient {
       if (learned.outcome() == Outcome.COMMITTED) {
         return result;
       }
-      if (learned.reason() != Reason.CONFLICT) {
+      if (!retriable(learned.reason())) {
         throw new TxAbortedException(
             id,
             learned.reason(),
@@ -151,12 +151,25 @@ final class HttpRingTxClient implements RingTxClient {
       if (attempt >= options.maxAttempts()) {
         throw new TxAbortedException(
             id,
-            Reason.CONFLICT,
-            "transaction aborted by conflicts " + attempt + " times in a row; last id " + id);
+            learned.reason(),
+            "transaction aborted " + attempt + " times in a row, last by " + learned.reason()
+                + "; last id " + id);
       }
-      LOG.debug("tx={} conflict, attempt {} of {}", id, attempt, options.maxAttempts());
+      LOG.debug("tx={} aborted ({}), attempt {} of {}", id, learned.reason(), attempt,
+          options.maxAttempts());
       pause(backoff.delayMillis(attempt, ThreadLocalRandom.current()), id);
     }
+  }
+
+  /**
+   * Whether an abort for {@code reason} is worth a new attempt: a conflict, or a passing failure
+   * of the cluster (a vote that came late, a participant that was unreachable, an owner that
+   * changed, a coordinator that restarted). Nothing of an aborted attempt was applied, so running
+   * the function again is safe. An invalid request, or an abort whose reason is not known, is not
+   * retried.
+   */
+  static boolean retriable(Reason reason) {
+    return reason != null && reason != Reason.INVALID;
   }
 
   /**

@@ -25,13 +25,13 @@ public interface RingTxClient extends AutoCloseable {
    *
    * <p>Each attempt gets a fresh {@link Tx} and id. When {@code fn} returns, its reads (key,
    * version) and buffered writes are sent to the coordinator as one commit — also when it only
-   * read, so that what it read is validated. On a conflict the attempt is discarded and {@code
-   * fn} runs again after a randomized exponential backoff, up to {@link
-   * ClientOptions#maxAttempts()} attempts. If {@code fn} throws, nothing is sent and the
+   * read, so that what it read is validated. When the attempt aborts for a reason that may pass —
+   * a conflict, a late vote, an unreachable participant, a moved key, a restarted coordinator —
+   * it is discarded (nothing of it was applied) and {@code fn} runs again after a randomized
+   * exponential backoff, up to {@link ClientOptions#maxAttempts()} attempts. If {@code fn} throws, nothing is sent and the
    * exception propagates.
    *
-   * @throws TxAbortedException if the transaction aborted for another reason than a conflict, or
-   *     every attempt conflicted
+   * @throws TxAbortedException if the transaction was invalid, or every attempt aborted
    * @throws TxOutcomeUnknownException if the outcome of the commit could not be learned; it may
    *     have committed
    * @throws RequestRejectedException if the coordinator refused the transaction as invalid

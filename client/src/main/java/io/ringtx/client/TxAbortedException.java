@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * The transaction aborted: none of its writes were applied. Thrown by {@link RingTxClient#run}
- * for any abort other than a conflict, and for conflicts once {@link ClientOptions#maxAttempts()}
- * attempts all conflicted.
+ * once {@link ClientOptions#maxAttempts()} attempts all aborted, or at once for an abort that a
+ * new attempt cannot cure (an invalid request, or an abort whose reason is not known).
  */
 public class TxAbortedException extends RingTxException {
   private final String txId;

@@ -216,8 +216,23 @@ class RingTxClientTest {
   }
 
   @Test
-  void run_nonConflictAbort_throwsWithIdAndReason_withoutRetrying() {
-    fake.thenAbort(Reason.PARTICIPANT_FAILED);
+  void run_passingFailureAbort_isRetriedWithANewId_andCommits() {
+    fake.thenAbort(Reason.PARTICIPANT_FAILED).thenAbort(Reason.TIMEOUT);
+    List<String> ids = new ArrayList<>();
+    client.run(tx -> {
+      ids.add(tx.id());
+      tx.put("k", "v");
+      return null;
+    });
+    assertThat(ids).containsExactly(
+        client.clientId() + "-1", client.clientId() + "-2", client.clientId() + "-3");
+    assertThat(fake.commits()).hasSize(3);
+    assertThat(fake.stored("k")).isPresent();
+  }
+
+  @Test
+  void run_invalidAbort_throwsWithIdAndReason_withoutRetrying() {
+    fake.thenAbort(Reason.INVALID);
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(() -> client.run(tx -> {
           calls.incrementAndGet();
@@ -227,11 +242,12 @@ class RingTxClientTest {
         .isInstanceOfSatisfying(
             TxAbortedException.class,
             e -> {
-              assertThat(e.reason()).hasValue(Reason.PARTICIPANT_FAILED);
+              assertThat(e.reason()).hasValue(Reason.INVALID);
               assertThat(e.txId()).isEqualTo(client.clientId() + "-1");
             });
     assertThat(calls).hasValue(1);
     assertThat(fake.commits()).hasSize(1);
+    assertThat(fake.stored("k")).isEmpty();
   }
 
   @Test
@@ -418,7 +434,7 @@ class RingTxClientTest {
   void outcome_ofCommittedAbortedAndUnknownTransactions() {
     client.run(tx -> null);
     String committed = fake.commits().get(0).id().value();
-    fake.thenAbort(Reason.TIMEOUT);
+    fake.thenAbort(Reason.INVALID);
     String aborted = client.clientId() + "-2";
     assertThatThrownBy(() -> client.run(tx -> null)).isInstanceOf(TxAbortedException.class);
     assertThat(client.outcome(committed)).isEqualTo(Outcome.COMMITTED);

@@ -44,7 +44,7 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("resendInitialMillis", "Coordinator: first pause before resending an unacknowledged decision.");
     DOCS.put("resendMaxMillis", "Coordinator: longest pause between resends.");
     DOCS.put("failureDetectionSeconds", "A member silent this long is declared gone.");
-    DOCS.put("recoveryWaitMillis", "Coordinator: longest wait, after a restart, for the commits in its log to be acknowledged before it serves clients.");
+    DOCS.put("recoveryWaitMillis", "Coordinator: longest wait, at start, for the commits in its log to be acknowledged, and then for every participant to answer, before it serves clients.");
     DOCS.put("maxKeyBytes", "Largest key, in UTF-8 bytes.");
     DOCS.put("maxValueBytes", "Largest value, in UTF-8 bytes.");
     DOCS.put("maxKeysPerTx", "Most distinct keys one transaction may read and write.");

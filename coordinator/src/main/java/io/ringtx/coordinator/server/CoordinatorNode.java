@@ -275,6 +275,56 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     return done.future();
   }
 
+  /**
+   * Completes once every participant has answered a harmless status query over the transport, or
+   * after {@code maxWaitMillis} with a warning naming those that have not. A coordinator that
+   * serves clients before it can reach the shards aborts their first transactions
+   * (PARTICIPANT_FAILED) while connections and handler registrations are still forming; callers
+   * wait for this before serving. Never fails: a shard that is down must not keep the others'
+   * keys from being served.
+   */
+  public Future<Void> reachedParticipants(long maxWaitMillis) {
+    long deadline = System.currentTimeMillis() + maxWaitMillis;
+    List<Future<Boolean>> each = new ArrayList<>();
+    for (NodeId p : router.participants()) {
+      Promise<Boolean> reached = Promise.promise();
+      runner.execute(() -> probe(p, deadline, reached));
+      each.add(reached.future());
+    }
+    return Future.join(each).transform(ar -> {
+      List<String> missing = new ArrayList<>();
+      for (int i = 0; i < each.size(); i++) {
+        if (!Boolean.TRUE.equals(each.get(i).result())) {
+          missing.add(router.participants().get(i).value());
+        }
+      }
+      if (!missing.isEmpty()) {
+        LOG.warn("RTX-1003 coordinator {} serving without having reached participants {} "
+            + "within {} ms; transactions touching them abort until they answer",
+            id, missing, maxWaitMillis);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Asks {@code p} about a transaction id nobody uses until it answers or the deadline passes. */
+  private void probe(NodeId p, long deadline, Promise<Boolean> reached) {
+    long left = deadline - System.currentTimeMillis();
+    if (left <= 0) {
+      reached.complete(false);
+      return;
+    }
+    TxId nobody = TxId.of(id.value() + "-probe");
+    transport.request(p, new StatusQuery(nobody, id, false), Math.min(left, requestTimeoutMillis))
+        .onComplete(ar -> {
+          if (ar.succeeded() && ar.result() instanceof StatusReply) {
+            reached.complete(true);
+          } else {
+            vertx.setTimer(100, t -> probe(p, deadline, reached));
+          }
+        });
+  }
+
   /** Runs on the node's context; re-arms itself with a timer there until recovery is done. */
   private void checkRecovered(Promise<Void> done, long start, long deadline, long lastReport) {
     Set<TxId> left = core.awaitingAcks();

@@ -18,7 +18,7 @@ public interface BankClient extends AutoCloseable {
   /**
    * In one transaction: reads the balances of {@code from} and {@code to}, asks {@code amount}
    * how much to move given the balance of {@code from} (0 ≤ amount ≤ that balance), and writes
-   * both new balances. Conflicts are retried; every attempt is counted in the outcome. An abort
+   * both new balances. Aborts that may pass (conflicts, passing failures) are retried; every attempt is counted in the outcome. An abort
    * for another reason is an outcome, not an exception.
    */
   TransferOutcome transfer(String from, String to, LongUnaryOperator amount) throws Exception;

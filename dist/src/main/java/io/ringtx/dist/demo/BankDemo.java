@@ -75,7 +75,7 @@ public final class BankDemo {
   public record Result(
       long committed,
       long aborted,
-      long conflictsRetried,
+      long abortsRetried,
       long errors,
       Duration elapsed,
       long expectedTotal,
@@ -98,10 +98,10 @@ public final class BankDemo {
       lines.add(
           String.format(
               Locale.ROOT,
-              "transfers: %d committed, %d aborted (%d conflicts retried), %d errors in %.1f s: %.0f tx/s",
+              "transfers: %d committed, %d aborted (%d aborts retried), %d errors in %.1f s: %.0f tx/s",
               committed,
               aborted,
-              conflictsRetried,
+              abortsRetried,
               errors,
               elapsed.toNanos() / 1e9,
               throughput()));
@@ -161,7 +161,7 @@ public final class BankDemo {
     return new Result(
         c.committed(),
         c.aborted(),
-        c.conflictsRetried(),
+        c.abortsRetried(),
         c.errors(),
         elapsed,
         options.expectedTotal(),
@@ -284,15 +284,15 @@ public final class BankDemo {
     }
   }
 
-  /** {@code [  3s] committed 4512  aborted 3 (conflicts retried 120)  1504 tx/s}. */
+  /** {@code [  3s] committed 4512  aborted 3 (aborts retried 120)  1504 tx/s}. */
   static String progressLine(long second, Tally.Counts c, long committedInInterval, double seconds) {
     return String.format(
         Locale.ROOT,
-        "[%3ds] committed %d  aborted %d (conflicts retried %d)%s  %.0f tx/s",
+        "[%3ds] committed %d  aborted %d (aborts retried %d)%s  %.0f tx/s",
         second,
         c.committed(),
         c.aborted(),
-        c.conflictsRetried(),
+        c.abortsRetried(),
         c.errors() == 0 ? "" : "  errors " + c.errors(),
         seconds <= 0 ? 0.0 : committedInInterval / seconds);
   }

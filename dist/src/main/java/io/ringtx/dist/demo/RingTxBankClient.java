@@ -56,7 +56,7 @@ public final class RingTxBankClient implements BankClient {
   @Override
   public TransferOutcome transfer(String from, String to, LongUnaryOperator amount)
       throws Exception {
-    // run() retries conflicts by calling the function again: counting the calls counts the
+    // run() retries aborts by calling the function again: counting the calls counts the
     // attempts without the client having to expose them.
     AtomicInteger attempts = new AtomicInteger();
     try {

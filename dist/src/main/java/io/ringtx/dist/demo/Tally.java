@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Tally {
   private final LongAdder committed = new LongAdder();
   private final LongAdder aborted = new LongAdder();
-  private final LongAdder conflictsRetried = new LongAdder();
+  private final LongAdder abortsRetried = new LongAdder();
   private final LongAdder errors = new LongAdder();
 
   void record(TransferOutcome outcome) {
@@ -15,7 +15,7 @@ final class Tally {
     } else {
       aborted.increment();
     }
-    conflictsRetried.add(outcome.conflictsRetried());
+    abortsRetried.add(outcome.abortsRetried());
   }
 
   /** Counts a transfer that ended in an exception: its outcome is unknown to the demo. */
@@ -24,9 +24,9 @@ final class Tally {
   }
 
   Counts counts() {
-    return new Counts(committed.sum(), aborted.sum(), conflictsRetried.sum(), errors.sum());
+    return new Counts(committed.sum(), aborted.sum(), abortsRetried.sum(), errors.sum());
   }
 
   /** A reading of the counters; not atomic across counters, which progress lines tolerate. */
-  record Counts(long committed, long aborted, long conflictsRetried, long errors) {}
+  record Counts(long committed, long aborted, long abortsRetried, long errors) {}
 }

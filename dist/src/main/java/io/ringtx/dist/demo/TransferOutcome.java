@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * How one transfer ended: committed or aborted (with the reason the store gave), after
- * {@code attempts} runs of the transaction; every attempt but the last was a conflict retried.
+ * {@code attempts} runs of the transaction; every attempt but the last was an abort retried.
  */
 public record TransferOutcome(boolean committed, int attempts, String abortReason) {
 
@@ -26,8 +26,8 @@ public record TransferOutcome(boolean committed, int attempts, String abortReaso
     return new TransferOutcome(false, attempts, Objects.requireNonNull(reason, "reason"));
   }
 
-  /** Conflicts that the client retried before the final attempt. */
-  public int conflictsRetried() {
+  /** Aborts (conflicts, passing failures) that the client retried before the final attempt. */
+  public int abortsRetried() {
     return attempts - 1;
   }
 }

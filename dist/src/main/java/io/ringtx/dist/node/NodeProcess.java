@@ -110,6 +110,7 @@ public final class NodeProcess implements AutoCloseable {
           config.requestTimeoutMillis(), crasher));
       coordinator.liveNodes(registry::live);
       await(coordinator.recovered(config.recoveryWaitMillis()));
+      await(coordinator.reachedParticipants(config.recoveryWaitMillis()));
       coordinatorHttp = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
       httpPort = coordinatorHttp.port();
     }

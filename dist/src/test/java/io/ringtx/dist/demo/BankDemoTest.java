@@ -35,7 +35,7 @@ class BankDemoTest {
     assertThat(result.actualTotal()).isEqualTo(5_000);
     assertThat(result.committed()).isPositive().isEqualTo(bank.committed.get());
     assertThat(result.aborted()).isPositive().isEqualTo(bank.aborted.get());
-    assertThat(result.conflictsRetried()).isPositive().isEqualTo(bank.retries.get());
+    assertThat(result.abortsRetried()).isPositive().isEqualTo(bank.retries.get());
     assertThat(result.errors()).isZero();
     assertThat(result.throughput()).isPositive();
     assertThat(result.report()).last().asString().endsWith("conserved");
@@ -94,7 +94,7 @@ class BankDemoTest {
     demo(options(20, 2, Duration.ofMillis(1_300)), bank).run();
 
     assertThat(out.toString()).containsPattern("\\[  1s\\] committed \\d+  aborted \\d+ "
-        + "\\(conflicts retried \\d+\\)  \\d+ tx/s");
+        + "\\(aborts retried \\d+\\)  \\d+ tx/s");
     assertThat(out.toString()).doesNotContain("[  2s]");
   }
 
@@ -153,22 +153,22 @@ class BankDemoTest {
 
     assertThat(result.report())
         .containsExactly(
-            "transfers: 1000 committed, 3 aborted (40 conflicts retried), 0 errors in 2.0 s: 500 tx/s",
+            "transfers: 1000 committed, 3 aborted (40 aborts retried), 0 errors in 2.0 s: 500 tx/s",
             "total: expected 100000, actual 99990: NOT CONSERVED (difference -10)");
   }
 
   @Test
   void progressLine_showsErrorsOnlyWhenThereAreSome() {
     assertThat(BankDemo.progressLine(3, new Tally.Counts(4512, 3, 120, 0), 1504, 1.0))
-        .isEqualTo("[  3s] committed 4512  aborted 3 (conflicts retried 120)  1504 tx/s");
+        .isEqualTo("[  3s] committed 4512  aborted 3 (aborts retried 120)  1504 tx/s");
     assertThat(BankDemo.progressLine(3, new Tally.Counts(4512, 3, 120, 2), 750, 0.5))
-        .isEqualTo("[  3s] committed 4512  aborted 3 (conflicts retried 120)  errors 2  1500 tx/s");
+        .isEqualTo("[  3s] committed 4512  aborted 3 (aborts retried 120)  errors 2  1500 tx/s");
   }
 
   @Test
   void transferOutcome_countsRetriedConflicts() {
-    assertThat(TransferOutcome.committed(1).conflictsRetried()).isZero();
-    assertThat(TransferOutcome.aborted(4, "CONFLICT").conflictsRetried()).isEqualTo(3);
+    assertThat(TransferOutcome.committed(1).abortsRetried()).isZero();
+    assertThat(TransferOutcome.aborted(4, "CONFLICT").abortsRetried()).isEqualTo(3);
     assertThatThrownBy(() -> new TransferOutcome(true, 1, "CONFLICT"))
         .isInstanceOf(IllegalArgumentException.class);
   }
