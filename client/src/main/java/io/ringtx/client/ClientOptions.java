@@ -2,6 +2,7 @@ package io.ringtx.client;
 
 import io.ringtx.protocol.id.TxId;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,7 +44,9 @@ public final class ClientOptions {
           DEFAULT_MAX_BACKOFF,
           DEFAULT_REQUEST_TIMEOUT,
           DEFAULT_COMMIT_SENDS,
-          DEFAULT_MAX_CONNECTIONS);
+          DEFAULT_MAX_CONNECTIONS,
+          null,
+          null);
 
   private final Vertx vertx;
   private final String clientId;
@@ -53,6 +56,8 @@ public final class ClientOptions {
   private final Duration requestTimeout;
   private final int commitSends;
   private final int maxConnections;
+  private final Path trustedCa;
+  private final String bearerToken;
 
   private ClientOptions(
       Vertx vertx,
@@ -62,7 +67,9 @@ public final class ClientOptions {
       Duration maxBackoff,
       Duration requestTimeout,
       int commitSends,
-      int maxConnections) {
+      int maxConnections,
+      Path trustedCa,
+      String bearerToken) {
     this.vertx = vertx;
     this.clientId = clientId;
     this.maxAttempts = maxAttempts;
@@ -71,6 +78,8 @@ public final class ClientOptions {
     this.requestTimeout = requestTimeout;
     this.commitSends = commitSends;
     this.maxConnections = maxConnections;
+    this.trustedCa = trustedCa;
+    this.bearerToken = bearerToken;
   }
 
   /** The defaults. */
@@ -91,7 +100,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections);
+        maxConnections, trustedCa, bearerToken);
   }
 
   /**
@@ -113,7 +122,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections);
+        maxConnections, trustedCa, bearerToken);
   }
 
   /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
@@ -129,7 +138,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections);
+        maxConnections, trustedCa, bearerToken);
   }
 
   /**
@@ -143,7 +152,8 @@ public final class ClientOptions {
       throw new IllegalArgumentException("need 0 <= base <= max: " + base + ", " + max);
     }
     return new ClientOptions(
-        vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections);
+        vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections,
+        trustedCa, bearerToken);
   }
 
   /** A copy with another limit on the wait for one HTTP answer. */
@@ -154,7 +164,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
-        maxConnections);
+        maxConnections, trustedCa, bearerToken);
   }
 
   /**
@@ -167,7 +177,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
-        maxConnections);
+        maxConnections, trustedCa, bearerToken);
   }
 
   /** A copy with another number of pooled HTTP connections. */
@@ -177,7 +187,44 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        connections);
+        connections, trustedCa, bearerToken);
+  }
+
+  /**
+   * A copy that trusts the CA certificate(s) in a PEM file for {@code https://} URLs (e.g. the
+   * {@code ca.pem} of {@code ringtx certs dev}), instead of the JVM's default trust store. The
+   * file is read when the client is created.
+   */
+  public ClientOptions withTrustedCa(Path pemFile) {
+    Objects.requireNonNull(pemFile, "pemFile");
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        maxConnections, pemFile, bearerToken);
+  }
+
+  /**
+   * A copy that sends {@code Authorization: Bearer <token>} with every request, for a coordinator
+   * that requires a token (without it, every call is refused with 401: a {@link
+   * RequestRejectedException} whose {@code status()} is 401).
+   */
+  public ClientOptions withBearerToken(String token) {
+    Objects.requireNonNull(token, "token");
+    if (token.isEmpty() || !token.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw new IllegalArgumentException("a bearer token is visible ASCII without spaces");
+    }
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        maxConnections, trustedCa, token);
+  }
+
+  /** The PEM file of trusted CA certificates, if one was given. */
+  public Optional<Path> trustedCa() {
+    return Optional.ofNullable(trustedCa);
+  }
+
+  /** The bearer token sent with every request, if one was given. */
+  public Optional<String> bearerToken() {
+    return Optional.ofNullable(bearerToken);
   }
 
   /** The caller's Vert.x instance, if one was given. */
@@ -236,6 +283,10 @@ public final class ClientOptions {
         + commitSends
         + ", maxConnections="
         + maxConnections
+        + ", trustedCa="
+        + trustedCa
+        + ", bearerToken="
+        + (bearerToken == null ? "none" : "set")
         + ", ownVertx="
         + (vertx == null)
         + "}";

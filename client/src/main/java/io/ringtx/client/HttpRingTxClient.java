@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -76,7 +77,10 @@ final class HttpRingTxClient implements RingTxClient {
                 .setDefaultPort(endpoint.port())
                 .setSsl(endpoint.ssl())
                 .setKeepAlive(true)
-                .setUserAgent("ringtx-java-client"),
+                .setUserAgent("ringtx-java-client")
+                .setTrustOptions(options.trustedCa()
+                    .map(ca -> new PemTrustOptions().addCertPath(ca.toString()))
+                    .orElse(null)),
             new PoolOptions().setHttp1MaxSize(options.maxConnections()));
     this.clientId = options.clientId().orElseGet(HttpRingTxClient::randomClientId);
     this.backoff = new Backoff(options.baseBackoff(), options.maxBackoff());
@@ -289,6 +293,7 @@ final class HttpRingTxClient implements RingTxClient {
   private HttpResponse<Buffer> send(HttpMethod method, String path, byte[] body, String what) {
     long timeout = options.requestTimeout().toMillis();
     var request = web.request(method, endpoint.prefix() + path).timeout(timeout);
+    options.bearerToken().ifPresent(t -> request.putHeader("Authorization", "Bearer " + t));
     Future<HttpResponse<Buffer>> future;
     if (body == null) {
       future = request.send();

@@ -52,6 +52,17 @@ final class ConfigCommand implements Callable<Integer> {
         + "Empty: none. Coordinator: " + CrashPoint.of(CrashPoint.Side.COORDINATOR)
         + "; participant: " + CrashPoint.of(CrashPoint.Side.PARTICIPANT) + ".");
     DOCS.put("crashAfter", "With crashPoint: halt the Nth time the point is reached, so that N-1 transactions pass it first.");
+    DOCS.put("tlsCertFile", "TLS (docs/security.md): this node's certificate (PEM). With tlsKeyFile and tlsCaFile, "
+        + "the HTTP endpoint serves HTTPS and the event bus between nodes uses mutual TLS. Empty: off. "
+        + "'ringtx certs dev DIR' makes a set to try it.");
+    DOCS.put("tlsKeyFile", "TLS: the private key of tlsCertFile (PEM, PKCS#8: -----BEGIN PRIVATE KEY-----).");
+    DOCS.put("tlsCaFile", "TLS: the CA certificate(s) (PEM) that signed every node's certificate; "
+        + "a node presenting any other certificate on the event bus is refused.");
+    DOCS.put("apiTokenFile", "A file holding the bearer token (16+ visible ASCII characters) that every HTTP "
+        + "request except GET /health must send as 'Authorization: Bearer TOKEN'; others get 401. Empty: no token.");
+    DOCS.put("clusterSecretFile", "A file holding the cluster secret (16+ bytes), the same on every node: a node "
+        + "with another secret cannot join (RTX-8101 on the refusing side) and its event-bus requests "
+        + "are refused (RTX-8102). Empty: none.");
   }
 
   /** {@code ringtx config example}: a full, commented YAML file with every default. */
@@ -96,6 +107,11 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("maxKeysPerTx", Integer.toString(d.maxKeysPerTx()));
     values.put("crashPoint", "\"" + d.crashPoint() + "\"");
     values.put("crashAfter", Integer.toString(d.crashAfter()));
+    values.put("tlsCertFile", "\"\"   # e.g. /etc/ringtx/tls/node.pem");
+    values.put("tlsKeyFile", "\"\"    # e.g. /etc/ringtx/tls/node-key.pem");
+    values.put("tlsCaFile", "\"\"     # e.g. /etc/ringtx/tls/ca.pem");
+    values.put("apiTokenFile", "\"\"  # e.g. /etc/ringtx/tls/api-token");
+    values.put("clusterSecretFile", "\"\"  # e.g. /etc/ringtx/tls/cluster-secret");
     if (!values.keySet().equals(ConfigLoader.keys()) || !DOCS.keySet().equals(ConfigLoader.keys())) {
       throw new IllegalStateException("the example does not cover every configuration key");
     }

@@ -172,7 +172,8 @@ final class DemoCommand implements Callable<Integer> {
         ClusterCommand.shape(cluster.layout().participants().size(),
             cluster.layout().coordinators().size()),
         took.toNanos() / 1e9, String.join(" ", cluster.urls()), dir);
-    return RingTxBankClient.factory(cluster.urls());
+    return RingTxBankClient.factory(cluster.urls(),
+        cluster.clientOptions(io.ringtx.client.ClientOptions.defaults()));
   }
 
   /** Checks the options; a bad value is a usage error (exit code 2) before anything starts. */

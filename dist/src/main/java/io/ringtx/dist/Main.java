@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       ClusterCommand.class,
       BenchCommand.class,
       ConfigCommand.class,
+      CertsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -33,11 +33,20 @@ public final class RingTxEngine implements TxEngine {
    *     the client retry conflicts (with its backoff) inside one measured transaction
    */
   public static RingTxEngine connect(List<String> urls, int connections, int maxAttempts) {
+    return connect(urls, connections, maxAttempts, ClientOptions.defaults());
+  }
+
+  /**
+   * As {@link #connect(List, int, int)}, on top of {@code base} (a trusted CA and a bearer token
+   * for a cluster with TLS and authentication on).
+   */
+  public static RingTxEngine connect(
+      List<String> urls, int connections, int maxAttempts, ClientOptions base) {
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("no coordinator URL to connect to");
     }
     ClientOptions options =
-        ClientOptions.defaults().withMaxConnections(connections).withMaxAttempts(maxAttempts);
+        base.withMaxConnections(connections).withMaxAttempts(maxAttempts);
     List<RingTxClient> clients = new ArrayList<>();
     try {
       for (String url : urls) {

@@ -1,13 +1,23 @@
 package io.ringtx.bench.target;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Reads the counters the harness needs from a node's {@code GET /metrics} (Prometheus text format
@@ -17,8 +27,45 @@ import java.util.Optional;
 public final class PrometheusText {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http;
+  private final String token;
+
+  /** Plain scraping: the JVM's trust store for https, no token. */
+  public PrometheusText() {
+    this(null, null);
+  }
+
+  /**
+   * @param ssl the TLS context for {@code https://} nodes (e.g. from {@link #trusting}), or null
+   *     for the JVM's default
+   * @param token the bearer token the nodes require, or null
+   */
+  public PrometheusText(SSLContext ssl, String token) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1);
+    if (ssl != null) {
+      b.sslContext(ssl);
+    }
+    this.http = b.build();
+    this.token = token;
+  }
+
+  /** A TLS context that trusts exactly the CA certificates in a PEM file. */
+  public static SSLContext trusting(Path caPem) throws IOException, GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    try (InputStream in = Files.newInputStream(caPem)) {
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        ks.setCertificateEntry("ca" + i++, c);
+      }
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
 
   /**
    * Scrapes {@code baseUrl + "/metrics"}; an unreachable node or a bad answer gives {@link
@@ -27,9 +74,11 @@ public final class PrometheusText {
   public NodeSample scrape(String baseUrl) {
     String url = baseUrl.endsWith("/") ? baseUrl + "metrics" : baseUrl + "/metrics";
     try {
-      HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
+      if (token != null) {
+        req.header("Authorization", "Bearer " + token);
+      }
+      HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         return NodeSample.EMPTY;
       }

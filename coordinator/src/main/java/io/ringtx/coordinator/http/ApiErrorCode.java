@@ -48,6 +48,11 @@ public enum ApiErrorCode {
   KEY_NOT_FOUND(404),
   /** {@code GET /v1/txn/{id}}: no node knows the transaction. */
   TX_NOT_FOUND(404),
+  /**
+   * A bearer token is configured and the request did not carry it (or carried another); sent
+   * with {@code WWW-Authenticate: Bearer realm="ringtx"}.
+   */
+  UNAUTHORIZED(401),
   /** The path exists but not with this method. */
   METHOD_NOT_ALLOWED(405),
   /** The body is larger than the server's body limit. */

@@ -10,6 +10,7 @@ import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.TxResult;
+import io.ringtx.protocol.security.HttpSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,6 +51,11 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /metrics}</td><td>200, Prometheus text format 0.0.4</td></tr>
  *   <tr><td>{@code GET /health}</td><td>200 {@code {"status":"UP"}}</td></tr>
  * </table>
+ *
+ * <p>With a bearer token in {@link HttpApiOptions#security()}, every request except {@code GET
+ * /health} without {@code Authorization: Bearer <token>} answers 401 {@code unauthorized} with a
+ * {@code WWW-Authenticate} challenge, before any route looks at it; with TLS files, the server
+ * speaks HTTPS only.
  *
  * <p>Every error is JSON: {@code {"error":"<code>","message":"<names the problem>"}}, codes from
  * {@link ApiErrorCode}; a 400 for a transaction body also lists every problem found in {@code
@@ -113,7 +119,8 @@ public final class HttpApi {
     // A maximum-size key percent-encodes to 3 characters per byte; leave room in the request line.
     int initialLine = Math.max(4096, service.limits().maxKeyBytes() * 3 + 1024);
     this.server =
-        vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(initialLine));
+        vertx.createHttpServer(
+            options.security().apply(new HttpServerOptions().setMaxInitialLineLength(initialLine)));
   }
 
   /**
@@ -162,6 +169,7 @@ public final class HttpApi {
   private Router router() {
     Router r = Router.router(vertx);
     r.route().handler(this::countOnAnswer);
+    r.route().handler(this::authenticate);
     r.get("/health").handler(this::health);
     r.get("/metrics").handler(this::metrics);
     r.get("/v1/cluster").handler(this::cluster);
@@ -435,6 +443,20 @@ public final class HttpApi {
         ctx,
         ApiErrorCode.INTERNAL,
         what + " failed: " + describe(cause, "internal error"));
+  }
+
+  /**
+   * Registered second on every request, before any route: with a token configured, everything
+   * but {@code GET /health} answers 401 {@code unauthorized} unless it carries the token.
+   */
+  private void authenticate(RoutingContext ctx) {
+    if (options.security().allows(ctx.request())) {
+      ctx.next();
+    } else {
+      LOG.debug("refused {} {} from {}: no valid bearer token", ctx.request().method(),
+          shortPath(ctx), ctx.request().remoteAddress());
+      HttpSecurity.refuse(ctx.request());
+    }
   }
 
   /** Registered first on every request: counts it once its status is known. */

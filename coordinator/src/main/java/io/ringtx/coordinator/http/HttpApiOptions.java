@@ -1,5 +1,6 @@
 package io.ringtx.coordinator.http;
 
+import io.ringtx.protocol.security.HttpSecurity;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,8 +13,10 @@ import java.util.Objects;
  * @param port port to bind; 0 picks a free port (see {@link HttpApi#port()})
  * @param maxBodyBytes largest accepted request body
  * @param requestTimeout longest wait for the service on one request
+ * @param security TLS and bearer token ({@link HttpSecurity#NONE}: plain HTTP, no token)
  */
-public record HttpApiOptions(String host, int port, long maxBodyBytes, Duration requestTimeout) {
+public record HttpApiOptions(
+    String host, int port, long maxBodyBytes, Duration requestTimeout, HttpSecurity security) {
   /** Loopback: the API is only reachable from outside when the operator asks for it. */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -31,6 +34,7 @@ public record HttpApiOptions(String host, int port, long maxBodyBytes, Duration 
   public HttpApiOptions {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
+    Objects.requireNonNull(security, "security");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535: " + port);
     }
@@ -44,7 +48,8 @@ public record HttpApiOptions(String host, int port, long maxBodyBytes, Duration 
 
   /** Defaults on the given host and port. */
   public static HttpApiOptions of(String host, int port) {
-    return new HttpApiOptions(host, port, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT);
+    return new HttpApiOptions(host, port, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT,
+        HttpSecurity.NONE);
   }
 
   /** Defaults on {@link #DEFAULT_HOST} and the given port. */
@@ -54,11 +59,16 @@ public record HttpApiOptions(String host, int port, long maxBodyBytes, Duration 
 
   /** A copy with another body limit. */
   public HttpApiOptions withMaxBodyBytes(long bytes) {
-    return new HttpApiOptions(host, port, bytes, requestTimeout);
+    return new HttpApiOptions(host, port, bytes, requestTimeout, security);
   }
 
   /** A copy with another request timeout. */
   public HttpApiOptions withRequestTimeout(Duration timeout) {
-    return new HttpApiOptions(host, port, maxBodyBytes, timeout);
+    return new HttpApiOptions(host, port, maxBodyBytes, timeout, security);
+  }
+
+  /** A copy with TLS and/or a bearer token. */
+  public HttpApiOptions withSecurity(HttpSecurity security) {
+    return new HttpApiOptions(host, port, maxBodyBytes, requestTimeout, security);
   }
 }

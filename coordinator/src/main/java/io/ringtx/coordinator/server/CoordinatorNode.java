@@ -61,6 +61,8 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private final AtomicLong nextId = new AtomicLong();
   private final Vertx vertx;
   private volatile Supplier<List<NodeInfo>> liveNodes;
+  /** Whether the nodes serve HTTPS (TLS is on for the whole cluster or for none of it). */
+  private volatile boolean httpsUrls;
 
   private CoordinatorNode(
       Vertx vertx,
@@ -215,6 +217,11 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     return anyKnows ? Optional.of(new TxStatus(txId, outcome, ps)) : Optional.empty();
   }
 
+  /** Whether {@code GET /v1/cluster} gives the nodes' URLs as {@code https://}. */
+  public void httpsUrls(boolean https) {
+    this.httpsUrls = https;
+  }
+
   /**
    * Lets {@code GET /v1/cluster} report the nodes discovery sees alive; without it only this
    * coordinator and the configured participants are listed.
@@ -251,13 +258,13 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     return out;
   }
 
-  private static Map<String, Object> describe(String id, String role, NodeInfo n, boolean up) {
+  private Map<String, Object> describe(String id, String role, NodeInfo n, boolean up) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
     m.put("role", role);
     m.put("health", up ? "UP" : "DOWN");
     if (n != null) {
-      m.put("url", "http://" + n.host() + ":" + n.httpPort());
+      m.put("url", (httpsUrls ? "https://" : "http://") + n.host() + ":" + n.httpPort());
     }
     return m;
   }

@@ -1,13 +1,20 @@
 package io.ringtx.dist.bench;
 
+import io.ringtx.bench.engine.RingTxEngine;
+import io.ringtx.bench.engine.TxEngine;
 import io.ringtx.bench.target.BenchTarget;
 import io.ringtx.bench.target.Cpu;
 import io.ringtx.bench.target.NodeSample;
 import io.ringtx.bench.target.PrometheusText;
+import io.ringtx.client.ClientOptions;
 import io.ringtx.dist.cluster.ClusterLayout;
 import io.ringtx.dist.cluster.ProcessCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +27,32 @@ import java.util.Map;
  */
 public final class ProcessesTarget implements BenchTarget {
   private final ProcessCluster cluster;
-  private final PrometheusText scraper = new PrometheusText();
+  private final PrometheusText scraper;
 
-  /** A target over {@code cluster}, which serves already. */
+  /**
+   * A target over {@code cluster}, which serves already; with TLS and a token in its settings,
+   * the harness trusts its CA and sends its token.
+   */
   public ProcessesTarget(ProcessCluster cluster) {
     this.cluster = cluster;
+    SSLContext ssl = null;
+    Optional<Path> ca = cluster.layout().trustedCa();
+    if (ca.isPresent()) {
+      try {
+        ssl = PrometheusText.trusting(ca.get());
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading " + ca.get(), e);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalArgumentException(ca.get() + ": not usable as a trust store: " + e, e);
+      }
+    }
+    this.scraper = new PrometheusText(ssl, cluster.layout().apiToken().orElse(null));
+  }
+
+  @Override
+  public TxEngine engine(int connections, int maxAttempts) {
+    return RingTxEngine.connect(urls(), connections, maxAttempts,
+        cluster.clientOptions(ClientOptions.defaults()));
   }
 
   @Override

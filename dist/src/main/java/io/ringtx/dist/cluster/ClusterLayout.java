@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ringtx.client.ClientOptions;
 import io.ringtx.dist.config.NodeConfig.Role;
+import io.ringtx.protocol.security.Pem;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -115,9 +118,57 @@ public record ClusterLayout(
     return host + ":" + node.hazelcastPort();
   }
 
-  /** The node's HTTP base URL: health on every node, the client API on coordinators. */
+  /**
+   * The node's HTTP base URL: health on every node, the client API on coordinators; {@code
+   * https://} when the cluster's settings turn TLS on.
+   */
   public String url(Node node) {
-    return "http://" + host + ":" + node.httpPort();
+    return (tls() ? "https://" : "http://") + host + ":" + node.httpPort();
+  }
+
+  /** Whether the cluster's settings turn TLS on (a {@code tlsCertFile}). */
+  public boolean tls() {
+    return !settings.getOrDefault("tlsCertFile", "").isBlank();
+  }
+
+  /** The CA file that the tools trust for {@code https://} URLs, if TLS is on. */
+  public Optional<Path> trustedCa() {
+    String ca = settings.getOrDefault("tlsCaFile", "");
+    return tls() && !ca.isBlank() ? Optional.of(Path.of(ca)) : Optional.empty();
+  }
+
+  /**
+   * The bearer token of the cluster's {@code apiTokenFile}, if it has one, read now.
+   *
+   * @throws ClusterException (failed) if the file cannot be read
+   */
+  public Optional<String> apiToken() {
+    String file = settings.getOrDefault("apiTokenFile", "");
+    if (file.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new String(Pem.secret(Path.of(file)), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw ClusterException.failed("apiTokenFile: " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@code base} with what a client of this cluster needs: the CA to trust when TLS is on, the
+   * token when one is required.
+   */
+  public ClientOptions clientOptions(ClientOptions base) {
+    ClientOptions o = base;
+    Optional<Path> ca = trustedCa();
+    if (ca.isPresent()) {
+      o = o.withTrustedCa(ca.get());
+    }
+    Optional<String> token = apiToken();
+    if (token.isPresent()) {
+      o = o.withBearerToken(token.get());
+    }
+    return o;
   }
 
   /** The client API's URLs, one per coordinator, in id order. */

@@ -1,6 +1,7 @@
 package io.ringtx.dist.cluster;
 
 import io.ringtx.dist.config.ConfigLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ public record ClusterSpec(
       throw ClusterException.usage(
           "cluster name must be 1-64 characters of [A-Za-z0-9._-], was '" + clusterName + "'");
     }
-    settings = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(settings, "settings")));
+    settings = Map.copyOf(absoluteFiles(Objects.requireNonNull(settings, "settings")));
     jvmOptions = List.copyOf(Objects.requireNonNull(jvmOptions, "jvmOptions"));
     checkSettings(settings);
   }
@@ -75,6 +76,24 @@ public record ClusterSpec(
     if (!problems.isEmpty()) {
       throw ClusterException.usage("bad setting: " + String.join("; ", problems));
     }
+  }
+
+  /**
+   * The settings that name files (TLS, token, secret), made absolute against this process's
+   * working directory: the nodes run elsewhere, and the layout is read again from other places.
+   */
+  public static final Set<String> FILE_KEYS =
+      Set.of("tlsCertFile", "tlsKeyFile", "tlsCaFile", "apiTokenFile", "clusterSecretFile");
+
+  private static Map<String, String> absoluteFiles(Map<String, String> settings) {
+    Map<String, String> out = new LinkedHashMap<>(settings);
+    for (String key : FILE_KEYS) {
+      String v = out.get(key);
+      if (v != null && !v.isBlank()) {
+        out.put(key, Path.of(v).toAbsolutePath().normalize().toString());
+      }
+    }
+    return out;
   }
 
   /** {@code participants} participants and {@code coordinators} coordinators, defaults otherwise. */

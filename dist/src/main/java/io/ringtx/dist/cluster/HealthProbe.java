@@ -2,16 +2,19 @@ package io.ringtx.dist.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Asks nodes {@code GET /health} (200 {@code {"status":"UP"}} when the node serves). Owns a
- * Vert.x instance; close it when done.
+ * Asks nodes {@code GET /health} (200 {@code {"status":"UP"}} when the node serves; open even
+ * when the nodes require a bearer token). Owns a Vert.x instance; close it when done.
  */
 public final class HealthProbe implements AutoCloseable {
 
@@ -31,11 +34,21 @@ public final class HealthProbe implements AutoCloseable {
   private final WebClient web;
 
   public HealthProbe() {
+    this(Optional.empty());
+  }
+
+  /**
+   * @param trustedCa a PEM file of CA certificates to trust for {@code https://} URLs (a cluster
+   *     with TLS on); empty: the JVM's default trust store
+   */
+  public HealthProbe(Optional<Path> trustedCa) {
     this.vertx = Vertx.vertx();
-    this.web = WebClient.create(vertx, new WebClientOptions()
+    WebClientOptions options = new WebClientOptions()
         .setConnectTimeout(2_000)
         .setKeepAlive(false)
-        .setUserAgent("ringtx-cluster"));
+        .setUserAgent("ringtx-cluster");
+    trustedCa.ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+    this.web = WebClient.create(vertx, options);
   }
 
   /** Asks {@code baseUrl + "/health"}, answering within about {@code timeout}. */

@@ -162,6 +162,14 @@ public final class ProcessCluster {
     return layout.coordinatorUrls();
   }
 
+  /**
+   * The options a Java client of this cluster needs on top of {@code base}: the CA when TLS is
+   * on, the bearer token when one is required.
+   */
+  public io.ringtx.client.ClientOptions clientOptions(io.ringtx.client.ClientOptions base) {
+    return layout.clientOptions(base);
+  }
+
   /** The live process of every node that runs, by node id. */
   public Map<String, ProcessHandle> running() throws IOException {
     Map<String, ProcessHandle> live = new LinkedHashMap<>();
@@ -289,7 +297,7 @@ public final class ProcessCluster {
       live.put(n.id(), PidFiles.live(dir, n.id()));
     }
     Map<String, Optional<Health>> health = new LinkedHashMap<>();
-    try (HealthProbe probe = new HealthProbe()) {
+    try (HealthProbe probe = new HealthProbe(layout.trustedCa())) {
       Map<String, Future<Health>> asked = new LinkedHashMap<>();
       for (Node n : layout.nodes()) {
         if (live.get(n.id()).isPresent()) {
@@ -416,7 +424,7 @@ public final class ProcessCluster {
         pending.stream().map(Node::id).collect(Collectors.joining(", ")),
         seconds(timeout.toNanos())));
     long nextWaitingLine = System.nanoTime() + WAITING_LINE_NANOS;
-    try (HealthProbe probe = new HealthProbe()) {
+    try (HealthProbe probe = new HealthProbe(layout.trustedCa())) {
       while (true) {
         // Every starting node is asked at once: one slow answer does not hold up the others.
         Map<Node, Future<Health>> asked = new LinkedHashMap<>();

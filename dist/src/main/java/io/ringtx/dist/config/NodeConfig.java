@@ -4,6 +4,15 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.ringtx.protocol.node.CrashPoint;
+import io.ringtx.protocol.security.BearerToken;
+import io.ringtx.protocol.security.ClusterSecret;
+import io.ringtx.protocol.security.Pem;
+import io.ringtx.protocol.security.TlsFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +30,12 @@ import java.util.regex.Pattern;
  * <p>{@code crashPoint} and {@code crashAfter} are for tests and fault drills only: with a crash
  * point set, the node halts itself (exit code 137, like a kill -9) the {@code crashAfter}-th time
  * it reaches that point. Empty, the default, checks nothing.
+ *
+ * <p>Security settings, all off (empty) by default (docs/security.md): {@code tlsCertFile},
+ * {@code tlsKeyFile} and {@code tlsCaFile} (all three or none) turn on TLS for the node's HTTP
+ * endpoint and mutual TLS on the event bus; {@code apiTokenFile} makes every HTTP request but
+ * {@code GET /health} carry that bearer token; {@code clusterSecretFile} is the secret a node
+ * must share to join the cluster and be answered. Every file is read and checked at start.
  */
 public record NodeConfig(
     @JsonProperty("nodeId") String nodeId,
@@ -45,7 +60,12 @@ public record NodeConfig(
     @JsonProperty("maxValueBytes") int maxValueBytes,
     @JsonProperty("maxKeysPerTx") int maxKeysPerTx,
     @JsonProperty("crashPoint") String crashPoint,
-    @JsonProperty("crashAfter") int crashAfter) {
+    @JsonProperty("crashAfter") int crashAfter,
+    @JsonProperty("tlsCertFile") String tlsCertFile,
+    @JsonProperty("tlsKeyFile") String tlsKeyFile,
+    @JsonProperty("tlsCaFile") String tlsCaFile,
+    @JsonProperty("apiTokenFile") String apiTokenFile,
+    @JsonProperty("clusterSecretFile") String clusterSecretFile) {
 
   /** The role a node runs. */
   public enum Role {
@@ -74,7 +94,7 @@ public record NodeConfig(
   /** The defaults of every key that has one; nodeId, role, dataDir and participants have none. */
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
-        0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000, "", 1);
+        0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000, "", 1, "", "", "", "", "");
   }
 
   /**
@@ -155,7 +175,116 @@ public record NodeConfig(
     }
     positive(p, "maxKeysPerTx", maxKeysPerTx);
     crashPointProblems(p);
+    securityProblems(p);
     return p;
+  }
+
+  private static boolean set(String s) {
+    return s != null && !s.isBlank();
+  }
+
+  private void securityProblems(List<String> p) {
+    int tlsKeys = (set(tlsCertFile) ? 1 : 0) + (set(tlsKeyFile) ? 1 : 0) + (set(tlsCaFile) ? 1 : 0);
+    if (tlsKeys != 0 && tlsKeys != 3) {
+      List<String> missing = new ArrayList<>();
+      if (!set(tlsCertFile)) {
+        missing.add("tlsCertFile");
+      }
+      if (!set(tlsKeyFile)) {
+        missing.add("tlsKeyFile");
+      }
+      if (!set(tlsCaFile)) {
+        missing.add("tlsCaFile");
+      }
+      p.add(String.join(", ", missing) + ": required with the other TLS settings (TLS needs "
+          + "tlsCertFile, tlsKeyFile and tlsCaFile together, or none of them)");
+    } else if (tlsKeys == 3) {
+      tlsProblems(p);
+    }
+    if (set(apiTokenFile)) {
+      try {
+        String problem = BearerToken.problem(new String(Pem.secret(Path.of(apiTokenFile)),
+            StandardCharsets.UTF_8));
+        if (problem != null) {
+          p.add("apiTokenFile: " + apiTokenFile + ": " + problem);
+        }
+      } catch (IllegalArgumentException e) {
+        p.add("apiTokenFile: " + e.getMessage());
+      }
+    }
+    if (set(clusterSecretFile)) {
+      try {
+        ClusterSecret.of(Pem.secret(Path.of(clusterSecretFile)));
+      } catch (IllegalArgumentException e) {
+        p.add("clusterSecretFile: " + (e.getMessage().startsWith(clusterSecretFile) ? ""
+            : clusterSecretFile + ": ") + e.getMessage());
+      }
+    }
+  }
+
+  private void tlsProblems(List<String> p) {
+    List<X509Certificate> chain = null;
+    PrivateKey key = null;
+    List<X509Certificate> cas = null;
+    try {
+      chain = Pem.certificates(Path.of(tlsCertFile));
+    } catch (IllegalArgumentException e) {
+      p.add("tlsCertFile: " + e.getMessage());
+    }
+    try {
+      key = Pem.privateKey(Path.of(tlsKeyFile));
+    } catch (IllegalArgumentException e) {
+      p.add("tlsKeyFile: " + e.getMessage());
+    }
+    try {
+      cas = Pem.certificates(Path.of(tlsCaFile));
+    } catch (IllegalArgumentException e) {
+      p.add("tlsCaFile: " + e.getMessage());
+    }
+    if (chain != null && key != null && !Pem.matches(key, chain.get(0))) {
+      p.add("tlsKeyFile: " + tlsKeyFile + ": this key does not belong to the certificate in "
+          + tlsCertFile);
+    }
+    if (chain != null && cas != null && !signedByOneOf(chain.get(0), cas)) {
+      // Nodes present this certificate to each other: a CA that did not sign it means every
+      // other node of the cluster would refuse this one.
+      p.add("tlsCaFile: " + tlsCaFile + ": holds no CA that signed the certificate in "
+          + tlsCertFile + " (other nodes would refuse this node)");
+    }
+  }
+
+  private static boolean signedByOneOf(X509Certificate cert, List<X509Certificate> cas) {
+    for (X509Certificate ca : cas) {
+      try {
+        cert.verify(ca.getPublicKey());
+        return true;
+      } catch (GeneralSecurityException e) {
+        // Not this one.
+      }
+    }
+    return false;
+  }
+
+  /** The node's TLS files, if TLS is on. */
+  public Optional<TlsFiles> tlsFiles() {
+    return set(tlsCertFile)
+        ? Optional.of(new TlsFiles(Path.of(tlsCertFile), Path.of(tlsKeyFile), Path.of(tlsCaFile)))
+        : Optional.empty();
+  }
+
+  /** The token every HTTP request but {@code /health} must carry, if one is configured. */
+  public Optional<BearerToken> apiToken() {
+    return set(apiTokenFile)
+        ? Optional.of(BearerToken.of(new String(Pem.secret(Path.of(apiTokenFile)),
+            StandardCharsets.UTF_8)))
+        : Optional.empty();
+  }
+
+  /** The cluster secret, if one is configured. */
+  public Optional<ClusterSecret> clusterSecret() {
+    return set(clusterSecretFile)
+        ? Optional.of(ClusterSecret.of(Pem.secret(Path.of(clusterSecretFile))))
+        : Optional.empty();
   }
 
   private void crashPointProblems(List<String> p) {

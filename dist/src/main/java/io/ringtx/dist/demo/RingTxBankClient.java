@@ -1,5 +1,6 @@
 package io.ringtx.dist.demo;
 
+import io.ringtx.client.ClientOptions;
 import io.ringtx.client.RingTx;
 import io.ringtx.client.RingTxClient;
 import io.ringtx.client.Tx;
@@ -28,13 +29,21 @@ public final class RingTxBankClient implements BankClient {
    * so that the demo's clients are spread over every coordinator.
    */
   public static BankClient.Factory factory(List<String> urls) {
+    return factory(urls, ClientOptions.defaults());
+  }
+
+  /**
+   * As {@link #factory(List)}, every client with {@code options} (a trusted CA and a bearer
+   * token for a cluster with TLS and authentication on).
+   */
+  public static BankClient.Factory factory(List<String> urls, ClientOptions options) {
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("no coordinator URL");
     }
     List<String> all = List.copyOf(urls);
     AtomicInteger next = new AtomicInteger();
     return () -> new RingTxBankClient(
-        RingTx.connect(all.get(Math.floorMod(next.getAndIncrement(), all.size()))));
+        RingTx.connect(all.get(Math.floorMod(next.getAndIncrement(), all.size())), options));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.ringtx.dist.node;
 import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.core.CoordinatorConfig;
 import io.ringtx.coordinator.http.HttpApi;
+import io.ringtx.coordinator.http.HttpApiOptions;
 import io.ringtx.coordinator.server.CoordinatorNode;
 import io.ringtx.dist.config.NodeConfig;
 import io.ringtx.participant.core.ParticipantConfig;
@@ -14,7 +15,13 @@ import io.ringtx.protocol.discovery.NodeRegistry;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.route.HashRouter;
+import io.ringtx.protocol.discovery.JoinRefusalLogging;
 import io.ringtx.protocol.rpc.EventBusTransport;
+import io.ringtx.protocol.rpc.FaultInjector;
+import io.ringtx.protocol.rpc.RequestAuth;
+import io.ringtx.protocol.security.ClusterSecret;
+import io.ringtx.protocol.security.HttpSecurity;
+import io.ringtx.protocol.security.TlsFiles;
 import io.ringtx.storage.NodeStore;
 import io.ringtx.storage.RocksNodeStore;
 import io.vertx.core.Future;
@@ -26,6 +33,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,13 +83,24 @@ public final class NodeProcess implements AutoCloseable {
     NodeId id = NodeId.of(config.nodeId());
     store = RocksNodeStore.open(dataDir.resolve("store"));
 
+    Optional<ClusterSecret> secret = config.clusterSecret();
+    Optional<TlsFiles> tls = config.tlsFiles();
+    // A node with another secret presents another Hazelcast cluster name, which the members
+    // refuse at join (and log as RTX-8101 through JoinRefusalLogging).
+    JoinRefusalLogging.install();
+    String hazelcastName = secret.map(s -> s.hazelcastClusterName(config.clusterName()))
+        .orElse(config.clusterName());
     HazelcastClusterManager cluster =
         new HazelcastClusterManager(
-            Discovery.hazelcastConfig(config.clusterName(), config.host(), config.hazelcastPort(),
+            Discovery.hazelcastConfig(hazelcastName, config.host(), config.hazelcastPort(),
                 config.seeds(), config.failureDetectionSeconds()));
-    VertxOptions options =
-        new VertxOptions().setEventBusOptions(
-            new EventBusOptions().setHost(config.host()).setPort(config.busPort()));
+    EventBusOptions bus = new EventBusOptions().setHost(config.host()).setPort(config.busPort());
+    tls.ifPresent(t -> t.apply(bus));
+    VertxOptions options = new VertxOptions().setEventBusOptions(bus);
+    LOG.info("node {} security: TLS {}, API token {}, cluster secret {}", id,
+        tls.isPresent() ? "on (HTTP and event bus, mutual TLS between nodes)" : "off",
+        config.apiToken().isPresent() ? "required" : "off",
+        secret.isPresent() ? "on" : "off");
     vertx = await(Vertx.builder().with(options).withClusterManager(cluster).buildClustered());
     registry = new NodeRegistry(cluster.getHazelcastInstance());
     LOG.info("node {} joined cluster {} in {} ms", id, config.clusterName(),
@@ -90,7 +109,9 @@ public final class NodeProcess implements AutoCloseable {
     List<NodeId> participants = config.participants().stream().map(NodeId::of).toList();
     HashRouter router = new HashRouter(participants);
     Crasher crasher = crasher(config);
-    EventBusTransport transport = new EventBusTransport(vertx, id);
+    EventBusTransport transport = new EventBusTransport(vertx, id, FaultInjector.NONE,
+        secret.<RequestAuth>map(s -> s).orElse(RequestAuth.NONE));
+    HttpSecurity http = new HttpSecurity(tls.orElse(null), config.apiToken().orElse(null));
     int httpPort;
     if (config.role() == NodeConfig.Role.PARTICIPANT) {
       ParticipantConfig pc =
@@ -99,7 +120,7 @@ public final class NodeProcess implements AutoCloseable {
       participant = await(ParticipantNode.start(vertx, id, store, transport, pc,
           config.requestTimeoutMillis(), crasher));
       participantHttp = await(ParticipantHttp.start(vertx, participant, store, config.host(),
-          config.httpPort()));
+          config.httpPort(), http));
       httpPort = participantHttp.port();
     } else {
       CoordinatorConfig cc =
@@ -109,16 +130,18 @@ public final class NodeProcess implements AutoCloseable {
       coordinator = await(CoordinatorNode.start(vertx, id, store, transport, router, cc, limits,
           config.requestTimeoutMillis(), crasher));
       coordinator.liveNodes(registry::live);
+      coordinator.httpsUrls(tls.isPresent());
       await(coordinator.recovered(config.recoveryWaitMillis()));
       await(coordinator.reachedParticipants(config.recoveryWaitMillis()));
-      coordinatorHttp = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
+      coordinatorHttp = await(HttpApi.start(vertx, coordinator,
+          HttpApiOptions.of(config.host(), config.httpPort()).withSecurity(http)));
       httpPort = coordinatorHttp.port();
     }
     registry.register(new NodeInfo(id.value(), config.role().wireName(), config.host(), httpPort,
         registry.localMember()));
     runtime = new NodeRuntime(id.value(), config.role().wireName(), ProcessHandle.current().pid(),
         config.host(), httpPort, config.busPort(), config.hazelcastPort(), config.clusterName(),
-        System.currentTimeMillis());
+        System.currentTimeMillis(), tls.isPresent());
     runtime.write(dataDir);
     LOG.info("node {} ({}) serving at {} after {} ms", id, config.role().wireName(),
         runtime.url(), (System.nanoTime() - t0) / 1_000_000);

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * What a running node tells the tools about itself: written to {@code <dataDir>/node.json} once
  * the node serves (atomically: a reader never sees half a file) and removed when it stops
- * cleanly. A file left behind by a killed node names a pid that is no longer alive.
+ * cleanly. A file left behind by a killed node names a pid that is no longer alive. {@code tls}:
+ * whether its HTTP endpoint serves HTTPS.
  */
 public record NodeRuntime(
     String nodeId,
@@ -23,16 +24,20 @@ public record NodeRuntime(
     int busPort,
     int hazelcastPort,
     String clusterName,
-    long startedAtMillis) {
+    long startedAtMillis,
+    boolean tls) {
 
   /** The file name inside a node's data directory. */
   public static final String FILE = "node.json";
 
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-  /** The node's HTTP base URL (the client API on a coordinator; health and metrics on all). */
+  /**
+   * The node's HTTP base URL (the client API on a coordinator; health and metrics on all):
+   * {@code https://} when the node serves TLS.
+   */
   public String url() {
-    return "http://" + host + ":" + httpPort;
+    return (tls ? "https://" : "http://") + host + ":" + httpPort;
   }
 
   /** Writes {@code <dataDir>/node.json} atomically. */

@@ -3,11 +3,13 @@ package io.ringtx.participant.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.security.HttpSecurity;
 import io.ringtx.storage.NodeStore;
 import io.ringtx.storage.StoreStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +30,26 @@ public final class ParticipantHttp {
     this.server = server;
   }
 
-  /** Starts listening on {@code host:port} (0 picks a free port). */
+  /** Starts listening on {@code host:port} (0 picks a free port), plain HTTP, no token. */
   public static Future<ParticipantHttp> start(
       Vertx vertx, ParticipantNode node, NodeStore store, String host, int port) {
-    HttpServer server = vertx.createHttpServer();
-    server.requestHandler(req -> handle(req, node, store));
+    return start(vertx, node, store, host, port, HttpSecurity.NONE);
+  }
+
+  /**
+   * Starts listening on {@code host:port} (0 picks a free port) with TLS and/or a bearer token:
+   * with a token, everything but {@code GET /health} answers 401 without it.
+   */
+  public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
+      String host, int port, HttpSecurity security) {
+    HttpServer server = vertx.createHttpServer(security.apply(new HttpServerOptions()));
+    server.requestHandler(req -> {
+      if (security.allows(req)) {
+        handle(req, node, store);
+      } else {
+        HttpSecurity.refuse(req);
+      }
+    });
     return server.listen(port, host).map(ParticipantHttp::new);
   }
 

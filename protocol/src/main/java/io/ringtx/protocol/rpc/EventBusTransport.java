@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * answer is in the stable log), which is why this table needs no disk: after a restart, the log
  * answers.
  *
+ * <p>With a {@link RequestAuth} (a cluster secret), every request and every reply carries a MAC
+ * over its sender, request id and body. A request whose MAC does not check is refused before
+ * anything else looks at it (RTX-8102, answered with a failure that the sender does not retry);
+ * a reply whose MAC does not check fails the request (RTX-8103).
+ *
  * <p>The same class serves an in-JVM cluster (local event bus) and, with a clustered Vert.x, a
  * cluster of processes.
  */
@@ -42,6 +47,9 @@ public final class EventBusTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusTransport.class);
   private static final String FROM = "from";
   private static final String RID = "rid";
+  private static final String MAC = "mac";
+  /** The failure code of a refused request (as HTTP's 403: the sender is not one of us). */
+  public static final int REFUSED_CODE = 403;
   /** How long a reply is kept to answer retransmissions: well above any deadline. */
   static final long DEDUP_RETENTION_MILLIS = 60_000;
   private static final int DEDUP_MAX = 200_000;
@@ -49,6 +57,7 @@ public final class EventBusTransport implements Transport {
   private final Vertx vertx;
   private final NodeId sender;
   private final FaultInjector faults;
+  private final RequestAuth auth;
   /**
    * Sender id and a random incarnation: the request ids of a restarted node must not repeat
    * those of its previous run, which receivers still hold replies for. Were they to repeat, a new
@@ -60,6 +69,7 @@ public final class EventBusTransport implements Transport {
   private final Map<NodeId, MessageConsumer<Buffer>> consumers = new ConcurrentHashMap<>();
   private final AtomicLong retransmissions = new AtomicLong();
   private final AtomicLong duplicatesAnswered = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
 
   /** @param sender the id this transport's requests are sent from */
   public EventBusTransport(Vertx vertx, NodeId sender) {
@@ -67,9 +77,15 @@ public final class EventBusTransport implements Transport {
   }
 
   public EventBusTransport(Vertx vertx, NodeId sender, FaultInjector faults) {
+    this(vertx, sender, faults, RequestAuth.NONE);
+  }
+
+  /** @param auth signs this node's messages and checks those it receives */
+  public EventBusTransport(Vertx vertx, NodeId sender, FaultInjector faults, RequestAuth auth) {
     this.vertx = vertx;
     this.sender = sender;
     this.faults = faults;
+    this.auth = java.util.Objects.requireNonNull(auth, "auth");
     this.ridPrefix =
         sender.value() + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
   }
@@ -88,19 +104,26 @@ public final class EventBusTransport implements Transport {
     return duplicatesAnswered.get();
   }
 
+  /** Requests refused and replies discarded because their MAC did not check. */
+  public long refused() {
+    return refused.get();
+  }
+
   @Override
   public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
     String rid = ridPrefix + nextRequest.incrementAndGet();
-    Buffer body = Buffer.buffer(WireCodec.encode(request));
+    byte[] bytes = WireCodec.encode(request);
+    Buffer body = Buffer.buffer(bytes);
+    String mac = auth.sign(sender.value(), rid, bytes);
     long deadline = System.currentTimeMillis() + timeoutMillis;
     // Several attempts fit in one deadline, so a lost message costs a fraction of it.
     long attempt = Math.max(50, timeoutMillis / 4);
     Promise<Message> result = Promise.promise();
-    send(to, request, body, rid, deadline, attempt, 5, result);
+    send(to, request, body, mac, rid, deadline, attempt, 5, result);
     return result.future();
   }
 
-  private void send(NodeId to, Message request, Buffer body, String rid, long deadline,
+  private void send(NodeId to, Message request, Buffer body, String mac, String rid, long deadline,
       long attempt, long backoff, Promise<Message> result) {
     long remaining = deadline - System.currentTimeMillis();
     if (remaining <= 0) {
@@ -113,6 +136,9 @@ public final class EventBusTransport implements Transport {
             .setSendTimeout(Math.min(attempt, remaining))
             .addHeader(FROM, sender.value())
             .addHeader(RID, rid);
+    if (mac != null) {
+      opts.addHeader(MAC, mac);
+    }
     FaultInjector.Fate fate = faults.fate(sender, to, request, false);
     Future<io.vertx.core.eventbus.Message<Buffer>> reply;
     if (!fate.deliver()) {
@@ -134,8 +160,17 @@ public final class EventBusTransport implements Transport {
     }
     reply.onComplete(ar -> {
       if (ar.succeeded()) {
+        byte[] answer = ar.result().body().getBytes();
+        if (!auth.verify(to.value(), replyId(rid), answer, ar.result().headers().get(MAC))) {
+          refused.incrementAndGet();
+          LOG.warn("RTX-8103 node {} discarded a reply from {} to {}: it does not carry this "
+              + "cluster's secret", sender, to, rid);
+          result.tryFail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, REFUSED_CODE,
+              "RTX-8103 the reply from " + to + " does not carry this cluster's secret"));
+          return;
+        }
         try {
-          result.tryComplete(WireCodec.decode(ar.result().body().getBytes()));
+          result.tryComplete(WireCodec.decode(answer));
         } catch (MalformedMessageException e) {
           result.tryFail(e);
         }
@@ -150,7 +185,8 @@ public final class EventBusTransport implements Transport {
       }
       retransmissions.incrementAndGet();
       vertx.setTimer(backoff, t ->
-          send(to, request, body, rid, deadline, attempt, Math.min(backoff * 2, 200), result));
+          send(to, request, body, mac, rid, deadline, attempt, Math.min(backoff * 2, 200),
+              result));
     });
   }
 
@@ -161,11 +197,21 @@ public final class EventBusTransport implements Transport {
     MessageConsumer<Buffer> consumer =
         vertx.eventBus().consumer(address(self), msg -> {
           String rid = msg.headers().get(RID);
+          // First, before the stored replies: an outsider must not be answered even from them.
+          if (!auth.verify(msg.headers().get(FROM), rid, msg.body().getBytes(),
+              msg.headers().get(MAC))) {
+            refused.incrementAndGet();
+            LOG.warn("RTX-8102 node {} refused a request claiming to come from {}: it does not "
+                + "carry this cluster's secret", self, msg.headers().get(FROM));
+            msg.fail(REFUSED_CODE, "RTX-8102 refused by " + self
+                + ": the request does not carry this cluster's secret");
+            return;
+          }
           trim(replies);
           Stored stored = rid == null ? null : replies.get(rid);
           if (stored != null) {
             duplicatesAnswered.incrementAndGet();
-            stored.reply.future().onSuccess(b -> answer(self, msg, b, stored.message));
+            stored.reply.future().onSuccess(b -> answer(self, msg, rid, b, stored.message));
             return;
           }
           NodeId from;
@@ -176,7 +222,7 @@ public final class EventBusTransport implements Transport {
           } catch (MalformedMessageException | IllegalArgumentException | NullPointerException e) {
             LOG.warn("RTX-3001 node {} refused a malformed request: {}", self, e.getMessage());
             ErrorReply err = new ErrorReply(ErrorReply.Code.BAD_REQUEST, String.valueOf(e.getMessage()));
-            msg.reply(Buffer.buffer(WireCodec.encode(err)));
+            msg.reply(Buffer.buffer(WireCodec.encode(err)), signed(self, rid, WireCodec.encode(err)));
             return;
           }
           Stored s = new Stored(Promise.promise(), System.currentTimeMillis());
@@ -187,24 +233,40 @@ public final class EventBusTransport implements Transport {
             Buffer b = Buffer.buffer(WireCodec.encode(m));
             s.message = m;
             s.reply.tryComplete(b);
-            answer(self, msg, b, m);
+            answer(self, msg, rid, b, m);
           });
         });
     consumers.put(self, consumer);
     return consumer.completion();
   }
 
-  private void answer(NodeId self, io.vertx.core.eventbus.Message<Buffer> msg, Buffer b, Message m) {
+  private static String replyId(String rid) {
+    return rid + "#reply";
+  }
+
+  /** The delivery options of a reply: its MAC, if messages are signed. */
+  private DeliveryOptions signed(NodeId self, String rid, byte[] reply) {
+    DeliveryOptions o = new DeliveryOptions();
+    String mac = auth.sign(self.value(), replyId(rid), reply);
+    if (mac != null) {
+      o.addHeader(MAC, mac);
+    }
+    return o;
+  }
+
+  private void answer(NodeId self, io.vertx.core.eventbus.Message<Buffer> msg, String rid, Buffer b,
+      Message m) {
     String from = msg.headers().get(FROM);
     FaultInjector.Fate fate =
         faults.fate(self, from == null ? self : NodeId.of(from), m, true);
     if (!fate.deliver()) {
       return;
     }
+    DeliveryOptions opts = signed(self, rid, b.getBytes());
     if (fate.delayMillis() > 0) {
-      vertx.setTimer(fate.delayMillis(), t -> msg.reply(b));
+      vertx.setTimer(fate.delayMillis(), t -> msg.reply(b, opts));
     } else {
-      msg.reply(b);
+      msg.reply(b, opts);
     }
   }
 
