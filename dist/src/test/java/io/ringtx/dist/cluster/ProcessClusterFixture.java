@@ -82,6 +82,20 @@ public final class ProcessClusterFixture implements AutoCloseable {
       return this;
     }
 
+    /**
+     * TLS, a bearer token and a cluster secret on every node, from a set that {@code ringtx
+     * certs dev} wrote into {@code certs} ({@link io.ringtx.dist.certs.DevCerts}).
+     */
+    public Builder secure(Path certs) {
+      Path d = certs.toAbsolutePath();
+      settings.put("tlsCertFile", d.resolve("node.pem").toString());
+      settings.put("tlsKeyFile", d.resolve("node-key.pem").toString());
+      settings.put("tlsCaFile", d.resolve("ca.pem").toString());
+      settings.put("apiTokenFile", d.resolve("api-token").toString());
+      settings.put("clusterSecretFile", d.resolve("cluster-secret").toString());
+      return this;
+    }
+
     /** How nodes are started (default: {@link #ringtxLauncher()}). */
     public Builder launcher(NodeLauncher l) {
       this.launcher = l;
@@ -130,9 +144,14 @@ public final class ProcessClusterFixture implements AutoCloseable {
     return cluster.dir().root();
   }
 
-  /** The coordinators' client API URLs. */
+  /** The coordinators' client API URLs ({@code https://} when the cluster has TLS on). */
   public List<String> urls() {
     return cluster.urls();
+  }
+
+  /** Client options for this cluster: its CA and token when it has them ({@link Builder#secure}). */
+  public io.ringtx.client.ClientOptions clientOptions() {
+    return cluster.clientOptions(io.ringtx.client.ClientOptions.defaults());
   }
 
   /** Starts every node that is not running (after {@link #stop}) and waits until all serve. */

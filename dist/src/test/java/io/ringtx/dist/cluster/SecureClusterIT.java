@@ -1,0 +1,182 @@
+package io.ringtx.dist.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ringtx.bench.target.PrometheusText;
+import io.ringtx.client.ClientOptions;
+import io.ringtx.client.RequestRejectedException;
+import io.ringtx.client.RingTx;
+import io.ringtx.client.RingTxClient;
+import io.ringtx.client.RingTxException;
+import io.ringtx.dist.certs.DevCerts;
+import io.ringtx.dist.demo.BankClient;
+import io.ringtx.dist.demo.BankDemo;
+import io.ringtx.dist.demo.RingTxBankClient;
+import io.ringtx.protocol.codec.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8, acceptance: with TLS and authentication on, a cluster of real node processes serves
+ * transactions; a client without the token gets 401; a node with the wrong cluster secret is
+ * refused — the running nodes log RTX-8101 naming it, it is not a member, and transactions that
+ * need it do not commit — and is let in again with the right secret.
+ */
+class SecureClusterIT {
+  @TempDir Path tmp;
+
+  private static List<String> keys(String prefix, int n) {
+    List<String> a = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      a.add(prefix + i);
+    }
+    return a;
+  }
+
+  private static List<String> accounts(int n) {
+    List<String> a = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      a.add(BankDemo.accountKey(i));
+    }
+    return a;
+  }
+
+  /** {@code GET url+path} over TLS trusting {@code ca}, with {@code token} unless null. */
+  private static HttpResponse<String> get(Path ca, String url, String token) throws Exception {
+    HttpClient http = HttpClient.newBuilder().sslContext(PrometheusText.trusting(ca))
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The health of {@code node} as the coordinator's {@code GET /v1/cluster} reports it. */
+  private static String healthOf(Path ca, String coordinator, String token, String node)
+      throws Exception {
+    JsonNode c = Json.MAPPER.readTree(get(ca, coordinator + "/v1/cluster", token).body());
+    for (JsonNode n : c.get("nodes")) {
+      if (node.equals(n.get("id").asText())) {
+        return n.get("health").asText();
+      }
+    }
+    return "ABSENT";
+  }
+
+  private static boolean logged(ProcessClusterFixture cluster, String node, String text) {
+    return cluster.logTail(node, 5_000).stream().anyMatch(l -> l.contains(text));
+  }
+
+  private static void putAll(RingTxClient client, List<String> keys, String value) {
+    client.run(tx -> {
+      for (String k : keys) {
+        tx.put(k, value);
+      }
+      return null;
+    });
+  }
+
+  @Test
+  @Timeout(400)
+  void withTlsTokenAndSecret_theClusterServesTheTokenHolder_refuses401_andKeepsOutAWrongSecret()
+      throws Exception {
+    Path certs = DevCerts.write(tmp.resolve("certs"), 30, false).dir();
+    Path ca = certs.resolve("ca.pem");
+    String token = Files.readString(certs.resolve("api-token")).strip();
+    try (ProcessClusterFixture cluster = ProcessClusterFixture.builder(tmp.resolve("c"))
+        .participants(2).coordinators(1).secure(certs)
+        .set("failureDetectionSeconds", "3").start()) {
+      String url = cluster.urls().get(0);
+      assertThat(url).startsWith("https://127.0.0.1:");
+      assertThat(cluster.status().allUp()).isTrue(); // the tooling probes /health over TLS
+      for (String node : List.of("p1", "p2", "c1")) {
+        assertThat(logged(cluster, node, "security: TLS on")).as(node).isTrue();
+      }
+
+      // 1. The Java client with the CA and the token: bank transfers over HTTPS, conserved.
+      ClientOptions options = cluster.clientOptions();
+      StringWriter out = new StringWriter();
+      BankDemo.Result result = new BankDemo(
+          new BankDemo.Options(100, 4, Duration.ofSeconds(3), 100, 11),
+          RingTxBankClient.factory(cluster.urls(), options),
+          new PrintWriter(out, true), new PrintWriter(out, true)).run();
+      assertThat(result.conserved()).as(out.toString()).isTrue();
+      assertThat(result.committed()).as(out.toString()).isPositive();
+
+      // 2. Without the token: 401 with a challenge, for the Java client and for plain HTTP.
+      try (RingTxClient noToken = RingTx.connect(url, ClientOptions.defaults().withTrustedCa(ca))) {
+        assertThatThrownBy(() -> noToken.get(BankDemo.accountKey(0)))
+            .isInstanceOfSatisfying(RequestRejectedException.class, e -> {
+              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.error()).isEqualTo("unauthorized");
+            });
+      }
+      HttpResponse<String> refused = get(ca, url + "/v1/kv/" + BankDemo.accountKey(0), null);
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"ringtx\"");
+      assertThat(get(ca, url + "/v1/kv/" + BankDemo.accountKey(0), "wrong-token-0123456789")
+          .statusCode()).isEqualTo(401);
+      assertThat(get(ca, url + "/health", null).statusCode()).isEqualTo(200);
+      String p1Url = cluster.cluster().layout().url(cluster.cluster().layout().require("p1"));
+      assertThat(get(ca, p1Url + "/v1/indoubt", null).statusCode()).isEqualTo(401);
+      assertThat(get(ca, p1Url + "/v1/indoubt", token).statusCode()).isEqualTo(200);
+      // A client that does not trust the cluster's CA does not get as far as HTTP.
+      try (RingTxClient untrusting = RingTx.connect(url, ClientOptions.defaults()
+          .withBearerToken(token).withRequestTimeout(Duration.ofSeconds(5)))) {
+        assertThatThrownBy(() -> untrusting.get(BankDemo.accountKey(0)))
+            .isInstanceOf(RingTxException.class)
+            .isNotInstanceOf(RequestRejectedException.class);
+      }
+
+      // 3. p2 comes back with another cluster secret: refused by the running nodes.
+      Path wrong = Files.writeString(tmp.resolve("wrong-secret"), "not-the-cluster-secret-at-all\n");
+      int p2Hazelcast = cluster.cluster().layout().require("p2").hazelcastPort();
+      cluster.configure("p2", Map.of("clusterSecretFile", wrong.toString()));
+      cluster.kill("p2");
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> "DOWN".equals(healthOf(ca, url, token, "p2")));
+      cluster.restart("p2"); // it serves its own /health, alone in a cluster of its own
+
+      String refusal = "RTX-8101 refused the node at [127.0.0.1]:" + p2Hazelcast;
+      await().atMost(Duration.ofSeconds(60))
+          .until(() -> logged(cluster, "p1", refusal) || logged(cluster, "c1", refusal));
+      assertThat(healthOf(ca, url, token, "p2")).isEqualTo("DOWN");
+      try (RingTxClient client = RingTx.connect(url, options.withMaxAttempts(1))) {
+        // Forty keys spread over both participants: p2's share cannot be prepared.
+        assertThatThrownBy(() -> putAll(client, keys("probe/", 40), "x"))
+            .isInstanceOf(RingTxException.class);
+      }
+      assertThat(healthOf(ca, url, token, "p2")).isEqualTo("DOWN");
+
+      // 4. With the right secret again, p2 rejoins and the same transaction commits.
+      cluster.configure("p2", Map.of());
+      cluster.restart("p2");
+      await().atMost(Duration.ofSeconds(60)).until(() -> "UP".equals(healthOf(ca, url, token, "p2")));
+      try (RingTxClient client = RingTx.connect(url, options)) {
+        putAll(client, keys("probe/", 40), "y");
+        assertThat(client.get("probe/0").orElseThrow().value()).isEqualTo("y");
+      }
+      try (BankClient client = RingTxBankClient.factory(cluster.urls(), options).connect()) {
+        assertThat(client.balances(accounts(100)).values().stream().mapToLong(Long::longValue).sum())
+            .isEqualTo(100 * 100);
+      }
+    }
+  }
+}
