@@ -7,9 +7,11 @@ import io.ringtx.bench.run.BenchOptions;
 import io.ringtx.bench.run.BenchRunner;
 import io.ringtx.bench.target.BenchTarget;
 import io.ringtx.bench.target.ClusterTarget;
+import io.ringtx.bench.target.PrometheusText;
 import io.ringtx.bench.target.RocksLocalTarget;
 import io.ringtx.bench.workload.Workload;
 import io.ringtx.bench.workload.WorkloadSettings;
+import io.ringtx.client.ClientOptions;
 import io.ringtx.dist.bench.EmbeddedTarget;
 import io.ringtx.dist.bench.ProcessesTarget;
 import io.ringtx.dist.cluster.ClusterException;
@@ -17,11 +19,14 @@ import io.ringtx.dist.cluster.ClusterSpec;
 import io.ringtx.dist.cluster.NodeLauncher;
 import io.ringtx.dist.cluster.PortAllocator;
 import io.ringtx.dist.cluster.ProcessCluster;
+import io.ringtx.protocol.security.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -29,6 +34,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -151,6 +157,14 @@ final class BenchRunCommand implements Callable<Integer> {
       description = "With --cluster: other nodes whose /metrics to read (the participants).")
   List<String> metricsUrls = List.of();
 
+  @Option(names = "--ca-file", paramLabel = "PEM",
+      description = "With --cluster: CA certificate(s) to trust for https:// URLs (a cluster with TLS).")
+  Path caFile;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "With --cluster: a file holding the bearer token the cluster requires.")
+  Path tokenFile;
+
   /** How node JVMs are started with --processes; tests replace it with a fake node. */
   NodeLauncher launcher;
 
@@ -197,7 +211,7 @@ final class BenchRunCommand implements Callable<Integer> {
   private BenchTarget open(String kind, ExitCloser closer, PrintWriter o) throws Exception {
     switch (kind) {
       case "cluster":
-        return new ClusterTarget(target.cluster, metricsUrls);
+        return clusterTarget();
       case "embedded":
         return EmbeddedTarget.start(dataDir(closer, "ringtx-bench-"), participants);
       case "rocksdb-local":
@@ -207,6 +221,31 @@ final class BenchRunCommand implements Callable<Integer> {
       default:
         throw new IllegalStateException("unhandled target " + kind);
     }
+  }
+
+  /** The existing cluster of {@code --cluster}, with its CA and token if given. */
+  private BenchTarget clusterTarget() throws IOException {
+    ClientOptions client = ClientOptions.defaults();
+    SSLContext ssl = null;
+    String token = null;
+    if (caFile != null) {
+      client = client.withTrustedCa(caFile);
+      try {
+        ssl = PrometheusText.trusting(caFile);
+      } catch (GeneralSecurityException | IOException e) {
+        throw new ParameterException(spec.commandLine(),
+            "--ca-file " + caFile + ": not a readable PEM certificate: " + e.getMessage());
+      }
+    }
+    if (tokenFile != null) {
+      try {
+        token = new String(Pem.secret(tokenFile), StandardCharsets.UTF_8);
+        client = client.withBearerToken(token);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--token-file " + e.getMessage());
+      }
+    }
+    return new ClusterTarget(target.cluster, metricsUrls, client, new PrometheusText(ssl, token));
   }
 
   /**

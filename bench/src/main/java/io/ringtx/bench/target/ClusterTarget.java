@@ -1,5 +1,8 @@
 package io.ringtx.bench.target;
 
+import io.ringtx.bench.engine.RingTxEngine;
+import io.ringtx.bench.engine.TxEngine;
+import io.ringtx.client.ClientOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,13 +17,25 @@ import java.util.Map;
 public final class ClusterTarget implements BenchTarget {
   private final List<String> urls;
   private final List<String> metricsUrls;
-  private final PrometheusText scraper = new PrometheusText();
+  private final PrometheusText scraper;
+  private final ClientOptions clientOptions;
 
   /**
    * @param urls the coordinators' client API URLs
    * @param extraMetricsUrls base URLs of other nodes to scrape, such as the participants
    */
   public ClusterTarget(List<String> urls, List<String> extraMetricsUrls) {
+    this(urls, extraMetricsUrls, ClientOptions.defaults(), new PrometheusText());
+  }
+
+  /**
+   * A cluster with TLS and/or a bearer token: {@code clientOptions} carry the trusted CA and the
+   * token for the transactions, {@code scraper} the same for {@code /metrics}.
+   */
+  public ClusterTarget(List<String> urls, List<String> extraMetricsUrls,
+      ClientOptions clientOptions, PrometheusText scraper) {
+    this.clientOptions = clientOptions;
+    this.scraper = scraper;
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("a cluster target needs at least one coordinator URL");
     }
@@ -52,6 +67,11 @@ public final class ClusterTarget implements BenchTarget {
       m.put(u, scraper.scrape(u));
     }
     return m;
+  }
+
+  @Override
+  public TxEngine engine(int connections, int maxAttempts) {
+    return RingTxEngine.connect(urls, connections, maxAttempts, clientOptions);
   }
 
   @Override

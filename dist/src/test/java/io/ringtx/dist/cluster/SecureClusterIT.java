@@ -11,6 +11,8 @@ import io.ringtx.client.RequestRejectedException;
 import io.ringtx.client.RingTx;
 import io.ringtx.client.RingTxClient;
 import io.ringtx.client.RingTxException;
+import io.ringtx.bench.report.ResultFiles;
+import io.ringtx.dist.Main;
 import io.ringtx.dist.certs.DevCerts;
 import io.ringtx.dist.demo.BankClient;
 import io.ringtx.dist.demo.BankDemo;
@@ -144,6 +146,22 @@ class SecureClusterIT {
             .isInstanceOf(RingTxException.class)
             .isNotInstanceOf(RequestRejectedException.class);
       }
+
+      // The benchmark harness against the running cluster, with the CA and the token: it commits,
+      // and reads the participant's store counters from its /metrics over TLS with the token.
+      StringWriter benchOut = new StringWriter();
+      int benchCode = Main.commandLine().setOut(new PrintWriter(benchOut, true))
+          .setErr(new PrintWriter(benchOut, true))
+          .execute("bench", "run", "--cluster", url, "--metrics-url", p1Url,
+              "--ca-file", ca.toString(), "--token-file", certs.resolve("api-token").toString(),
+              "--workload", "ycsb-a", "--keys", "40", "--concurrency", "2", "--duration", "1s",
+              "--warmup", "200ms", "--out", tmp.resolve("bench").toString());
+      assertThat(benchCode).as(benchOut.toString()).isZero();
+      JsonNode bench = ResultFiles.read(tmp.resolve("bench"));
+      assertThat(bench.path("summary").path("committed").asLong()).as(benchOut.toString())
+          .isPositive();
+      assertThat(bench.path("storeTotals").path("nodesNotReporting").toString())
+          .doesNotContain(p1Url);
 
       // 3. p2 comes back with another cluster secret: refused by the running nodes.
       Path wrong = Files.writeString(tmp.resolve("wrong-secret"), "not-the-cluster-secret-at-all\n");
