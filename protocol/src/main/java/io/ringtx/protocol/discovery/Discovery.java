@@ -10,7 +10,9 @@ import java.util.List;
  * The Hazelcast configuration of a RingTx node: TCP-IP join with explicit members, bound to one
  * interface (127.0.0.1 by default), multicast and auto-detection off, and the join waits that
  * Hazelcast adds by default removed (PLATFORM.md: a second member then joins in ~2 s instead of
- * ~6.5 s). The cluster name is the isolation boundary: nodes of another cluster are refused.
+ * ~6.5 s). The cluster name is the isolation boundary: nodes of another cluster are refused
+ * (with a cluster secret, the name given here is derived from it: {@link
+ * io.ringtx.protocol.security.ClusterSecret#hazelcastClusterName}).
  * Hazelcast is used for discovery only, never as the source of truth for transaction state.
  */
 public final class Discovery {

@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -85,7 +86,7 @@ public final class EventBusTransport implements Transport {
     this.vertx = vertx;
     this.sender = sender;
     this.faults = faults;
-    this.auth = java.util.Objects.requireNonNull(auth, "auth");
+    this.auth = Objects.requireNonNull(auth, "auth");
     this.ridPrefix =
         sender.value() + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
   }
@@ -198,8 +199,8 @@ public final class EventBusTransport implements Transport {
         vertx.eventBus().consumer(address(self), msg -> {
           String rid = msg.headers().get(RID);
           // First, before the stored replies: an outsider must not be answered even from them.
-          if (!auth.verify(msg.headers().get(FROM), rid, msg.body().getBytes(),
-              msg.headers().get(MAC))) {
+          if (auth.enabled() && !auth.verify(msg.headers().get(FROM), rid,
+              msg.body() == null ? new byte[0] : msg.body().getBytes(), msg.headers().get(MAC))) {
             refused.incrementAndGet();
             LOG.warn("RTX-8102 node {} refused a request claiming to come from {}: it does not "
                 + "carry this cluster's secret", self, msg.headers().get(FROM));
