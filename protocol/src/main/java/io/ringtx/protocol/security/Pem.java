@@ -34,6 +34,9 @@ public final class Pem {
       "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   private static final Pattern ANY_KEY = Pattern.compile("-----BEGIN ([A-Z ]*PRIVATE KEY)-----");
 
+  /** The largest file read: 1 MiB. */
+  static final long MAX_BYTES = 1024 * 1024;
+
   private Pem() {}
 
   /** The certificates of a PEM file (at least one), in file order. */
@@ -121,6 +124,11 @@ public final class Pem {
       throw new IllegalArgumentException(file + ": not a regular file");
     }
     try {
+      // Certificates, keys, tokens and secrets are a few KiB: a large file is a wrong path.
+      if (Files.size(file) > MAX_BYTES) {
+        throw new IllegalArgumentException(file + ": larger than " + MAX_BYTES / 1024
+            + " KiB, not a PEM, token or secret file");
+      }
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
