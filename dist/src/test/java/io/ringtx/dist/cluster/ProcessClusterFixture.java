@@ -177,6 +177,11 @@ public final class ProcessClusterFixture implements AutoCloseable {
     return cluster.restart(node, true, ProcessCluster.DEFAULT_START_TIMEOUT);
   }
 
+  /** As {@link #restart(String)}, waiting up to {@code timeout}. */
+  public Duration restart(String node, Duration timeout) throws IOException, InterruptedException {
+    return cluster.restart(node, true, timeout);
+  }
+
   /** Stops every node (SIGTERM, then SIGKILL after the timeout); returns those killed. */
   public List<String> stop() throws IOException, InterruptedException {
     return cluster.stop(ProcessCluster.DEFAULT_STOP_TIMEOUT);

@@ -41,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * need it do not commit — and is let in again with the right secret.
  */
 class SecureClusterIT {
+  /** Generous: the nodes of this test start while other builds load the machine. */
+  private static final Duration START = Duration.ofSeconds(120);
+
   @TempDir Path tmp;
 
   private static List<String> keys(String prefix, int n) {
@@ -96,7 +99,7 @@ class SecureClusterIT {
   }
 
   @Test
-  @Timeout(400)
+  @Timeout(600)
   void withTlsTokenAndSecret_theClusterServesTheTokenHolder_refuses401_andKeepsOutAWrongSecret()
       throws Exception {
     Path certs = DevCerts.write(tmp.resolve("certs"), 30, false).dir();
@@ -104,7 +107,7 @@ class SecureClusterIT {
     String token = Files.readString(certs.resolve("api-token")).strip();
     try (ProcessClusterFixture cluster = ProcessClusterFixture.builder(tmp.resolve("c"))
         .participants(2).coordinators(1).secure(certs)
-        .set("failureDetectionSeconds", "3").start()) {
+        .set("failureDetectionSeconds", "3").timeout(START).start()) {
       String url = cluster.urls().get(0);
       assertThat(url).startsWith("https://127.0.0.1:");
       assertThat(cluster.status().allUp()).isTrue(); // the tooling probes /health over TLS
@@ -170,7 +173,7 @@ class SecureClusterIT {
       cluster.kill("p2");
       await().atMost(Duration.ofSeconds(30))
           .until(() -> "DOWN".equals(healthOf(ca, url, token, "p2")));
-      cluster.restart("p2"); // it serves its own /health, alone in a cluster of its own
+      cluster.restart("p2", START); // it serves its own /health, alone in a cluster of its own
 
       String refusal = "RTX-8101 refused the node at [127.0.0.1]:" + p2Hazelcast;
       await().atMost(Duration.ofSeconds(60))
@@ -185,7 +188,7 @@ class SecureClusterIT {
 
       // 4. With the right secret again, p2 rejoins and the same transaction commits.
       cluster.configure("p2", Map.of());
-      cluster.restart("p2");
+      cluster.restart("p2", START);
       await().atMost(Duration.ofSeconds(60)).until(() -> "UP".equals(healthOf(ca, url, token, "p2")));
       try (RingTxClient client = RingTx.connect(url, options)) {
         putAll(client, keys("probe/", 40), "y");
