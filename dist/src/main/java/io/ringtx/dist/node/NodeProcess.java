@@ -212,7 +212,7 @@ public final class NodeProcess implements AutoCloseable {
         LOG.info("node {} drained in {} ms: every transaction answered and acknowledged",
             config.nodeId(), total);
       } else {
-        LOG.warn("RTX-0901 node {} stopping after {} ms with {} requests unanswered and {} "
+        LOG.warn("RTX-0902 node {} stopping after {} ms with {} requests unanswered and {} "
             + "transactions unfinished; recovery finishes them at the next start",
             config.nodeId(), total, left, unfinished);
       }

@@ -117,7 +117,7 @@ class OverloadIT {
       drill.note("SIGTERM to c1 under load: exited after %.2f s; clients saw %s", stopped,
           draining.describe());
       assertThat(log).as("c1's log").contains("node c1 drained in")
-          .doesNotContain("RTX-0901 node c1 stopping after");
+          .doesNotContain("RTX-0902 node c1 stopping after");
       assertThat(Files.exists(drill.cluster().cluster().dir().dataDir("c1").resolve("node.json")))
           .as("node.json removed by a clean stop").isFalse();
       assertThat(draining.unexpected).as("answers other than 200 and 503").isEmpty();
