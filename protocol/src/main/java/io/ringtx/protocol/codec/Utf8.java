@@ -17,6 +17,14 @@ public final class Utf8 {
    * small chunks, so a large input costs no second copy.
    */
   public static int firstInvalidOffset(byte[] bytes) {
+    // Most input is ASCII: then it is valid, and no decoder is needed.
+    int firstHigh = 0;
+    while (firstHigh < bytes.length && bytes[firstHigh] >= 0) {
+      firstHigh++;
+    }
+    if (firstHigh == bytes.length) {
+      return -1;
+    }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
