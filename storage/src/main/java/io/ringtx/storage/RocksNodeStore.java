@@ -171,10 +171,7 @@ public final class RocksNodeStore implements NodeStore {
     return readOnly != null;
   }
 
-  /**
-   * Calls {@code action} for every key of the data column family with its value and version, in
-   * key byte order, from one snapshot (operator checks, e.g. that every key is at its owner).
-   */
+  @Override
   public void forEachData(BiConsumer<String, Versioned> action) {
     Objects.requireNonNull(action, "action");
     reading(() -> "scan of the data", () -> {

@@ -26,4 +26,9 @@ public interface TransactionService {
 
   /** The limits that inputs are checked against. */
   Limits limits();
+
+  /** What operator tools may ask of this coordinator; empty if it serves none of it. */
+  default java.util.Optional<RecoveryService> recovery() {
+    return java.util.Optional.empty();
+  }
 }

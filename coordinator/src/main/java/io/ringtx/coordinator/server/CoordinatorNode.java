@@ -1,6 +1,7 @@
 package io.ringtx.coordinator.server;
 
 import io.ringtx.coordinator.api.Limits;
+import io.ringtx.coordinator.api.RecoveryService;
 import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.api.TxStatus;
@@ -61,6 +62,8 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private final AtomicLong nextId = new AtomicLong();
   private final Vertx vertx;
   private volatile Supplier<List<NodeInfo>> liveNodes;
+  /** Set once at start: what operator tools may ask ({@code /v1/recovery/}). */
+  private CoordinatorInspector inspector;
 
   private CoordinatorNode(
       Vertx vertx,
@@ -116,8 +119,17 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
           }
           return core.recover(now, unfinished);
         },
-        (core, runner) -> new CoordinatorNode(vertx, id, router, transport, runner, core, limits,
-            requestTimeoutMillis));
+        (core, runner) -> {
+          CoordinatorNode node = new CoordinatorNode(vertx, id, router, transport, runner, core,
+              limits, requestTimeoutMillis);
+          node.inspector = new CoordinatorInspector(vertx, node, store, router);
+          return node;
+        });
+  }
+
+  @Override
+  public Optional<RecoveryService> recovery() {
+    return Optional.of(inspector);
   }
 
   public NodeId id() {

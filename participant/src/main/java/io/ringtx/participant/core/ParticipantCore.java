@@ -1113,6 +1113,11 @@ public final class ParticipantCore implements StateMachine {
     return e == null ? Optional.empty() : Optional.ofNullable(e.coordinator);
   }
 
+  /** Transactions held in memory here (active, or their decision being written). */
+  public Set<TxId> active() {
+    return new TreeSet<>(txs.keySet());
+  }
+
   /** Number of transactions held in memory (active or being written). */
   public int activeCount() {
     return txs.size();

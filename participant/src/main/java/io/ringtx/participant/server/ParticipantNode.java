@@ -3,6 +3,9 @@ package io.ringtx.participant.server;
 import io.ringtx.participant.core.ParticipantConfig;
 import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.message.Decision;
+import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
@@ -80,6 +83,20 @@ public final class ParticipantNode implements AutoCloseable {
   public <T> Future<T> inspect(Function<ParticipantCore, T> query) {
     Promise<T> p = Promise.promise();
     runner.execute(() -> p.complete(query.apply(core)));
+    return p.future();
+  }
+
+  /**
+   * An operator's decision for {@code txId} ({@link ParticipantCore#onOperatorDecision}): completes
+   * with the core's answer, an {@code Ack} once the decision is durable or an {@code ErrorReply}
+   * saying why it was refused.
+   */
+  public Future<Message> decide(TxId txId, Decision decision, String operator, boolean heuristic) {
+    Promise<Message> p = Promise.promise();
+    runner.execute(() -> {
+      long token = runner.register(p::tryComplete);
+      runner.run(core.onOperatorDecision(runner.now(), token, txId, decision, operator, heuristic));
+    });
     return p.future();
   }
 
