@@ -13,6 +13,7 @@ import io.ringtx.protocol.log.CoordinatorCommit;
 import io.ringtx.protocol.log.CoordinatorEnd;
 import io.ringtx.protocol.log.LogEntry;
 import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.message.Decision;
 import io.ringtx.protocol.message.TxState;
 import io.ringtx.protocol.route.Router;
 import io.ringtx.storage.NodeStore;
@@ -102,10 +103,14 @@ final class CoordinatorInspector implements RecoveryService {
   public CompletableFuture<NodeAudit> audit() {
     return memory(Set.of()).compose(m -> vertx.executeBlocking(() -> {
       Map<String, String> latest = new TreeMap<>();
-      store.forEachTx((tx, rec) -> latest.put(tx.value(), RecordNames.of(rec)));
+      Map<String, Decision> decisions = new TreeMap<>();
+      store.forEachTx((tx, rec) -> {
+        latest.put(tx.value(), RecordNames.of(rec));
+        RecordNames.decisionOf(rec).ifPresent(d -> decisions.put(tx.value(), d));
+      });
       Map<String, String> phases = new TreeMap<>();
       m.phases().forEach((tx, p) -> phases.put(tx.value(), p));
-      return new NodeAudit(node.id().value(), ROLE, latest, Map.of(), phases, List.of());
+      return new NodeAudit(node.id().value(), ROLE, latest, decisions, Map.of(), phases, List.of());
     }, false)).toCompletionStage().toCompletableFuture();
   }
 

@@ -13,6 +13,7 @@ import io.ringtx.protocol.log.HeuristicMismatch;
 import io.ringtx.protocol.log.LogEntry;
 import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.log.Prepared;
+import io.ringtx.protocol.message.Decision;
 import io.ringtx.protocol.message.TxState;
 import io.ringtx.storage.NodeStore;
 import io.vertx.core.Future;
@@ -99,11 +100,21 @@ final class ParticipantInspector {
     }, false));
   }
 
-  /** What {@code ringtx recovery verify} checks here. */
+  /**
+   * What {@code ringtx recovery verify} checks here. The log is read before the core's memory:
+   * a transaction that is still READY in memory after its decision was seen in the log is then a
+   * real breach, not a decision that arrived between the two reads.
+   */
   Future<NodeAudit> audit() {
-    return memory(Set.of(), true).compose(m -> vertx.executeBlocking(() -> {
-      Map<String, String> latest = new TreeMap<>();
-      store.forEachTx((tx, rec) -> latest.put(tx.value(), RecordNames.of(rec)));
+    Map<String, String> latest = new TreeMap<>();
+    Map<String, Decision> decisions = new TreeMap<>();
+    return vertx.executeBlocking(() -> {
+      store.forEachTx((tx, rec) -> {
+        latest.put(tx.value(), RecordNames.of(rec));
+        RecordNames.decisionOf(rec).ifPresent(d -> decisions.put(tx.value(), d));
+      });
+      return null;
+    }, false).compose(v -> memory(Set.of(), true)).compose(m -> vertx.executeBlocking(() -> {
       Map<String, List<String>> locks = new TreeMap<>();
       m.locks().forEach((tx, keys) -> {
         if (!keys.isEmpty()) {
@@ -114,7 +125,7 @@ final class ParticipantInspector {
       m.phases().forEach((tx, p) -> phases.put(tx.value(), p));
       List<String> keys = new ArrayList<>();
       store.forEachData((k, v) -> keys.add(k));
-      return new NodeAudit(node.id().value(), ROLE, latest, locks, phases, keys);
+      return new NodeAudit(node.id().value(), ROLE, latest, decisions, locks, phases, keys);
     }, false));
   }
 
