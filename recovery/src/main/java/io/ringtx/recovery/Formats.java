@@ -91,7 +91,10 @@ public final class Formats {
       if (f.getKey().equals("type") || f.getKey().equals("txId")) {
         continue;
       }
-      b.append(' ').append(f.getKey()).append('=').append(value(f.getValue(), values));
+      String v = f.getKey().equals("timeMillis") && f.getValue().canConvertToLong()
+          ? time(f.getValue().asLong()) : value(f.getValue(), values);
+      b.append(' ').append(f.getKey().equals("timeMillis") ? "time" : f.getKey()).append('=')
+          .append(v);
     }
     return b.toString();
   }

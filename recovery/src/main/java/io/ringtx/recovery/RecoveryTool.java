@@ -212,7 +212,8 @@ public final class RecoveryTool {
     }
     out.println("transaction " + id + "  (" + s.describe() + ")");
     out.println("  status:      " + v.status() + ": " + v.why());
-    if (v.learned() != null) {
+    if (v.learned() != null && v.status() != TxView.Status.HEURISTIC_MISMATCH
+        && v.status() != TxView.Status.INCONSISTENT) {
       out.println("  outcome:     " + v.learned() + " (learned from " + v.learnedFrom() + ")");
     }
     if (v.firstSeenMillis() != null) {
