@@ -9,6 +9,8 @@ import io.ringtx.protocol.inspect.NodeAudit;
 import io.ringtx.protocol.inspect.NodeReport;
 import io.ringtx.protocol.inspect.RecordNames;
 import io.ringtx.protocol.inspect.TxReport;
+import io.ringtx.protocol.log.Aborted;
+import io.ringtx.protocol.log.Committed;
 import io.ringtx.protocol.log.CoordinatorAbort;
 import io.ringtx.protocol.log.CoordinatorCommit;
 import io.ringtx.protocol.log.CoordinatorEnd;
@@ -20,7 +22,13 @@ import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.message.Decision;
 import io.ringtx.protocol.message.KeyWrite;
+import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.step.DataWrite;
+import io.ringtx.protocol.step.WriteSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import io.ringtx.storage.RocksNodeStore;
 import io.ringtx.storage.StorageException;
 import io.ringtx.storage.StoreLockedException;
@@ -41,8 +49,8 @@ import java.util.TreeSet;
 
 /**
  * Stopped nodes' data directories, opened read-only ({@link RocksNodeStore#openReadOnly}):
- * nothing in them is changed, and a directory that a running node holds is refused before
- * anything is read. {@code DIR} may be a process cluster's directory (with {@code cluster.json}:
+ * nothing in them is changed unless a decision is written ({@link #decide}, for {@code resolve}),
+ * and a directory that a running node holds is refused before anything is read. {@code DIR} may be a process cluster's directory (with {@code cluster.json}:
  * every node under {@code DIR/<node>/data}), one node's data directory (with {@code store/}), or
  * a store directory itself.
  */
@@ -234,11 +242,69 @@ public final class OfflineSource implements Source {
     return Optional.empty();
   }
 
+  /**
+   * Writes an operator's decision into a stopped participant's store, as the participant would
+   * have: COMMITTED (or HEURISTIC_COMMITTED) with the PREPARED record's writes at a new version,
+   * or ABORTED (or HEURISTIC_ABORTED), in one forced write. A transaction the store never
+   * prepared can only be aborted (not heuristically); one already decided there is accepted
+   * again with the same decision and refused with the other. The store is opened for writing
+   * only for this (so a node that started meanwhile is refused), then read-only again.
+   */
   @Override
   public DecideResult decide(
       String node, TxId id, Decision decision, String operator, boolean heuristic) {
-    throw new RecoveryException("resolve needs a running cluster (--cluster URL): decisions "
-        + "are applied by the participants themselves; nothing was changed");
+    RocksNodeStore readOnly = storeOf(node);
+    Path path = readOnly.directory();
+    stores.remove(node).close();
+    try (RocksNodeStore store = RocksNodeStore.open(path)) {
+      LogRecord latest = store.txState(id).orElse(null);
+      WriteSet write;
+      if (latest instanceof Prepared p) {
+        write = decisionWrite(store, p, decision, operator, heuristic);
+      } else if (latest != null) {
+        Decision done = RecordNames.decisionOf(latest).orElse(null);
+        return done == decision ? new DecideResult(node, true, decision, null)
+            : new DecideResult(node, false, null, "tx " + id + " is already "
+                + RecordNames.of(latest) + " at " + node + "; refusing " + decision);
+      } else if (decision == Decision.ABORT && !heuristic) {
+        // Never prepared here: forced, so that a late prepare is refused after the restart.
+        write = WriteSet.forced(new Aborted(id, Reason.TIMEOUT));
+      } else {
+        return new DecideResult(node, false, null, "tx " + id + " was never prepared at " + node
+            + ": it cannot " + (decision == Decision.COMMIT ? "commit" : "be aborted "
+            + "heuristically") + " here");
+      }
+      store.write(write).get(30, TimeUnit.SECONDS);
+      return new DecideResult(node, true, decision, null);
+    } catch (StoreLockedException e) {
+      return new DecideResult(node, false, null, "a running node holds " + path
+          + " now: nothing written");
+    } catch (ExecutionException | TimeoutException e) {
+      return new DecideResult(node, false, null, "the write to " + path + " failed: "
+          + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new DecideResult(node, false, null, "interrupted");
+    } finally {
+      stores.put(node, RocksNodeStore.openReadOnly(path));
+    }
+  }
+
+  private static WriteSet decisionWrite(
+      RocksNodeStore store, Prepared p, Decision decision, String operator, boolean heuristic) {
+    long now = System.currentTimeMillis();
+    if (decision == Decision.ABORT) {
+      return WriteSet.forced(heuristic ? new HeuristicAborted(p.txId(), operator, now)
+          : new Aborted(p.txId(), Reason.TIMEOUT));
+    }
+    long version = store.lastVersion() + 1;
+    List<DataWrite> data = new ArrayList<>();
+    for (KeyWrite w : p.writes()) {
+      data.add(new DataWrite(w.key(), w.value(), version));
+    }
+    LogRecord record = heuristic ? new HeuristicCommitted(p.txId(), version, operator, now)
+        : new Committed(p.txId(), version, List.of());
+    return WriteSet.forced(List.of(record), data);
   }
 
   /** The keys a PREPARED transaction locks again when its node restarts. */

@@ -157,7 +157,7 @@ public final class RecoveryTool {
         }
       }
     }
-    return TxAnalysis.analyze(id, at);
+    return TxAnalysis.analyze(id, at, s.offline());
   }
 
   private String ageOf(TxView v) {
@@ -288,12 +288,7 @@ public final class RecoveryTool {
         continue;
       }
       try {
-        TxReport r = s.tx(n.id(), id);
-        if (!r.records().isEmpty() || r.phase() != null || !r.locks().isEmpty()) {
-          at.put(n.id(), new TxView.At(n.id(), n.role(), r, null));
-        } else if (n.isParticipant()) {
-          at.put(n.id(), new TxView.At(n.id(), n.role(), r, null));
-        }
+        at.put(n.id(), new TxView.At(n.id(), n.role(), s.tx(n.id(), id), null));
       } catch (Source.NodeUnavailableException e) {
         unreachable.put(n.id(), new TxView.At(n.id(), n.role(), null, e.getMessage()));
       }
@@ -303,7 +298,7 @@ public final class RecoveryTool {
     if (!anyKnows) {
       return null;
     }
-    TxView first = TxAnalysis.analyze(id, at);
+    TxView first = TxAnalysis.analyze(id, at, s.offline());
     // Keep only the nodes that know it or should: the named participants and coordinator.
     Map<String, TxView.At> relevant = new LinkedHashMap<>();
     for (TxView.At a : at.values()) {
@@ -322,7 +317,7 @@ public final class RecoveryTool {
     if (first.coordinator() != null && unreachable.containsKey(first.coordinator())) {
       relevant.putIfAbsent(first.coordinator(), unreachable.get(first.coordinator()));
     }
-    return TxAnalysis.analyze(id, relevant);
+    return TxAnalysis.analyze(id, relevant, s.offline());
   }
 
   // ---- resolve -----------------------------------------------------------------------------
@@ -333,11 +328,6 @@ public final class RecoveryTool {
    * heuristic decision recorded at every participant.
    */
   public int resolve(Source s, TxId id, Decision decision, boolean force, String operator) {
-    if (s.offline()) {
-      err.println("resolve needs a running cluster (--cluster URL): the participants apply a "
-          + "decision themselves. Nothing was changed.");
-      return USAGE;
-    }
     TxView v = gather(s, id);
     if (v == null) {
       err.println("no node knows transaction " + id + "; nothing to resolve");

@@ -32,6 +32,15 @@ public final class TxAnalysis {
    *     the coordinator the reports name that are missing here are treated as unreachable
    */
   public static TxView analyze(TxId id, Map<String, TxView.At> at) {
+    return analyze(id, at, false);
+  }
+
+  /**
+   * As {@link #analyze(TxId, Map)}; {@code offline}: the reports come from stopped nodes' logs,
+   * so no node is alive, and a coordinator's log without a decision means abort (presumed
+   * abort: restarted, it answers ABORT).
+   */
+  public static TxView analyze(TxId id, Map<String, TxView.At> at, boolean offline) {
     Map<String, TxView.At> nodes = new LinkedHashMap<>(at);
     String coordinator = null;
     TreeSet<String> participants = new TreeSet<>();
@@ -120,8 +129,12 @@ public final class TxAnalysis {
       learned = Decision.ABORT;
       from = String.join(", ", neverPrepared) + " never prepared";
     }
+    if (learned == null && offline && cr != null && cr.records().isEmpty()) {
+      learned = Decision.ABORT;
+      from = "coordinator " + coordinator + "'s log, which has no COMMIT (presumed abort)";
+    }
 
-    boolean coordUp = coord != null && coord.reachable();
+    boolean coordUp = !offline && coord != null && coord.reachable();
     final String c = coordinator;
     TxView.Status status;
     String why;

@@ -91,4 +91,94 @@ class OfflineSourceTest {
       assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
   }
+
+  // ---- resolve on stopped nodes: the write command ----
+
+  static final TxId T = TxId.of("t-5");
+
+  /** A cluster directory: p1 and p2 PREPARED t-5; c1 with {@code coordinatorRecord} if any. */
+  Path stoppedCluster(boolean coordinatorStore, boolean committedAtCoordinator) throws Exception {
+    Path dir = tmp.resolve("cluster");
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(dir.resolve("cluster.json"), "{\"nodes\":["
+        + "{\"id\":\"c1\",\"role\":\"COORDINATOR\"},{\"id\":\"p1\",\"role\":\"PARTICIPANT\"},"
+        + "{\"id\":\"p2\",\"role\":\"PARTICIPANT\"}]}");
+    for (String p : List.of("p1", "p2")) {
+      try (RocksNodeStore store = RocksNodeStore.open(dir.resolve(p).resolve("data/store"))) {
+        store.write(WriteSet.forced(new Prepared(T, NodeId.of("c1"),
+            List.of(NodeId.of("p1"), NodeId.of("p2")), List.of(),
+            List.of(new KeyWrite(p + "-key", "v"))))).get(5, TimeUnit.SECONDS);
+      }
+    }
+    if (coordinatorStore) {
+      try (RocksNodeStore store = RocksNodeStore.open(dir.resolve("c1").resolve("data/store"))) {
+        if (committedAtCoordinator) {
+          store.write(WriteSet.forced(new io.ringtx.protocol.log.CoordinatorCommit(T,
+              List.of(NodeId.of("p1"), NodeId.of("p2"))))).get(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+    return dir;
+  }
+
+  final StringWriter out = new StringWriter();
+  final StringWriter err = new StringWriter();
+  final RecoveryTool tool = new RecoveryTool(new PrintWriter(out, true),
+      new PrintWriter(err, true), Clock.systemUTC());
+
+  @Test
+  void resolve_offline_learnsTheCoordinatorsLoggedCommit_refusesAbort_andWritesTheCommit()
+      throws Exception {
+    Path dir = stoppedCluster(true, true);
+
+    try (OfflineSource s = OfflineSource.open(dir)) {
+      assertThat(tool.resolve(s, T, io.ringtx.protocol.message.Decision.ABORT, true, "ops"))
+          .isEqualTo(RecoveryTool.FAILED);
+      assertThat(err.toString()).contains("outcome of t-5 is COMMIT",
+          "coordinator c1's log");
+      assertThat(tool.resolve(s, T, io.ringtx.protocol.message.Decision.COMMIT, false, "ops"))
+          .isZero();
+    }
+    try (RocksNodeStore p1 = RocksNodeStore.openReadOnly(dir.resolve("p1/data/store"))) {
+      assertThat(p1.txState(T)).get().isInstanceOf(io.ringtx.protocol.log.Committed.class);
+      assertThat(p1.read("p1-key").value()).isEqualTo("v");
+    }
+  }
+
+  @Test
+  void resolve_offline_withoutACommitAtTheCoordinator_isPresumedAbort() throws Exception {
+    Path dir = stoppedCluster(true, false);
+
+    try (OfflineSource s = OfflineSource.open(dir)) {
+      assertThat(tool.resolve(s, T, io.ringtx.protocol.message.Decision.COMMIT, false, "ops"))
+          .isEqualTo(RecoveryTool.FAILED);
+      assertThat(err.toString()).contains("presumed abort");
+      assertThat(tool.resolve(s, T, io.ringtx.protocol.message.Decision.ABORT, false, "ops"))
+          .isZero();
+    }
+    try (RocksNodeStore p2 = RocksNodeStore.openReadOnly(dir.resolve("p2/data/store"))) {
+      assertThat(p2.txState(T)).get().isInstanceOf(io.ringtx.protocol.log.Aborted.class);
+    }
+  }
+
+  @Test
+  void resolve_offline_withTheCoordinatorsDataMissing_isBlocked_andHeuristicOnlyWithForce()
+      throws Exception {
+    Path dir = stoppedCluster(false, false);
+
+    try (OfflineSource s = OfflineSource.open(dir)) {
+      assertThat(tool.resolve(s, T, io.ringtx.protocol.message.Decision.COMMIT, false, "ops"))
+          .isEqualTo(RecoveryTool.FAILED);
+      assertThat(err.toString()).contains("is blocked");
+      assertThat(tool.resolve(s, T, io.ringtx.protocol.message.Decision.COMMIT, true, "ops"))
+          .isZero();
+      assertThat(tool.list(s, new RecoveryTool.ListOptions(null, null, false))).isZero();
+      assertThat(out.toString()).contains("HEURISTIC", "by ops");
+    }
+    try (RocksNodeStore p1 = RocksNodeStore.openReadOnly(dir.resolve("p1/data/store"))) {
+      assertThat(p1.txState(T)).get()
+          .isInstanceOf(io.ringtx.protocol.log.HeuristicCommitted.class);
+      assertThat(p1.read("p1-key").value()).isEqualTo("v");
+    }
+  }
 }

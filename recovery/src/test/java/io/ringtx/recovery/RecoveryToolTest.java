@@ -116,15 +116,6 @@ class RecoveryToolTest {
   }
 
   @Test
-  void resolve_offline_isRefused_withoutTouchingAnything() {
-    FakeSource s = blocked();
-    s.offline = true;
-
-    assertThat(tool.resolve(s, T, Decision.ABORT, true, "ops")).isEqualTo(RecoveryTool.USAGE);
-    assertThat(s.decided).isEmpty();
-  }
-
-  @Test
   void show_tellsTheStory_inTimeOrder_withWhatIsOwed() {
     FakeSource s = new FakeSource().node("p1", "participant", true, committed("p1"))
         .node("p2", "participant", true, ready("p2"));
