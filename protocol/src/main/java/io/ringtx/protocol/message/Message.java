@@ -25,6 +25,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = Ack.class, name = "ack"),
   @JsonSubTypes.Type(value = StatusQuery.class, name = "status"),
   @JsonSubTypes.Type(value = StatusReply.class, name = "status-reply"),
+  @JsonSubTypes.Type(value = InDoubtQuery.class, name = "indoubt"),
+  @JsonSubTypes.Type(value = InDoubtReply.class, name = "indoubt-reply"),
   @JsonSubTypes.Type(value = ErrorReply.class, name = "error"),
   @JsonSubTypes.Type(value = TxResult.class, name = "result"),
 })
@@ -40,5 +42,7 @@ public sealed interface Message
         Ack,
         StatusQuery,
         StatusReply,
+        InDoubtQuery,
+        InDoubtReply,
         ErrorReply,
         TxResult {}
