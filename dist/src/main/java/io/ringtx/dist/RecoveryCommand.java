@@ -159,7 +159,8 @@ final class RecoveryCommand implements Callable<Integer> {
       description = {"Finishes a transaction whose outcome can be learned, with that outcome only.",
           "A blocked one (every participant READY, coordinator down) only with --force: a",
           "HEURISTIC decision, recorded as such at every participant and reported loudly if",
-          "the coordinator later turns out to have decided otherwise. Needs --cluster."})
+          "the coordinator later turns out to have decided otherwise. With --data-dir (every",
+          "node stopped) the decision is written into the participants' stores."})
   static final class Resolve extends Sub {
     @Parameters(index = "0", paramLabel = "TXID") String tx;
 
