@@ -94,8 +94,11 @@ public final class LiveSource implements Source {
       boolean up = "UP".equals(n.path("health").asText());
       String url = id.equals(self) ? base : n.path("url").asText(null);
       boolean reachable = up && url != null;
-      nodes.put(id, new Node(id, role, reachable, url == null ? "-" : url,
-          reachable ? null : "down (not alive in the cluster's discovery)"));
+      String problem = reachable ? null
+          : !up ? "down (not alive in the cluster's discovery)"
+          : "serves no HTTP endpoint (nodes of an in-JVM `ringtx local` cluster do not): use a "
+              + "process cluster, or --data-dir once it is stopped";
+      nodes.put(id, new Node(id, role, reachable, url == null ? "-" : url, problem));
       if (url != null) {
         urls.put(id, url);
       }

@@ -286,7 +286,17 @@ public final class OfflineSource implements Source {
       Thread.currentThread().interrupt();
       return new DecideResult(node, false, null, "interrupted");
     } finally {
+      reopenReadOnly(node, path);
+    }
+  }
+
+  private void reopenReadOnly(String node, Path path) {
+    try {
       stores.put(node, RocksNodeStore.openReadOnly(path));
+    } catch (StorageException e) {
+      Node n = nodes.get(node);
+      nodes.put(node, new Node(node, n.role(), false, n.where(), "cannot be read again after "
+          + "the write: " + e.getMessage()));
     }
   }
 

@@ -97,8 +97,9 @@ public final class RecoveryTool {
     }
     List<List<String>> rows = new ArrayList<>();
     for (TxView v : views) {
-      rows.add(List.of(v.txId().value(), ageOf(v), v.status().name(), coordinatorCell(v),
-          participantsCell(v), Integer.toString(v.locks()), v.why()));
+      String absent = s.offline() ? "NO-DATA" : "DOWN";
+      rows.add(List.of(v.txId().value(), ageOf(v), v.status().name(), coordinatorCell(v, absent),
+          participantsCell(v, absent), Integer.toString(v.locks()), v.why()));
     }
     Formats.table(List.of("TX", "AGE", "STATUS", "COORDINATOR", "PARTICIPANTS", "LOCKS", "WHY"),
         rows).forEach(out::println);
@@ -165,21 +166,21 @@ public final class RecoveryTool {
         : Formats.age(Duration.ofMillis(clock.millis() - v.firstSeenMillis()));
   }
 
-  private static String coordinatorCell(TxView v) {
+  private static String coordinatorCell(TxView v, String absent) {
     if (v.coordinator() == null) {
       return "-";
     }
     TxView.At c = v.nodes().get(v.coordinator());
-    return v.coordinator() + "=" + (c == null || c.report() == null ? "DOWN"
+    return v.coordinator() + "=" + (c == null || c.report() == null ? absent
         : c.report().state().name());
   }
 
-  private static String participantsCell(TxView v) {
+  private static String participantsCell(TxView v, String absent) {
     List<String> cells = new ArrayList<>();
     for (String p : v.participants()) {
       TxView.At a = v.nodes().get(p);
       if (a == null || a.report() == null) {
-        cells.add(p + "=DOWN");
+        cells.add(p + "=" + absent);
       } else {
         TxReport r = a.report();
         String mark = r.blocked() ? "(blocked)" : "";

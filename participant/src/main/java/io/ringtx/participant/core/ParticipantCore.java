@@ -392,8 +392,11 @@ public final class ParticipantCore implements StateMachine {
       }
       case COMMITTING -> {
         // The decision stands; stay READY with the locks so that the coordinator's resend of
-        // the decision retries the write. Acks are not sent: the coordinator resends.
+        // the decision retries the write. Acks are not sent: the coordinator resends. A failed
+        // heuristic write leaves no heuristic decision: the operator is not answered and may
+        // try again.
         e.phase = Phase.READY;
+        e.heuristicBy = null;
         e.waiting.clear();
         out.add(unpark(now, e.id));
       }
@@ -403,6 +406,7 @@ public final class ParticipantCore implements StateMachine {
           // not acknowledge, so that the coordinator's resend of the decision (or the READY
           // timer's query) retries the write, as for a failed COMMITTED write.
           e.phase = Phase.READY;
+          e.heuristicBy = null;
           e.waiting.clear();
           out.timer(new Timer(e.id, TimerKind.READY_TIMEOUT, now + config.readyTimeoutMillis()));
           out.add(unpark(now, e.id));
@@ -590,6 +594,12 @@ public final class ParticipantCore implements StateMachine {
       }
       case COMMITTING, ABORTING -> {
         Decision current = e.phase == Phase.COMMITTING ? Decision.COMMIT : Decision.ABORT;
+        if (e.heuristicBy != null) {
+          // A heuristic decision is being written: answered once it is durable, from the log,
+          // where a contrary decision is then recorded as a mismatch.
+          parked.computeIfAbsent(id, t -> new ArrayList<>()).add(new Parked(token, from, d));
+          yield Step.NONE;
+        }
         if (current != d.decision()) {
           LOG.error("tx={} RTX-2002 received GLOBAL-{} while {}", id, d.decision(), e.phase);
         }

@@ -1246,6 +1246,37 @@ class ParticipantCoreTest {
     }
 
     @Test
+    void coordinatorsContraryDecision_whileTheHeuristicIsWritten_isStillRecordedAsMismatch() {
+      prepareT1();
+      Persist heuristic = onlyPersist(operator(T1, Decision.ABORT, true).step());
+
+      Call d = call(GlobalDecision.commit(T1));
+      assertThat(d.step().isEmpty()).as("waits for the heuristic record").isTrue();
+      Completed done = complete(heuristic);
+
+      Persist mismatch = onlyPersist(done.next());
+      assertThat(mismatch.writes().records()).containsExactly(
+          new HeuristicMismatch(T1, Decision.ABORT, Decision.COMMIT, COORD, OPS, now));
+      Completed recorded = complete(mismatch);
+      assertThat(onlyReplyTo(d.token(), recorded.allSent()))
+          .isEqualTo(new Ack(T1, SELF, Decision.COMMIT));
+      assertThat(core.heuristicMismatches()).isEqualTo(1);
+    }
+
+    @Test
+    void failedHeuristicWrite_leavesTheTransactionReady_andCountsNothing() {
+      prepareT1();
+      Persist heuristic = onlyPersist(operator(T1, Decision.COMMIT, true).step());
+
+      fail(heuristic);
+
+      assertThat(core.state(T1)).isEqualTo(TxState.READY);
+      assertThat(core.locksHeldBy(T1)).isNotEmpty();
+      complete(onlyPersist(call(GlobalDecision.commit(T1)).step()));
+      assertThat(core.heuristicDecisions()).isZero();
+    }
+
+    @Test
     void coordinatorsSameDecision_afterHeuristic_isAckedWithoutMismatch() {
       prepareT1();
       complete(onlyPersist(operator(T1, Decision.ABORT, true).step()));
