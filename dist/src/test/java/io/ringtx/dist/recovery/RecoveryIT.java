@@ -81,7 +81,7 @@ class RecoveryIT {
     try (ProcessClusterFixture cluster = ProcessClusterFixture.builder(tmp.resolve("cluster"))
         .participants(3).coordinators(2)
         .set("readyTimeoutMillis", "60000").set("maxQueryBackoffMillis", "60000")
-        .set("failureDetectionSeconds", "2")
+        .set("failureDetectionSeconds", "5")
         .create()) {
       cluster.configure("c1", Map.of("crashPoint", CrashPoint.AFTER_SOME_GLOBAL_COMMITS.name(),
           "crashAfter", "1"));
