@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,9 +84,7 @@ public final class Formats {
   public static String record(LogRecord r, boolean values) {
     JsonNode tree = Json.MAPPER.valueToTree(r);
     StringBuilder b = new StringBuilder(RecordNames.of(r)).append(" tx=").append(r.txId());
-    Iterator<Map.Entry<String, JsonNode>> fields = tree.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
+    for (Map.Entry<String, JsonNode> f : tree.properties()) {
       if (f.getKey().equals("type") || f.getKey().equals("txId")) {
         continue;
       }
@@ -116,7 +113,7 @@ public final class Formats {
     }
     if (v.isObject()) {
       List<String> items = new ArrayList<>();
-      v.fields().forEachRemaining(f -> items.add(f.getKey() + "=" + value(f.getValue(), values)));
+      v.properties().forEach(f -> items.add(f.getKey() + "=" + value(f.getValue(), values)));
       return "{" + String.join(", ", items) + "}";
     }
     return v.isNull() ? "-" : v.asText();

@@ -148,7 +148,7 @@ public final class LiveSource implements Source {
         byte[] body = Json.MAPPER.writeValueAsBytes(Map.of("keys", chunk));
         Buffer answer = post(base + "/v1/recovery/owners", body, 200);
         JsonNode owners = Json.MAPPER.readTree(answer.getBytes()).path("owners");
-        owners.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        owners.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
       } catch (IOException e) {
         throw new NodeUnavailableException("owners from " + base + ": " + e.getMessage(), e);
       }
