@@ -106,4 +106,30 @@ class TxAnalysisTest {
     assertThat(v.status()).isEqualTo(TxView.Status.FINISHED);
     assertThat(v.firstSeenMillis()).isEqualTo(1_000L);
   }
+
+  @Test
+  void allReady_coordinatorAliveWithoutDecision_waitsForIt_nothingToResolve() {
+    io.ringtx.protocol.inspect.TxReport alive = new io.ringtx.protocol.inspect.TxReport("c1",
+        "coordinator", T, io.ringtx.protocol.message.TxState.UNKNOWN, null, false, "c1",
+        List.of(), List.of(), List.of(), List.of());
+
+    TxView v = TxAnalysis.analyze(T, nodes(at(alive), at(ready("p1")), at(ready("p2"))));
+
+    assertThat(v.status()).isEqualTo(TxView.Status.WAITING_FOR_COORDINATOR);
+    assertThat(v.learned()).isNull();
+    assertThat(v.why()).contains("c1 is alive and has no decision yet");
+  }
+
+  @Test
+  void offline_aCoordinatorLogWithoutCommit_meansPresumedAbort() {
+    io.ringtx.protocol.inspect.TxReport stopped = new io.ringtx.protocol.inspect.TxReport("c1",
+        "coordinator", T, io.ringtx.protocol.message.TxState.UNKNOWN, null, false, "c1",
+        List.of(), List.of(), List.of(), List.of());
+
+    TxView v = TxAnalysis.analyze(T, nodes(at(stopped), at(ready("p1")), at(ready("p2"))), true);
+
+    assertThat(v.status()).isEqualTo(TxView.Status.COORDINATOR_DOWN);
+    assertThat(v.learned()).isEqualTo(Decision.ABORT);
+    assertThat(v.learnedFrom()).contains("presumed abort");
+  }
 }

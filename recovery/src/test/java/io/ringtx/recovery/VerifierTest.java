@@ -79,4 +79,17 @@ class VerifierTest {
         participant("p1", Map.of("t1", Decision.COMMIT), Map.of("t1", List.of("a")),
             Map.of("t1", "COMMITTING"), List.of())), null)).isEmpty();
   }
+
+  @Test
+  void aRecordedHeuristicMismatch_isABreach_namingTheTransaction() {
+    NodeAudit p1 = new NodeAudit("p1", "participant", Map.of("t7", "HEURISTIC_MISMATCH"),
+        Map.of("t7", Decision.ABORT), Map.of(), Map.of(), List.of());
+
+    List<Verifier.Breach> b =
+        Verifier.verify(List.of(p1, coordinator(Map.of("t7", Decision.COMMIT))), null);
+
+    assertThat(b).extracting(Verifier.Breach::invariant)
+        .containsExactlyInAnyOrder("atomicity", "coordinator-agrees");
+    assertThat(b).allMatch(x -> x.txId().equals("t7"));
+  }
 }
