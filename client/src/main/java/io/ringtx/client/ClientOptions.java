@@ -35,6 +35,12 @@ public final class ClientOptions {
   /** HTTP/1.1 connections kept to the coordinator: 16. */
   public static final int DEFAULT_MAX_CONNECTIONS = 16;
 
+  /** Times one request waits out a 503 {@code overloaded}/{@code shutting_down}: 20. */
+  public static final int DEFAULT_OVERLOAD_WAITS = 20;
+
+  /** Longest pause after one such 503, whatever its {@code Retry-After} says: 2 s. */
+  public static final Duration DEFAULT_MAX_OVERLOAD_PAUSE = Duration.ofSeconds(2);
+
   private static final ClientOptions DEFAULTS =
       new ClientOptions(
           null,
@@ -45,6 +51,8 @@ public final class ClientOptions {
           DEFAULT_REQUEST_TIMEOUT,
           DEFAULT_COMMIT_SENDS,
           DEFAULT_MAX_CONNECTIONS,
+          DEFAULT_OVERLOAD_WAITS,
+          DEFAULT_MAX_OVERLOAD_PAUSE,
           null,
           null);
 
@@ -56,6 +64,8 @@ public final class ClientOptions {
   private final Duration requestTimeout;
   private final int commitSends;
   private final int maxConnections;
+  private final int overloadWaits;
+  private final Duration maxOverloadPause;
   private final Path trustedCa;
   private final String bearerToken;
 
@@ -68,6 +78,8 @@ public final class ClientOptions {
       Duration requestTimeout,
       int commitSends,
       int maxConnections,
+      int overloadWaits,
+      Duration maxOverloadPause,
       Path trustedCa,
       String bearerToken) {
     this.vertx = vertx;
@@ -78,6 +90,8 @@ public final class ClientOptions {
     this.requestTimeout = requestTimeout;
     this.commitSends = commitSends;
     this.maxConnections = maxConnections;
+    this.overloadWaits = overloadWaits;
+    this.maxOverloadPause = maxOverloadPause;
     this.trustedCa = trustedCa;
     this.bearerToken = bearerToken;
   }
@@ -100,7 +114,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
   }
 
   /**
@@ -122,7 +136,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
   }
 
   /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
@@ -138,7 +152,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
   }
 
   /**
@@ -153,7 +167,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections,
-        trustedCa, bearerToken);
+        overloadWaits, maxOverloadPause, trustedCa, bearerToken);
   }
 
   /** A copy with another limit on the wait for one HTTP answer. */
@@ -164,7 +178,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
-        maxConnections, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
   }
 
   /**
@@ -177,7 +191,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
-        maxConnections, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
   }
 
   /** A copy with another number of pooled HTTP connections. */
@@ -187,7 +201,29 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        connections, trustedCa, bearerToken);
+        connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+  }
+
+  /**
+   * A copy that handles a coordinator's 503 {@code overloaded} or {@code shutting_down} (refused
+   * before anything was done) by pausing as its {@code Retry-After} asks, at most {@code
+   * maxPause} (with jitter, so that refused clients do not return together), and sending the same
+   * request again, at most {@code waits} times per request; then the call fails with {@link
+   * CoordinatorOverloadedException}. 0 waits fails at the first such 503.
+   */
+  public ClientOptions withOverloadBackoff(int waits, Duration maxPause) {
+    if (waits < 0) {
+      throw new IllegalArgumentException("waits must be >= 0: " + waits);
+    }
+    Objects.requireNonNull(maxPause, "maxPause");
+    if (maxPause.isNegative()) {
+      throw new IllegalArgumentException("maxPause must not be negative: " + maxPause);
+    }
+    int overloadWaits = waits;
+    Duration maxOverloadPause = maxPause;
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
   }
 
   /**
@@ -199,7 +235,7 @@ public final class ClientOptions {
     Objects.requireNonNull(pemFile, "pemFile");
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, pemFile, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken);
   }
 
   /**
@@ -214,7 +250,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, trustedCa, token);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, token);
   }
 
   /** The PEM file of trusted CA certificates, if one was given. */
@@ -225,6 +261,16 @@ public final class ClientOptions {
   /** The bearer token sent with every request, if one was given. */
   public Optional<String> bearerToken() {
     return Optional.ofNullable(bearerToken);
+  }
+
+  /** Waits per request on a 503 overloaded or shutting_down. */
+  public int overloadWaits() {
+    return overloadWaits;
+  }
+
+  /** The longest pause after one 503 overloaded or shutting_down. */
+  public Duration maxOverloadPause() {
+    return maxOverloadPause;
   }
 
   /** The caller's Vert.x instance, if one was given. */
@@ -283,7 +329,11 @@ public final class ClientOptions {
         + commitSends
         + ", maxConnections="
         + maxConnections
-        + ", trustedCa="
+        + ", overloadWaits="
+        + overloadWaits
+        + ", maxOverloadPause="
+        + maxOverloadPause.toMillis()
+        + " ms, trustedCa="
         + trustedCa
         + ", bearerToken="
         + (bearerToken == null ? "none" : "set")

@@ -3,7 +3,9 @@ package io.ringtx.storage;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.LogEntry;
 import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.metrics.Histogram;
 import io.ringtx.protocol.step.DataView;
+import io.ringtx.protocol.step.Versioned;
 import io.ringtx.protocol.step.WriteSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,11 +63,25 @@ public interface NodeStore extends DataView, AutoCloseable {
   /** Calls {@code action} for every log entry with {@code seq >= fromSeq}, in log order. */
   void forEachLogEntry(long fromSeq, Consumer<LogEntry> action);
 
+  /**
+   * Calls {@code action} for every key of the committed data with its value and version, in key
+   * byte order, from one snapshot (operator checks, e.g. that every key is at its owner).
+   */
+  void forEachData(BiConsumer<String, Versioned> action);
+
   /** The highest data version ever written (0 for an empty store); survives a restart. */
   long lastVersion();
 
   /** Counters for metrics: forced writes requested, fsyncs done, lazy writes. */
   StoreStats stats();
+
+  /**
+   * Write sets per fsync (the group-commit batch size) as a histogram; empty for a store that
+   * does not batch.
+   */
+  default Histogram syncBatchSizes() {
+    return new Histogram(new double[] {1}, 1);
+  }
 
   /** Stops the writer thread (after draining queued writes) and closes RocksDB. */
   @Override

@@ -26,4 +26,18 @@ public interface TransactionService {
 
   /** The limits that inputs are checked against. */
   Limits limits();
+
+  /**
+   * The service's own metrics in the Prometheus text format (whole families, each with its
+   * {@code # HELP} and {@code # TYPE} lines), appended to the HTTP layer's at {@code GET /metrics};
+   * empty by default.
+   */
+  default CompletableFuture<String> metrics() {
+    return CompletableFuture.completedFuture("");
+  }
+
+  /** What operator tools may ask of this coordinator; empty if it serves none of it. */
+  default java.util.Optional<RecoveryService> recovery() {
+    return java.util.Optional.empty();
+  }
 }

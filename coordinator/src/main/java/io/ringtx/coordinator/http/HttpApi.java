@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxStatus;
 import io.ringtx.protocol.codec.Json;
@@ -12,6 +13,7 @@ import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.security.HttpSecurity;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -22,7 +24,9 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -32,6 +36,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,8 +67,16 @@ import org.slf4j.LoggerFactory;
  * "errors":[{"error","message"}…]}. Bad input never reaches the service. Unknown paths answer
  * 404 {@code not_found}, a known path with another method 405 {@code method_not_allowed}, a
  * failed service future 500 {@code internal} (logged), no answer from the service within {@link
- * HttpApiOptions#requestTimeout()} 503 {@code timeout}. For a commit, 500 and 503 mean the
- * outcome is unknown: re-send the same id or ask {@code GET /v1/txn/{id}}.
+ * HttpApiOptions#requestTimeout()} 503 {@code timeout}. For a commit, 500 and 503 {@code
+ * timeout} mean the outcome is unknown: re-send the same id or ask {@code GET /v1/txn/{id}}.
+ *
+ * <p>Overload: at most {@link HttpApiOptions#maxInFlight()} commits and reads are with the
+ * service at once. One more is answered at once with 503 {@code overloaded}, a {@code
+ * Retry-After} header (whole seconds, at least 1) and {@code "retryAfterMillis"} in the body, and
+ * is never queued; so is a read or a commit that a participant refused as overloaded. After
+ * {@link #drain} every new commit and read is answered 503 {@code shutting_down} the same way,
+ * and {@code GET /health} answers 503 {@code {"status":"DRAINING"}}. Either refusal means
+ * nothing was done: the same request may be sent again.
  *
  * <p>Keys in the path: everything after {@code /v1/kv/} in the raw request path, percent-decoded
  * as UTF-8. A '/' in a key may be sent literally or as {@code %2F} (the Java client encodes it);
@@ -108,14 +121,18 @@ public final class HttpApi {
   private final TransactionService service;
   private final HttpApiOptions options;
   private final TxRequestParser parser;
-  private final HttpMetrics metrics = new HttpMetrics();
+  private final HttpMetrics metrics;
   private final HttpServer server;
+  /** Commits and reads handed to the service whose future has not completed. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
 
   private HttpApi(Vertx vertx, TransactionService service, HttpApiOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.service = Objects.requireNonNull(service, "service");
     this.options = Objects.requireNonNull(options, "options");
     this.parser = new TxRequestParser(service.limits());
+    this.metrics = new HttpMetrics(inFlight::get, options.maxInFlight());
     // A maximum-size key percent-encodes to 3 characters per byte; leave room in the request line.
     int initialLine = Math.max(4096, service.limits().maxKeyBytes() * 3 + 1024);
     this.server =
@@ -166,6 +183,34 @@ public final class HttpApi {
     return server.close();
   }
 
+  /**
+   * Graceful stop, first half: from now on every new commit and read is refused with 503 {@code
+   * shutting_down}; completes once the requests already with the service have been answered, or
+   * after {@code maxWait}, with the number still in flight (0 when all finished).
+   */
+  public Future<Integer> drain(Duration maxWait) {
+    draining = true;
+    LOG.info("HTTP API draining: refusing new transactions, {} in flight", inFlight.get());
+    Promise<Integer> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + maxWait.toMillis();
+    checkDrained(done, deadline);
+    return done.future();
+  }
+
+  private void checkDrained(Promise<Integer> done, long deadline) {
+    int left = inFlight.get();
+    if (left == 0 || System.currentTimeMillis() >= deadline) {
+      done.complete(left);
+      return;
+    }
+    vertx.setTimer(20, t -> checkDrained(done, deadline));
+  }
+
+  /** Commits and reads with the service now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
   private Router router() {
     Router r = Router.router(vertx);
     r.route().handler(this::countOnAnswer);
@@ -196,6 +241,12 @@ public final class HttpApi {
         .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
         .handler(this::commit);
     r.get("/v1/txn/:id").handler(this::status);
+    r.get("/v1/recovery/txs").handler(this::recoveryTxs);
+    r.get("/v1/recovery/audit").handler(this::recoveryAudit);
+    r.get("/v1/recovery/tx/:id").handler(this::recoveryTx);
+    r.post("/v1/recovery/owners")
+        .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
+        .handler(this::recoveryOwners);
 
     r.errorHandler(
         404,
@@ -234,14 +285,73 @@ public final class HttpApi {
 
   private void health(RoutingContext ctx) {
     ctx.put(ROUTE_LABEL, "/health");
-    sendJson(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
+    if (draining) {
+      sendJson(ctx, 503, Json.MAPPER.createObjectNode().put("status", "DRAINING"));
+    } else {
+      sendJson(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
+    }
   }
 
   private void metrics(RoutingContext ctx) {
     ctx.put(ROUTE_LABEL, "/metrics");
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, HttpMetrics.CONTENT_TYPE)
-        .end(metrics.render());
+    call(
+        ctx,
+        "metrics",
+        service::metrics,
+        (String more) ->
+            ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, HttpMetrics.CONTENT_TYPE)
+                .end(metrics.render() + more));
+  }
+
+  /**
+   * Takes a slot for one commit or read, or answers 503 at once and returns false: when draining,
+   * or when {@link HttpApiOptions#maxInFlight()} requests are already with the service. The slot
+   * is given back when the service's future completes (see {@link #admitted}).
+   */
+  private boolean admit(RoutingContext ctx) {
+    if (draining) {
+      refuse(ctx, ApiErrorCode.SHUTTING_DOWN,
+          "this coordinator is shutting down and takes no new transactions; nothing was done");
+      return false;
+    }
+    if (inFlight.incrementAndGet() > options.maxInFlight()) {
+      inFlight.decrementAndGet();
+      refuse(ctx, ApiErrorCode.OVERLOADED,
+          "this coordinator has its limit of " + options.maxInFlight()
+              + " transactions and reads in flight; nothing was done, retry after "
+              + options.retryAfter().toMillis() + " ms");
+      return false;
+    }
+    return true;
+  }
+
+  /** The service call of an admitted request, which gives its slot back once it completes. */
+  private <T> Supplier<CompletableFuture<T>> admitted(Supplier<CompletableFuture<T>> call) {
+    return () -> {
+      CompletableFuture<T> f;
+      try {
+        f = call.get();
+      } catch (RuntimeException e) {
+        inFlight.decrementAndGet();
+        throw e;
+      }
+      if (f == null) {
+        inFlight.decrementAndGet();
+        return null;
+      }
+      f.whenComplete((v, err) -> inFlight.decrementAndGet());
+      return f;
+    };
+  }
+
+  /** 503 with {@code Retry-After}: the request was refused before anything was done. */
+  private void refuse(RoutingContext ctx, ApiErrorCode code, String message) {
+    metrics.refused(code.wire());
+    long millis = options.retryAfter().toMillis();
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER,
+        Long.toString(Math.max(1, (millis + 999) / 1000)));
+    sendJson(ctx, code.status(), errorBody(code, message).put("retryAfterMillis", millis));
   }
 
   private void cluster(RoutingContext ctx) {
@@ -271,10 +381,13 @@ public final class HttpApi {
       error(ctx, problem.get().code(), problem.get().message());
       return;
     }
+    if (!admit(ctx)) {
+      return;
+    }
     call(
         ctx,
         "read of " + TxRequestParser.quote(key),
-        () -> service.read(key),
+        admitted(() -> service.read(key)),
         (ReadReply reply) -> {
           if (reply.value() == null) {
             ObjectNode body =
@@ -334,10 +447,13 @@ public final class HttpApi {
     }
     var request = ((TxRequestParser.Accepted) parsed).request();
     String what = request.id() == null ? "commit" : "tx=" + request.id() + " commit";
+    if (!admit(ctx)) {
+      return;
+    }
     call(
         ctx,
         what,
-        () -> service.commit(request),
+        admitted(() -> service.commit(request)),
         (TxResult result) -> {
           metrics.result(result);
           ObjectNode body = Json.MAPPER.createObjectNode();
@@ -384,6 +500,84 @@ public final class HttpApi {
         });
   }
 
+  // ---- operator tools (ringtx recovery) ----------------------------------------------------
+
+  /** Most keys one {@code POST /v1/recovery/owners} may ask about. */
+  static final int MAX_OWNER_KEYS = 10_000;
+
+  private void recoveryTxs(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/recovery/txs");
+    withRecovery(ctx, rs -> call(ctx, "recovery txs", rs::unfinished, r -> sendValue(ctx, r)));
+  }
+
+  private void recoveryAudit(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/recovery/audit");
+    withRecovery(ctx, rs -> call(ctx, "recovery audit", rs::audit, r -> sendValue(ctx, r)));
+  }
+
+  private void recoveryTx(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/recovery/tx/{id}");
+    String id = ctx.pathParam("id");
+    if (!TxId.isValid(id)) {
+      error(ctx, ApiErrorCode.INVALID_ID, "id " + TxRequestParser.quote(id == null ? "" : id)
+          + " is not a valid transaction id (1-" + TxId.MAX_LENGTH
+          + " characters of [A-Za-z0-9._:-])");
+      return;
+    }
+    TxId txId = TxId.of(id);
+    withRecovery(ctx, rs -> call(ctx, "tx=" + txId + " recovery report", () -> rs.tx(txId),
+        r -> sendValue(ctx, r)));
+  }
+
+  private void recoveryOwners(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/recovery/owners");
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(ctx.body().buffer() == null ? new byte[0]
+          : ctx.body().buffer().getBytes());
+    } catch (IOException e) {
+      error(ctx, ApiErrorCode.MALFORMED_JSON, "body must be {\"keys\":[\"…\"]}: "
+          + describe(e, "malformed JSON"));
+      return;
+    }
+    JsonNode keys = body == null ? null : body.get("keys");
+    if (keys == null || !keys.isArray() || body.size() != 1) {
+      error(ctx, ApiErrorCode.BAD_REQUEST, "body must be {\"keys\":[\"…\"]}");
+      return;
+    }
+    if (keys.size() > MAX_OWNER_KEYS) {
+      error(ctx, ApiErrorCode.TOO_MANY_KEYS, "at most " + MAX_OWNER_KEYS + " keys per call");
+      return;
+    }
+    List<String> list = new java.util.ArrayList<>(keys.size());
+    for (JsonNode k : keys) {
+      if (!k.isTextual()) {
+        error(ctx, ApiErrorCode.WRONG_TYPE, "every key must be a string");
+        return;
+      }
+      list.add(k.asText());
+    }
+    withRecovery(ctx, rs -> sendValue(ctx, java.util.Map.of("owners", rs.owners(list))));
+  }
+
+  private void withRecovery(
+      RoutingContext ctx, Consumer<io.ringtx.coordinator.api.RecoveryService> then) {
+    Optional<io.ringtx.coordinator.api.RecoveryService> rs = service.recovery();
+    if (rs.isEmpty()) {
+      error(ctx, ApiErrorCode.NOT_FOUND, "this coordinator serves no recovery information");
+      return;
+    }
+    then.accept(rs.get());
+  }
+
+  private void sendValue(RoutingContext ctx, Object value) {
+    try {
+      sendBytes(ctx, 200, Json.MAPPER.writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      unexpected(ctx, "encoding " + value.getClass().getSimpleName(), e);
+    }
+  }
+
   // ---- plumbing -------------------------------------------------------------------------
 
   /**
@@ -408,7 +602,9 @@ public final class HttpApi {
             ar -> {
               if (ar.failed()) {
                 Throwable cause = unwrap(ar.cause());
-                if (cause instanceof TimeoutException) {
+                if (cause instanceof OverloadedException) {
+                  refuse(ctx, ApiErrorCode.OVERLOADED, what + " refused: " + cause.getMessage());
+                } else if (cause instanceof TimeoutException) {
                   LOG.warn(
                       "{} got no answer from the service within {}", what, options.requestTimeout());
                   error(

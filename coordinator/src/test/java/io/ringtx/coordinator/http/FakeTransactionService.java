@@ -31,6 +31,14 @@ import java.util.function.Function;
  * is recorded so that tests can assert that bad input never reached the service.
  */
 public final class FakeTransactionService implements TransactionService {
+  /** What {@link #recovery()} offers; none unless a test sets it. */
+  public volatile io.ringtx.coordinator.api.RecoveryService recovery;
+
+  @Override
+  public java.util.Optional<io.ringtx.coordinator.api.RecoveryService> recovery() {
+    return java.util.Optional.ofNullable(recovery);
+  }
+
   /** A stored value; {@code value == null} is a deleted key that keeps its version. */
   public record Stored(String value, long version) {}
 
@@ -56,8 +64,19 @@ public final class FakeTransactionService implements TransactionService {
     this.limits = limits;
   }
 
+  private RuntimeException readFailure;
+
+  /** Every read from now on fails with {@code error} (null: reads work again). */
+  public synchronized FakeTransactionService failReadsWith(RuntimeException error) {
+    this.readFailure = error;
+    return this;
+  }
+
   @Override
   public synchronized CompletableFuture<ReadReply> read(String key) {
+    if (readFailure != null) {
+      return CompletableFuture.failedFuture(readFailure);
+    }
     reads.add(key);
     Stored s = data.get(key);
     return CompletableFuture.completedFuture(

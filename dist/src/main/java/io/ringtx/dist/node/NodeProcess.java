@@ -32,6 +32,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -116,7 +117,7 @@ public final class NodeProcess implements AutoCloseable {
     if (config.role() == NodeConfig.Role.PARTICIPANT) {
       ParticipantConfig pc =
           new ParticipantConfig(config.readyTimeoutMillis(), config.maxQueryBackoffMillis(),
-              k -> router.ownerOf(k).equals(id));
+              k -> router.ownerOf(k).equals(id), config.maxQueuedWork());
       participant = await(ParticipantNode.start(vertx, id, store, transport, pc,
           config.requestTimeoutMillis(), crasher));
       participantHttp = await(ParticipantHttp.start(vertx, participant, store, config.host(),
@@ -134,7 +135,10 @@ public final class NodeProcess implements AutoCloseable {
       await(coordinator.recovered(config.recoveryWaitMillis()));
       await(coordinator.reachedParticipants(config.recoveryWaitMillis()));
       coordinatorHttp = await(HttpApi.start(vertx, coordinator,
-          HttpApiOptions.of(config.host(), config.httpPort()).withSecurity(http)));
+          HttpApiOptions.of(config.host(), config.httpPort())
+              .withMaxInFlight(config.maxInFlight())
+              .withRetryAfter(Duration.ofMillis(config.retryAfterMillis()))
+              .withSecurity(http)));
       httpPort = coordinatorHttp.port();
     }
     registry.register(new NodeInfo(id.value(), config.role().wireName(), config.host(), httpPort,
@@ -167,13 +171,20 @@ public final class NodeProcess implements AutoCloseable {
     return f.toCompletionStage().toCompletableFuture().get(START_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** Stops serving, leaves the cluster and closes the store. */
+  /**
+   * Stops gracefully (SIGTERM): a coordinator first refuses new transactions (503 {@code
+   * shutting_down}) while those in flight are answered and their decisions acknowledged, for at
+   * most {@code shutdownDrainMillis}; then the node stops serving, leaves the cluster and closes
+   * the store. A transaction still unfinished then is finished by recovery at the next start
+   * (DESIGN §3), as after a crash.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    drain();
     try {
       NodeRuntime.delete(dataDir);
     } catch (IOException e) {
@@ -205,6 +216,29 @@ public final class NodeProcess implements AutoCloseable {
       store.close();
     }
     LOG.info("node {} stopped", config.nodeId());
+  }
+
+  /** The coordinator's half of a graceful stop; nothing to do for a participant. */
+  private void drain() {
+    if (coordinatorHttp == null || coordinator == null) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    long budget = config.shutdownDrainMillis();
+    quietly(() -> {
+      int left = await(coordinatorHttp.drain(Duration.ofMillis(budget)));
+      long spent = (System.nanoTime() - t0) / 1_000_000;
+      int unfinished = await(coordinator.quiesced(Math.max(0, budget - spent)));
+      long total = (System.nanoTime() - t0) / 1_000_000;
+      if (left == 0 && unfinished == 0) {
+        LOG.info("node {} drained in {} ms: every transaction answered and acknowledged",
+            config.nodeId(), total);
+      } else {
+        LOG.warn("RTX-0902 node {} stopping after {} ms with {} requests unanswered and {} "
+            + "transactions unfinished; recovery finishes them at the next start",
+            config.nodeId(), total, left, unfinished);
+      }
+    });
   }
 
   private interface Step {
