@@ -166,6 +166,20 @@ class SecureClusterIT {
       assertThat(bench.path("storeTotals").path("nodesNotReporting").toString())
           .doesNotContain(p1Url);
 
+      // The recovery tooling on the live cluster, with the CA and the token; refused without.
+      StringWriter recOut = new StringWriter();
+      int recCode = Main.commandLine().setOut(new PrintWriter(recOut, true))
+          .setErr(new PrintWriter(recOut, true))
+          .execute("recovery", "list", "--cluster", url, "--ca-file", ca.toString(),
+              "--token-file", certs.resolve("api-token").toString());
+      assertThat(recCode).as(recOut.toString()).isZero();
+      assertThat(recOut.toString()).contains("0 transactions");
+      StringWriter recRefused = new StringWriter();
+      assertThat(Main.commandLine().setOut(new PrintWriter(recRefused, true))
+          .setErr(new PrintWriter(recRefused, true))
+          .execute("recovery", "list", "--cluster", url, "--ca-file", ca.toString()))
+          .as(recRefused.toString()).isNotZero();
+
       // 3. p2 comes back with another cluster secret: refused by the running nodes.
       Path wrong = Files.writeString(tmp.resolve("wrong-secret"), "not-the-cluster-secret-at-all\n");
       int p2Hazelcast = cluster.cluster().layout().require("p2").hazelcastPort();
