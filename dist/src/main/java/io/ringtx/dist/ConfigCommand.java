@@ -115,11 +115,11 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("shutdownDrainMillis", Long.toString(d.shutdownDrainMillis()));
     values.put("crashPoint", "\"" + d.crashPoint() + "\"");
     values.put("crashAfter", Integer.toString(d.crashAfter()));
-    values.put("tlsCertFile", "\"\"   # e.g. /etc/ringtx/tls/node.pem");
-    values.put("tlsKeyFile", "\"\"    # e.g. /etc/ringtx/tls/node-key.pem");
-    values.put("tlsCaFile", "\"\"     # e.g. /etc/ringtx/tls/ca.pem");
-    values.put("apiTokenFile", "\"\"  # e.g. /etc/ringtx/tls/api-token");
-    values.put("clusterSecretFile", "\"\"  # e.g. /etc/ringtx/tls/cluster-secret");
+    values.put("tlsCertFile", "\"\"");
+    values.put("tlsKeyFile", "\"\"");
+    values.put("tlsCaFile", "\"\"");
+    values.put("apiTokenFile", "\"\"");
+    values.put("clusterSecretFile", "\"\"");
     if (!values.keySet().equals(ConfigLoader.keys()) || !DOCS.keySet().equals(ConfigLoader.keys())) {
       throw new IllegalStateException("the example does not cover every configuration key");
     }

@@ -55,7 +55,7 @@ class RecoveryCommandTest {
   @Test
   void aClusterUrlThatIsNotHttp_orNotAnswering_exitsTwo_withAClearMessage() {
     assertThat(execute("recovery", "list", "--cluster", "ftp://x:1")).isEqualTo(2);
-    assertThat(err.toString()).contains("--cluster must be a coordinator's http://HOST:PORT");
+    assertThat(err.toString()).contains("--cluster must be a coordinator's http(s)://HOST:PORT");
     assertThat(execute("recovery", "verify", "--cluster", "http://127.0.0.1:1")).isEqualTo(2);
     assertThat(err.toString()).contains("cannot read the cluster from http://127.0.0.1:1");
   }
