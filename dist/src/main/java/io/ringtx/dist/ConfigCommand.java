@@ -52,6 +52,8 @@ final class ConfigCommand implements Callable<Integer> {
         + "Empty: none. Coordinator: " + CrashPoint.of(CrashPoint.Side.COORDINATOR)
         + "; participant: " + CrashPoint.of(CrashPoint.Side.PARTICIPANT) + ".");
     DOCS.put("crashAfter", "With crashPoint: halt the Nth time the point is reached, so that N-1 transactions pass it first.");
+    DOCS.put("ringJoin", "Participant: on its first start, join the running ring through discovery and take its ranges over by hand-off (ringtx cluster add sets it).");
+    DOCS.put("leaveOnShutdown", "Participant: on SIGTERM, hand every range over to its successors and leave the ring before stopping (otherwise it stops keeping its ranges).");
   }
 
   /** {@code ringtx config example}: a full, commented YAML file with every default. */
@@ -96,6 +98,8 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("maxKeysPerTx", Integer.toString(d.maxKeysPerTx()));
     values.put("crashPoint", "\"" + d.crashPoint() + "\"");
     values.put("crashAfter", Integer.toString(d.crashAfter()));
+    values.put("ringJoin", Boolean.toString(d.ringJoin()));
+    values.put("leaveOnShutdown", Boolean.toString(d.leaveOnShutdown()));
     if (!values.keySet().equals(ConfigLoader.keys()) || !DOCS.keySet().equals(ConfigLoader.keys())) {
       throw new IllegalStateException("the example does not cover every configuration key");
     }

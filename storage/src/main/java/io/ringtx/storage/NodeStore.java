@@ -7,6 +7,8 @@ import io.ringtx.protocol.step.DataView;
 import io.ringtx.protocol.step.WriteSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.ringtx.protocol.step.Versioned;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -60,6 +62,15 @@ public interface NodeStore extends DataView, AutoCloseable {
 
   /** Calls {@code action} for every log entry with {@code seq >= fromSeq}, in log order. */
   void forEachLogEntry(long fromSeq, Consumer<LogEntry> action);
+
+  /**
+   * The metadata entries (written with {@link io.ringtx.protocol.step.MetaWrite}) whose key
+   * starts with {@code prefix}, by key.
+   */
+  Map<String, byte[]> metaWithPrefix(String prefix);
+
+  /** Calls {@code action} for every stored data key with its value and version, in key order. */
+  void forEachData(BiConsumer<String, Versioned> action);
 
   /** The highest data version ever written (0 for an empty store); survives a restart. */
   long lastVersion();

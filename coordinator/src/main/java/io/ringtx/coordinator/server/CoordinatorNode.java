@@ -14,6 +14,7 @@ import io.ringtx.protocol.log.CoordinatorCommit;
 import io.ringtx.protocol.message.ErrorReply;
 import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.Outcome;
+import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.ReadRequest;
 import io.ringtx.protocol.message.StatusQuery;
@@ -61,6 +62,10 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private final AtomicLong nextId = new AtomicLong();
   private final Vertx vertx;
   private volatile Supplier<List<NodeInfo>> liveNodes;
+  private volatile Supplier<Future<Void>> routingRefresh;
+  private volatile Supplier<Object> ringView;
+  /** A read refused with NOT_OWNER is retried this often, after refreshing the routing. */
+  private static final int READ_NOT_OWNER_RETRIES = 12;
 
   private CoordinatorNode(
       Vertx vertx,
@@ -131,25 +136,35 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
 
   @Override
   public CompletableFuture<ReadReply> read(String key) {
-    NodeId owner = router.ownerOf(key);
     CompletableFuture<ReadReply> out = new CompletableFuture<>();
-    runner.execute(
-        () ->
-            transport
-                .request(owner, new ReadRequest(key), requestTimeoutMillis)
-                .onComplete(
-                    ar -> {
-                      if (ar.failed()) {
-                        out.completeExceptionally(ar.cause());
-                      } else if (ar.result() instanceof ReadReply r) {
-                        out.complete(r);
-                      } else {
-                        out.completeExceptionally(
-                            new IllegalStateException("read of " + key + " at " + owner + ": "
-                                + describe(ar.result())));
-                      }
-                    }));
+    runner.execute(() -> read(key, 0, out));
     return out;
+  }
+
+  /**
+   * Reads from the owner the routing names; a {@code NOT_OWNER} answer (the key's range moved,
+   * or is moving) refreshes the routing and asks again, a bounded number of times (DESIGN §4).
+   */
+  private void read(String key, int attempt, CompletableFuture<ReadReply> out) {
+    NodeId owner = router.ownerOf(key);
+    transport.request(owner, new ReadRequest(key), requestTimeoutMillis).onComplete(ar -> {
+      if (ar.failed()) {
+        out.completeExceptionally(ar.cause());
+      } else if (ar.result() instanceof ReadReply r) {
+        out.complete(r);
+      } else if (ar.result() instanceof ErrorReply e
+          && e.code() == ErrorReply.Code.NOT_OWNER
+          && routingRefresh != null
+          && attempt < READ_NOT_OWNER_RETRIES) {
+        long backoff = Math.min(500, 20L << Math.min(attempt, 5));
+        routingRefresh.get().onComplete(x ->
+            vertx.setTimer(backoff, t -> runner.execute(() -> read(key, attempt + 1, out))));
+      } else {
+        out.completeExceptionally(
+            new IllegalStateException("read of " + key + " at " + owner + ": "
+                + describe(ar.result())));
+      }
+    });
   }
 
   @Override
@@ -158,7 +173,13 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     CompletableFuture<TxResult> out = new CompletableFuture<>();
     runner.execute(
         () -> {
-          long token = runner.register(m -> out.complete((TxResult) m));
+          long token = runner.register(m -> {
+            TxResult r = (TxResult) m;
+            if (r.reason() == Reason.NOT_OWNER && routingRefresh != null) {
+              routingRefresh.get(); // the client retries; let it find the new owner
+            }
+            out.complete(r);
+          });
           runner.run(core.begin(runner.now(), token, txId, request.reads(), request.writes()));
         });
     return out;
@@ -223,6 +244,15 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     this.liveNodes = live;
   }
 
+  /**
+   * Lets this coordinator refresh its routing when a participant answers {@code NOT_OWNER}, and
+   * {@code GET /v1/cluster} show the ring ({@code ringView} may block: it runs on a worker).
+   */
+  public void routing(Supplier<Future<Void>> refresh, Supplier<Object> ringView) {
+    this.routingRefresh = refresh;
+    this.ringView = ringView;
+  }
+
   @Override
   public Map<String, Object> cluster() {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -243,11 +273,18 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
         nodes.add(describe(n.nodeId(), "coordinator", n, true));
       }
     }
-    for (NodeId p : router.participants()) {
+    Set<NodeId> participants = new java.util.TreeSet<>(router.participants());
+    live.values().stream().filter(n -> n.role().equals("participant"))
+        .forEach(n -> participants.add(NodeId.of(n.nodeId())));
+    for (NodeId p : participants) {
       NodeInfo n = live.get(p.value());
       nodes.add(describe(p.value(), "participant", n, source == null || n != null));
     }
     out.put("nodes", nodes);
+    Supplier<Object> ring = ringView;
+    if (ring != null) {
+      out.put("ring", ring.get());
+    }
     return out;
   }
 

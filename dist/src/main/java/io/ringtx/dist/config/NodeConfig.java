@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
  * <p>{@code crashPoint} and {@code crashAfter} are for tests and fault drills only: with a crash
  * point set, the node halts itself (exit code 137, like a kill -9) the {@code crashAfter}-th time
  * it reaches that point. Empty, the default, checks nothing.
+ *
+ * <p>{@code ringJoin}: a participant starting for the first time joins the running ring through
+ * discovery and takes its ranges over by hand-off, instead of owning its share of the configured
+ * ring from the start. {@code leaveOnShutdown}: a participant that gets SIGTERM first hands its
+ * ranges over to its successors and leaves the ring (otherwise it stops and keeps them).
  */
 public record NodeConfig(
     @JsonProperty("nodeId") String nodeId,
@@ -45,7 +50,9 @@ public record NodeConfig(
     @JsonProperty("maxValueBytes") int maxValueBytes,
     @JsonProperty("maxKeysPerTx") int maxKeysPerTx,
     @JsonProperty("crashPoint") String crashPoint,
-    @JsonProperty("crashAfter") int crashAfter) {
+    @JsonProperty("crashAfter") int crashAfter,
+    @JsonProperty("ringJoin") boolean ringJoin,
+    @JsonProperty("leaveOnShutdown") boolean leaveOnShutdown) {
 
   /** The role a node runs. */
   public enum Role {
@@ -74,7 +81,8 @@ public record NodeConfig(
   /** The defaults of every key that has one; nodeId, role, dataDir and participants have none. */
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
-        0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000, "", 1);
+        0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000, "", 1,
+        false, false);
   }
 
   /**

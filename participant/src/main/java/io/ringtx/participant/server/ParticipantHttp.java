@@ -28,11 +28,27 @@ public final class ParticipantHttp {
     this.server = server;
   }
 
+  /** More routes, tried before the built-in ones; answers whether it handled the request. */
+  @FunctionalInterface
+  public interface Routes {
+    boolean handle(HttpServerRequest req);
+  }
+
   /** Starts listening on {@code host:port} (0 picks a free port). */
   public static Future<ParticipantHttp> start(
       Vertx vertx, ParticipantNode node, NodeStore store, String host, int port) {
+    return start(vertx, node, store, host, port, req -> false);
+  }
+
+  /** As {@link #start(Vertx, ParticipantNode, NodeStore, String, int)}, with more routes. */
+  public static Future<ParticipantHttp> start(
+      Vertx vertx, ParticipantNode node, NodeStore store, String host, int port, Routes more) {
     HttpServer server = vertx.createHttpServer();
-    server.requestHandler(req -> handle(req, node, store));
+    server.requestHandler(req -> {
+      if (!more.handle(req)) {
+        handle(req, node, store);
+      }
+    });
     return server.listen(port, host).map(ParticipantHttp::new);
   }
 

@@ -83,6 +83,19 @@ public final class ParticipantNode implements AutoCloseable {
     return p.future();
   }
 
+  /**
+   * Runs {@code query} on the core now; only on the node's context ({@link #execute}), where the
+   * core's own events run, so the answer cannot be overtaken by a request.
+   */
+  public <T> T withCore(Function<ParticipantCore, T> query) {
+    return query.apply(core);
+  }
+
+  /** Runs {@code action} on the node's context. */
+  public void execute(Runnable action) {
+    runner.execute(action);
+  }
+
   /** Stops serving; the store is closed by its owner. */
   @Override
   public void close() {

@@ -1,0 +1,188 @@
+package io.ringtx.coordinator.server;
+
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.RingInfo;
+import io.ringtx.protocol.message.RingInfoRequest;
+import io.ringtx.protocol.ring.IdSpace;
+import io.ringtx.protocol.ring.RingRange;
+import io.ringtx.protocol.ring.RingSnapshot;
+import io.ringtx.protocol.ring.VirtualNode;
+import io.ringtx.protocol.route.Router;
+import io.ringtx.protocol.rpc.Transport;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A coordinator's routing cache (DESIGN §4): a {@link RingSnapshot} of who owns which range,
+ * fed from the ring — the ranges each participant reports owning ({@link RingInfo}) — so that
+ * keys go straight to their owner. Refreshed periodically, when discovery sees the membership
+ * change, and when a participant answers {@code NOT_OWNER}.
+ *
+ * <p>A participant that does not answer a refresh (down, restarting) keeps the ranges it last
+ * reported, unless another participant now reports owning them: its keys must still route to it,
+ * to be refused or to fail, never to a node that does not own them. A range in hand-off is owned
+ * by no one for a moment; its keys route to the next range's owner, which refuses them with
+ * {@code NOT_OWNER} until the hand-off is done.
+ */
+public final class RingRouting implements Router {
+  private static final Logger LOG = LoggerFactory.getLogger(RingRouting.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Transport transport;
+  private final IdSpace space;
+  private final long timeoutMillis;
+  private final Supplier<List<NodeId>> candidates;
+  /** The ranges each participant last reported; read and written on {@link #context} only. */
+  private final Map<NodeId, List<RingRange>> lastKnown = new HashMap<>();
+  private volatile RingSnapshot snapshot;
+  private Future<Void> refreshing;
+  private long periodic = -1;
+
+  /**
+   * @param initial the routing to use until the first refresh: the configured ring
+   * @param candidates the participants to ask: discovery's live ones and the configured ones
+   *     (may block; called on a worker thread)
+   */
+  public RingRouting(Vertx vertx, Transport transport, RingSnapshot initial, long timeoutMillis,
+      Supplier<List<NodeId>> candidates) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.transport = transport;
+    this.space = initial.space();
+    this.timeoutMillis = timeoutMillis;
+    this.candidates = candidates;
+    this.snapshot = initial;
+    for (NodeId p : initial.participants()) {
+      lastKnown.put(p, initial.rangesOf(p));
+    }
+  }
+
+  @Override
+  public NodeId ownerOf(String key) {
+    return snapshot.ownerOf(key);
+  }
+
+  @Override
+  public List<NodeId> participants() {
+    return snapshot.participants();
+  }
+
+  /** The routing in use now. */
+  public RingSnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** Refreshes every {@code millis} until {@link #close}. */
+  public void refreshEvery(long millis) {
+    context.runOnContext(v -> periodic = vertx.setPeriodic(millis, t -> refresh()));
+  }
+
+  /**
+   * Asks the participants for their ranges and rebuilds the routing; a refresh asked for while
+   * one runs joins it. Never fails: without answers the routing stays as it was.
+   */
+  public Future<Void> refresh() {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      if (refreshing == null) {
+        refreshing = fetch(false).map(infos -> {
+          rebuild(infos);
+          return (Void) null;
+        }).otherwiseEmpty().onComplete(ar -> refreshing = null);
+      }
+      refreshing.onComplete(ar -> p.complete());
+    });
+    return p.future();
+  }
+
+  /** Every reachable participant's view of the ring, with its virtual nodes' Chord state. */
+  public Future<List<RingInfo>> describe() {
+    Promise<List<RingInfo>> p = Promise.promise();
+    context.runOnContext(v -> fetch(true).onComplete(p));
+    return p.future();
+  }
+
+  private Future<List<RingInfo>> fetch(boolean details) {
+    return vertx.executeBlocking(() -> {
+      Set<NodeId> ask = new LinkedHashSet<>(candidates.get());
+      return List.copyOf(ask);
+    }, false).compose(ask -> {
+      Set<NodeId> all = new LinkedHashSet<>(ask);
+      all.addAll(lastKnown.keySet());
+      List<NodeId> order = List.copyOf(all);
+      List<Future<Message>> replies = new ArrayList<>();
+      for (NodeId p : order) {
+        replies.add(transport.request(p, new RingInfoRequest(details), timeoutMillis));
+      }
+      return Future.join(replies).transform(ar -> {
+        List<RingInfo> out = new ArrayList<>();
+        for (Future<Message> f : replies) {
+          if (f.succeeded() && f.result() instanceof RingInfo info) {
+            out.add(info);
+          }
+        }
+        return Future.succeededFuture(out);
+      });
+    });
+  }
+
+  private void rebuild(List<RingInfo> infos) {
+    Map<NodeId, List<RingRange>> answered = new LinkedHashMap<>();
+    for (RingInfo i : infos) {
+      answered.put(NodeId.of(i.node()), i.owned());
+    }
+    Map<Long, VirtualNode> byEnd = new LinkedHashMap<>();
+    List<RingRange> fresh = new ArrayList<>();
+    answered.forEach((node, ranges) -> {
+      for (RingRange r : ranges) {
+        byEnd.put(r.end().value(), new VirtualNode(node, r.end()));
+        fresh.add(r);
+      }
+    });
+    lastKnown.keySet().removeIf(answered::containsKey);
+    // Silent participants keep what they last reported, unless someone else reports it now.
+    lastKnown.forEach((node, ranges) -> {
+      for (RingRange r : ranges) {
+        boolean taken = fresh.stream().anyMatch(f -> f.contains(r.end()) || r.contains(f.end()));
+        if (!taken) {
+          byEnd.putIfAbsent(r.end().value(), new VirtualNode(node, r.end()));
+        }
+      }
+    });
+    lastKnown.putAll(answered);
+    lastKnown.values().removeIf(List::isEmpty);
+    if (byEnd.isEmpty()) {
+      return;
+    }
+    RingSnapshot next = RingSnapshot.of(space, byEnd.values());
+    RingSnapshot previous = snapshot;
+    snapshot = next;
+    if (!previous.participants().equals(next.participants())
+        || previous.virtualNodes().size() != next.virtualNodes().size()) {
+      LOG.info("routing: {} ranges over {}", byEnd.size(), next.participants());
+    }
+  }
+
+  /** Stops the periodic refresh. */
+  public void close() {
+    context.runOnContext(v -> {
+      if (periodic >= 0) {
+        vertx.cancelTimer(periodic);
+      }
+    });
+  }
+}
