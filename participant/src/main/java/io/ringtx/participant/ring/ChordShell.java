@@ -47,8 +47,14 @@ final class ChordShell {
   private static final Logger LOG = LoggerFactory.getLogger(ChordShell.class);
   /** The resolution of the ring's timers. */
   static final long TICK_MILLIS = 100;
-  /** A virtual node still joining after this long joins again through another node. */
+  /** How often virtual nodes that are still joining are looked at. */
   private static final long REJOIN_MILLIS = 3_000;
+  /**
+   * A virtual node still joining this long after it began joins again through another node: its
+   * entry point may have failed. Well above a join's few round trips, since joining again
+   * restarts the lookup.
+   */
+  private static final long STUCK_MILLIS = 10_000;
 
   private final Vertx vertx;
   private final NodeId self;
@@ -61,6 +67,8 @@ final class ChordShell {
   private final PriorityQueue<Due> timers =
       new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
   private final Map<Long, Promise<VirtualNode>> lookups = new HashMap<>();
+  /** When each virtual node that is joining began (or was first seen) joining. */
+  private final Map<RingId, Long> joiningSince = new HashMap<>();
   private final Deque<Envelope> local = new ArrayDeque<>();
   private final Map<NodeId, List<Envelope>> outbound = new LinkedHashMap<>();
   private long nextLookup = 1;
@@ -121,6 +129,7 @@ final class ChordShell {
           known.stream().map(VirtualNode::node).distinct().toList());
       int i = 0;
       for (ChordNode n : nodes.values()) {
+        joiningSince.put(n.self().id(), now);
         apply(n, n.join(now, known.get(i++ % known.size())));
       }
     }
@@ -249,8 +258,16 @@ final class ChordShell {
    * else through one that discovery knows of.
    */
   private void rejoinStragglers(long now) {
-    List<ChordNode> stuck =
-        nodes.values().stream().filter(n -> n.state() == ChordNode.State.JOINING).toList();
+    joiningSince.keySet().removeIf(id -> nodes.get(id).state() != ChordNode.State.JOINING);
+    for (ChordNode n : nodes.values()) {
+      if (n.state() == ChordNode.State.JOINING) {
+        joiningSince.putIfAbsent(n.self().id(), now);
+      }
+    }
+    List<ChordNode> stuck = nodes.values().stream()
+        .filter(n -> n.state() == ChordNode.State.JOINING
+            && now - joiningSince.get(n.self().id()) >= STUCK_MILLIS)
+        .toList();
     if (stuck.isEmpty()) {
       return;
     }
@@ -272,6 +289,7 @@ final class ChordShell {
     int i = 0;
     for (ChordNode n : stuck) {
       if (n.state() == ChordNode.State.JOINING) {
+        joiningSince.put(n.self().id(), now);
         apply(n, n.join(now, entry.get(i++ % entry.size())));
       }
     }

@@ -71,6 +71,8 @@ final class RangeKeeper {
   private static final long RETRY_MILLIS = 300;
   private static final long DRAIN_POLL_MILLIS = 20;
   private static final long JOIN_ROUND_MILLIS = 500;
+  /** Hand-offs a participant sends at once; each waits on its own locks and writes. */
+  private static final int PARALLEL = 4;
 
   /** A participant's place in the ring's membership. */
   enum Status {
@@ -119,7 +121,10 @@ final class RangeKeeper {
   private Transport transport;
   private ChordShell chord;
   private Core core;
-  private boolean sending;
+  /** Hand-offs being sent now (at most {@link #PARALLEL}). */
+  private final Set<String> active = new HashSet<>();
+  /** Receivers' replies waiting for the write of a last chunk that is in progress. */
+  private final Map<String, List<Consumer<Message>>> landing = new HashMap<>();
   private boolean stopped;
   private long joinTimer = -1;
   private Promise<Void> left;
@@ -385,14 +390,19 @@ final class RangeKeeper {
     return t;
   }
 
-  /** Sends the queued hand-offs one at a time. */
+  /** Sends the queued hand-offs, a few at a time. */
   private void pump() {
-    if (sending || stopped || queue.isEmpty()) {
+    if (stopped) {
       return;
     }
-    sending = true;
-    Transfer t = outgoing.get(queue.peek());
-    drain(t, System.currentTimeMillis());
+    for (String id : queue) {
+      if (active.size() >= PARALLEL) {
+        return;
+      }
+      if (active.add(id)) {
+        drain(outgoing.get(id), System.currentTimeMillis());
+      }
+    }
   }
 
   /** Waits until no transaction holds a lock on a key of the range (it was decided). */
@@ -473,7 +483,7 @@ final class RangeKeeper {
               all.size(), t.target(), System.currentTimeMillis() - started);
           outgoing.remove(t.id());
           queue.remove(t.id());
-          sending = false;
+          active.remove(t.id());
           pump();
         });
   }
@@ -483,6 +493,11 @@ final class RangeKeeper {
   void onChunk(HandoffChunk c, Consumer<Message> reply) {
     if (received.contains(c.transferId())) {
       reply.accept(new HandoffAck(c.transferId(), c.chunk())); // done before: write nothing
+      return;
+    }
+    List<Consumer<Message>> waiting = landing.get(c.transferId());
+    if (waiting != null) {
+      waiting.add(reply); // the last chunk again, while its write is under way
       return;
     }
     if (status == Status.LEFT || status == Status.LEAVING) {
@@ -505,6 +520,7 @@ final class RangeKeeper {
     }
     boolean adds = c.last();
     if (adds) {
+      landing.put(c.transferId(), new ArrayList<>());
       ledger = ledger.plus(c.range());
       arriving.add(c.range());
       serving = servingOf(ledger);
@@ -512,12 +528,23 @@ final class RangeKeeper {
       meta.add(new MetaWrite(IN + c.transferId(), new byte[] {1}));
     }
     write(new WriteSet(List.of(), data, meta, true)).onComplete(ar -> {
+      List<Consumer<Message>> also =
+          adds ? landing.remove(c.transferId()) : List.<Consumer<Message>>of();
       if (ar.failed()) {
         LOG.error("RTX-2105 ring: {} cannot store chunk {} of {}: {}", self, c.chunk(),
             c.transferId(), ar.cause());
-        reply.accept(new ErrorReply(ErrorReply.Code.INTERNAL, "store write failed"));
+        if (adds) {
+          // Not ours after all: the sender sends the chunk again.
+          ledger = ledger.minus(c.range());
+          arriving.remove(c.range());
+          serving = servingOf(ledger);
+        }
+        ErrorReply err = new ErrorReply(ErrorReply.Code.INTERNAL, "store write failed");
+        reply.accept(err);
+        also.forEach(r -> r.accept(err));
         return;
       }
+      also.forEach(r -> r.accept(new HandoffAck(c.transferId(), c.chunk())));
       if (adds) {
         arriving.remove(c.range());
         serving = servingOf(ledger);
