@@ -87,10 +87,14 @@ public final class NodeProcess implements AutoCloseable {
     NodeId id = NodeId.of(config.nodeId());
     store = RocksNodeStore.open(dataDir.resolve("store"));
 
-    HazelcastClusterManager cluster =
-        new HazelcastClusterManager(
-            Discovery.hazelcastConfig(config.clusterName(), config.host(), config.hazelcastPort(),
-                config.seeds(), config.failureDetectionSeconds()));
+    com.hazelcast.config.Config hz = Discovery.hazelcastConfig(config.clusterName(), config.host(),
+        config.hazelcastPort(), config.seeds(), config.failureDetectionSeconds());
+    if (config.leaveOnShutdown()) {
+      // Hazelcast's own shutdown hook would leave the cluster at SIGTERM while this node still
+      // hands its ranges over through it; close() leaves it, after the hand-offs.
+      hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    }
+    HazelcastClusterManager cluster = new HazelcastClusterManager(hz);
     VertxOptions options =
         new VertxOptions().setEventBusOptions(
             new EventBusOptions().setHost(config.host()).setPort(config.busPort()));
