@@ -53,7 +53,8 @@ class RingGrowShrinkIT {
   @Timeout(1200)
   void growsFrom3To5AndBack_whileTransfersRun_keysEndAtTheirOwners() throws Exception {
     try (ProcessClusterFixture f = ProcessClusterFixture.builder(tmp.resolve("cluster"))
-        .participants(3).coordinators(1).set("failureDetectionSeconds", "3").start()) {
+        .participants(3).coordinators(1).set("failureDetectionSeconds", "3")
+        .timeout(STEP).start()) {
       ProcessCluster cluster = f.cluster();
       String url = f.urls().get(0);
       List<String> accounts = new ArrayList<>();
@@ -78,7 +79,7 @@ class RingGrowShrinkIT {
         f.kill(source);
         note("SIGKILLed %s during its hand-offs to p5, %.1f s after p5 was added", source,
             (System.nanoTime() - t0) / 1e9);
-        f.restart(source);
+        cluster.restart(source, true, STEP);
         Duration joined = cluster.awaitRingStatus(p5.id(), "MEMBER", STEP);
         note("p5 joined the ring %.1f s after %s restarted", joined.toMillis() / 1e3, source);
         awaitAgreement(url);

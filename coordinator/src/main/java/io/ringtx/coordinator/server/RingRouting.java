@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +53,8 @@ public final class RingRouting implements Router {
 
   /**
    * @param initial the routing to use until the first refresh: the configured ring
-   * @param candidates the participants to ask: discovery's live ones and the configured ones
-   *     (may block; called on a worker thread)
+   * @param candidates the participants to ask: the live ones discovery knows (may block; called
+   *     on a worker thread). Those that stay silent keep the ranges they last reported.
    */
   public RingRouting(Vertx vertx, Transport transport, RingSnapshot initial, long timeoutMillis,
       Supplier<List<NodeId>> candidates) {
@@ -98,13 +97,30 @@ public final class RingRouting implements Router {
   public Future<Void> refresh() {
     Promise<Void> p = Promise.promise();
     context.runOnContext(v -> {
-      if (refreshing == null) {
-        refreshing = fetch(false).map(infos -> {
-          rebuild(infos);
-          return (Void) null;
-        }).otherwiseEmpty().onComplete(ar -> refreshing = null);
+      Future<Void> current = refreshing;
+      if (current == null) {
+        // The fetch may complete before a listener is attached (it races a worker thread), so
+        // the one in flight is tracked by a promise of our own, cleared when it completes.
+        Promise<Void> done = Promise.promise();
+        current = done.future();
+        refreshing = current;
+        fetch(false).onComplete(ar -> {
+          if (ar.succeeded()) {
+            try {
+              rebuild(ar.result());
+            } catch (RuntimeException e) {
+              // A participant reported ranges that cannot form a ring (a bug): keep the routing
+              // we have, say so, and let the next refresh try again.
+              LOG.error("RTX-1005 routing refresh: cannot build a ring from the answers", e);
+            }
+          } else {
+            LOG.warn("RTX-1004 routing refresh failed, keeping the routing: {}", ar.cause().toString());
+          }
+          refreshing = null;
+          done.complete();
+        });
       }
-      refreshing.onComplete(ar -> p.complete());
+      current.onComplete(ar -> p.complete());
     });
     return p.future();
   }
@@ -117,27 +133,22 @@ public final class RingRouting implements Router {
   }
 
   private Future<List<RingInfo>> fetch(boolean details) {
-    return vertx.executeBlocking(() -> {
-      Set<NodeId> ask = new LinkedHashSet<>(candidates.get());
-      return List.copyOf(ask);
-    }, false).compose(ask -> {
-      Set<NodeId> all = new LinkedHashSet<>(ask);
-      all.addAll(lastKnown.keySet());
-      List<NodeId> order = List.copyOf(all);
-      List<Future<Message>> replies = new ArrayList<>();
-      for (NodeId p : order) {
-        replies.add(transport.request(p, new RingInfoRequest(details), timeoutMillis));
-      }
-      return Future.join(replies).transform(ar -> {
-        List<RingInfo> out = new ArrayList<>();
-        for (Future<Message> f : replies) {
-          if (f.succeeded() && f.result() instanceof RingInfo info) {
-            out.add(info);
+    return vertx.executeBlocking(() -> List.copyOf(new LinkedHashSet<>(candidates.get())), false)
+        .compose(ask -> {
+          List<Future<Message>> replies = new ArrayList<>();
+          for (NodeId p : ask) {
+            replies.add(transport.request(p, new RingInfoRequest(details), timeoutMillis));
           }
-        }
-        return Future.succeededFuture(out);
-      });
-    });
+          return Future.join(replies).transform(ar -> {
+            List<RingInfo> out = new ArrayList<>();
+            for (Future<Message> f : replies) {
+              if (f.succeeded() && f.result() instanceof RingInfo info) {
+                out.add(info);
+              }
+            }
+            return Future.succeededFuture(out);
+          });
+        });
   }
 
   private void rebuild(List<RingInfo> infos) {
@@ -153,18 +164,32 @@ public final class RingRouting implements Router {
         fresh.add(r);
       }
     });
-    lastKnown.keySet().removeIf(answered::containsKey);
-    // Silent participants keep what they last reported, unless someone else reports it now.
+    // Silent participants keep what they last reported, unless someone else reports it now; one
+    // left with nothing (it left the ring, or all its ranges moved) drops out of the routing.
+    Map<NodeId, List<RingRange>> silent = new LinkedHashMap<>();
     lastKnown.forEach((node, ranges) -> {
+      if (answered.containsKey(node)) {
+        return;
+      }
+      List<RingRange> kept = new ArrayList<>();
       for (RingRange r : ranges) {
         boolean taken = fresh.stream().anyMatch(f -> f.contains(r.end()) || r.contains(f.end()));
         if (!taken) {
+          kept.add(r);
           byEnd.putIfAbsent(r.end().value(), new VirtualNode(node, r.end()));
         }
       }
+      if (!kept.isEmpty()) {
+        silent.put(node, kept);
+      }
     });
-    lastKnown.putAll(answered);
-    lastKnown.values().removeIf(List::isEmpty);
+    lastKnown.clear();
+    lastKnown.putAll(silent);
+    answered.forEach((node, ranges) -> {
+      if (!ranges.isEmpty()) {
+        lastKnown.put(node, ranges);
+      }
+    });
     if (byEnd.isEmpty()) {
       return;
     }

@@ -135,14 +135,14 @@ public final class NodeProcess implements AutoCloseable {
       Limits limits = new Limits(config.maxKeyBytes(), config.maxValueBytes(), config.maxKeysPerTx());
       routing = new RingRouting(vertx, bus, configured, Math.min(1_000, config.requestTimeoutMillis()),
           () -> {
-            List<NodeId> ask = new ArrayList<>(participants);
+            // The live participants; until discovery lists any, the configured ones.
+            List<NodeId> ask = new ArrayList<>();
             for (NodeInfo n : registry.live()) {
-              NodeId p = NodeId.of(n.nodeId());
-              if (n.role().equals("participant") && !ask.contains(p)) {
-                ask.add(p);
+              if (n.role().equals("participant")) {
+                ask.add(NodeId.of(n.nodeId()));
               }
             }
-            return ask;
+            return ask.isEmpty() ? participants : ask;
           });
       coordinator = await(CoordinatorNode.start(vertx, id, store, bus, routing, cc, limits,
           config.requestTimeoutMillis(), crasher));

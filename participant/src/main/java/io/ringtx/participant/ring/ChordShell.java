@@ -110,28 +110,29 @@ final class ChordShell {
     return List.copyOf(nodes.keySet());
   }
 
-  /**
-   * Takes the virtual nodes into the ring: through {@code known} (virtual nodes of live
-   * participants, found by discovery) when there are any, each virtual node through one of them;
-   * otherwise by installing {@code initial}, the ring of the configured participants.
-   */
-  void start(List<VirtualNode> known, RingSnapshot initial) {
+  /** Installs {@code ring} (which holds this participant's virtual nodes) in every one of them. */
+  void install(RingSnapshot ring) {
     long now = now();
     lastRejoinCheck = now;
-    if (known.isEmpty()) {
-      LOG.info("ring: {} installs the configured ring of {} ({} virtual nodes)", self,
-          initial.participants(), initial.virtualNodes().size());
-      for (ChordNode n : nodes.values()) {
-        apply(n, n.bootstrap(now, initial));
-      }
-    } else {
-      LOG.info("ring: {} joins through {} virtual nodes of {}", self, known.size(),
-          known.stream().map(VirtualNode::node).distinct().toList());
-      int i = 0;
-      for (ChordNode n : nodes.values()) {
-        joiningSince.put(n.self().id(), now);
-        apply(n, n.join(now, known.get(i++ % known.size())));
-      }
+    LOG.info("ring: {} installs a ring of {} virtual nodes of {}", self,
+        ring.virtualNodes().size(), ring.participants());
+    for (ChordNode n : nodes.values()) {
+      apply(n, n.bootstrap(now, ring));
+    }
+    flush();
+    tickTimer = vertx.setPeriodic(TICK_MILLIS, t -> tick());
+  }
+
+  /** Chord join of every virtual node, each through one of {@code known} (found by discovery). */
+  void join(List<VirtualNode> known) {
+    long now = now();
+    lastRejoinCheck = now;
+    LOG.info("ring: {} joins through {} virtual nodes of {}", self, known.size(),
+        known.stream().map(VirtualNode::node).distinct().toList());
+    int i = 0;
+    for (ChordNode n : nodes.values()) {
+      joiningSince.put(n.self().id(), now);
+      apply(n, n.join(now, known.get(i++ % known.size())));
     }
     flush();
     tickTimer = vertx.setPeriodic(TICK_MILLIS, t -> tick());

@@ -17,6 +17,7 @@ import io.ringtx.protocol.ring.RingSnapshot;
 import io.ringtx.protocol.ring.VirtualNode;
 import io.ringtx.protocol.rpc.Transport;
 import io.ringtx.storage.NodeStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,7 +46,9 @@ public final class ParticipantRing implements AutoCloseable {
   private final long timeoutMillis;
   private final RangeKeeper keeper;
   private volatile ParticipantNode node;
-  private ChordShell chord;
+  /** Set on, and used only on, {@link #chordContext}. */
+  private volatile ChordShell chord;
+  private volatile Context chordContext;
 
   private ParticipantRing(NodeId self, RingConfig config, List<VirtualNode> own,
       List<NodeId> initialMembers, long timeoutMillis, RangeKeeper keeper) {
@@ -129,8 +132,33 @@ public final class ParticipantRing implements AutoCloseable {
    */
   public Future<Void> start(Vertx vertx, ParticipantNode participant, Transport transport,
       List<VirtualNode> known, Supplier<List<VirtualNode>> knownLater) {
+    // Chord runs on a context of its own, so that a burst of ring maintenance never queues in
+    // front of the transactions the participant core serves on its context.
+    Context ring = vertx.getOrCreateContext();
+    this.chordContext = ring;
+    Promise<Void> shellStarted = Promise.promise();
+    ring.runOnContext(v -> {
+      ChordShell shell =
+          new ChordShell(vertx, self, config, transport, timeoutMillis, own, knownLater);
+      RangeKeeper.Status status = keeper.status();
+      if (status == RangeKeeper.Status.JOINING && !known.isEmpty()) {
+        shell.join(known); // Chord join through the live nodes discovery found
+      } else if (status != RangeKeeper.Status.LEFT) {
+        // A member (re)starting installs the ring it knows of: the live participants' virtual
+        // nodes and its own, or, with nobody else alive, the configured ring. Chord maintenance
+        // corrects whatever in it is stale; a restarted member thus re-enters the ring without
+        // 128 join lookups competing with the transactions it serves.
+        List<VirtualNode> all = new ArrayList<>(own);
+        known.stream().filter(k -> !all.contains(k)).forEach(all::add);
+        shell.install(known.isEmpty()
+            ? RingSnapshot.hashed(config.space(), initialMembers, config.virtualNodes())
+            : RingSnapshot.of(config.space(), all));
+      }
+      this.chord = shell;
+      shellStarted.complete();
+    });
     Promise<Void> started = Promise.promise();
-    participant.execute(() -> {
+    shellStarted.future().onComplete(x -> participant.execute(() -> {
       this.node = participant;
       RangeKeeper.Core core = new RangeKeeper.Core() {
         @Override
@@ -146,16 +174,23 @@ public final class ParticipantRing implements AutoCloseable {
           });
         }
       };
-      ChordShell shell =
-          new ChordShell(vertx, self, config, transport, timeoutMillis, own, knownLater);
-      this.chord = shell;
-      if (keeper.status() != RangeKeeper.Status.LEFT) {
-        shell.start(known,
-            RingSnapshot.hashed(config.space(), initialMembers, config.virtualNodes()));
-      }
-      keeper.start(vertx, transport, shell, core);
+      RangeKeeper.Ring lookups = new RangeKeeper.Ring() {
+        @Override
+        public Future<VirtualNode> lookup(RingId target) {
+          Promise<VirtualNode> p = Promise.promise();
+          ring.runOnContext(v -> chord.lookup(target).onComplete(ar ->
+              participant.execute(() -> p.handle(ar))));
+          return p.future();
+        }
+
+        @Override
+        public void leaveAll() {
+          ring.runOnContext(v -> chord.leaveAll());
+        }
+      };
+      keeper.start(vertx, transport, lookups, core);
       started.complete();
-    });
+    }));
     return started.future();
   }
 
@@ -163,7 +198,7 @@ public final class ParticipantRing implements AutoCloseable {
   public void membershipChanged() {
     ParticipantNode n = node;
     if (n != null) {
-      n.execute(() -> {
+      chordContext.runOnContext(v -> {
         if (chord != null && !hasLeft()) {
           chord.membershipChanged();
         }
@@ -186,17 +221,23 @@ public final class ParticipantRing implements AutoCloseable {
   public Future<RingInfo> info(boolean details) {
     ParticipantNode n = node;
     if (n == null) {
-      return Future.succeededFuture(describe(false));
+      return Future.succeededFuture(describe(List.of()));
+    }
+    Promise<List<RingInfo.VirtualNodeInfo>> vnodes = Promise.promise();
+    if (details && chord != null) {
+      chordContext.runOnContext(v -> vnodes.complete(chord.info()));
+    } else {
+      vnodes.complete(List.of());
     }
     Promise<RingInfo> p = Promise.promise();
-    n.execute(() -> p.complete(describe(details)));
+    vnodes.future().onComplete(ar -> n.execute(() -> p.complete(describe(ar.result()))));
     return p.future();
   }
 
-  private RingInfo describe(boolean details) {
+  /** On the participant's context (or before it serves). */
+  private RingInfo describe(List<RingInfo.VirtualNodeInfo> vnodes) {
     return new RingInfo(self.value(), keeper.status().name(), keeper.serving().ranges(),
-        node == null ? List.of() : keeper.handoffs(),
-        details && chord != null ? chord.info() : List.of());
+        node == null ? List.of() : keeper.handoffs(), vnodes);
   }
 
   private static boolean isRingMessage(Message m) {
@@ -207,10 +248,10 @@ public final class ParticipantRing implements AutoCloseable {
   /** Runs on the participant's context (the transport serves it there). */
   private void onRingMessage(Message m, Consumer<Message> reply) {
     if (m instanceof RingInfoRequest q) {
-      reply.accept(describe(q.details()));
+      info(q.details()).onComplete(ar -> reply.accept(ar.result()));
       return;
     }
-    if (chord == null) {
+    if (chord == null || node == null) {
       // Not started yet: for Chord, not in the ring; for the rest, ask again later.
       if (m instanceof RingBatch b) {
         reply.accept(new RingBatchReply(
@@ -223,7 +264,7 @@ public final class ParticipantRing implements AutoCloseable {
       return;
     }
     if (m instanceof RingBatch b) {
-      chord.onBatch(b, reply);
+      chordContext.runOnContext(v -> chord.onBatch(b, reply));
     } else if (m instanceof RangeRequest r) {
       keeper.onRangeRequest(r, reply);
     } else if (m instanceof HandoffChunk c) {
@@ -235,8 +276,11 @@ public final class ParticipantRing implements AutoCloseable {
   public void close() {
     ParticipantNode n = node;
     if (n != null) {
-      n.execute(() -> {
-        keeper.stop();
+      n.execute(keeper::stop);
+    }
+    Context ring = chordContext;
+    if (ring != null) {
+      ring.runOnContext(v -> {
         if (chord != null) {
           chord.stop();
         }

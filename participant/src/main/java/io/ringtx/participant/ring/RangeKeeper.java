@@ -92,6 +92,15 @@ final class RangeKeeper {
   /** A hand-off this participant is sending, as recorded durably. */
   record Transfer(String id, RingRange range, NodeId target) {}
 
+  /** What the keeper needs of the Chord ring; answers arrive on the keeper's context. */
+  interface Ring {
+    /** Chord find_successor of {@code target}. */
+    Future<VirtualNode> lookup(RingId target);
+
+    /** Every virtual node of this participant leaves the ring (Chord §IV.E.4). */
+    void leaveAll();
+  }
+
   /** What the keeper needs of the participant core (on its context). */
   interface Core {
     Set<String> lockedKeys();
@@ -119,7 +128,7 @@ final class RangeKeeper {
 
   private Vertx vertx;
   private Transport transport;
-  private ChordShell chord;
+  private Ring chord;
   private Core core;
   /** Hand-offs being sent now (at most {@link #PARALLEL}). */
   private final Set<String> active = new HashSet<>();
@@ -175,7 +184,7 @@ final class RangeKeeper {
   }
 
   /** Starts work on the node's context: resumes hand-offs, and takes over ranges if joining. */
-  void start(Vertx vertx, Transport transport, ChordShell chord, Core core) {
+  void start(Vertx vertx, Transport transport, Ring chord, Core core) {
     this.vertx = vertx;
     this.transport = transport;
     this.chord = chord;
