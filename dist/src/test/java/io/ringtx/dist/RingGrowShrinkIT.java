@@ -171,15 +171,21 @@ class RingGrowShrinkIT {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> awaitAgreement(String url) {
     Map<String, Object>[] last = new Map[1];
-    await("owned ranges agree with the ring").atMost(STEP).pollInterval(Duration.ofMillis(500))
-        .until(() -> {
-          Map<String, Object> c = getJson(url + "/v1/cluster");
-          if (c == null) {
-            return false;
-          }
-          last[0] = c;
-          return new RingReport(c).disagreements().isEmpty();
-        });
+    List<String>[] why = new List[] {List.of("no answer from " + url + "/v1/cluster")};
+    try {
+      await("owned ranges agree with the ring").atMost(STEP).pollInterval(Duration.ofMillis(500))
+          .until(() -> {
+            Map<String, Object> c = getJson(url + "/v1/cluster");
+            if (c == null) {
+              return false;
+            }
+            last[0] = c;
+            why[0] = new RingReport(c).disagreements();
+            return why[0].isEmpty();
+          });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("owned ranges never agreed with the ring; last: " + why[0], e);
+    }
     return last[0];
   }
 
