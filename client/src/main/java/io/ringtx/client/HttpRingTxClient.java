@@ -288,7 +288,10 @@ final class HttpRingTxClient implements RingTxClient {
 
   private HttpResponse<Buffer> send(HttpMethod method, String path, byte[] body, String what) {
     long timeout = options.requestTimeout().toMillis();
-    var request = web.request(method, endpoint.prefix() + path).timeout(timeout);
+    // An idle timeout only: timeout() would also arm a timer on the wait for a pooled connection,
+    // and Vert.x 5.0.10 can race that timer against a connection being handed over (logging
+    // "Promise already completed"). The bound below covers a request that waits too long.
+    var request = web.request(method, endpoint.prefix() + path).idleTimeout(timeout);
     Future<HttpResponse<Buffer>> future;
     if (body == null) {
       future = request.send();
@@ -296,7 +299,8 @@ final class HttpRingTxClient implements RingTxClient {
       request.putHeader("Content-Type", "application/json");
       future = request.sendBuffer(Buffer.buffer(body));
     }
-    // The HTTP timeout normally fires first; this bound only guards against a lost callback.
+    // The idle timeout normally fires first; this bound covers the wait for a connection and a
+    // lost callback.
     return await(future, timeout + 1000, what);
   }
 

@@ -12,6 +12,8 @@ import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.CoordinatorCommit;
 import io.ringtx.protocol.message.ErrorReply;
+import io.ringtx.protocol.message.InDoubtQuery;
+import io.ringtx.protocol.message.InDoubtReply;
 import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.Outcome;
 import io.ringtx.protocol.message.Reason;
@@ -36,7 +38,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -50,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorNode implements TransactionService, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNode.class);
+  /** The longest {@code GET /v1/cluster} waits for one participant's transactions in doubt. */
+  private static final long CLUSTER_QUERY_MILLIS = 2_000;
 
   private final NodeId id;
   private final Router router;
@@ -273,19 +281,82 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
         nodes.add(describe(n.nodeId(), "coordinator", n, true));
       }
     }
-    Set<NodeId> participants = new java.util.TreeSet<>(router.participants());
+    // The participants the routing knows, and any other that discovery lists (one joining).
+    Set<NodeId> participants = new TreeSet<>(router.participants());
     live.values().stream().filter(n -> n.role().equals("participant"))
         .forEach(n -> participants.add(NodeId.of(n.nodeId())));
+    Map<NodeId, Future<Message>> asked = askInDoubt(participants, live, source == null);
+    Set<String> inDoubt = new TreeSet<>();
+    Set<String> blocked = new TreeSet<>();
     for (NodeId p : participants) {
       NodeInfo n = live.get(p.value());
-      nodes.add(describe(p.value(), "participant", n, source == null || n != null));
+      Map<String, Object> d = describe(p.value(), "participant", n, source == null || n != null);
+      Future<Message> f = asked.get(p);
+      if (f != null) {
+        awaitQuietly(f);
+        if (f.succeeded() && f.result() instanceof InDoubtReply r) {
+          List<String> doubt = r.inDoubt().stream().map(TxId::value).toList();
+          List<String> stuck = r.blocked().stream().map(TxId::value).toList();
+          d.put("inDoubt", doubt);
+          d.put("blocked", stuck);
+          inDoubt.addAll(doubt);
+          blocked.addAll(stuck);
+        } else {
+          d.put("inDoubtError", !f.isComplete() ? "no answer"
+              : f.failed() ? String.valueOf(f.cause().getMessage()) : describe(f.result()));
+        }
+      }
+      nodes.add(d);
     }
     out.put("nodes", nodes);
+    // Transactions in doubt at some participant, and those blocked: every participant READY
+    // and the coordinator silent. Only that coordinator's return (or an operator) ends them.
+    out.put("inDoubt", List.copyOf(inDoubt));
+    out.put("blocked", List.copyOf(blocked));
     Supplier<Object> ring = ringView;
     if (ring != null) {
       out.put("ring", ring.get());
     }
     return out;
+  }
+
+  /**
+   * Asks every participant that is up for its transactions in doubt, all at once (from the node's
+   * context, where its requests must start); empty if the node does not get to it in time.
+   */
+  private Map<NodeId, Future<Message>> askInDoubt(
+      Set<NodeId> participants, Map<String, NodeInfo> live, boolean all) {
+    CompletableFuture<Map<NodeId, Future<Message>>> asked = new CompletableFuture<>();
+    runner.execute(() -> {
+      Map<NodeId, Future<Message>> m = new LinkedHashMap<>();
+      for (NodeId p : participants) {
+        if (all || live.containsKey(p.value())) {
+          m.put(p, transport.request(p, new InDoubtQuery(id),
+              Math.min(requestTimeoutMillis, CLUSTER_QUERY_MILLIS)));
+        }
+      }
+      asked.complete(m);
+    });
+    try {
+      return asked.get(CLUSTER_QUERY_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    } catch (ExecutionException | TimeoutException e) {
+      return Map.of();
+    }
+  }
+
+  /** Waits for {@code f} a little longer than its own deadline; it then says how it ended. */
+  private static void awaitQuietly(Future<?> f) {
+    try {
+      f.toCompletionStage().toCompletableFuture()
+          .get(CLUSTER_QUERY_MILLIS + 1_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // Read from the future by the caller.
+    }
   }
 
   private static Map<String, Object> describe(String id, String role, NodeInfo n, boolean up) {

@@ -77,23 +77,28 @@ final class CrashDrill implements AutoCloseable {
    */
   static CrashDrill start(Path dir, Map<String, String> settings, String node, CrashPoint first,
       int crashAfter, long seed) throws Exception {
+    return start(dir, 1, settings, node, first, crashAfter, seed);
+  }
+
+  /**
+   * As {@link #start(Path, Map, String, CrashPoint, int, long)} with {@code coordinators}
+   * coordinators; the load and the restarts go through the first.
+   */
+  static CrashDrill start(Path dir, int coordinators, Map<String, String> settings, String node,
+      CrashPoint first, int crashAfter, long seed) throws Exception {
     ProcessClusterFixture.Builder b = ProcessClusterFixture.builder(dir).participants(3)
-        .coordinators(1);
+        .coordinators(coordinators);
     settings.forEach(b::set);
     ProcessClusterFixture f = b.create();
     CrashDrill drill = new CrashDrill(f, seed);
     try {
       f.configure(node, arm(first, crashAfter));
       Duration took = f.start();
-      drill.note("cluster of 3 participants and 1 coordinator serving after %.1f s", secs(took));
-      // The first transactions of a new cluster may abort (PARTICIPANT_FAILED) while the event
-      // bus still learns where the nodes that just joined are: opening is idempotent, so retry.
-      drill.retrying("opening the accounts", () -> {
-        try (BankClient c = RingTxBankClient.factory(drill.url()).connect()) {
-          c.open(drill.accounts, BALANCE);
-        }
-        return null;
-      });
+      drill.note("cluster of 3 participants and %d coordinator(s) serving after %.1f s",
+          coordinators, secs(took));
+      try (BankClient c = RingTxBankClient.factory(drill.url()).connect()) {
+        c.open(drill.accounts, BALANCE);
+      }
       return drill;
     } catch (Exception | Error e) {
       drill.close();
@@ -150,6 +155,15 @@ final class CrashDrill implements AutoCloseable {
 
   /** What {@code GET /v1/indoubt} of one participant says. */
   record InDoubt(Set<String> inDoubt, Set<String> blocked) {}
+
+  /**
+   * The transactions in doubt and blocked anywhere, as the coordinator at {@code url} reports
+   * them in {@code GET /v1/cluster}.
+   */
+  InDoubt clusterView(String url) throws IOException, InterruptedException {
+    JsonNode body = JSON.readTree(get(url + "/v1/cluster"));
+    return new InDoubt(strings(body.get("inDoubt")), strings(body.get("blocked")));
+  }
 
   /** Every participant's in-doubt and blocked transactions; one that does not answer is absent. */
   Map<String, InDoubt> inDoubt() {

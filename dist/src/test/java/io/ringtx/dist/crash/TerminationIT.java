@@ -53,8 +53,10 @@ class TerminationIT {
   @Timeout(600)
   void withTheCoordinatorDown_peersSettleWhatTheyCan_theRestStaysBlocked_untilItIsBack()
       throws Exception {
-    try (CrashDrill drill = CrashDrill.start(tmp.resolve("cluster"), CrashRounds.SETTINGS, "c1",
-        ROUNDS.get(0).point(), CrashRounds.CRASH_AFTER, 31)) {
+    // c1 runs the load and crashes; c2 stays up to report the cluster while c1 is down.
+    try (CrashDrill drill = CrashDrill.start(tmp.resolve("cluster"), 2, CrashRounds.SETTINGS,
+        "c1", ROUNDS.get(0).point(), CrashRounds.CRASH_AFTER, 31)) {
+      String c2 = drill.cluster().urls().get(1);
       Map<CrashPoint, String> crashed = new LinkedHashMap<>();
       int blockedSeen = 0;
       for (int i = 0; i < ROUNDS.size(); i++) {
@@ -97,6 +99,10 @@ class TerminationIT {
         }
         long listed = snapshot.values().stream().mapToLong(d -> d.blocked().size()).sum();
         assertThat(gauge).as("ringtx_participant_blocked, summed").isEqualTo(listed);
+        // The surviving coordinator's GET /v1/cluster lists them too.
+        CrashDrill.InDoubt seen = drill.clusterView(c2);
+        assertThat(seen.blocked()).as("blocked in c2's GET /v1/cluster").isEqualTo(blocked);
+        assertThat(seen.inDoubt()).as("in doubt in c2's GET /v1/cluster").containsAll(blocked);
         if (!blocked.isEmpty()) {
           // DESIGN §3: the blocking case is never silently resolved while the coordinator is down.
           await("blocked transactions stay blocked").during(STAY_BLOCKED)

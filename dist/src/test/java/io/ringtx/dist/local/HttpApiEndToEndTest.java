@@ -84,7 +84,16 @@ class HttpApiEndToEndTest {
     assertThat(stale.bodyAsJsonObject().getString("reason")).isEqualTo("CONFLICT");
     assertThat(stale.bodyAsJsonObject().getString("id")).isNotBlank();
 
-    assertThat(get("/v1/cluster").statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> cluster = get("/v1/cluster");
+    assertThat(cluster.statusCode()).isEqualTo(200);
+    // Every participant answered for its transactions in doubt: none, all decided.
+    assertThat(cluster.bodyAsJsonObject().getJsonArray("inDoubt")).isEmpty();
+    assertThat(cluster.bodyAsJsonObject().getJsonArray("blocked")).isEmpty();
+    assertThat(cluster.bodyAsJsonObject().getJsonArray("nodes").stream()
+            .map(n -> (JsonObject) n)
+            .filter(n -> "participant".equals(n.getString("role"))))
+        .hasSize(3)
+        .allSatisfy(n -> assertThat(n.getJsonArray("inDoubt")).as(n.encode()).isEmpty());
     assertThat(get("/metrics").bodyAsString()).contains("ringtx_http_tx_committed_total");
   }
 

@@ -18,6 +18,8 @@ import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.ReadRequest;
 import io.ringtx.protocol.message.Reason;
+import io.ringtx.protocol.message.InDoubtQuery;
+import io.ringtx.protocol.message.InDoubtReply;
 import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
 import io.ringtx.protocol.message.TxState;
@@ -201,6 +203,8 @@ public final class ParticipantCore implements StateMachine {
       return onDecision(token, d);
     } else if (request instanceof StatusQuery q) {
       return onStatusQuery(token, q);
+    } else if (request instanceof InDoubtQuery) {
+      return reply(token, new InDoubtReply(self, List.copyOf(inDoubt()), List.copyOf(blocked())));
     }
     return reply(
         token,

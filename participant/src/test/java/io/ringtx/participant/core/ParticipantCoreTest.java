@@ -19,6 +19,8 @@ import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.ReadRequest;
 import io.ringtx.protocol.message.Reason;
+import io.ringtx.protocol.message.InDoubtQuery;
+import io.ringtx.protocol.message.InDoubtReply;
 import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
 import io.ringtx.protocol.message.TxState;
@@ -1122,6 +1124,10 @@ class ParticipantCoreTest {
       core.onReply(now, PEER2, new StatusQuery(T1, SELF, true), new StatusReply(T1, PEER2, TxState.READY));
 
       assertThat(core.blocked()).containsExactly(T1);
+      Call listed = call(new InDoubtQuery(COORD));
+      assertThat(onlyReplyTo(listed.token(), listed.step().sends()))
+          .as("what GET /v1/cluster shows")
+          .isEqualTo(new InDoubtReply(SELF, List.of(T1), List.of(T1)));
       assertThat(core.state(T1)).isEqualTo(TxState.READY);
       assertThat(core.locksHeldBy(T1)).containsExactly("x");
       assertThat(askCoordinator()).as("keeps asking the coordinator").isEqualTo(q);
@@ -1131,6 +1137,9 @@ class ParticipantCoreTest {
       complete(onlyPersist(s));
       assertThat(core.blocked()).isEmpty();
       assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
+      Call after = call(new InDoubtQuery(COORD));
+      assertThat(onlyReplyTo(after.token(), after.step().sends()))
+          .isEqualTo(new InDoubtReply(SELF, List.of(), List.of()));
     }
 
     @Test

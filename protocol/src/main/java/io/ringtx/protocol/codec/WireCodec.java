@@ -1,15 +1,20 @@
 package io.ringtx.protocol.codec;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.ringtx.protocol.message.Message;
 import java.io.IOException;
 
 /** Encodes and decodes messages for the wire (JSON with stable type names). */
 public final class WireCodec {
+  private static final ObjectWriter WRITER = Json.MAPPER.writerFor(Message.class);
+  private static final ObjectReader READER = Json.MAPPER.readerFor(Message.class);
+
   private WireCodec() {}
 
   public static byte[] encode(Message message) {
     try {
-      return Json.MAPPER.writerFor(Message.class).writeValueAsBytes(message);
+      return WRITER.writeValueAsBytes(message);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
     }
@@ -21,7 +26,7 @@ public final class WireCodec {
    */
   public static Message decode(byte[] bytes) {
     try {
-      return Json.MAPPER.readValue(bytes, Message.class);
+      return READER.readValue(bytes);
     } catch (IOException | IllegalArgumentException | NullPointerException e) {
       throw new MalformedMessageException("malformed message: " + rootMessage(e), e);
     }

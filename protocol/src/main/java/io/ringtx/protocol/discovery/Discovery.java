@@ -35,6 +35,9 @@ public final class Discovery {
     c.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(failureDetectionSeconds));
     c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    // Hazelcast's own metrics are collected every few seconds on every member and nothing reads
+    // them (RingTx serves its own at /metrics): profiles showed the collection in every node.
+    c.getMetricsConfig().setEnabled(false);
     NetworkConfig net = c.getNetworkConfig();
     net.setPort(port).setPortAutoIncrement(false);
     net.getInterfaces().setEnabled(true).addInterface(host);
