@@ -34,6 +34,12 @@ public final class ClientOptions {
   /** HTTP/1.1 connections kept to the coordinator: 16. */
   public static final int DEFAULT_MAX_CONNECTIONS = 16;
 
+  /** Times one request waits out a 503 {@code overloaded}/{@code shutting_down}: 20. */
+  public static final int DEFAULT_OVERLOAD_WAITS = 20;
+
+  /** Longest pause after one such 503, whatever its {@code Retry-After} says: 2 s. */
+  public static final Duration DEFAULT_MAX_OVERLOAD_PAUSE = Duration.ofSeconds(2);
+
   private static final ClientOptions DEFAULTS =
       new ClientOptions(
           null,
@@ -43,7 +49,9 @@ public final class ClientOptions {
           DEFAULT_MAX_BACKOFF,
           DEFAULT_REQUEST_TIMEOUT,
           DEFAULT_COMMIT_SENDS,
-          DEFAULT_MAX_CONNECTIONS);
+          DEFAULT_MAX_CONNECTIONS,
+          DEFAULT_OVERLOAD_WAITS,
+          DEFAULT_MAX_OVERLOAD_PAUSE);
 
   private final Vertx vertx;
   private final String clientId;
@@ -53,6 +61,8 @@ public final class ClientOptions {
   private final Duration requestTimeout;
   private final int commitSends;
   private final int maxConnections;
+  private final int overloadWaits;
+  private final Duration maxOverloadPause;
 
   private ClientOptions(
       Vertx vertx,
@@ -62,7 +72,9 @@ public final class ClientOptions {
       Duration maxBackoff,
       Duration requestTimeout,
       int commitSends,
-      int maxConnections) {
+      int maxConnections,
+      int overloadWaits,
+      Duration maxOverloadPause) {
     this.vertx = vertx;
     this.clientId = clientId;
     this.maxAttempts = maxAttempts;
@@ -71,6 +83,8 @@ public final class ClientOptions {
     this.requestTimeout = requestTimeout;
     this.commitSends = commitSends;
     this.maxConnections = maxConnections;
+    this.overloadWaits = overloadWaits;
+    this.maxOverloadPause = maxOverloadPause;
   }
 
   /** The defaults. */
@@ -91,7 +105,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections);
+        maxConnections, overloadWaits, maxOverloadPause);
   }
 
   /**
@@ -113,7 +127,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections);
+        maxConnections, overloadWaits, maxOverloadPause);
   }
 
   /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
@@ -129,7 +143,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections);
+        maxConnections, overloadWaits, maxOverloadPause);
   }
 
   /**
@@ -143,7 +157,7 @@ public final class ClientOptions {
       throw new IllegalArgumentException("need 0 <= base <= max: " + base + ", " + max);
     }
     return new ClientOptions(
-        vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections);
+        vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections, overloadWaits, maxOverloadPause);
   }
 
   /** A copy with another limit on the wait for one HTTP answer. */
@@ -154,7 +168,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
-        maxConnections);
+        maxConnections, overloadWaits, maxOverloadPause);
   }
 
   /**
@@ -167,7 +181,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
-        maxConnections);
+        maxConnections, overloadWaits, maxOverloadPause);
   }
 
   /** A copy with another number of pooled HTTP connections. */
@@ -177,7 +191,39 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        connections);
+        connections, overloadWaits, maxOverloadPause);
+  }
+
+  /**
+   * A copy that handles a coordinator's 503 {@code overloaded} or {@code shutting_down} (refused
+   * before anything was done) by pausing as its {@code Retry-After} asks, at most {@code
+   * maxPause} (with jitter, so that refused clients do not return together), and sending the same
+   * request again, at most {@code waits} times per request; then the call fails with {@link
+   * CoordinatorOverloadedException}. 0 waits fails at the first such 503.
+   */
+  public ClientOptions withOverloadBackoff(int waits, Duration maxPause) {
+    if (waits < 0) {
+      throw new IllegalArgumentException("waits must be >= 0: " + waits);
+    }
+    Objects.requireNonNull(maxPause, "maxPause");
+    if (maxPause.isNegative()) {
+      throw new IllegalArgumentException("maxPause must not be negative: " + maxPause);
+    }
+    int overloadWaits = waits;
+    Duration maxOverloadPause = maxPause;
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        maxConnections, overloadWaits, maxOverloadPause);
+  }
+
+  /** Waits per request on a 503 overloaded or shutting_down. */
+  public int overloadWaits() {
+    return overloadWaits;
+  }
+
+  /** The longest pause after one 503 overloaded or shutting_down. */
+  public Duration maxOverloadPause() {
+    return maxOverloadPause;
   }
 
   /** The caller's Vert.x instance, if one was given. */
@@ -236,6 +282,11 @@ public final class ClientOptions {
         + commitSends
         + ", maxConnections="
         + maxConnections
+        + ", overloadWaits="
+        + overloadWaits
+        + ", maxOverloadPause="
+        + maxOverloadPause.toMillis()
+        + " ms"
         + ", ownVertx="
         + (vertx == null)
         + "}";

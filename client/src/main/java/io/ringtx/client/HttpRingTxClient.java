@@ -199,6 +199,12 @@ final class HttpRingTxClient implements RingTxClient {
         }
       } catch (RequestRejectedException e) {
         throw e;
+      } catch (CoordinatorOverloadedException e) {
+        if (send == 1) {
+          // Refused before anything was done, and no earlier send may have been: not applied.
+          throw e;
+        }
+        last = e; // an earlier send may have reached the engine: learn the outcome below
       } catch (RingTxException e) {
         last = e;
       }
@@ -286,7 +292,67 @@ final class HttpRingTxClient implements RingTxClient {
 
   // ---- plumbing ---------------------------------------------------------------------------
 
+  /**
+   * Sends one request; a 503 {@code overloaded} or {@code shutting_down} (refused before anything
+   * was done) is waited out and sent again, up to {@link ClientOptions#overloadWaits()} times,
+   * each pause as long as its {@link #overloadPauseMillis pause}.
+   */
   private HttpResponse<Buffer> send(HttpMethod method, String path, byte[] body, String what) {
+    for (int refusals = 0; ; refusals++) {
+      HttpResponse<Buffer> response = sendOnce(method, path, body, what);
+      String refusal = refusal(response);
+      if (refusal == null) {
+        return response;
+      }
+      if (refusals >= options.overloadWaits()) {
+        throw new CoordinatorOverloadedException(refusal,
+            what + " refused with 503 " + refusal + " " + (refusals + 1)
+                + " times in a row; nothing was done");
+      }
+      long pause = overloadPauseMillis(response, options.maxOverloadPause().toMillis(),
+          ThreadLocalRandom.current());
+      LOG.debug("{} refused ({}), waiting {} ms", what, refusal, pause);
+      pause(pause, what);
+    }
+  }
+
+  /** The error code of a 503 that refused a request before anything was done, or null. */
+  static String refusal(HttpResponse<Buffer> response) {
+    if (response.statusCode() != 503) {
+      return null;
+    }
+    JsonNode body = parseOrNull(response);
+    String error = body == null ? "" : body.path("error").asText("");
+    return error.equals("overloaded") || error.equals("shutting_down") ? error : null;
+  }
+
+  /**
+   * How long to wait after a refusal: the body's {@code retryAfterMillis}, else the {@code
+   * Retry-After} header (seconds), else 100 ms; at most {@code maxMillis}; then a random time
+   * between half of it and all of it, so that clients refused together do not return together.
+   */
+  static long overloadPauseMillis(
+      HttpResponse<Buffer> response, long maxMillis, java.util.random.RandomGenerator random) {
+    long asked = 100;
+    JsonNode body = parseOrNull(response);
+    if (body != null && body.path("retryAfterMillis").canConvertToLong()
+        && body.path("retryAfterMillis").asLong() >= 0) {
+      asked = body.path("retryAfterMillis").asLong();
+    } else {
+      String header = response.getHeader("Retry-After");
+      try {
+        if (header != null) {
+          asked = Math.multiplyExact(Long.parseLong(header.trim()), 1000L);
+        }
+      } catch (NumberFormatException | ArithmeticException e) {
+        // an HTTP date or garbage: keep the default
+      }
+    }
+    long pause = Math.max(0, Math.min(asked, maxMillis));
+    return pause / 2 + (pause - pause / 2 == 0 ? 0 : random.nextLong(pause - pause / 2 + 1));
+  }
+
+  private HttpResponse<Buffer> sendOnce(HttpMethod method, String path, byte[] body, String what) {
     long timeout = options.requestTimeout().toMillis();
     // An idle timeout only: timeout() would also arm a timer on the wait for a pooled connection,
     // and Vert.x 5.0.10 can race that timer against a connection being handed over (logging

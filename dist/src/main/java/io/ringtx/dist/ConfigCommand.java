@@ -48,6 +48,10 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("maxKeyBytes", "Largest key, in UTF-8 bytes.");
     DOCS.put("maxValueBytes", "Largest value, in UTF-8 bytes.");
     DOCS.put("maxKeysPerTx", "Most distinct keys one transaction may read and write.");
+    DOCS.put("maxInFlight", "Coordinator: most commits and reads in flight at once; one more is refused at once with 503 overloaded and Retry-After, never queued.");
+    DOCS.put("maxQueuedWork", "Participant: most requests parked behind a commit plus log writes in flight; beyond it new reads and prepares are refused as OVERLOADED (the transaction aborts, nothing applied).");
+    DOCS.put("retryAfterMillis", "Coordinator: pause suggested to refused clients (Retry-After, rounded up to whole seconds, and retryAfterMillis in the body).");
+    DOCS.put("shutdownDrainMillis", "Coordinator: longest wait on SIGTERM for transactions in flight to be answered and acknowledged before the node stops; new ones get 503 shutting_down meanwhile.");
     DOCS.put("crashPoint", "Tests and fault drills only: halt this node (exit 137, as kill -9) at this point of 2PC. "
         + "Empty: none. Coordinator: " + CrashPoint.of(CrashPoint.Side.COORDINATOR)
         + "; participant: " + CrashPoint.of(CrashPoint.Side.PARTICIPANT) + ".");
@@ -96,6 +100,10 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("maxKeyBytes", Integer.toString(d.maxKeyBytes()));
     values.put("maxValueBytes", Integer.toString(d.maxValueBytes()));
     values.put("maxKeysPerTx", Integer.toString(d.maxKeysPerTx()));
+    values.put("maxInFlight", Integer.toString(d.maxInFlight()));
+    values.put("maxQueuedWork", Integer.toString(d.maxQueuedWork()));
+    values.put("retryAfterMillis", Long.toString(d.retryAfterMillis()));
+    values.put("shutdownDrainMillis", Long.toString(d.shutdownDrainMillis()));
     values.put("crashPoint", "\"" + d.crashPoint() + "\"");
     values.put("crashAfter", Integer.toString(d.crashAfter()));
     values.put("ringJoin", Boolean.toString(d.ringJoin()));

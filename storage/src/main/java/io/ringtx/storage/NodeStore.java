@@ -3,6 +3,7 @@ package io.ringtx.storage;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.LogEntry;
 import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.metrics.Histogram;
 import io.ringtx.protocol.step.DataView;
 import io.ringtx.protocol.step.WriteSet;
 import java.util.ArrayList;
@@ -77,6 +78,14 @@ public interface NodeStore extends DataView, AutoCloseable {
 
   /** Counters for metrics: forced writes requested, fsyncs done, lazy writes. */
   StoreStats stats();
+
+  /**
+   * Write sets per fsync (the group-commit batch size) as a histogram; empty for a store that
+   * does not batch.
+   */
+  default Histogram syncBatchSizes() {
+    return new Histogram(new double[] {1}, 1);
+  }
 
   /** Stops the writer thread (after draining queued writes) and closes RocksDB. */
   @Override

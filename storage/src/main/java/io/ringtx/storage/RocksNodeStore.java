@@ -4,6 +4,7 @@ import io.ringtx.protocol.codec.CorruptRecordException;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.LogEntry;
 import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.metrics.Histogram;
 import io.ringtx.protocol.step.Versioned;
 import io.ringtx.protocol.step.WriteSet;
 import java.io.IOException;
@@ -411,6 +412,11 @@ public final class RocksNodeStore implements NodeStore {
   @Override
   public StoreStats stats() {
     return writer.stats();
+  }
+
+  @Override
+  public Histogram syncBatchSizes() {
+    return writer.syncBatches();
   }
 
   /** The directory of this store. */

@@ -2,6 +2,7 @@ package io.ringtx.storage;
 
 import io.ringtx.protocol.codec.RecordCodec;
 import io.ringtx.protocol.log.LogRecord;
+import io.ringtx.protocol.metrics.Histogram;
 import io.ringtx.protocol.step.DataWrite;
 import io.ringtx.protocol.step.MetaWrite;
 import io.ringtx.protocol.step.WriteSet;
@@ -77,6 +78,11 @@ final class StoreWriter {
   private volatile long syncs;
   private volatile long lazyWrites;
   private volatile long maxBatch;
+  /** Write sets per fsync: the group-commit batch size. */
+  private final Histogram syncBatches = new Histogram(SYNC_BATCH_BOUNDS, 1);
+
+  /** Upper bounds of the batch-size histogram. */
+  static final double[] SYNC_BATCH_BOUNDS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
 
   StoreWriter(
       String name,
@@ -134,6 +140,10 @@ final class StoreWriter {
 
   StoreStats stats() {
     return new StoreStats(forcedWrites, syncs, lazyWrites, maxBatch);
+  }
+
+  Histogram syncBatches() {
+    return syncBatches;
   }
 
   /**
@@ -302,6 +312,7 @@ final class StoreWriter {
     if (sync) {
       syncs++;
       maxBatch = Math.max(maxBatch, sets);
+      syncBatches.observe(sets);
     }
   }
 

@@ -26,4 +26,13 @@ public interface TransactionService {
 
   /** The limits that inputs are checked against. */
   Limits limits();
+
+  /**
+   * The service's own metrics in the Prometheus text format (whole families, each with its
+   * {@code # HELP} and {@code # TYPE} lines), appended to the HTTP layer's at {@code GET /metrics};
+   * empty by default.
+   */
+  default CompletableFuture<String> metrics() {
+    return CompletableFuture.completedFuture("");
+  }
 }

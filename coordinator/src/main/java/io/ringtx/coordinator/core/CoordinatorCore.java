@@ -107,6 +107,9 @@ public final class CoordinatorCore implements StateMachine {
     boolean decisionDurable;
     TxResult result;
     long resendBackoff;
+    /** For metrics only: when the current phase began, and whether the client was counted. */
+    long phaseStart;
+    boolean answered;
 
     Entry(TxId id, Phase phase, Map<NodeId, Part> parts) {
       this.id = id;
@@ -136,12 +139,19 @@ public final class CoordinatorCore implements StateMachine {
   private final Map<TxId, Entry> txs = new HashMap<>();
   private final Map<Long, PendingWrite> writes = new HashMap<>();
   private long nextPersistId = 1;
+  private CoordinatorObserver observer = CoordinatorObserver.NONE;
 
   public CoordinatorCore(NodeId self, Router router, LogView log, CoordinatorConfig config) {
     this.self = self;
     this.router = router;
     this.log = log;
     this.config = config;
+  }
+
+  /** Reports begun and answered transactions and phase durations to {@code observer}. */
+  public CoordinatorCore observedBy(CoordinatorObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    return this;
   }
 
   public NodeId self() {
@@ -215,6 +225,8 @@ public final class CoordinatorCore implements StateMachine {
           (n, p) -> out.send(new Send(n, new VoteRequest(id, self, writers, p.reads(), p.writes()))));
     }
     e = new Entry(id, phase, parts);
+    e.phaseStart = now;
+    observer.begun();
     e.votesMissing.addAll(parts.keySet());
     e.clients.add(clientToken);
     txs.put(id, e);
@@ -258,10 +270,10 @@ public final class CoordinatorCore implements StateMachine {
           r.decision() == Decision.COMMIT
               ? TxResult.committed(id)
               : TxResult.aborted(id, r.reason() != null ? r.reason() : Reason.PARTICIPANT_FAILED);
-      return finish(e, result);
+      return finish(now, e, result);
     }
     if (reply instanceof Ack a) {
-      return onAck(e, from, a);
+      return onAck(now, e, from, a);
     }
     if (reply instanceof ErrorReply err) {
       return onError(now, e, from, request, err);
@@ -278,7 +290,7 @@ public final class CoordinatorCore implements StateMachine {
     }
     return switch (e.phase) {
       case WAIT -> abort(now, e, Reason.PARTICIPANT_FAILED);
-      case VALIDATING -> finish(e, TxResult.aborted(id, Reason.PARTICIPANT_FAILED));
+      case VALIDATING -> finish(now, e, TxResult.aborted(id, Reason.PARTICIPANT_FAILED));
       // The request may have been applied: the outcome is not known here.
       case ONE_PHASE -> unknown(e);
       default -> Step.NONE; // decisions are resent by their timer
@@ -297,7 +309,7 @@ public final class CoordinatorCore implements StateMachine {
           LOG.info("tx={} votes missing from {} at the timeout", e.id, e.votesMissing);
           yield abort(now, e, Reason.TIMEOUT);
         }
-        case VALIDATING -> finish(e, TxResult.aborted(e.id, Reason.TIMEOUT));
+        case VALIDATING -> finish(now, e, TxResult.aborted(e.id, Reason.TIMEOUT));
         case ONE_PHASE -> unknown(e);
         default -> Step.NONE;
       };
@@ -324,6 +336,8 @@ public final class CoordinatorCore implements StateMachine {
     }
     Entry e = txs.get(w.txId());
     if (w.phase() == Phase.COMMITTING) {
+      observer.phase(CoordinatorObserver.TxPhase.DECISION, now - e.phaseStart);
+      e.phaseStart = now;
       e.phase = Phase.COMMIT;
       e.decisionDurable = true;
       LOG.debug("tx={} state WAIT→COMMIT", e.id);
@@ -334,6 +348,10 @@ public final class CoordinatorCore implements StateMachine {
       return out.build();
     }
     if (w.phase() == Phase.ABORT) {
+      if (!e.decisionDurable) {
+        observer.phase(CoordinatorObserver.TxPhase.DECISION, now - e.phaseStart);
+        e.phaseStart = now;
+      }
       e.decisionDurable = true;
       Step.Builder out = Step.builder();
       answerQueries(e, out);
@@ -384,9 +402,9 @@ public final class CoordinatorCore implements StateMachine {
     }
     if (e.phase == Phase.VALIDATING) {
       if (v.vote() == VoteKind.PREPARE_NOTOK) {
-        return finish(e, TxResult.aborted(e.id, v.reason()));
+        return finish(now, e, TxResult.aborted(e.id, v.reason()));
       }
-      return e.votesMissing.isEmpty() ? finish(e, TxResult.committed(e.id)) : Step.NONE;
+      return e.votesMissing.isEmpty() ? finish(now, e, TxResult.committed(e.id)) : Step.NONE;
     }
     if (e.phase != Phase.WAIT) {
       return Step.NONE;
@@ -399,6 +417,8 @@ public final class CoordinatorCore implements StateMachine {
       return Step.NONE;
     }
     // Every vote is yes: force COMMIT; GLOBAL-COMMIT leaves only once it is durable.
+    observer.phase(CoordinatorObserver.TxPhase.PREPARE, now - e.phaseStart);
+    e.phaseStart = now;
     e.phase = Phase.COMMITTING;
     e.result = TxResult.committed(e.id);
     e.resendBackoff = config.resendInitialMillis();
@@ -415,12 +435,15 @@ public final class CoordinatorCore implements StateMachine {
         after);
   }
 
-  private Step onAck(Entry e, NodeId from, Ack a) {
+  private Step onAck(long now, Entry e, NodeId from, Ack a) {
     if ((e.phase != Phase.COMMIT && e.phase != Phase.ABORT) || !e.acksMissing.remove(from)) {
       return Step.NONE;
     }
     if (!e.acksMissing.isEmpty()) {
       return Step.NONE;
+    }
+    if (e.decisionDurable) {
+      observer.phase(CoordinatorObserver.TxPhase.ACKNOWLEDGE, now - e.phaseStart);
     }
     return end(e);
   }
@@ -428,14 +451,18 @@ public final class CoordinatorCore implements StateMachine {
   private Step onError(long now, Entry e, NodeId from, Message request, ErrorReply err) {
     LOG.warn("tx={} {} refused {}: {} {}", e.id, from, request.getClass().getSimpleName(),
         err.code(), err.message());
-    Reason reason =
-        err.code() == ErrorReply.Code.NOT_OWNER ? Reason.NOT_OWNER : Reason.PARTICIPANT_FAILED;
+    Reason reason = switch (err.code()) {
+      case NOT_OWNER -> Reason.NOT_OWNER;
+      // Refused before the shard did anything for it: nothing to undo, and worth a retry.
+      case OVERLOADED -> Reason.OVERLOADED;
+      default -> Reason.PARTICIPANT_FAILED;
+    };
     return switch (e.phase) {
       case WAIT -> abort(now, e, reason);
-      case VALIDATING -> finish(e, TxResult.aborted(e.id, reason));
+      case VALIDATING -> finish(now, e, TxResult.aborted(e.id, reason));
       case ONE_PHASE -> err.code() == ErrorReply.Code.INTERNAL
           ? unknown(e)
-          : finish(e, TxResult.aborted(e.id, reason));
+          : finish(now, e, TxResult.aborted(e.id, reason));
       default -> Step.NONE;
     };
   }
@@ -490,6 +517,10 @@ public final class CoordinatorCore implements StateMachine {
    * of the abort, and running a retried commit again is safe.
    */
   private Step abort(long now, Entry e, Reason reason) {
+    if (e.phase == Phase.WAIT && e.result == null) {
+      observer.phase(CoordinatorObserver.TxPhase.PREPARE, now - e.phaseStart);
+    }
+    e.phaseStart = now;
     e.phase = Phase.ABORT;
     e.result = TxResult.aborted(e.id, reason);
     e.decisionDurable = false;
@@ -544,7 +575,12 @@ public final class CoordinatorCore implements StateMachine {
   }
 
   /** A one-phase or read-only transaction is decided: answer, and keep the result (END). */
-  private Step finish(Entry e, TxResult result) {
+  private Step finish(long now, Entry e, TxResult result) {
+    observer.phase(
+        e.phase == Phase.VALIDATING
+            ? CoordinatorObserver.TxPhase.VALIDATE
+            : CoordinatorObserver.TxPhase.ONE_PHASE,
+        now - e.phaseStart);
     e.result = result;
     e.decisionDurable = true; // decided by the shard, not by this coordinator
     Step.Builder out = Step.builder();
@@ -560,6 +596,10 @@ public final class CoordinatorCore implements StateMachine {
 
   /** The outcome cannot be learned now; the client asks again with GET /v1/txn/{id}. */
   private Step unknown(Entry e) {
+    if (!e.answered) {
+      e.answered = true;
+      observer.answered(new TxResult(e.id, Outcome.UNKNOWN, null));
+    }
     Step.Builder out = Step.builder();
     e.clients.forEach(t -> out.send(new Reply(t, new TxResult(e.id, Outcome.UNKNOWN, null))));
     txs.remove(e.id);
@@ -616,6 +656,10 @@ public final class CoordinatorCore implements StateMachine {
   }
 
   private void answerClients(Entry e, Step.Builder out) {
+    if (!e.answered) {
+      e.answered = true;
+      observer.answered(e.result);
+    }
     e.clients.forEach(t -> out.send(new Reply(t, e.result)));
     e.clients.clear();
   }

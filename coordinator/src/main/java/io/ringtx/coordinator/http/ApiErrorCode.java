@@ -57,7 +57,18 @@ public enum ApiErrorCode {
   /** The service failed; the message says how. For a commit, the outcome is unknown. */
   INTERNAL(500),
   /** The service did not answer in time. For a commit, the outcome is unknown. */
-  TIMEOUT(503);
+  TIMEOUT(503),
+  /**
+   * Refused before anything was done: the coordinator has its bound of requests in flight, or a
+   * participant has too much work queued. Nothing was applied; send the same request again after
+   * the {@code Retry-After} pause.
+   */
+  OVERLOADED(503),
+  /**
+   * Refused before anything was done: the coordinator is stopping and takes no new work.
+   * Nothing was applied; send the request to another coordinator, or again after the pause.
+   */
+  SHUTTING_DOWN(503);
 
   private final int status;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxStatus;
 import io.ringtx.protocol.codec.Json;
@@ -11,6 +12,7 @@ import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.TxResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -22,6 +24,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -31,6 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -56,8 +60,16 @@ import org.slf4j.LoggerFactory;
  * "errors":[{"error","message"}…]}. Bad input never reaches the service. Unknown paths answer
  * 404 {@code not_found}, a known path with another method 405 {@code method_not_allowed}, a
  * failed service future 500 {@code internal} (logged), no answer from the service within {@link
- * HttpApiOptions#requestTimeout()} 503 {@code timeout}. For a commit, 500 and 503 mean the
- * outcome is unknown: re-send the same id or ask {@code GET /v1/txn/{id}}.
+ * HttpApiOptions#requestTimeout()} 503 {@code timeout}. For a commit, 500 and 503 {@code
+ * timeout} mean the outcome is unknown: re-send the same id or ask {@code GET /v1/txn/{id}}.
+ *
+ * <p>Overload: at most {@link HttpApiOptions#maxInFlight()} commits and reads are with the
+ * service at once. One more is answered at once with 503 {@code overloaded}, a {@code
+ * Retry-After} header (whole seconds, at least 1) and {@code "retryAfterMillis"} in the body, and
+ * is never queued; so is a read or a commit that a participant refused as overloaded. After
+ * {@link #drain} every new commit and read is answered 503 {@code shutting_down} the same way,
+ * and {@code GET /health} answers 503 {@code {"status":"DRAINING"}}. Either refusal means
+ * nothing was done: the same request may be sent again.
  *
  * <p>Keys in the path: everything after {@code /v1/kv/} in the raw request path, percent-decoded
  * as UTF-8. A '/' in a key may be sent literally or as {@code %2F} (the Java client encodes it);
@@ -102,14 +114,18 @@ public final class HttpApi {
   private final TransactionService service;
   private final HttpApiOptions options;
   private final TxRequestParser parser;
-  private final HttpMetrics metrics = new HttpMetrics();
+  private final HttpMetrics metrics;
   private final HttpServer server;
+  /** Commits and reads handed to the service whose future has not completed. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
 
   private HttpApi(Vertx vertx, TransactionService service, HttpApiOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.service = Objects.requireNonNull(service, "service");
     this.options = Objects.requireNonNull(options, "options");
     this.parser = new TxRequestParser(service.limits());
+    this.metrics = new HttpMetrics(inFlight::get, options.maxInFlight());
     // A maximum-size key percent-encodes to 3 characters per byte; leave room in the request line.
     int initialLine = Math.max(4096, service.limits().maxKeyBytes() * 3 + 1024);
     this.server =
@@ -157,6 +173,34 @@ public final class HttpApi {
   /** Stops listening; requests in flight may still be answered. */
   public Future<Void> close() {
     return server.close();
+  }
+
+  /**
+   * Graceful stop, first half: from now on every new commit and read is refused with 503 {@code
+   * shutting_down}; completes once the requests already with the service have been answered, or
+   * after {@code maxWait}, with the number still in flight (0 when all finished).
+   */
+  public Future<Integer> drain(Duration maxWait) {
+    draining = true;
+    LOG.info("HTTP API draining: refusing new transactions, {} in flight", inFlight.get());
+    Promise<Integer> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + maxWait.toMillis();
+    checkDrained(done, deadline);
+    return done.future();
+  }
+
+  private void checkDrained(Promise<Integer> done, long deadline) {
+    int left = inFlight.get();
+    if (left == 0 || System.currentTimeMillis() >= deadline) {
+      done.complete(left);
+      return;
+    }
+    vertx.setTimer(20, t -> checkDrained(done, deadline));
+  }
+
+  /** Commits and reads with the service now. */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   private Router router() {
@@ -226,14 +270,73 @@ public final class HttpApi {
 
   private void health(RoutingContext ctx) {
     ctx.put(ROUTE_LABEL, "/health");
-    sendJson(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
+    if (draining) {
+      sendJson(ctx, 503, Json.MAPPER.createObjectNode().put("status", "DRAINING"));
+    } else {
+      sendJson(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP"));
+    }
   }
 
   private void metrics(RoutingContext ctx) {
     ctx.put(ROUTE_LABEL, "/metrics");
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, HttpMetrics.CONTENT_TYPE)
-        .end(metrics.render());
+    call(
+        ctx,
+        "metrics",
+        service::metrics,
+        (String more) ->
+            ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, HttpMetrics.CONTENT_TYPE)
+                .end(metrics.render() + more));
+  }
+
+  /**
+   * Takes a slot for one commit or read, or answers 503 at once and returns false: when draining,
+   * or when {@link HttpApiOptions#maxInFlight()} requests are already with the service. The slot
+   * is given back when the service's future completes (see {@link #admitted}).
+   */
+  private boolean admit(RoutingContext ctx) {
+    if (draining) {
+      refuse(ctx, ApiErrorCode.SHUTTING_DOWN,
+          "this coordinator is shutting down and takes no new transactions; nothing was done");
+      return false;
+    }
+    if (inFlight.incrementAndGet() > options.maxInFlight()) {
+      inFlight.decrementAndGet();
+      refuse(ctx, ApiErrorCode.OVERLOADED,
+          "this coordinator has its limit of " + options.maxInFlight()
+              + " transactions and reads in flight; nothing was done, retry after "
+              + options.retryAfter().toMillis() + " ms");
+      return false;
+    }
+    return true;
+  }
+
+  /** The service call of an admitted request, which gives its slot back once it completes. */
+  private <T> Supplier<CompletableFuture<T>> admitted(Supplier<CompletableFuture<T>> call) {
+    return () -> {
+      CompletableFuture<T> f;
+      try {
+        f = call.get();
+      } catch (RuntimeException e) {
+        inFlight.decrementAndGet();
+        throw e;
+      }
+      if (f == null) {
+        inFlight.decrementAndGet();
+        return null;
+      }
+      f.whenComplete((v, err) -> inFlight.decrementAndGet());
+      return f;
+    };
+  }
+
+  /** 503 with {@code Retry-After}: the request was refused before anything was done. */
+  private void refuse(RoutingContext ctx, ApiErrorCode code, String message) {
+    metrics.refused(code.wire());
+    long millis = options.retryAfter().toMillis();
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER,
+        Long.toString(Math.max(1, (millis + 999) / 1000)));
+    sendJson(ctx, code.status(), errorBody(code, message).put("retryAfterMillis", millis));
   }
 
   private void cluster(RoutingContext ctx) {
@@ -263,10 +366,13 @@ public final class HttpApi {
       error(ctx, problem.get().code(), problem.get().message());
       return;
     }
+    if (!admit(ctx)) {
+      return;
+    }
     call(
         ctx,
         "read of " + TxRequestParser.quote(key),
-        () -> service.read(key),
+        admitted(() -> service.read(key)),
         (ReadReply reply) -> {
           if (reply.value() == null) {
             ObjectNode body =
@@ -326,10 +432,13 @@ public final class HttpApi {
     }
     var request = ((TxRequestParser.Accepted) parsed).request();
     String what = request.id() == null ? "commit" : "tx=" + request.id() + " commit";
+    if (!admit(ctx)) {
+      return;
+    }
     call(
         ctx,
         what,
-        () -> service.commit(request),
+        admitted(() -> service.commit(request)),
         (TxResult result) -> {
           metrics.result(result);
           ObjectNode body = Json.MAPPER.createObjectNode();
@@ -400,7 +509,9 @@ public final class HttpApi {
             ar -> {
               if (ar.failed()) {
                 Throwable cause = unwrap(ar.cause());
-                if (cause instanceof TimeoutException) {
+                if (cause instanceof OverloadedException) {
+                  refuse(ctx, ApiErrorCode.OVERLOADED, what + " refused: " + cause.getMessage());
+                } else if (cause instanceof TimeoutException) {
                   LOG.warn(
                       "{} got no answer from the service within {}", what, options.requestTimeout());
                   error(

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * Counters the HTTP layer can see for itself, rendered in the Prometheus text format 0.0.4:
@@ -22,12 +23,29 @@ final class HttpMetrics {
   private final LongAdder committed = new LongAdder();
   private final Map<Reason, LongAdder> aborted = new EnumMap<>(Reason.class);
   private final LongAdder unknown = new LongAdder();
+  private final Map<String, LongAdder> refused = new ConcurrentSkipListMap<>();
+  private final IntSupplier inFlight;
+  private final int maxInFlight;
 
-  HttpMetrics() {
+  HttpMetrics(IntSupplier inFlight, int maxInFlight) {
+    this.inFlight = inFlight;
+    this.maxInFlight = maxInFlight;
     // Every series exists from the start (at 0), so rate() works from the first scrape.
     for (Reason r : Reason.values()) {
       aborted.put(r, new LongAdder());
     }
+    refused.put(ApiErrorCode.OVERLOADED.wire(), new LongAdder());
+    refused.put(ApiErrorCode.SHUTTING_DOWN.wire(), new LongAdder());
+  }
+
+  /** A commit or read answered 503 at once, by error code (overloaded, shutting_down). */
+  void refused(String code) {
+    refused.computeIfAbsent(code, k -> new LongAdder()).increment();
+  }
+
+  long refusedCount(String code) {
+    LongAdder a = refused.get(code);
+    return a == null ? 0 : a.sum();
   }
 
   private record RequestKey(String route, String method, int status)
@@ -89,6 +107,18 @@ final class HttpMetrics {
     }
     header(b, "ringtx_http_tx_unknown_total", "Commit requests answered UNKNOWN.");
     b.append("ringtx_http_tx_unknown_total ").append(unknown.sum()).append('\n');
+    header(b, "ringtx_http_refused_total",
+        "Commits and reads refused at once with 503 before anything was done, by error code.");
+    for (Map.Entry<String, LongAdder> e : refused.entrySet()) {
+      b.append("ringtx_http_refused_total{error=\"").append(escape(e.getKey())).append("\"} ")
+          .append(e.getValue().sum()).append('\n');
+    }
+    b.append("# HELP ringtx_http_in_flight Commits and reads with the coordinator now.\n")
+        .append("# TYPE ringtx_http_in_flight gauge\n")
+        .append("ringtx_http_in_flight ").append(inFlight.getAsInt()).append('\n');
+    b.append("# HELP ringtx_http_max_in_flight The bound on commits and reads in flight.\n")
+        .append("# TYPE ringtx_http_max_in_flight gauge\n")
+        .append("ringtx_http_max_in_flight ").append(maxInFlight).append('\n');
     return b.toString();
   }
 

@@ -1,6 +1,7 @@
 package io.ringtx.coordinator.server;
 
 import io.ringtx.coordinator.api.Limits;
+import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.api.TxStatus;
@@ -23,12 +24,15 @@ import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
 import io.ringtx.protocol.node.NodeStarter;
 import io.ringtx.protocol.route.Router;
+import io.ringtx.protocol.rpc.RpcMetrics;
 import io.ringtx.protocol.rpc.Transport;
 import io.ringtx.storage.NodeStore;
+import io.ringtx.storage.StoreMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -69,6 +73,8 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private final String idPrefix;
   private final AtomicLong nextId = new AtomicLong();
   private final Vertx vertx;
+  private final NodeStore store;
+  private final CoordinatorMetrics metrics;
   private volatile Supplier<List<NodeInfo>> liveNodes;
   private volatile Supplier<Future<Void>> routingRefresh;
   private volatile Supplier<Object> ringView;
@@ -78,8 +84,10 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private CoordinatorNode(
       Vertx vertx,
       NodeId id, Router router, Transport transport, MachineRunner runner, CoordinatorCore core,
-      Limits limits, long requestTimeoutMillis) {
+      Limits limits, long requestTimeoutMillis, NodeStore store, CoordinatorMetrics metrics) {
     this.vertx = vertx;
+    this.store = store;
+    this.metrics = metrics;
     this.id = id;
     this.router = router;
     this.transport = transport;
@@ -120,8 +128,9 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
       Limits limits,
       long requestTimeoutMillis,
       Crasher crasher) {
+    CoordinatorMetrics metrics = new CoordinatorMetrics();
     return NodeStarter.start(vertx, id, transport, store::write, requestTimeoutMillis, crasher,
-        () -> new CoordinatorCore(id, router, store::txState, config),
+        () -> new CoordinatorCore(id, router, store::txState, config).observedBy(metrics),
         (core, now) -> {
           List<CoordinatorCommit> unfinished = store.latestRecordsOf(CoordinatorCommit.class);
           if (!unfinished.isEmpty()) {
@@ -130,7 +139,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
           return core.recover(now, unfinished);
         },
         (core, runner) -> new CoordinatorNode(vertx, id, router, transport, runner, core, limits,
-            requestTimeoutMillis));
+            requestTimeoutMillis, store, metrics));
   }
 
   public NodeId id() {
@@ -167,6 +176,9 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
         long backoff = Math.min(500, 20L << Math.min(attempt, 5));
         routingRefresh.get().onComplete(x ->
             vertx.setTimer(backoff, t -> runner.execute(() -> read(key, attempt + 1, out))));
+      } else if (ar.result() instanceof ErrorReply e && e.code() == ErrorReply.Code.OVERLOADED) {
+        out.completeExceptionally(new OverloadedException(
+            "read of " + key + " refused by " + owner + ": " + e.message()));
       } else {
         out.completeExceptionally(
             new IllegalStateException("read of " + key + " at " + owner + ": "
@@ -457,6 +469,51 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     }
     long r = report;
     vertx.setTimer(50, t -> checkRecovered(done, start, deadline, r));
+  }
+
+  /**
+   * Transactions begun and answered by outcome, phase latencies, transactions held in memory
+   * and awaiting acknowledgements, the RPC layer and the store, in the Prometheus text format.
+   */
+  @Override
+  public CompletableFuture<String> metrics() {
+    return inspect(c -> new int[] {c.activeCount(), c.awaitingAcks().size()})
+        .map(v -> {
+          PromText t = new PromText()
+              .gauge("ringtx_coordinator_active_transactions",
+                  "Transactions held in memory: running, or decided and awaiting acknowledgements.",
+                  v[0])
+              .gauge("ringtx_coordinator_awaiting_acks",
+                  "Committed transactions whose decision some participant has not acknowledged.",
+                  v[1]);
+          metrics.render(t);
+          RpcMetrics.render(t, transport);
+          StoreMetrics.render(t, store);
+          return t.toString();
+        })
+        .toCompletionStage()
+        .toCompletableFuture();
+  }
+
+  /**
+   * Completes once no transaction is held in memory (every one decided and, for 2PC, every
+   * acknowledgement in), or after {@code maxWaitMillis}, with the number still held (0 if all
+   * finished). A node stopping gracefully calls this once no new transaction can arrive.
+   */
+  public Future<Integer> quiesced(long maxWaitMillis) {
+    Promise<Integer> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + maxWaitMillis;
+    runner.execute(() -> checkQuiesced(done, deadline));
+    return done.future();
+  }
+
+  private void checkQuiesced(Promise<Integer> done, long deadline) {
+    int active = core.activeCount();
+    if (active == 0 || System.currentTimeMillis() >= deadline) {
+      done.complete(active);
+      return;
+    }
+    vertx.setTimer(20, t -> checkQuiesced(done, deadline));
   }
 
   /** Reads the core's state on its context (metrics, tooling, tests). */

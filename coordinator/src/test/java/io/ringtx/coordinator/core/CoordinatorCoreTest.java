@@ -808,4 +808,72 @@ class CoordinatorCoreTest {
       assertThat(last.persists()).as("P1's vote is still missing: no COMMIT").isEmpty();
     }
   }
+
+  // ---- overload and metrics ----
+
+  @Nested
+  class OverloadAndObserver {
+    final List<String> seen = new ArrayList<>();
+
+    @Test
+    void overloadedParticipant_inWait_abortsWithOverloaded() {
+      // The shard refused before locking or logging anything: presumed abort, worth a retry.
+      Step s = beginThreeShards(1);
+      Step r = core.onReply(now, P2, requestTo(P2, s.sends()),
+          new ErrorReply(ErrorReply.Code.OVERLOADED, "queue full"));
+      assertThat(repliesTo(1, r.sends())).containsExactly(TxResult.aborted(T, Reason.OVERLOADED));
+    }
+
+    @Test
+    void overloadedParticipant_onOnePhase_abortsWithOverloaded() {
+      Step s = begin(1, List.of(), List.of(WriteOp.put("a:x", "1")));
+      Step r = core.onReply(now, P1, requestTo(P1, s.sends()),
+          new ErrorReply(ErrorReply.Code.OVERLOADED, "queue full"));
+      assertThat(r.sends()).containsExactly(new Reply(1, TxResult.aborted(T, Reason.OVERLOADED)));
+    }
+
+    CoordinatorObserver recorder() {
+      return new CoordinatorObserver() {
+        @Override
+        public void begun() {
+          seen.add("begun");
+        }
+
+        @Override
+        public void answered(TxResult result) {
+          seen.add("answered " + result.outcome());
+        }
+
+        @Override
+        public void phase(TxPhase phase, long millis) {
+          seen.add(phase + " " + millis);
+        }
+      };
+    }
+
+    @Test
+    void twoPhaseCommit_reportsEachPhaseFromTheTimesOfItsEvents() {
+      core.observedBy(recorder());
+      Step s = beginThreeShards(1);
+      now += 10;
+      vote(P1, requestTo(P1, s.sends()), Vote.ok(T, P1));
+      vote(P2, requestTo(P2, s.sends()), Vote.ok(T, P2));
+      Step decided = vote(P3, requestTo(P3, s.sends()), Vote.readOnly(T, P3));
+      now += 5;
+      complete(onlyPersist(decided));
+      now += 20;
+      core.onReply(now, P1, GlobalDecision.commit(T), new Ack(T, P1, Decision.COMMIT));
+      core.onReply(now, P2, GlobalDecision.commit(T), new Ack(T, P2, Decision.COMMIT));
+      assertThat(seen).containsExactly(
+          "begun", "PREPARE 10", "DECISION 5", "answered COMMITTED", "ACKNOWLEDGE 20");
+    }
+
+    @Test
+    void aRetryOfAKnownTransaction_isNotCountedAgain() {
+      core.observedBy(recorder());
+      beginThreeShards(1);
+      beginThreeShards(2);
+      assertThat(seen).containsExactly("begun");
+    }
+  }
 }

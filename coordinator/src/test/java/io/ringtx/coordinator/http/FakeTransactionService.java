@@ -56,8 +56,19 @@ public final class FakeTransactionService implements TransactionService {
     this.limits = limits;
   }
 
+  private RuntimeException readFailure;
+
+  /** Every read from now on fails with {@code error} (null: reads work again). */
+  public synchronized FakeTransactionService failReadsWith(RuntimeException error) {
+    this.readFailure = error;
+    return this;
+  }
+
   @Override
   public synchronized CompletableFuture<ReadReply> read(String key) {
+    if (readFailure != null) {
+      return CompletableFuture.failedFuture(readFailure);
+    }
     reads.add(key);
     Stored s = data.get(key);
     return CompletableFuture.completedFuture(

@@ -58,6 +58,12 @@ final class SimCluster {
   final Timing timing;
   final SimChecker checker;
   private final Map<NodeId, Endpoint> endpoints = new LinkedHashMap<>();
+  /**
+   * The participants' bound on queued work: tiny in a quarter of the schedules, so that
+   * overload refusals (prepares, reads, one-phase commits refused as OVERLOADED) meet crashes,
+   * losses and duplicates under the same invariants as everything else.
+   */
+  final int maxQueuedWork;
 
   SimCluster(
       SimScheduler scheduler,
@@ -75,6 +81,8 @@ final class SimCluster {
     this.router = router;
     this.timing = timing;
     this.checker = checker;
+    this.maxQueuedWork =
+        rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : ParticipantConfig.DEFAULT_MAX_QUEUED_WORK;
     endpoints.put(COORDINATOR, new Node(COORDINATOR, diskOptions));
     for (NodeId p : SHARDS) {
       endpoints.put(p, new Node(p, diskOptions));
@@ -255,7 +263,8 @@ final class SimCluster {
       } else {
         ParticipantConfig config =
             new ParticipantConfig(
-                timing.readyTimeout(), timing.maxQueryBackoff(), key -> router.ownerOf(key).equals(id));
+                timing.readyTimeout(), timing.maxQueryBackoff(), key -> router.ownerOf(key).equals(id),
+                maxQueuedWork);
         ParticipantCore p = new ParticipantCore(id, disk, disk, disk.lastVersion(), config);
         core = p;
         List<Prepared> prepared = new ArrayList<>();

@@ -388,7 +388,18 @@ public final class ProcessCluster {
       progress.accept("no node of " + dir.root() + " is running");
     } else {
       progress.accept("stopping " + String.join(", ", live.keySet()) + "...");
-      killed = terminate(live, timeout);
+      // Coordinators first: a stopping coordinator finishes the transactions it has in flight
+      // (shutdownDrainMillis), which needs its participants still serving.
+      Map<String, ProcessHandle> coordinators = new LinkedHashMap<>();
+      Map<String, ProcessHandle> others = new LinkedHashMap<>(live);
+      for (Node n : layout.coordinators()) {
+        ProcessHandle h = others.remove(n.id());
+        if (h != null) {
+          coordinators.put(n.id(), h);
+        }
+      }
+      killed = new ArrayList<>(terminate(coordinators, timeout));
+      killed.addAll(terminate(others, timeout));
     }
     for (Node n : layout.nodes()) {
       PidFiles.delete(dir, n.id());

@@ -49,6 +49,10 @@ public record NodeConfig(
     @JsonProperty("maxKeyBytes") int maxKeyBytes,
     @JsonProperty("maxValueBytes") int maxValueBytes,
     @JsonProperty("maxKeysPerTx") int maxKeysPerTx,
+    @JsonProperty("maxInFlight") int maxInFlight,
+    @JsonProperty("maxQueuedWork") int maxQueuedWork,
+    @JsonProperty("retryAfterMillis") long retryAfterMillis,
+    @JsonProperty("shutdownDrainMillis") long shutdownDrainMillis,
     @JsonProperty("crashPoint") String crashPoint,
     @JsonProperty("crashAfter") int crashAfter,
     @JsonProperty("ringJoin") boolean ringJoin,
@@ -81,8 +85,8 @@ public record NodeConfig(
   /** The defaults of every key that has one; nodeId, role, dataDir and participants have none. */
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
-        0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000, "", 1,
-        false, false);
+        0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000,
+        1_000, 1_000, 200, 10_000, "", 1, false, false);
   }
 
   /**
@@ -162,6 +166,14 @@ public record NodeConfig(
       p.add("maxValueBytes: must be >= 0");
     }
     positive(p, "maxKeysPerTx", maxKeysPerTx);
+    positive(p, "maxInFlight", maxInFlight);
+    positive(p, "maxQueuedWork", maxQueuedWork);
+    if (retryAfterMillis < 0 || retryAfterMillis > 600_000) {
+      p.add("retryAfterMillis: must be 0-600000, got " + retryAfterMillis);
+    }
+    if (shutdownDrainMillis < 0) {
+      p.add("shutdownDrainMillis: must be >= 0, got " + shutdownDrainMillis);
+    }
     crashPointProblems(p);
     return p;
   }

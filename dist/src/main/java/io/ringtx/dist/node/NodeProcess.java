@@ -3,6 +3,7 @@ package io.ringtx.dist.node;
 import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.core.CoordinatorConfig;
 import io.ringtx.coordinator.http.HttpApi;
+import io.ringtx.coordinator.http.HttpApiOptions;
 import io.ringtx.coordinator.server.CoordinatorNode;
 import io.ringtx.dist.config.NodeConfig;
 import io.ringtx.participant.core.ParticipantConfig;
@@ -34,6 +35,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -117,7 +119,7 @@ public final class NodeProcess implements AutoCloseable {
       Transport transport = ring.transport(bus);
       ParticipantConfig pc =
           new ParticipantConfig(config.readyTimeoutMillis(), config.maxQueryBackoffMillis(),
-              ring.ownership());
+              ring.ownership(), config.maxQueuedWork());
       participant = await(ParticipantNode.start(vertx, id, store, transport, pc,
           config.requestTimeoutMillis(), crasher));
       await(ring.start(vertx, participant, transport, knownVirtualNodes(id),
@@ -153,7 +155,10 @@ public final class NodeProcess implements AutoCloseable {
       registry.onChange(live -> routing.refresh());
       await(coordinator.recovered(config.recoveryWaitMillis()));
       await(coordinator.reachedParticipants(config.recoveryWaitMillis()));
-      coordinatorHttp = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
+      coordinatorHttp = await(HttpApi.start(vertx, coordinator,
+          HttpApiOptions.of(config.host(), config.httpPort())
+              .withMaxInFlight(config.maxInFlight())
+              .withRetryAfter(Duration.ofMillis(config.retryAfterMillis()))));
       httpPort = coordinatorHttp.port();
     }
     registry.register(new NodeInfo(id.value(), config.role().wireName(), config.host(), httpPort,
@@ -234,13 +239,20 @@ public final class NodeProcess implements AutoCloseable {
     return f.toCompletionStage().toCompletableFuture().get(START_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** Stops serving, leaves the cluster and closes the store. */
+  /**
+   * Stops gracefully (SIGTERM): a coordinator first refuses new transactions (503 {@code
+   * shutting_down}) while those in flight are answered and their decisions acknowledged, for at
+   * most {@code shutdownDrainMillis}; then the node stops serving, leaves the cluster and closes
+   * the store. A transaction still unfinished then is finished by recovery at the next start
+   * (DESIGN §3), as after a crash.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    drain();
     try {
       NodeRuntime.delete(dataDir);
     } catch (IOException e) {
@@ -278,6 +290,29 @@ public final class NodeProcess implements AutoCloseable {
       store.close();
     }
     LOG.info("node {} stopped", config.nodeId());
+  }
+
+  /** The coordinator's half of a graceful stop; nothing to do for a participant. */
+  private void drain() {
+    if (coordinatorHttp == null || coordinator == null) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    long budget = config.shutdownDrainMillis();
+    quietly(() -> {
+      int left = await(coordinatorHttp.drain(Duration.ofMillis(budget)));
+      long spent = (System.nanoTime() - t0) / 1_000_000;
+      int unfinished = await(coordinator.quiesced(Math.max(0, budget - spent)));
+      long total = (System.nanoTime() - t0) / 1_000_000;
+      if (left == 0 && unfinished == 0) {
+        LOG.info("node {} drained in {} ms: every transaction answered and acknowledged",
+            config.nodeId(), total);
+      } else {
+        LOG.warn("RTX-0902 node {} stopping after {} ms with {} requests unanswered and {} "
+            + "transactions unfinished; recovery finishes them at the next start",
+            config.nodeId(), total, left, unfinished);
+      }
+    });
   }
 
   private interface Step {

@@ -120,6 +120,10 @@ final class CrashDrill implements AutoCloseable {
     return cluster.urls().get(0);
   }
 
+  List<String> accounts() {
+    return List.copyOf(accounts);
+  }
+
   List<String> participants() {
     return cluster.cluster().layout().participants().stream().map(ClusterLayout.Node::id).toList();
   }

@@ -136,6 +136,11 @@ public final class ParticipantCore implements StateMachine {
   private final Map<TxId, List<Parked>> parked = new HashMap<>();
   private long lastVersion;
   private long nextPersistId = 1;
+  /** Requests in {@link #parked}, over every blocker. */
+  private int parkedCount;
+  /** Counters for metrics; they never influence a decision. */
+  private long lockConflicts;
+  private long overloadRefusals;
 
   /**
    * @param lastVersion the highest data version in the store; new versions are above it, so a
@@ -188,8 +193,15 @@ public final class ParticipantCore implements StateMachine {
     if (blocker != null) {
       // The holder is applying a commit: the decision is known and only a disk write remains,
       // so waiting cannot deadlock, and the client that was told COMMITTED will see its writes.
+      if (overloaded(request)) {
+        return refuseOverloaded(token, request);
+      }
       parked.computeIfAbsent(blocker, t -> new ArrayList<>()).add(new Parked(token, from, request));
+      parkedCount++;
       return Step.NONE;
+    }
+    if (overloaded(request)) {
+      return refuseOverloaded(token, request);
     }
     if (request instanceof ReadRequest r) {
       return onRead(token, r);
@@ -408,6 +420,9 @@ public final class ParticipantCore implements StateMachine {
 
   private Step onValidate(long token, ValidateRequest v) {
     Reason bad = checkReads(v.txId(), v.reads());
+    if (bad == Reason.CONFLICT) {
+      lockConflicts++;
+    }
     return reply(token, bad == null ? Vote.readOnly(v.txId(), self) : Vote.no(v.txId(), self, bad));
   }
 
@@ -632,6 +647,9 @@ public final class ParticipantCore implements StateMachine {
    * lets a duplicate request get the same answer.
    */
   private Step refuse(TxId id, Reason reason, long token, Message answer) {
+    if (reason == Reason.CONFLICT) {
+      lockConflicts++;
+    }
     return Step.builder()
         .send(new Reply(token, answer))
         .add(recordAbort(id, reason, false, List.of()))
@@ -644,6 +662,9 @@ public final class ParticipantCore implements StateMachine {
    * could commit the transaction that the client was told had aborted.
    */
   private Step refuseOnePhase(TxId id, Reason reason, long token) {
+    if (reason == Reason.CONFLICT) {
+      lockConflicts++;
+    }
     return recordAbort(
         id,
         reason,
@@ -676,6 +697,71 @@ public final class ParticipantCore implements StateMachine {
     txs.put(id, e);
     return persist(
         id, Phase.ABORTING, new WriteSet(List.of(new Aborted(id, reason)), List.of(), forced), after);
+  }
+
+  // ---- overload ----
+
+  /**
+   * Whether {@code request} is new work arriving while the queue (requests parked behind a
+   * commit, plus log writes in flight) is at its bound. Only work that starts something is
+   * refused: decisions and status queries drain the queue, and a request about a transaction
+   * already held here is answered from its state, as usual.
+   */
+  private boolean overloaded(Message request) {
+    if (queuedWork() < config.maxQueuedWork()) {
+      return false;
+    }
+    if (request instanceof ReadRequest) {
+      return true;
+    }
+    TxId id = null;
+    if (request instanceof ValidateRequest v) {
+      id = v.txId();
+    } else if (request instanceof VoteRequest v) {
+      id = v.txId();
+    } else if (request instanceof OnePhaseCommit c) {
+      id = c.txId();
+    }
+    return id != null && !txs.containsKey(id) && log.txState(id).isEmpty();
+  }
+
+  /**
+   * Refuses new work before anything is locked or changed. A prepare, validation or read gets
+   * {@code OVERLOADED} (presumed abort: a no answer needs no record). A one-phase commit's
+   * answer is its decision, so it is refused the way any one-phase commit is: with a forced
+   * ABORTED record, so that a late duplicate can never commit what the client was told aborted.
+   */
+  private Step refuseOverloaded(long token, Message request) {
+    overloadRefusals++;
+    if (request instanceof OnePhaseCommit c) {
+      return refuseOnePhase(c.txId(), Reason.OVERLOADED, token);
+    }
+    return reply(
+        token,
+        new ErrorReply(
+            ErrorReply.Code.OVERLOADED,
+            "participant "
+                + self
+                + " has "
+                + queuedWork()
+                + " requests and log writes queued (bound "
+                + config.maxQueuedWork()
+                + "); retry later"));
+  }
+
+  /** Requests parked behind a commit plus log writes in flight. */
+  public int queuedWork() {
+    return parkedCount + writes.size();
+  }
+
+  /** Requests refused because the queue was at its bound, since start. */
+  public long overloadRefusals() {
+    return overloadRefusals;
+  }
+
+  /** Requests refused or voted down because a lock was held or a version was stale. */
+  public long lockConflicts() {
+    return lockConflicts;
   }
 
   // ---- parking behind a commit being applied ----
@@ -744,6 +830,7 @@ public final class ParticipantCore implements StateMachine {
     if (waiting == null) {
       return Step.NONE;
     }
+    parkedCount -= waiting.size();
     Step.Builder out = Step.builder();
     for (Parked p : waiting) {
       out.add(onRequest(now, p.token(), p.from(), p.request()));

@@ -3,8 +3,8 @@ package io.ringtx.participant.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.storage.NodeStore;
-import io.ringtx.storage.StoreStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -16,8 +16,7 @@ import java.util.Set;
 
 /**
  * A participant's own small HTTP endpoint: {@code GET /health} (liveness), {@code GET
- * /metrics} (Prometheus text: in-doubt transactions, transactions in memory, locked keys, log
- * writes and fsyncs) and {@code GET /v1/indoubt} (the ids of the transactions READY here without
+ * /metrics} (Prometheus text, see {@link ParticipantNode#metrics}) and {@code GET /v1/indoubt} (the ids of the transactions READY here without
  * a decision, and of those among them that are blocked, as JSON: {@code {"node":"p1",
  * "inDoubt":[…],"blocked":[…]}}). Everything else is 404.
  */
@@ -58,31 +57,13 @@ public final class ParticipantHttp {
       req.response().putHeader("content-type", "application/json")
           .end("{\"status\":\"UP\",\"node\":\"" + node.id() + "\"}");
     } else if (path.equals("/metrics")) {
-      node.inspect(c -> new long[] {c.inDoubt().size(), c.activeCount(), c.lockHolders().size(),
-              c.blocked().size()})
-          .onComplete(ar -> {
-            if (ar.failed()) {
-              req.response().setStatusCode(500).end();
-              return;
-            }
-            long[] v = ar.result();
-            StoreStats s = store.stats();
-            String text = "# TYPE ringtx_participant_in_doubt gauge\n"
-                + "ringtx_participant_in_doubt " + v[0] + "\n"
-                + "# TYPE ringtx_participant_blocked gauge\n"
-                + "ringtx_participant_blocked " + v[3] + "\n"
-                + "# TYPE ringtx_participant_active_transactions gauge\n"
-                + "ringtx_participant_active_transactions " + v[1] + "\n"
-                + "# TYPE ringtx_participant_lock_holders gauge\n"
-                + "ringtx_participant_lock_holders " + v[2] + "\n"
-                + "# TYPE ringtx_store_forced_writes_total counter\n"
-                + "ringtx_store_forced_writes_total " + s.forcedWrites() + "\n"
-                + "# TYPE ringtx_store_syncs_total counter\n"
-                + "ringtx_store_syncs_total " + s.syncs() + "\n"
-                + "# TYPE ringtx_store_lazy_writes_total counter\n"
-                + "ringtx_store_lazy_writes_total " + s.lazyWrites() + "\n";
-            req.response().putHeader("content-type", "text/plain; version=0.0.4").end(text);
-          });
+      node.metrics(store).onComplete(ar -> {
+        if (ar.failed()) {
+          req.response().setStatusCode(500).end();
+          return;
+        }
+        req.response().putHeader("content-type", PromText.CONTENT_TYPE).end(ar.result());
+      });
     } else if (path.equals("/v1/indoubt")) {
       node.inspect(c -> List.of(c.inDoubt(), c.blocked())).onComplete(ar -> {
         if (ar.failed()) {

@@ -4,11 +4,14 @@ import io.ringtx.participant.core.ParticipantConfig;
 import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.log.Prepared;
+import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
 import io.ringtx.protocol.node.NodeStarter;
+import io.ringtx.protocol.rpc.RpcMetrics;
 import io.ringtx.protocol.rpc.Transport;
 import io.ringtx.storage.NodeStore;
+import io.ringtx.storage.StoreMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,12 +32,15 @@ public final class ParticipantNode implements AutoCloseable {
   private final Transport transport;
   private final MachineRunner runner;
   private final ParticipantCore core;
+  private final int maxQueuedWork;
 
-  private ParticipantNode(NodeId id, Transport transport, MachineRunner runner, ParticipantCore core) {
+  private ParticipantNode(NodeId id, Transport transport, MachineRunner runner, ParticipantCore core,
+      int maxQueuedWork) {
     this.id = id;
     this.transport = transport;
     this.runner = runner;
     this.core = core;
+    this.maxQueuedWork = maxQueuedWork;
   }
 
   /** Recovers from {@code store} and starts serving {@code id} on {@code transport}. */
@@ -69,7 +75,8 @@ public final class ParticipantNode implements AutoCloseable {
           }
           return core.recover(now, prepared);
         },
-        (core, runner) -> new ParticipantNode(id, transport, runner, core));
+        (core, runner) -> new ParticipantNode(id, transport, runner, core,
+            config.maxQueuedWork()));
   }
 
   public NodeId id() {
@@ -94,6 +101,40 @@ public final class ParticipantNode implements AutoCloseable {
   /** Runs {@code action} on the node's context. */
   public void execute(Runnable action) {
     runner.execute(action);
+  }
+
+  /**
+   * Every metric of this participant in the Prometheus text format: its transactions (in doubt,
+   * blocked, in memory), locks and lock conflicts, queued work and overload refusals, its RPC
+   * layer and its store.
+   */
+  public Future<String> metrics(NodeStore store) {
+    return inspect(c -> {
+      PromText t = new PromText()
+          .gauge("ringtx_participant_in_doubt",
+              "Transactions READY here without a decision yet.", c.inDoubt().size())
+          .gauge("ringtx_participant_blocked",
+              "In-doubt transactions whose every peer is READY while the coordinator is silent.",
+              c.blocked().size())
+          .gauge("ringtx_participant_active_transactions",
+              "Transactions held in memory (being prepared, READY, or being applied).",
+              c.activeCount())
+          .gauge("ringtx_participant_lock_holders",
+              "Transactions holding at least one lock here.", c.lockHolders().size())
+          .counter("ringtx_participant_lock_conflicts_total",
+              "Requests refused or voted down because another transaction held a lock or a "
+                  + "version read was stale.", c.lockConflicts())
+          .gauge("ringtx_participant_queued_work",
+              "Requests parked behind a commit plus log writes in flight.", c.queuedWork())
+          .gauge("ringtx_participant_max_queued_work",
+              "The bound on queued work beyond which new work is refused.", maxQueuedWork)
+          .counter("ringtx_participant_overload_refusals_total",
+              "Reads, validations, prepares and one-phase commits refused as OVERLOADED.",
+              c.overloadRefusals());
+      RpcMetrics.render(t, transport);
+      StoreMetrics.render(t, store);
+      return t.toString();
+    });
   }
 
   /** Stops serving; the store is closed by its owner. */

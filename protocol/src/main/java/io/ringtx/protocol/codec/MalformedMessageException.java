@@ -4,6 +4,10 @@ package io.ringtx.protocol.codec;
 public final class MalformedMessageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  public MalformedMessageException(String message) {
+    super(message);
+  }
+
   public MalformedMessageException(String message, Throwable cause) {
     super(message, cause);
   }

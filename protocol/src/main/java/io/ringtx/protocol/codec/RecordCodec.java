@@ -58,10 +58,16 @@ public final class RecordCodec {
     if ((int) crc.getValue() != expected) {
       throw new CorruptRecordException(where + ": checksum mismatch");
     }
+    LogRecord r;
     try {
-      return Json.MAPPER.readValue(bytes, HEADER, bytes.length - HEADER, LogRecord.class);
-    } catch (IOException | IllegalArgumentException e) {
+      r = Json.MAPPER.readValue(bytes, HEADER, bytes.length - HEADER, LogRecord.class);
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
       throw new CorruptRecordException(where + ": undecodable payload: " + e.getMessage(), e);
     }
+    if (r == null) {
+      // A checksummed JSON null: never hand recovery a record that is not there.
+      throw new CorruptRecordException(where + ": undecodable payload: null instead of a record");
+    }
+    return r;
   }
 }

@@ -21,15 +21,27 @@ public final class WireCodec {
   }
 
   /**
-   * Decodes a message; garbage, unknown types and invalid fields throw {@link
-   * MalformedMessageException} with a message naming the problem.
+   * Decodes a message; garbage, invalid UTF-8, JSON {@code null}, unknown types and invalid
+   * fields throw {@link MalformedMessageException} with a message naming the problem.
    */
   public static Message decode(byte[] bytes) {
+    // Jackson would decode overlong forms (0xC0 0xAF as '/') and encoded surrogates silently.
+    int bad = Utf8.firstInvalidOffset(bytes);
+    if (bad >= 0) {
+      throw new MalformedMessageException(
+          "malformed message: not valid UTF-8 (first bad byte at offset " + bad + ")");
+    }
+    Message m;
     try {
-      return READER.readValue(bytes);
+      m = READER.readValue(bytes);
     } catch (IOException | IllegalArgumentException | NullPointerException e) {
       throw new MalformedMessageException("malformed message: " + rootMessage(e), e);
     }
+    if (m == null) {
+      // JSON null: without this check a handler would be given no message at all.
+      throw new MalformedMessageException("malformed message: null instead of a message");
+    }
+    return m;
   }
 
   static String rootMessage(Throwable e) {

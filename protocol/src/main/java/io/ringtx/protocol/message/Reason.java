@@ -13,5 +13,10 @@ public enum Reason {
   /** The key's owner changed while the transaction ran. */
   NOT_OWNER,
   /** The coordinator restarted and presumed the transaction aborted. */
-  COORDINATOR_RESTARTED
+  COORDINATOR_RESTARTED,
+  /**
+   * A participant had more work queued than its bound and refused the transaction before doing
+   * anything for it; nothing was applied, and a later attempt may pass.
+   */
+  OVERLOADED
 }

@@ -79,11 +79,13 @@ public final class EventBusTransport implements Transport {
   }
 
   /** Requests sent again after an attempt failed. */
+  @Override
   public long retransmissions() {
     return retransmissions.get();
   }
 
   /** Retransmitted requests answered from a stored reply. */
+  @Override
   public long duplicatesAnswered() {
     return duplicatesAnswered.get();
   }

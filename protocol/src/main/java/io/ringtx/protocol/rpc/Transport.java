@@ -23,6 +23,16 @@ public interface Transport {
   /** Stops serving {@code self}. */
   Future<Void> stop(NodeId self);
 
+  /** Requests sent again after an attempt failed, since start (0 if not counted). */
+  default long retransmissions() {
+    return 0;
+  }
+
+  /** Retransmitted requests answered from a stored reply, since start (0 if not counted). */
+  default long duplicatesAnswered() {
+    return 0;
+  }
+
   /** Handles one decoded request; {@code reply} must be called once. */
   @FunctionalInterface
   interface Handler {
