@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       NodeCommand.Coordinator.class,
       ClusterCommand.class,
       RingCommand.class,
+      RecoveryCommand.class,
       BenchCommand.class,
       ConfigCommand.class,
       CommandLine.HelpCommand.class

@@ -5,6 +5,7 @@ import io.ringtx.protocol.log.LogEntry;
 import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.metrics.Histogram;
 import io.ringtx.protocol.step.DataView;
+import io.ringtx.protocol.step.Versioned;
 import io.ringtx.protocol.step.WriteSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,10 @@ public interface NodeStore extends DataView, AutoCloseable {
    */
   Map<String, byte[]> metaWithPrefix(String prefix);
 
-  /** Calls {@code action} for every stored data key with its value and version, in key order. */
+  /**
+   * Calls {@code action} for every key of the committed data with its value and version, in key
+   * byte order, from one snapshot (operator checks, e.g. that every key is at its owner).
+   */
   void forEachData(BiConsumer<String, Versioned> action);
 
   /** The highest data version ever written (0 for an empty store); survives a restart. */

@@ -86,7 +86,11 @@ public final class RocksNodeStore implements NodeStore {
   private final Columns columns;
   /** Every native object of this store, closed in reverse order: handles before the DB. */
   private final List<AutoCloseable> natives;
+  /** Null for a store opened read-only. */
   private final StoreWriter writer;
+
+  /** Read-only: the lock taken on the directory's LOCK file, and the info-log directory. */
+  private final ReadOnlyHold readOnly;
 
   /** Reads share it; {@link #close()} takes it exclusively so no read runs on a closed DB. */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -94,12 +98,99 @@ public final class RocksNodeStore implements NodeStore {
   private boolean closed; // guarded by lifecycle
 
   private RocksNodeStore(
-      Path dir, RocksDB db, Columns columns, List<AutoCloseable> natives, StoreWriter writer) {
+      Path dir, RocksDB db, Columns columns, List<AutoCloseable> natives, StoreWriter writer,
+      ReadOnlyHold readOnly) {
     this.dir = dir;
     this.db = db;
     this.columns = columns;
     this.natives = natives;
     this.writer = writer;
+    this.readOnly = readOnly;
+  }
+
+  /**
+   * Opens an existing store for reading only (operator tools on a stopped node's data): nothing
+   * in {@code dir} is created, written or renamed, and {@link #write} fails. While it is open,
+   * the directory's {@code LOCK} file is locked, so a node cannot start on it meanwhile.
+   *
+   * <p>The lock is an advisory POSIX lock, the kind RocksDB takes: it sees a store held by
+   * another process, not one open in this same process.
+   *
+   * @throws StoreLockedException if another process (a running node) holds the directory
+   * @throws StorageException if {@code dir} holds no RingTx store, or it cannot be read
+   * @throws CorruptRecordException if the last log record or the store's metadata is damaged
+   */
+  public static RocksNodeStore openReadOnly(Path dir) {
+    Path path = dir.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path.resolve("CURRENT"))) {
+      throw new StorageException(path + " holds no store (no RocksDB CURRENT file)");
+    }
+    ReadOnlyHold hold = ReadOnlyHold.take(path);
+    List<AutoCloseable> natives = new ArrayList<>();
+    try {
+      DBOptions dbOptions = new DBOptions()
+          // RocksDB's own info log would be rotated inside the directory otherwise.
+          .setDbLogDir(hold.infoLogDir().toString());
+      natives.add(dbOptions);
+      ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+      natives.add(cfOptions);
+      refuseUnknownColumnFamilies(path);
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+      for (String name : Layout.COLUMN_FAMILIES) {
+        descriptors.add(new ColumnFamilyDescriptor(Layout.utf8(name), cfOptions));
+      }
+      List<ColumnFamilyHandle> handles = new ArrayList<>();
+      RocksDB db = RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, handles);
+      natives.add(db);
+      natives.addAll(handles);
+      Columns columns =
+          new Columns(handles.get(1), handles.get(2), handles.get(3), handles.get(4));
+      byte[] format = db.get(columns.meta(), Layout.utf8(Layout.META_FORMAT));
+      if (format == null) {
+        throw new StorageException(path + " has no store format marker: not a RingTx store");
+      }
+      int found = Layout.decodeInt(format, "meta format");
+      if (found != Layout.STORE_FORMAT) {
+        throw new StorageException(path + " has store format " + found
+            + "; this build reads format " + Layout.STORE_FORMAT);
+      }
+      checkLogTail(db, columns, readMetaLong(db, columns, Layout.META_LAST_SEQ));
+      LOG.debug("store opened read-only dir={}", path);
+      return new RocksNodeStore(path, db, columns, natives, null, hold);
+    } catch (RocksDBException e) {
+      StorageException failure =
+          new StorageException("cannot open store " + path + " read-only: " + e.getMessage(), e);
+      hold.release(closeAll(natives, failure));
+      throw failure;
+    } catch (RuntimeException | Error e) {
+      hold.release(closeAll(natives, e));
+      throw e;
+    }
+  }
+
+  /** Whether this store was opened by {@link #openReadOnly}. */
+  public boolean isReadOnly() {
+    return readOnly != null;
+  }
+
+  @Override
+  public void forEachData(BiConsumer<String, Versioned> action) {
+    Objects.requireNonNull(action, "action");
+    reading(() -> "scan of the data", () -> {
+      Snapshot snapshot = db.getSnapshot();
+      try (ReadOptions atSnapshot = new ReadOptions().setSnapshot(snapshot);
+          RocksIterator it = db.newIterator(columns.data(), atSnapshot)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          String key = new String(it.key(), StandardCharsets.UTF_8);
+          action.accept(key, Layout.decodeDataValue(key, it.value()));
+        }
+        it.status();
+        return null;
+      } finally {
+        db.releaseSnapshot(snapshot);
+      }
+    });
   }
 
   /** Opens (creating if missing) the store in {@code dir} with {@link StoreOptions#defaults()}. */
@@ -188,7 +279,7 @@ public final class RocksNodeStore implements NodeStore {
         new StoreWriter(
             path.toString(), decorateWrites.apply(db::write), columns, synced, lazy, options,
             lastSeq, lastVersion);
-    RocksNodeStore store = new RocksNodeStore(path, db, columns, natives, writer);
+    RocksNodeStore store = new RocksNodeStore(path, db, columns, natives, writer, null);
     writer.start();
     LOG.info("store opened dir={} lastSeq={} lastVersion={}", path, lastSeq, lastVersion);
     return store;
@@ -294,6 +385,10 @@ public final class RocksNodeStore implements NodeStore {
   @Override
   public CompletableFuture<Long> write(WriteSet writes) {
     Objects.requireNonNull(writes, "writes");
+    if (writer == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("store " + dir + " is open read-only"));
+    }
     return writer.submit(writes);
   }
 
@@ -377,21 +472,6 @@ public final class RocksNodeStore implements NodeStore {
     });
   }
 
-  @Override
-  public void forEachData(BiConsumer<String, Versioned> action) {
-    Objects.requireNonNull(action, "action");
-    reading(() -> "scan of data", () -> {
-      try (RocksIterator it = db.newIterator(columns.data())) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          String key = new String(it.key(), StandardCharsets.UTF_8);
-          action.accept(key, Layout.decodeDataValue(key, it.value()));
-        }
-        it.status();
-        return null;
-      }
-    });
-  }
-
   private static boolean startsWith(byte[] bytes, byte[] prefix) {
     if (bytes.length < prefix.length) {
       return false;
@@ -406,12 +486,16 @@ public final class RocksNodeStore implements NodeStore {
 
   @Override
   public long lastVersion() {
+    if (writer == null) {
+      return reading(() -> "meta lastVersion", () ->
+          readMetaLong(db, columns, Layout.META_LAST_VERSION));
+    }
     return writer.lastVersion();
   }
 
   @Override
   public StoreStats stats() {
-    return writer.stats();
+    return writer == null ? new StoreStats(0, 0, 0, 0) : writer.stats();
   }
 
   @Override
@@ -436,13 +520,15 @@ public final class RocksNodeStore implements NodeStore {
       throw new IllegalStateException(
           "close() called from inside a callback of this store's forEach; it would deadlock");
     }
-    if (writer.isWriterThread()) {
+    if (writer != null && writer.isWriterThread()) {
       throw new IllegalStateException(
           "close() called from a write's callback on the store's writer thread; it would deadlock");
     }
     // Stop the writer before taking the lock: callbacks of the last writes run on the writer
     // thread and may still read, which must not wait for this close.
-    writer.stop();
+    if (writer != null) {
+      writer.stop();
+    }
     lifecycle.writeLock().lock();
     try {
       if (closed) {
@@ -451,12 +537,21 @@ public final class RocksNodeStore implements NodeStore {
       closed = true;
       // Holding the write lock: no read is running, and none can start.
       Throwable failure = null;
-      try {
-        db.syncWal();
-      } catch (RocksDBException e) {
-        failure = new StorageException("cannot sync the WAL of " + dir + " on close", e);
+      if (readOnly == null) {
+        try {
+          db.syncWal();
+        } catch (RocksDBException e) {
+          failure = new StorageException("cannot sync the WAL of " + dir + " on close", e);
+        }
       }
       failure = closeAll(natives, failure);
+      if (readOnly != null) {
+        failure = readOnly.release(failure);
+        if (failure == null) {
+          LOG.debug("store closed dir={} (read-only)", dir);
+          return;
+        }
+      }
       if (failure != null) {
         LOG.error("RTX-2004 store {} did not close cleanly", dir, failure);
         throw failure instanceof StorageException s

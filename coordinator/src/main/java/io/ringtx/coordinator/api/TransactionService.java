@@ -35,4 +35,9 @@ public interface TransactionService {
   default CompletableFuture<String> metrics() {
     return CompletableFuture.completedFuture("");
   }
+
+  /** What operator tools may ask of this coordinator; empty if it serves none of it. */
+  default java.util.Optional<RecoveryService> recovery() {
+    return java.util.Optional.empty();
+  }
 }

@@ -750,6 +750,32 @@ public final class CoordinatorCore implements StateMachine {
     return txs.size();
   }
 
+  /** Transactions held in memory (undecided, or decided and not yet ended). */
+  public Set<TxId> active() {
+    return new TreeSet<>(txs.keySet());
+  }
+
+  /**
+   * Where {@code id} stands in memory, for operators: VALIDATING, ONE_PHASE, WAIT, COMMITTING,
+   * COMMIT, ABORT or ENDING; empty if it is not in memory.
+   */
+  public Optional<String> phase(TxId id) {
+    Entry e = txs.get(id);
+    return e == null ? Optional.empty() : Optional.of(e.phase.name());
+  }
+
+  /** The participants of {@code id} in memory that have not acknowledged its decision yet. */
+  public Set<NodeId> acksMissing(TxId id) {
+    Entry e = txs.get(id);
+    return e == null ? Set.of() : Set.copyOf(e.acksMissing);
+  }
+
+  /** The participants of {@code id} in memory; empty if it is not in memory. */
+  public List<NodeId> participantsOf(TxId id) {
+    Entry e = txs.get(id);
+    return e == null ? List.of() : e.participants();
+  }
+
   /** Transactions decided and still waiting for acknowledgements. */
   public Set<TxId> awaitingAcks() {
     Set<TxId> out = new TreeSet<>();

@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -232,6 +233,12 @@ public final class HttpApi {
         .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
         .handler(this::commit);
     r.get("/v1/txn/:id").handler(this::status);
+    r.get("/v1/recovery/txs").handler(this::recoveryTxs);
+    r.get("/v1/recovery/audit").handler(this::recoveryAudit);
+    r.get("/v1/recovery/tx/:id").handler(this::recoveryTx);
+    r.post("/v1/recovery/owners")
+        .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
+        .handler(this::recoveryOwners);
 
     r.errorHandler(
         404,
@@ -483,6 +490,84 @@ public final class HttpApi {
           }
           sendJson(ctx, 200, body);
         });
+  }
+
+  // ---- operator tools (ringtx recovery) ----------------------------------------------------
+
+  /** Most keys one {@code POST /v1/recovery/owners} may ask about. */
+  static final int MAX_OWNER_KEYS = 10_000;
+
+  private void recoveryTxs(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/recovery/txs");
+    withRecovery(ctx, rs -> call(ctx, "recovery txs", rs::unfinished, r -> sendValue(ctx, r)));
+  }
+
+  private void recoveryAudit(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/recovery/audit");
+    withRecovery(ctx, rs -> call(ctx, "recovery audit", rs::audit, r -> sendValue(ctx, r)));
+  }
+
+  private void recoveryTx(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/recovery/tx/{id}");
+    String id = ctx.pathParam("id");
+    if (!TxId.isValid(id)) {
+      error(ctx, ApiErrorCode.INVALID_ID, "id " + TxRequestParser.quote(id == null ? "" : id)
+          + " is not a valid transaction id (1-" + TxId.MAX_LENGTH
+          + " characters of [A-Za-z0-9._:-])");
+      return;
+    }
+    TxId txId = TxId.of(id);
+    withRecovery(ctx, rs -> call(ctx, "tx=" + txId + " recovery report", () -> rs.tx(txId),
+        r -> sendValue(ctx, r)));
+  }
+
+  private void recoveryOwners(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/recovery/owners");
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(ctx.body().buffer() == null ? new byte[0]
+          : ctx.body().buffer().getBytes());
+    } catch (IOException e) {
+      error(ctx, ApiErrorCode.MALFORMED_JSON, "body must be {\"keys\":[\"…\"]}: "
+          + describe(e, "malformed JSON"));
+      return;
+    }
+    JsonNode keys = body == null ? null : body.get("keys");
+    if (keys == null || !keys.isArray() || body.size() != 1) {
+      error(ctx, ApiErrorCode.BAD_REQUEST, "body must be {\"keys\":[\"…\"]}");
+      return;
+    }
+    if (keys.size() > MAX_OWNER_KEYS) {
+      error(ctx, ApiErrorCode.TOO_MANY_KEYS, "at most " + MAX_OWNER_KEYS + " keys per call");
+      return;
+    }
+    List<String> list = new java.util.ArrayList<>(keys.size());
+    for (JsonNode k : keys) {
+      if (!k.isTextual()) {
+        error(ctx, ApiErrorCode.WRONG_TYPE, "every key must be a string");
+        return;
+      }
+      list.add(k.asText());
+    }
+    withRecovery(ctx, rs -> sendValue(ctx, java.util.Map.of("owners", rs.owners(list))));
+  }
+
+  private void withRecovery(
+      RoutingContext ctx, Consumer<io.ringtx.coordinator.api.RecoveryService> then) {
+    Optional<io.ringtx.coordinator.api.RecoveryService> rs = service.recovery();
+    if (rs.isEmpty()) {
+      error(ctx, ApiErrorCode.NOT_FOUND, "this coordinator serves no recovery information");
+      return;
+    }
+    then.accept(rs.get());
+  }
+
+  private void sendValue(RoutingContext ctx, Object value) {
+    try {
+      sendBytes(ctx, 200, Json.MAPPER.writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      unexpected(ctx, "encoding " + value.getClass().getSimpleName(), e);
+    }
   }
 
   // ---- plumbing -------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.ringtx.coordinator.server;
 
 import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.api.OverloadedException;
+import io.ringtx.coordinator.api.RecoveryService;
 import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.api.TxStatus;
@@ -80,6 +81,8 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private volatile Supplier<Object> ringView;
   /** A read refused with NOT_OWNER is retried this often, after refreshing the routing. */
   private static final int READ_NOT_OWNER_RETRIES = 12;
+  /** Set once at start: what operator tools may ask ({@code /v1/recovery/}). */
+  private CoordinatorInspector inspector;
 
   private CoordinatorNode(
       Vertx vertx,
@@ -138,8 +141,17 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
           }
           return core.recover(now, unfinished);
         },
-        (core, runner) -> new CoordinatorNode(vertx, id, router, transport, runner, core, limits,
-            requestTimeoutMillis, store, metrics));
+        (core, runner) -> {
+          CoordinatorNode node = new CoordinatorNode(vertx, id, router, transport, runner, core,
+              limits, requestTimeoutMillis, store, metrics);
+          node.inspector = new CoordinatorInspector(vertx, node, store, router);
+          return node;
+        });
+  }
+
+  @Override
+  public Optional<RecoveryService> recovery() {
+    return Optional.of(inspector);
   }
 
   public NodeId id() {

@@ -31,6 +31,14 @@ import java.util.function.Function;
  * is recorded so that tests can assert that bad input never reached the service.
  */
 public final class FakeTransactionService implements TransactionService {
+  /** What {@link #recovery()} offers; none unless a test sets it. */
+  public volatile io.ringtx.coordinator.api.RecoveryService recovery;
+
+  @Override
+  public java.util.Optional<io.ringtx.coordinator.api.RecoveryService> recovery() {
+    return java.util.Optional.ofNullable(recovery);
+  }
+
   /** A stored value; {@code value == null} is a deleted key that keeps its version. */
   public record Stored(String value, long version) {}
 

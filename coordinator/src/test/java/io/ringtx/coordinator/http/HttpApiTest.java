@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -504,5 +505,73 @@ class HttpApiTest {
     assertThat(HttpApi.isJsonUtf8("application/json; charset=latin1")).isFalse();
     assertThat(HttpApi.isJsonUtf8("application/jsonx")).isFalse();
     assertThat(HttpApi.isJsonUtf8("text/json")).isFalse();
+  }
+
+  // ---- operator tools (ringtx recovery) ----
+
+  /** Key owners by their first letter; everything else fails the test if asked. */
+  static final class OwnersOnly implements io.ringtx.coordinator.api.RecoveryService {
+    @Override
+    public CompletableFuture<io.ringtx.protocol.inspect.TxReport> tx(
+        io.ringtx.protocol.id.TxId id) {
+      return CompletableFuture.completedFuture(new io.ringtx.protocol.inspect.TxReport("c1",
+          "coordinator", id, io.ringtx.protocol.message.TxState.UNKNOWN, null, false, "c1",
+          List.of(), List.of(), List.of(), List.of()));
+    }
+
+    @Override
+    public CompletableFuture<io.ringtx.protocol.inspect.NodeReport> unfinished() {
+      return CompletableFuture.completedFuture(
+          new io.ringtx.protocol.inspect.NodeReport("c1", "coordinator", List.of(), 0, 0));
+    }
+
+    @Override
+    public CompletableFuture<io.ringtx.protocol.inspect.NodeAudit> audit() {
+      throw new AssertionError("not asked");
+    }
+
+    @Override
+    public java.util.Map<String, String> owners(List<String> keys) {
+      java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+      keys.forEach(k -> m.put(k, k.startsWith("a") ? "p1" : "p2"));
+      return m;
+    }
+  }
+
+  @Test
+  void recoveryRoutes_onAServiceWithoutThem_are404() throws Exception {
+    Answer a = get("/v1/recovery/txs");
+    assertThat(a.status()).isEqualTo(404);
+    assertThat(a.json().get("error").asText()).isEqualTo("not_found");
+  }
+
+  @Test
+  void recoveryOwners_answersEachKeysOwner_andRefusesBadBodies() throws Exception {
+    fake.recovery = new OwnersOnly();
+
+    Answer ok = post("/v1/recovery/owners", "{\"keys\":[\"apple\",\"berry\"]}");
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.json().get("owners").toString()).isEqualTo("{\"apple\":\"p1\",\"berry\":\"p2\"}");
+
+    assertThat(post("/v1/recovery/owners", "{\"keys\":").json().get("error").asText())
+        .isEqualTo("malformed_json");
+    assertThat(post("/v1/recovery/owners", "{\"keys\":\"apple\"}").status()).isEqualTo(400);
+    assertThat(post("/v1/recovery/owners", "{\"keys\":[],\"x\":1}").status()).isEqualTo(400);
+    assertThat(post("/v1/recovery/owners", "{\"keys\":[1]}").json().get("error").asText())
+        .isEqualTo("wrong_type");
+    assertThat(get("/health").status()).as("still serving").isEqualTo(200);
+  }
+
+  @Test
+  void recoveryTx_answersTheReport_orRefusesABadId() throws Exception {
+    fake.recovery = new OwnersOnly();
+
+    Answer ok = get("/v1/recovery/tx/t-1");
+    assertThat(ok.status()).isEqualTo(200);
+    assertThat(ok.json().get("state").asText()).isEqualTo("UNKNOWN");
+    assertThat(get("/v1/recovery/txs").json().get("txs").size()).isZero();
+    Answer bad = get("/v1/recovery/tx/bad!id");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("error").asText()).isEqualTo("invalid_id");
   }
 }

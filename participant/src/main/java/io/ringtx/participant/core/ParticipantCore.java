@@ -4,6 +4,9 @@ import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.Aborted;
 import io.ringtx.protocol.log.Committed;
+import io.ringtx.protocol.log.HeuristicAborted;
+import io.ringtx.protocol.log.HeuristicCommitted;
+import io.ringtx.protocol.log.HeuristicMismatch;
 import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.message.Ack;
@@ -119,6 +122,8 @@ public final class ParticipantCore implements StateMachine {
     final Map<NodeId, TxState> peerStates = new HashMap<>();
     /** Every peer READY and the coordinator silent: the outcome cannot be known yet. */
     boolean blocked;
+    /** The operator who took a heuristic decision being written; null for the protocol's. */
+    String heuristicBy;
 
     Entry(TxId id, Phase phase) {
       this.id = id;
@@ -134,6 +139,12 @@ public final class ParticipantCore implements StateMachine {
   private final Map<TxId, Entry> txs = new HashMap<>();
   private final Map<Long, PendingWrite> writes = new HashMap<>();
   private final Map<TxId, List<Parked>> parked = new HashMap<>();
+  /** HEURISTIC_MISMATCH writes in flight, by persist id; the acks wait for them. */
+  private final Map<Long, HeuristicMismatch> mismatchWrites = new HashMap<>();
+  /** Decision requests answered once the transaction's HEURISTIC_MISMATCH is durable. */
+  private final Map<TxId, List<Long>> mismatchWaiting = new HashMap<>();
+  private long heuristicDecisions;
+  private long heuristicMismatches;
   private long lastVersion;
   private long nextPersistId = 1;
   /** Requests in {@link #parked}, over every blocker. */
@@ -212,7 +223,7 @@ public final class ParticipantCore implements StateMachine {
     } else if (request instanceof OnePhaseCommit c) {
       return onOnePhase(token, c);
     } else if (request instanceof GlobalDecision d) {
-      return onDecision(token, d);
+      return onDecision(now, from, token, d);
     } else if (request instanceof StatusQuery q) {
       return onStatusQuery(token, q);
     } else if (request instanceof InDoubtQuery) {
@@ -302,6 +313,15 @@ public final class ParticipantCore implements StateMachine {
 
   @Override
   public Step onPersisted(long now, long persistId) {
+    HeuristicMismatch mismatch = mismatchWrites.remove(persistId);
+    if (mismatch != null) {
+      heuristicMismatches++;
+      // Acknowledged with the coordinator's decision: it may finish (END) the transaction.
+      Ack ack = new Ack(mismatch.txId(), self, mismatch.coordinatorDecision());
+      Step.Builder acks = Step.builder();
+      mismatchWaiting.remove(mismatch.txId()).forEach(t -> acks.send(new Reply(t, ack)));
+      return acks.build();
+    }
     PendingWrite w = writes.remove(persistId);
     if (w == null) {
       throw new IllegalStateException("unknown write " + persistId);
@@ -329,6 +349,7 @@ public final class ParticipantCore implements StateMachine {
       case COMMITTING, ONE_PHASE -> {
         // The data is durable and visible: only now may another transaction lock these keys.
         txs.remove(e.id);
+        countHeuristic(e);
         out.add(release(now, e.id));
         Message answer =
             w.phase() == Phase.ONE_PHASE
@@ -340,6 +361,7 @@ public final class ParticipantCore implements StateMachine {
       case ABORTING -> {
         // ABORTED is written: a later write on these keys now follows it in the log.
         txs.remove(e.id);
+        countHeuristic(e);
         out.add(release(now, e.id));
         e.waiting.forEach(t -> out.send(new Reply(t, new Ack(e.id, self, Decision.ABORT))));
         OnePhaseResult refused = new OnePhaseResult(e.id, self, Decision.ABORT, e.abortReason);
@@ -352,6 +374,14 @@ public final class ParticipantCore implements StateMachine {
 
   @Override
   public Step onPersistFailed(long now, long persistId, String cause) {
+    HeuristicMismatch mismatch = mismatchWrites.remove(persistId);
+    if (mismatch != null) {
+      // No ack: the coordinator resends its decision, which tries the record again.
+      mismatchWaiting.remove(mismatch.txId());
+      LOG.error("tx={} RTX-2001 log write for HEURISTIC_MISMATCH failed: {}", mismatch.txId(),
+          cause);
+      return Step.NONE;
+    }
     PendingWrite w = writes.remove(persistId);
     if (w == null) {
       throw new IllegalStateException("unknown write " + persistId);
@@ -374,8 +404,11 @@ public final class ParticipantCore implements StateMachine {
       }
       case COMMITTING -> {
         // The decision stands; stay READY with the locks so that the coordinator's resend of
-        // the decision retries the write. Acks are not sent: the coordinator resends.
+        // the decision retries the write. Acks are not sent: the coordinator resends. A failed
+        // heuristic write leaves no heuristic decision: the operator is not answered and may
+        // try again.
         e.phase = Phase.READY;
+        e.heuristicBy = null;
         e.waiting.clear();
         out.add(unpark(now, e.id));
       }
@@ -385,6 +418,7 @@ public final class ParticipantCore implements StateMachine {
           // not acknowledge, so that the coordinator's resend of the decision (or the READY
           // timer's query) retries the write, as for a failed COMMITTED write.
           e.phase = Phase.READY;
+          e.heuristicBy = null;
           e.waiting.clear();
           out.timer(new Timer(e.id, TimerKind.READY_TIMEOUT, now + config.readyTimeoutMillis()));
           out.add(unpark(now, e.id));
@@ -538,13 +572,17 @@ public final class ParticipantCore implements StateMachine {
         List.of(new Reply(token, new OnePhaseResult(id, self, Decision.COMMIT, null))));
   }
 
-  private Step onDecision(long token, GlobalDecision d) {
+  private Step onDecision(long now, NodeId from, long token, GlobalDecision d) {
     TxId id = d.txId();
     Entry e = txs.get(id);
     if (e == null) {
       Optional<LogRecord> known = log.txState(id);
       if (known.isPresent()) {
         Decision logged = decisionFromLog(known.get());
+        if (known.get() instanceof HeuristicCommitted || known.get() instanceof HeuristicAborted
+            || known.get() instanceof HeuristicMismatch) {
+          return onDecisionAfterHeuristic(now, from, token, d, known.get());
+        }
         if (logged != null && logged != d.decision()) {
           LOG.error(
               "tx={} RTX-2002 received GLOBAL-{} but the log says {}", id, d.decision(), logged);
@@ -571,6 +609,12 @@ public final class ParticipantCore implements StateMachine {
       }
       case COMMITTING, ABORTING -> {
         Decision current = e.phase == Phase.COMMITTING ? Decision.COMMIT : Decision.ABORT;
+        if (e.heuristicBy != null) {
+          // A heuristic decision is being written: answered once it is durable, from the log,
+          // where a contrary decision is then recorded as a mismatch.
+          parked.computeIfAbsent(id, t -> new ArrayList<>()).add(new Parked(token, from, d));
+          yield Step.NONE;
+        }
         if (current != d.decision()) {
           LOG.error("tx={} RTX-2002 received GLOBAL-{} while {}", id, d.decision(), e.phase);
         }
@@ -606,6 +650,128 @@ public final class ParticipantCore implements StateMachine {
       return abortForTermination(id, token);
     }
     return reply(token, new StatusReply(id, self, TxState.UNKNOWN));
+  }
+
+  // ---- operator decisions (ringtx recovery resolve) ----
+
+  /**
+   * An operator's decision for {@code id}, answered through {@code token} with an {@link Ack}
+   * once it is durable, or at once with an {@link ErrorReply} (REFUSED) saying why it was
+   * refused; nothing changes then.
+   *
+   * <p>Without {@code heuristic} it is the protocol's own decision, learned by the operator's
+   * tool from another node: applied as a GLOBAL decision would be. A transaction this shard
+   * never prepared can only be aborted, and the ABORTED record is then forced, as for a peer's
+   * termination query, so that a late prepare is refused even after a crash.
+   *
+   * <p>With {@code heuristic} the transaction must be READY here (its caller checked that every
+   * peer is READY and the coordinator unreachable): the decision is written as
+   * HEURISTIC_COMMITTED (with the data) or HEURISTIC_ABORTED, forced, with the operator and the
+   * time, and the locks are released once it is durable. A decision already taken here is
+   * accepted again if it is the same, and refused if it is contrary.
+   */
+  public Step onOperatorDecision(
+      long now, long token, TxId id, Decision decision, String operator, boolean heuristic) {
+    Entry e = txs.get(id);
+    if (e == null) {
+      Optional<LogRecord> known = log.txState(id);
+      if (known.isPresent() && !(known.get() instanceof Prepared)) {
+        Decision logged = decisionFromLog(known.get());
+        if (logged == decision) {
+          return reply(token, new Ack(id, self, logged));
+        }
+        return reply(token, refusal("tx " + id + " is already " + stateFromLog(known.get())
+            + " at " + self + " (" + typeName(known.get()) + " in its log); refusing "
+            + decision));
+      }
+      if (decision == Decision.COMMIT) {
+        return reply(token, refusal("tx " + id + " was never prepared at " + self
+            + ": it cannot commit here"));
+      }
+      if (heuristic) {
+        return reply(token, refusal("tx " + id + " is not in doubt at " + self
+            + " (never prepared here): it aborts without a heuristic decision"));
+      }
+      LOG.info("tx={} operator {} aborts it: never prepared here", id, operator);
+      return recordAbort(id, Reason.TIMEOUT, true,
+          List.of(new Reply(token, new Ack(id, self, Decision.ABORT))));
+    }
+    if (e.phase != Phase.READY) {
+      return reply(token, refusal("tx " + id + " is " + e.phase + " at " + self
+          + ", not READY: it is being decided already; ask again in a moment"));
+    }
+    if (!heuristic) {
+      LOG.info("tx={} operator {} finishes it with {} learned from the cluster", id, operator,
+          decision);
+      e.waiting.add(token);
+      return decide(e, new GlobalDecision(id, decision,
+          decision == Decision.ABORT ? Reason.TIMEOUT : null));
+    }
+    // A heuristic decision: the coordinator's may differ. Logged loudly and forced, so that a
+    // later contrary decision can be recognised as a mismatch rather than applied.
+    LOG.warn("tx={} RTX-2005 HEURISTIC {} at {} by operator {}: every participant READY and "
+        + "coordinator {} unreachable; the coordinator's decision may differ", id, decision,
+        self, operator, e.coordinator);
+    e.heuristicBy = operator;
+    Reply answer = new Reply(token, new Ack(id, self, decision));
+    if (decision == Decision.COMMIT) {
+      long version = ++lastVersion;
+      e.phase = Phase.COMMITTING;
+      WriteSet ws = WriteSet.forced(List.of(new HeuristicCommitted(id, version, operator, now)),
+          dataWrites(e.prepared.writes(), version));
+      return persist(id, Phase.COMMITTING, ws, List.of(answer));
+    }
+    e.phase = Phase.ABORTING;
+    e.abortReason = Reason.TIMEOUT;
+    return persist(id, Phase.ABORTING, WriteSet.forced(new HeuristicAborted(id, operator, now)),
+        List.of(answer));
+  }
+
+  /**
+   * The coordinator's decision for a transaction an operator decided heuristically here. The
+   * same decision is acknowledged. A contrary one is a heuristic mismatch: reported loudly
+   * (RTX-2006, a metric) and recorded (HEURISTIC_MISMATCH, forced) before the ack, so that the
+   * coordinator can finish and the breach stays visible to {@code ringtx recovery list}.
+   */
+  private Step onDecisionAfterHeuristic(
+      long now, NodeId from, long token, GlobalDecision d, LogRecord known) {
+    TxId id = d.txId();
+    Decision applied = decisionFromLog(known);
+    if (applied == d.decision() || known instanceof HeuristicMismatch) {
+      return reply(token, new Ack(id, self, d.decision()));
+    }
+    List<Long> waiting = mismatchWaiting.get(id);
+    if (waiting != null) {
+      waiting.add(token); // the record is being written already
+      return Step.NONE;
+    }
+    String operator = known instanceof HeuristicCommitted hc ? hc.operator()
+        : ((HeuristicAborted) known).operator();
+    LOG.error("tx={} RTX-2006 HEURISTIC MISMATCH at {}: operator {} decided {} heuristically, "
+        + "the coordinator decided {}; the data here stays {}. Atomicity is broken for this "
+        + "transaction: reconcile its keys by hand", id, self, operator, applied, d.decision(),
+        applied);
+    HeuristicMismatch m = new HeuristicMismatch(id, applied, d.decision(), from, operator, now);
+    long pid = nextPersistId++;
+    mismatchWrites.put(pid, m);
+    List<Long> w = new ArrayList<>(1);
+    w.add(token);
+    mismatchWaiting.put(id, w);
+    return Step.builder().persist(new Persist(pid, WriteSet.forced(m), List.of())).build();
+  }
+
+  private void countHeuristic(Entry e) {
+    if (e.heuristicBy != null) {
+      heuristicDecisions++;
+    }
+  }
+
+  private static ErrorReply refusal(String message) {
+    return new ErrorReply(ErrorReply.Code.REFUSED, message);
+  }
+
+  private static String typeName(LogRecord r) {
+    return r.getClass().getSimpleName();
   }
 
   // ---- decisions ----
@@ -937,13 +1103,13 @@ public final class ParticipantCore implements StateMachine {
   }
 
   private Vote voteFromLog(TxId id, LogRecord r) {
-    if (r instanceof Prepared || r instanceof Committed) {
+    if (r instanceof Prepared || decisionFromLog(r) == Decision.COMMIT) {
       return Vote.ok(id, self);
     }
     if (r instanceof Aborted a) {
       return Vote.no(id, self, a.reason());
     }
-    return Vote.no(id, self, Reason.INVALID);
+    return Vote.no(id, self, decisionFromLog(r) == Decision.ABORT ? Reason.TIMEOUT : Reason.INVALID);
   }
 
   private OnePhaseResult onePhaseFromLog(TxId id, LogRecord r) {
@@ -956,21 +1122,27 @@ public final class ParticipantCore implements StateMachine {
     return new OnePhaseResult(id, self, Decision.ABORT, Reason.INVALID);
   }
 
-  private static Decision decisionFromLog(LogRecord r) {
-    if (r instanceof Committed) {
+  /** The decision a record applied here (a heuristic one included), or null if none. */
+  static Decision decisionFromLog(LogRecord r) {
+    if (r instanceof Committed || r instanceof HeuristicCommitted) {
       return Decision.COMMIT;
     }
-    return r instanceof Aborted ? Decision.ABORT : null;
+    if (r instanceof Aborted || r instanceof HeuristicAborted) {
+      return Decision.ABORT;
+    }
+    return r instanceof HeuristicMismatch m ? m.heuristic() : null;
   }
 
-  static TxState stateFromLog(LogRecord r) {
+  /**
+   * The state a record leaves a transaction in here. After a heuristic decision it is the state
+   * the data is in: a peer asking in cooperative termination must adopt what was applied here.
+   */
+  public static TxState stateFromLog(LogRecord r) {
     if (r instanceof Prepared) {
       return TxState.READY;
     }
-    if (r instanceof Committed) {
-      return TxState.COMMIT;
-    }
-    return r instanceof Aborted ? TxState.ABORT : TxState.UNKNOWN;
+    Decision d = decisionFromLog(r);
+    return d == null ? TxState.UNKNOWN : d.state();
   }
 
   // ---- introspection (metrics, tooling, tests) ----
@@ -1034,6 +1206,36 @@ public final class ParticipantCore implements StateMachine {
 
   public Set<TxId> lockHolders() {
     return locks.holders();
+  }
+
+  /** Heuristic decisions applied here since this node started. */
+  public long heuristicDecisions() {
+    return heuristicDecisions;
+  }
+
+  /** Coordinator decisions found contrary to a heuristic one here since this node started. */
+  public long heuristicMismatches() {
+    return heuristicMismatches;
+  }
+
+  /**
+   * Where {@code id} stands in memory here, for operators: its phase (PREPARING, READY,
+   * READY_READ_ONLY, COMMITTING, ABORTING, ONE_PHASE), or empty if it is not in memory.
+   */
+  public Optional<String> phase(TxId id) {
+    Entry e = txs.get(id);
+    return e == null ? Optional.empty() : Optional.of(e.phase.name());
+  }
+
+  /** The coordinator {@code id} waits for, if it is in memory here. */
+  public Optional<NodeId> coordinatorOf(TxId id) {
+    Entry e = txs.get(id);
+    return e == null ? Optional.empty() : Optional.ofNullable(e.coordinator);
+  }
+
+  /** Transactions held in memory here (active, or their decision being written). */
+  public Set<TxId> active() {
+    return new TreeSet<>(txs.keySet());
   }
 
   /** Number of transactions held in memory (active or being written). */

@@ -9,6 +9,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.buffer.Buffer;
+import io.ringtx.protocol.message.Ack;
+import io.ringtx.protocol.message.Decision;
+import io.ringtx.protocol.message.ErrorReply;
+import java.io.IOException;
+import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +23,18 @@ import java.util.Set;
 
 /**
  * A participant's own small HTTP endpoint: {@code GET /health} (liveness), {@code GET
- * /metrics} (Prometheus text, see {@link ParticipantNode#metrics}) and {@code GET /v1/indoubt} (the ids of the transactions READY here without
- * a decision, and of those among them that are blocked, as JSON: {@code {"node":"p1",
- * "inDoubt":[…],"blocked":[…]}}). Everything else is 404.
+ * /metrics} (Prometheus text, see {@link ParticipantNode#metrics}) and {@code GET /v1/indoubt} (the ids
+ * of the transactions READY here without a decision, and of those among them that are blocked,
+ * as JSON: {@code {"node":"p1", "inDoubt":[…],"blocked":[…]}}).
+ *
+ * <p>For operator tools ({@code ringtx recovery}), JSON of {@link io.ringtx.protocol.inspect}:
+ * {@code GET /v1/recovery/txs} (unfinished and heuristic transactions), {@code GET
+ * /v1/recovery/tx/{id}} (one transaction: state, locks, log records), {@code GET
+ * /v1/recovery/audit} (latest record of every transaction, locks, data keys) and {@code POST
+ * /v1/recovery/tx/{id}/decide} with {@code {"decision":"COMMIT"|"ABORT","operator":"…",
+ * "heuristic":true|false}}: 200 {@code {"node","txId","decision"}} once durable, 409 {@code
+ * {"error":"refused","message"}} when it contradicts what this node knows (nothing changed), 400
+ * for bad input. Everything else is 404.
  */
 public final class ParticipantHttp {
   private final HttpServer server;
@@ -43,17 +59,29 @@ public final class ParticipantHttp {
   public static Future<ParticipantHttp> start(
       Vertx vertx, ParticipantNode node, NodeStore store, String host, int port, Routes more) {
     HttpServer server = vertx.createHttpServer();
+    ParticipantInspector inspector = new ParticipantInspector(vertx, node, store);
     server.requestHandler(req -> {
       if (!more.handle(req)) {
-        handle(req, node, store);
+        handle(req, node, store, inspector);
       }
     });
     return server.listen(port, host).map(ParticipantHttp::new);
   }
 
-  private static void handle(HttpServerRequest req, ParticipantNode node, NodeStore store) {
+  /** The body of {@code POST /v1/recovery/tx/{id}/decide}. */
+  record DecideRequest(Decision decision, String operator, boolean heuristic) {}
+
+  private static final String TX_PREFIX = "/v1/recovery/tx/";
+  private static final String DECIDE_SUFFIX = "/decide";
+  private static final int MAX_DECIDE_BODY = 4096;
+  private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+
+  private static void handle(
+      HttpServerRequest req, ParticipantNode node, NodeStore store, ParticipantInspector inspector) {
     String path = req.path();
-    if (path.equals("/health")) {
+    if (path.startsWith("/v1/recovery/")) {
+      recovery(req, path, node, inspector);
+    } else if (path.equals("/health")) {
       req.response().putHeader("content-type", "application/json")
           .end("{\"status\":\"UP\",\"node\":\"" + node.id() + "\"}");
     } else if (path.equals("/metrics")) {
@@ -85,6 +113,110 @@ public final class ParticipantHttp {
       req.response().setStatusCode(404).putHeader("content-type", "application/json")
           .end("{\"error\":\"not_found\",\"message\":\"no route " + path.replace("\"", "") + "\"}");
     }
+  }
+
+  private static void recovery(
+      HttpServerRequest req, String path, ParticipantNode node, ParticipantInspector inspector) {
+    boolean get = req.method() == HttpMethod.GET;
+    if (get && path.equals("/v1/recovery/txs")) {
+      answer(req, inspector.unfinished());
+      return;
+    }
+    if (get && path.equals("/v1/recovery/audit")) {
+      answer(req, inspector.audit());
+      return;
+    }
+    if (!path.startsWith(TX_PREFIX)) {
+      error(req, 404, "not_found", "no route " + path);
+      return;
+    }
+    String rest = path.substring(TX_PREFIX.length());
+    boolean decide = rest.endsWith(DECIDE_SUFFIX);
+    String id = decide ? rest.substring(0, rest.length() - DECIDE_SUFFIX.length()) : rest;
+    if (!TxId.isValid(id)) {
+      error(req, 400, "bad_request", "not a transaction id: '" + abbreviate(id) + "'");
+      return;
+    }
+    TxId txId = TxId.of(id);
+    if (!decide && get) {
+      answer(req, inspector.tx(txId));
+    } else if (decide && req.method() == HttpMethod.POST) {
+      req.body().onComplete(body -> {
+        if (body.failed()) {
+          error(req, 400, "bad_request", "cannot read the body: " + body.cause().getMessage());
+          return;
+        }
+        if (body.result().length() > MAX_DECIDE_BODY) {
+          error(req, 413, "body_too_large", "body above " + MAX_DECIDE_BODY + " bytes");
+          return;
+        }
+        DecideRequest r;
+        try {
+          r = Json.MAPPER.readValue(body.result().getBytes(), DecideRequest.class);
+        } catch (IOException e) {
+          error(req, 400, "bad_request", "body must be {\"decision\":\"COMMIT\"|\"ABORT\","
+              + "\"operator\":\"…\",\"heuristic\":true|false}: "
+              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+          return;
+        }
+        if (r.decision() == null || r.operator() == null
+            || !OPERATOR.matcher(r.operator()).matches()) {
+          error(req, 400, "bad_request",
+              "decision (COMMIT or ABORT) and operator (1-64 of [A-Za-z0-9._@-]) are required");
+          return;
+        }
+        node.decide(txId, r.decision(), r.operator(), r.heuristic()).onComplete(ar -> {
+          if (ar.failed()) {
+            error(req, 500, "internal", String.valueOf(ar.cause().getMessage()));
+          } else if (ar.result() instanceof Ack a) {
+            Map<String, Object> ok = new LinkedHashMap<>();
+            ok.put("node", node.id().value());
+            ok.put("txId", txId.value());
+            ok.put("decision", a.decision().name());
+            send(req, 200, ok);
+          } else if (ar.result() instanceof ErrorReply e) {
+            error(req, e.code() == ErrorReply.Code.REFUSED ? 409 : 500,
+                e.code() == ErrorReply.Code.REFUSED ? "refused" : "internal", e.message());
+          } else {
+            error(req, 500, "internal", "unexpected answer " + ar.result());
+          }
+        });
+      });
+    } else {
+      error(req, 405, "method_not_allowed", req.method() + " is not allowed on " + path);
+    }
+  }
+
+  private static <T> void answer(HttpServerRequest req, Future<T> result) {
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        error(req, 500, "internal", String.valueOf(ar.cause().getMessage()));
+      } else {
+        send(req, 200, ar.result());
+      }
+    });
+  }
+
+  private static void send(HttpServerRequest req, int status, Object body) {
+    byte[] bytes;
+    try {
+      bytes = Json.MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + body, e);
+    }
+    req.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(Buffer.buffer(bytes));
+  }
+
+  private static void error(HttpServerRequest req, int status, String code, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", code);
+    body.put("message", message);
+    send(req, status, body);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
   private static List<String> ids(Set<TxId> ids) {

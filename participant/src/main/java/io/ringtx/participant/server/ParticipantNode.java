@@ -3,6 +3,9 @@ package io.ringtx.participant.server;
 import io.ringtx.participant.core.ParticipantConfig;
 import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.message.Decision;
+import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.node.Crasher;
@@ -130,11 +133,31 @@ public final class ParticipantNode implements AutoCloseable {
               "The bound on queued work beyond which new work is refused.", maxQueuedWork)
           .counter("ringtx_participant_overload_refusals_total",
               "Reads, validations, prepares and one-phase commits refused as OVERLOADED.",
-              c.overloadRefusals());
+              c.overloadRefusals())
+          .counter("ringtx_participant_heuristic_decisions_total",
+              "Heuristic decisions taken here by an operator since the node started.",
+              c.heuristicDecisions())
+          .counter("ringtx_participant_heuristic_mismatches_total",
+              "Heuristic decisions here that the coordinator's decision later contradicted, since "
+                  + "the node started.", c.heuristicMismatches());
       RpcMetrics.render(t, transport);
       StoreMetrics.render(t, store);
       return t.toString();
     });
+  }
+
+  /**
+   * An operator's decision for {@code txId} ({@link ParticipantCore#onOperatorDecision}): completes
+   * with the core's answer, an {@code Ack} once the decision is durable or an {@code ErrorReply}
+   * saying why it was refused.
+   */
+  public Future<Message> decide(TxId txId, Decision decision, String operator, boolean heuristic) {
+    Promise<Message> p = Promise.promise();
+    runner.execute(() -> {
+      long token = runner.register(p::tryComplete);
+      runner.run(core.onOperatorDecision(runner.now(), token, txId, decision, operator, heuristic));
+    });
+    return p.future();
   }
 
   /** Stops serving; the store is closed by its owner. */

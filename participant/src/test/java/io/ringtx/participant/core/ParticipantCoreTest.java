@@ -6,6 +6,9 @@ import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.Aborted;
 import io.ringtx.protocol.log.Committed;
+import io.ringtx.protocol.log.HeuristicAborted;
+import io.ringtx.protocol.log.HeuristicCommitted;
+import io.ringtx.protocol.log.HeuristicMismatch;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.message.Ack;
 import io.ringtx.protocol.message.Decision;
@@ -1158,6 +1161,183 @@ class ParticipantCoreTest {
       // Failures of the peers' own queries change nothing; the READY timer asks again.
       prepareWithTwoPeers();
       assertThat(core.onSendFailed(now, PEER, new StatusQuery(T1, SELF, true)).isEmpty()).isTrue();
+    }
+  }
+
+  // ---- operator decisions (ringtx recovery resolve) ----
+
+  @Nested
+  class OperatorDecisions {
+    static final String OPS = "ops-anna";
+
+    Call operator(TxId tx, Decision d, boolean heuristic) {
+      long token = nextToken++;
+      return new Call(token, core.onOperatorDecision(now, token, tx, d, OPS, heuristic));
+    }
+
+    @Test
+    void heuristicAbort_ofReadyTx_forcesHeuristicAborted_releasesLocks_andIsCounted() {
+      // Issue 6: a heuristic decision is logged as such, forced before the operator hears of it
+      prepareT1();
+
+      Call c = operator(T1, Decision.ABORT, true);
+
+      Persist p = onlyPersist(c.step());
+      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().records()).containsExactly(new HeuristicAborted(T1, OPS, now));
+      assertThat(p.afterPersist()).containsExactly(
+          new Reply(c.token(), new Ack(T1, SELF, Decision.ABORT)));
+      assertThat(core.locksHeldBy(T1)).as("locks until the record is durable").isNotEmpty();
+      complete(p);
+      assertThat(core.locksHeldBy(T1)).isEmpty();
+      assertThat(core.state(T1)).isEqualTo(TxState.ABORT);
+      assertThat(core.heuristicDecisions()).isEqualTo(1);
+      assertThat(store.read("x")).isEqualTo(new Versioned("10", 3));
+    }
+
+    @Test
+    void heuristicCommit_appliesThePreparedWrites_withTheRecord_inOneForcedWrite() {
+      prepareT1();
+
+      Persist p = onlyPersist(operator(T1, Decision.COMMIT, true).step());
+
+      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().records()).hasSize(1);
+      assertThat(p.writes().records().get(0)).isInstanceOf(HeuristicCommitted.class);
+      complete(p);
+      assertThat(store.read("x").value()).isEqualTo("9");
+      assertThat(store.read("y").value()).isEqualTo("abc");
+      assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
+      // A peer asking in cooperative termination adopts what was applied here.
+      Call q = call(new StatusQuery(T1, PEER, true));
+      assertThat(onlyReplyTo(q.token(), q.step().sends()))
+          .isEqualTo(new StatusReply(T1, SELF, TxState.COMMIT));
+    }
+
+    @Test
+    void coordinatorsContraryDecision_afterHeuristic_isRecordedAsMismatch_beforeTheAck() {
+      // Issue 6: the mismatch is reported (log, metric, durable record), never hidden, and acked
+      prepareT1();
+      complete(onlyPersist(operator(T1, Decision.ABORT, true).step()));
+
+      Call d = call(GlobalDecision.commit(T1));
+
+      Persist p = onlyPersist(d.step());
+      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().records()).containsExactly(
+          new HeuristicMismatch(T1, Decision.ABORT, Decision.COMMIT, COORD, OPS, now));
+      assertThat(repliesTo(d.token(), d.step().sends())).as("no ack before the record").isEmpty();
+      Call again = call(GlobalDecision.commit(T1));
+      assertThat(again.step().isEmpty()).as("a resend waits for the same record").isTrue();
+      Completed done = complete(p);
+      assertThat(onlyReplyTo(d.token(), done.allSent()))
+          .isEqualTo(new Ack(T1, SELF, Decision.COMMIT));
+      assertThat(onlyReplyTo(again.token(), done.allSent()))
+          .isEqualTo(new Ack(T1, SELF, Decision.COMMIT));
+      assertThat(core.heuristicMismatches()).isEqualTo(1);
+      assertThat(store.read("x")).as("the data stays as the heuristic left it")
+          .isEqualTo(new Versioned("10", 3));
+      assertThat(core.state(T1)).isEqualTo(TxState.ABORT);
+
+      Call later = call(GlobalDecision.commit(T1));
+      assertThat(onlyReplyTo(later.token(), later.step().sends()))
+          .isEqualTo(new Ack(T1, SELF, Decision.COMMIT));
+      assertThat(later.step().persists()).as("recorded once").isEmpty();
+    }
+
+    @Test
+    void coordinatorsContraryDecision_whileTheHeuristicIsWritten_isStillRecordedAsMismatch() {
+      prepareT1();
+      Persist heuristic = onlyPersist(operator(T1, Decision.ABORT, true).step());
+
+      Call d = call(GlobalDecision.commit(T1));
+      assertThat(d.step().isEmpty()).as("waits for the heuristic record").isTrue();
+      Completed done = complete(heuristic);
+
+      Persist mismatch = onlyPersist(done.next());
+      assertThat(mismatch.writes().records()).containsExactly(
+          new HeuristicMismatch(T1, Decision.ABORT, Decision.COMMIT, COORD, OPS, now));
+      Completed recorded = complete(mismatch);
+      assertThat(onlyReplyTo(d.token(), recorded.allSent()))
+          .isEqualTo(new Ack(T1, SELF, Decision.COMMIT));
+      assertThat(core.heuristicMismatches()).isEqualTo(1);
+    }
+
+    @Test
+    void failedHeuristicWrite_leavesTheTransactionReady_andCountsNothing() {
+      prepareT1();
+      Persist heuristic = onlyPersist(operator(T1, Decision.COMMIT, true).step());
+
+      fail(heuristic);
+
+      assertThat(core.state(T1)).isEqualTo(TxState.READY);
+      assertThat(core.locksHeldBy(T1)).isNotEmpty();
+      complete(onlyPersist(call(GlobalDecision.commit(T1)).step()));
+      assertThat(core.heuristicDecisions()).isZero();
+    }
+
+    @Test
+    void coordinatorsSameDecision_afterHeuristic_isAckedWithoutMismatch() {
+      prepareT1();
+      complete(onlyPersist(operator(T1, Decision.ABORT, true).step()));
+
+      Call d = call(GlobalDecision.abort(T1, Reason.TIMEOUT));
+
+      assertThat(d.step().persists()).isEmpty();
+      assertThat(onlyReplyTo(d.token(), d.step().sends()))
+          .isEqualTo(new Ack(T1, SELF, Decision.ABORT));
+      assertThat(core.heuristicMismatches()).isZero();
+    }
+
+    @Test
+    void learnedDecision_ofReadyTx_isAppliedLikeAGlobalDecision() {
+      prepareT1();
+
+      Call c = operator(T1, Decision.COMMIT, false);
+
+      Persist p = onlyPersist(c.step());
+      assertThat(p.writes().records()).containsExactly(new Committed(T1, 8, List.of()));
+      Completed done = complete(p);
+      assertThat(onlyReplyTo(c.token(), done.allSent()))
+          .isEqualTo(new Ack(T1, SELF, Decision.COMMIT));
+      assertThat(core.heuristicDecisions()).isZero();
+    }
+
+    @Test
+    void abort_ofTxNeverPreparedHere_forcesAborted_soALatePrepareIsRefused() {
+      Call c = operator(T1, Decision.ABORT, false);
+
+      Persist p = onlyPersist(c.step());
+      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().records()).containsExactly(new Aborted(T1, Reason.TIMEOUT));
+      complete(p);
+      Call late = call(t1Prepare());
+      assertThat(onlyReplyTo(late.token(), late.step().sends()))
+          .isEqualTo(Vote.no(T1, SELF, Reason.TIMEOUT));
+    }
+
+    @Test
+    void contraryChoices_areRefused_andChangeNothing() {
+      Call commitUnknown = operator(T1, Decision.COMMIT, false);
+      assertThat(commitUnknown.step().persists()).isEmpty();
+      assertThat(onlyReplyTo(commitUnknown.token(), commitUnknown.step().sends()))
+          .isInstanceOf(ErrorReply.class);
+
+      Call heuristicUnknown = operator(T1, Decision.ABORT, true);
+      assertThat(heuristicUnknown.step().persists()).isEmpty();
+
+      prepareT1();
+      Call commit = call(GlobalDecision.commit(T1));
+      complete(onlyPersist(commit.step()));
+      Call contrary = operator(T1, Decision.ABORT, true);
+      ErrorReply err = (ErrorReply) onlyReplyTo(contrary.token(), contrary.step().sends());
+      assertThat(err.code()).isEqualTo(ErrorReply.Code.REFUSED);
+      assertThat(err.message()).contains("already COMMIT");
+      assertThat(contrary.step().persists()).isEmpty();
+
+      Call same = operator(T1, Decision.COMMIT, true);
+      assertThat(onlyReplyTo(same.token(), same.step().sends()))
+          .isEqualTo(new Ack(T1, SELF, Decision.COMMIT));
     }
   }
 }

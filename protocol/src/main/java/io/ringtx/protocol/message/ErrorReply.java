@@ -13,7 +13,12 @@ public record ErrorReply(Code code, String message) implements Message {
     /** Too much work queued; retry later. */
     OVERLOADED,
     /** The receiver failed (for example its log write failed). */
-    INTERNAL
+    INTERNAL,
+    /**
+     * The request contradicts what the receiver knows, e.g. an operator's decision contrary to
+     * one already taken; nothing was changed.
+     */
+    REFUSED
   }
 
   public ErrorReply {

@@ -7,6 +7,9 @@ import io.ringtx.protocol.log.Committed;
 import io.ringtx.protocol.log.CoordinatorAbort;
 import io.ringtx.protocol.log.CoordinatorCommit;
 import io.ringtx.protocol.log.CoordinatorEnd;
+import io.ringtx.protocol.log.HeuristicAborted;
+import io.ringtx.protocol.log.HeuristicCommitted;
+import io.ringtx.protocol.log.HeuristicMismatch;
 import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.message.Decision;
@@ -49,6 +52,12 @@ final class GoldenRecords {
     m.put("END", new CoordinatorEnd(tx, Decision.COMMIT, null, participants));
     m.put("END-aborted",
         new CoordinatorEnd(tx, Decision.ABORT, Reason.PARTICIPANT_FAILED, participants));
+    m.put("HEURISTIC_COMMITTED",
+        new HeuristicCommitted(tx, 88, "ops-anna", 1_795_000_000_123L));
+    m.put("HEURISTIC_ABORTED", new HeuristicAborted(tx, "ops-anna", 1_795_000_000_456L));
+    m.put("HEURISTIC_MISMATCH",
+        new HeuristicMismatch(tx, Decision.ABORT, Decision.COMMIT, NodeId.of("c1"), "ops-anna",
+            1_795_000_000_789L));
     return m;
   }
 }
