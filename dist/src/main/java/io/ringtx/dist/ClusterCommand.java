@@ -45,7 +45,9 @@ import picocli.CommandLine.Spec;
       ClusterCommand.Status.class,
       ClusterCommand.Stop.class,
       ClusterCommand.Kill.class,
-      ClusterCommand.Restart.class
+      ClusterCommand.Restart.class,
+      ClusterCommand.Add.class,
+      ClusterCommand.Leave.class
     })
 final class ClusterCommand implements Callable<Integer> {
 
@@ -254,6 +256,61 @@ final class ClusterCommand implements Callable<Integer> {
         status.lines().forEach(out::println);
       }
       return status.allUp() ? 0 : 1;
+    }
+  }
+
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Starts one more participant (the next id, pN) that joins the running ring through",
+        "discovery and takes over the keys of its ranges from their owners by hand-off; waits",
+        "until it serves and its hand-offs are done. Recorded in DIR/cluster.json."
+      })
+  static final class Add extends Sub {
+    @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "120",
+        description = "How long to wait for it to serve, and again for its hand-offs "
+            + "(default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    int run() throws Exception {
+      Check.between(spec, "--timeout-seconds", timeoutSeconds, 1, 3600);
+      ProcessCluster cluster = open();
+      long t0 = System.nanoTime();
+      ClusterLayout.Node n = cluster.add(parent.ports, Duration.ofSeconds(timeoutSeconds));
+      double serving = (System.nanoTime() - t0) / 1e9;
+      Duration joined = cluster.awaitRingStatus(n.id(), "MEMBER", Duration.ofSeconds(timeoutSeconds));
+      out.println(String.format(Locale.ROOT,
+          "%s joined the ring: serving after %.1f s, its hand-offs done %.1f s later (%s)",
+          n.id(), serving, joined.toMillis() / 1e3, cluster.layout().url(n)));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "leave",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Makes one participant leave the ring gracefully: it hands every range over to its",
+        "successors, leaves the Chord ring and stops. Marked as left in DIR/cluster.json, so",
+        "the cluster's start, stop and status leave it out from then on."
+      })
+  static final class Leave extends Sub {
+    @Parameters(index = "0", paramLabel = "NODE", description = "The participant's id, e.g. p2.")
+    String node;
+
+    @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "300",
+        description = "How long to wait for its hand-offs (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    int run() throws Exception {
+      Check.between(spec, "--timeout-seconds", timeoutSeconds, 1, 3600);
+      Duration took = open().leave(node, Duration.ofSeconds(timeoutSeconds));
+      out.println(String.format(Locale.ROOT, "%s left the ring: hand-offs done in %.1f s", node,
+          took.toMillis() / 1e3));
+      return 0;
     }
   }
 

@@ -67,6 +67,8 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("clusterSecretFile", "A file holding the cluster secret (16+ bytes), the same on every node: a node "
         + "with another secret cannot join (RTX-8101 on the refusing side) and its event-bus requests "
         + "are refused (RTX-8102). Empty: none.");
+    DOCS.put("ringJoin", "Participant: on its first start, join the running ring through discovery and take its ranges over by hand-off (ringtx cluster add sets it).");
+    DOCS.put("leaveOnShutdown", "Participant: on SIGTERM, hand every range over to its successors and leave the ring before stopping (otherwise it stops keeping its ranges).");
   }
 
   /** {@code ringtx config example}: a full, commented YAML file with every default. */
@@ -120,6 +122,8 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("tlsCaFile", "\"\"");
     values.put("apiTokenFile", "\"\"");
     values.put("clusterSecretFile", "\"\"");
+    values.put("ringJoin", Boolean.toString(d.ringJoin()));
+    values.put("leaveOnShutdown", Boolean.toString(d.leaveOnShutdown()));
     if (!values.keySet().equals(ConfigLoader.keys()) || !DOCS.keySet().equals(ConfigLoader.keys())) {
       throw new IllegalStateException("the example does not cover every configuration key");
     }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       NodeCommand.Participant.class,
       NodeCommand.Coordinator.class,
       ClusterCommand.class,
+      RingCommand.class,
       RecoveryCommand.class,
       BenchCommand.class,
       ConfigCommand.class,

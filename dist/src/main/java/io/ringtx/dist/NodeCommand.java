@@ -21,6 +21,9 @@ import picocli.CommandLine.Unmatched;
  * flags for any key of the configuration (see {@code ringtx config example}).
  */
 abstract class NodeCommand implements java.util.concurrent.Callable<Integer> {
+  /** How long a SIGTERM waits for the hand-offs of a graceful leave. */
+  private static final long LEAVE_SECONDS = 120;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (JSON or YAML).")
@@ -51,6 +54,15 @@ abstract class NodeCommand implements java.util.concurrent.Callable<Integer> {
     NodeProcess node = NodeProcess.start(cfg);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (node.leavesOnShutdown()) {
+        // leaveOnShutdown: hand the ranges over before stopping (DESIGN §4 graceful leave).
+        try {
+          node.leaveRing(LEAVE_SECONDS);
+        } catch (Exception e) {
+          System.err.println("RTX-2106 leaving the ring on shutdown failed: " + e
+              + "; stopping anyway, the unfinished hand-offs resume at the next start");
+        }
+      }
       node.close();
       stopped.countDown();
     }, "ringtx-shutdown"));

@@ -34,6 +34,12 @@ final class Layout {
   static final String META_LAST_SEQ = "lastSeq";
   static final String META_LAST_VERSION = "lastVersion";
 
+  /**
+   * Prefix of the metadata entries that callers write ({@link
+   * io.ringtx.protocol.step.MetaWrite}): keeps them apart from the store's own keys above.
+   */
+  static final String META_USER_PREFIX = "user.";
+
   /** First byte of every value in {@code data}: lets a later format be told apart. */
   static final byte DATA_VALUE_FORMAT = 1;
 
@@ -114,6 +120,10 @@ final class Layout {
     long timeMillis = ByteBuffer.wrap(value).getLong();
     byte[] record = Arrays.copyOfRange(value, Long.BYTES, value.length);
     return new LogEntry(seq, timeMillis, RecordCodec.decode(record, where(seq)));
+  }
+
+  static byte[] metaKey(String key) {
+    return utf8Exact(META_USER_PREFIX + key, "metadata key");
   }
 
   static byte[] dataKey(String key) {

@@ -9,6 +9,8 @@ import io.ringtx.protocol.step.Versioned;
 import io.ringtx.protocol.step.WriteSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.ringtx.protocol.step.Versioned;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
@@ -62,6 +64,12 @@ public interface NodeStore extends DataView, AutoCloseable {
 
   /** Calls {@code action} for every log entry with {@code seq >= fromSeq}, in log order. */
   void forEachLogEntry(long fromSeq, Consumer<LogEntry> action);
+
+  /**
+   * The metadata entries (written with {@link io.ringtx.protocol.step.MetaWrite}) whose key
+   * starts with {@code prefix}, by key.
+   */
+  Map<String, byte[]> metaWithPrefix(String prefix);
 
   /**
    * Calls {@code action} for every key of the committed data with its value and version, in key

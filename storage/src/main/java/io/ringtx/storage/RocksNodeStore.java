@@ -16,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -450,6 +452,36 @@ public final class RocksNodeStore implements NodeStore {
         return null;
       }
     });
+  }
+
+  @Override
+  public Map<String, byte[]> metaWithPrefix(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    return reading(() -> "scan of metadata " + prefix, () -> {
+      Map<String, byte[]> out = new TreeMap<>();
+      byte[] from = Layout.metaKey(prefix);
+      try (RocksIterator it = db.newIterator(columns.meta())) {
+        for (it.seek(from); it.isValid() && startsWith(it.key(), from); it.next()) {
+          String key = new String(it.key(), StandardCharsets.UTF_8)
+              .substring(Layout.META_USER_PREFIX.length());
+          out.put(key, it.value());
+        }
+        it.status();
+      }
+      return out;
+    });
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    if (bytes.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.ringtx.protocol.codec.RecordCodec;
 import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.metrics.Histogram;
 import io.ringtx.protocol.step.DataWrite;
+import io.ringtx.protocol.step.MetaWrite;
 import io.ringtx.protocol.step.WriteSet;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -260,6 +261,14 @@ final class StoreWriter {
           }
           version = Math.max(version, set.data().get(i).version());
         }
+        for (int i = 0; i < encoded.metaKeys().length; i++) {
+          byte[] value = encoded.metaValues()[i];
+          if (value == null) {
+            batch.delete(meta, encoded.metaKeys()[i]);
+          } else {
+            batch.put(meta, encoded.metaKeys()[i], value);
+          }
+        }
         results[written.size()] = seq;
         written.add(p);
         if (set.forced()) {
@@ -308,7 +317,12 @@ final class StoreWriter {
   }
 
   /** The bytes of one write set, computed before any of it enters the batch. */
-  private record Encoded(byte[][] records, byte[][] dataKeys, byte[][] dataValues) {
+  private record Encoded(
+      byte[][] records,
+      byte[][] dataKeys,
+      byte[][] dataValues,
+      byte[][] metaKeys,
+      byte[][] metaValues) {
     static Encoded of(WriteSet set) {
       List<LogRecord> records = set.records();
       byte[][] encodedRecords = new byte[records.size()][];
@@ -323,7 +337,14 @@ final class StoreWriter {
         keys[i] = Layout.dataKey(w.key());
         values[i] = w.value() == null ? null : Layout.dataValue(w.key(), w.value(), w.version());
       }
-      return new Encoded(encodedRecords, keys, values);
+      List<MetaWrite> metas = set.meta();
+      byte[][] metaKeys = new byte[metas.size()][];
+      byte[][] metaValues = new byte[metas.size()][];
+      for (int i = 0; i < metaKeys.length; i++) {
+        metaKeys[i] = Layout.metaKey(metas.get(i).key());
+        metaValues[i] = metas.get(i).value();
+      }
+      return new Encoded(encodedRecords, keys, values, metaKeys, metaValues);
     }
   }
 }

@@ -18,6 +18,7 @@ import io.ringtx.protocol.message.InDoubtQuery;
 import io.ringtx.protocol.message.InDoubtReply;
 import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.Outcome;
+import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.ReadRequest;
 import io.ringtx.protocol.message.StatusQuery;
@@ -78,6 +79,10 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private volatile Supplier<List<NodeInfo>> liveNodes;
   /** Whether the nodes serve HTTPS (TLS is on for the whole cluster or for none of it). */
   private volatile boolean httpsUrls;
+  private volatile Supplier<Future<Void>> routingRefresh;
+  private volatile Supplier<Object> ringView;
+  /** A read refused with NOT_OWNER is retried this often, after refreshing the routing. */
+  private static final int READ_NOT_OWNER_RETRIES = 12;
   /** Set once at start: what operator tools may ask ({@code /v1/recovery/}). */
   private CoordinatorInspector inspector;
 
@@ -162,29 +167,38 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
 
   @Override
   public CompletableFuture<ReadReply> read(String key) {
-    NodeId owner = router.ownerOf(key);
     CompletableFuture<ReadReply> out = new CompletableFuture<>();
-    runner.execute(
-        () ->
-            transport
-                .request(owner, new ReadRequest(key), requestTimeoutMillis)
-                .onComplete(
-                    ar -> {
-                      if (ar.failed()) {
-                        out.completeExceptionally(ar.cause());
-                      } else if (ar.result() instanceof ReadReply r) {
-                        out.complete(r);
-                      } else if (ar.result() instanceof ErrorReply e
-                          && e.code() == ErrorReply.Code.OVERLOADED) {
-                        out.completeExceptionally(new OverloadedException(
-                            "read of " + key + " refused by " + owner + ": " + e.message()));
-                      } else {
-                        out.completeExceptionally(
-                            new IllegalStateException("read of " + key + " at " + owner + ": "
-                                + describe(ar.result())));
-                      }
-                    }));
+    runner.execute(() -> read(key, 0, out));
     return out;
+  }
+
+  /**
+   * Reads from the owner the routing names; a {@code NOT_OWNER} answer (the key's range moved,
+   * or is moving) refreshes the routing and asks again, a bounded number of times (DESIGN §4).
+   */
+  private void read(String key, int attempt, CompletableFuture<ReadReply> out) {
+    NodeId owner = router.ownerOf(key);
+    transport.request(owner, new ReadRequest(key), requestTimeoutMillis).onComplete(ar -> {
+      if (ar.failed()) {
+        out.completeExceptionally(ar.cause());
+      } else if (ar.result() instanceof ReadReply r) {
+        out.complete(r);
+      } else if (ar.result() instanceof ErrorReply e
+          && e.code() == ErrorReply.Code.NOT_OWNER
+          && routingRefresh != null
+          && attempt < READ_NOT_OWNER_RETRIES) {
+        long backoff = Math.min(500, 20L << Math.min(attempt, 5));
+        routingRefresh.get().onComplete(x ->
+            vertx.setTimer(backoff, t -> runner.execute(() -> read(key, attempt + 1, out))));
+      } else if (ar.result() instanceof ErrorReply e && e.code() == ErrorReply.Code.OVERLOADED) {
+        out.completeExceptionally(new OverloadedException(
+            "read of " + key + " refused by " + owner + ": " + e.message()));
+      } else {
+        out.completeExceptionally(
+            new IllegalStateException("read of " + key + " at " + owner + ": "
+                + describe(ar.result())));
+      }
+    });
   }
 
   @Override
@@ -193,7 +207,13 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     CompletableFuture<TxResult> out = new CompletableFuture<>();
     runner.execute(
         () -> {
-          long token = runner.register(m -> out.complete((TxResult) m));
+          long token = runner.register(m -> {
+            TxResult r = (TxResult) m;
+            if (r.reason() == Reason.NOT_OWNER && routingRefresh != null) {
+              routingRefresh.get(); // the client retries; let it find the new owner
+            }
+            out.complete(r);
+          });
           runner.run(core.begin(runner.now(), token, txId, request.reads(), request.writes()));
         });
     return out;
@@ -263,6 +283,15 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     this.liveNodes = live;
   }
 
+  /**
+   * Lets this coordinator refresh its routing when a participant answers {@code NOT_OWNER}, and
+   * {@code GET /v1/cluster} show the ring ({@code ringView} may block: it runs on a worker).
+   */
+  public void routing(Supplier<Future<Void>> refresh, Supplier<Object> ringView) {
+    this.routingRefresh = refresh;
+    this.ringView = ringView;
+  }
+
   @Override
   public Map<String, Object> cluster() {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -283,10 +312,14 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
         nodes.add(describe(n.nodeId(), "coordinator", n, true));
       }
     }
-    Map<NodeId, Future<Message>> asked = askInDoubt(live, source == null);
+    // The participants the routing knows, and any other that discovery lists (one joining).
+    Set<NodeId> participants = new TreeSet<>(router.participants());
+    live.values().stream().filter(n -> n.role().equals("participant"))
+        .forEach(n -> participants.add(NodeId.of(n.nodeId())));
+    Map<NodeId, Future<Message>> asked = askInDoubt(participants, live, source == null);
     Set<String> inDoubt = new TreeSet<>();
     Set<String> blocked = new TreeSet<>();
-    for (NodeId p : router.participants()) {
+    for (NodeId p : participants) {
       NodeInfo n = live.get(p.value());
       Map<String, Object> d = describe(p.value(), "participant", n, source == null || n != null);
       Future<Message> f = asked.get(p);
@@ -311,6 +344,10 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     // and the coordinator silent. Only that coordinator's return (or an operator) ends them.
     out.put("inDoubt", List.copyOf(inDoubt));
     out.put("blocked", List.copyOf(blocked));
+    Supplier<Object> ring = ringView;
+    if (ring != null) {
+      out.put("ring", ring.get());
+    }
     return out;
   }
 
@@ -318,11 +355,12 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
    * Asks every participant that is up for its transactions in doubt, all at once (from the node's
    * context, where its requests must start); empty if the node does not get to it in time.
    */
-  private Map<NodeId, Future<Message>> askInDoubt(Map<String, NodeInfo> live, boolean all) {
+  private Map<NodeId, Future<Message>> askInDoubt(
+      Set<NodeId> participants, Map<String, NodeInfo> live, boolean all) {
     CompletableFuture<Map<NodeId, Future<Message>>> asked = new CompletableFuture<>();
     runner.execute(() -> {
       Map<NodeId, Future<Message>> m = new LinkedHashMap<>();
-      for (NodeId p : router.participants()) {
+      for (NodeId p : participants) {
         if (all || live.containsKey(p.value())) {
           m.put(p, transport.request(p, new InDoubtQuery(id),
               Math.min(requestTimeoutMillis, CLUSTER_QUERY_MILLIS)));

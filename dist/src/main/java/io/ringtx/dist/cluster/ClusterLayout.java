@@ -50,11 +50,30 @@ public record ClusterLayout(
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .build();
 
-  /** One node: its id, role and ports (bus port 0: the node picks one and reports it). */
-  public record Node(String id, Role role, int hazelcastPort, int httpPort, int busPort) {
+  /**
+   * One node: its id, role and ports (bus port 0: the node picks one and reports it); for a
+   * participant, whether it was {@code added} to the running ring ({@code ringtx cluster add})
+   * rather than being an initial member, and whether it has {@code left} it ({@code ringtx
+   * cluster leave}): a node that left is kept for its logs and data but never started again.
+   */
+  public record Node(String id, Role role, int hazelcastPort, int httpPort, int busPort,
+      Boolean added, Boolean left) {
+    /** Validates; a layout written before nodes could be added or leave has neither field. */
     public Node {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(role, "role");
+      added = Boolean.TRUE.equals(added);
+      left = Boolean.TRUE.equals(left);
+    }
+
+    /** An initial node. */
+    public Node(String id, Role role, int hazelcastPort, int httpPort, int busPort) {
+      this(id, role, hazelcastPort, httpPort, busPort, false, false);
+    }
+
+    /** This node, marked as having left the ring. */
+    public Node leaving() {
+      return new Node(id, role, hazelcastPort, httpPort, busPort, added, true);
     }
   }
 
@@ -107,6 +126,32 @@ public record ClusterLayout(
 
   public List<Node> participants() {
     return nodes.stream().filter(n -> n.role() == Role.PARTICIPANT).toList();
+  }
+
+  /** The participants the cluster was laid out with: the initial members of the ring. */
+  public List<Node> initialParticipants() {
+    return participants().stream().filter(n -> !n.added()).toList();
+  }
+
+  /** Every node that has not left the ring: the ones to start, stop and check. */
+  public List<Node> activeNodes() {
+    return nodes.stream().filter(n -> !n.left()).toList();
+  }
+
+  /** This layout with one more node. */
+  public ClusterLayout with(Node node) {
+    List<Node> more = new ArrayList<>(nodes);
+    more.add(node);
+    return new ClusterLayout(format, clusterName, host, settings, jvmOptions, more);
+  }
+
+  /** This layout with {@code node} (same id) in place of the old entry. */
+  public ClusterLayout replacing(Node node) {
+    List<Node> out = new ArrayList<>();
+    for (Node n : nodes) {
+      out.add(n.id().equals(node.id()) ? node : n);
+    }
+    return new ClusterLayout(format, clusterName, host, settings, jvmOptions, out);
   }
 
   public List<Node> coordinators() {

@@ -8,6 +8,7 @@ import io.ringtx.dist.config.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,16 @@ public final class NodeConfigFiles {
     s.put("hazelcastPort", node.hazelcastPort());
     s.put("httpPort", node.httpPort());
     s.put("busPort", node.busPort());
-    s.put("participants", layout.participants().stream().map(ClusterLayout.Node::id).toList());
+    // The initial members of the ring; a node added later joins it (ringJoin) and lists itself.
+    List<String> members = new ArrayList<>(
+        layout.initialParticipants().stream().map(ClusterLayout.Node::id).toList());
+    if (node.added() && !members.contains(node.id())) {
+      members.add(node.id());
+    }
+    s.put("participants", members);
+    if (node.added()) {
+      s.put("ringJoin", true);
+    }
     // Hazelcast TCP-IP join: the other members' addresses (a member's own address adds nothing).
     s.put("seeds", layout.nodes().stream()
         .filter(n -> !n.id().equals(node.id()))

@@ -1,6 +1,7 @@
 package io.ringtx.dist.cluster;
 
 import io.ringtx.dist.cluster.ClusterLayout.Node;
+import io.ringtx.dist.config.NodeConfig.Role;
 import io.ringtx.dist.cluster.HealthProbe.Health;
 import io.ringtx.dist.node.NodeRuntime;
 import io.vertx.core.Future;
@@ -59,7 +60,8 @@ public final class ProcessCluster {
   private static final int LOG_TAIL_LINES = 20;
 
   private final ClusterDir dir;
-  private final ClusterLayout layout;
+  /** Replaced (and rewritten to {@code cluster.json}) by {@link #add} and {@link #leave}. */
+  private volatile ClusterLayout layout;
   private final NodeLauncher launcher;
   private final Consumer<String> progress;
 
@@ -195,8 +197,8 @@ public final class ProcessCluster {
       throw ClusterException.failed(dir.root() + " has running nodes: " + describe(live)
           + "; stop them first (ringtx cluster stop --dir " + dir.root() + ")");
     }
-    requirePortsFree(layout.nodes());
-    launchAndAwait(layout.nodes(), t0, timeout);
+    requirePortsFree(layout.activeNodes());
+    launchAndAwait(layout.activeNodes(), t0, timeout);
     return Duration.ofNanos(System.nanoTime() - t0);
   }
 
@@ -253,6 +255,120 @@ public final class ProcessCluster {
   }
 
   /**
+   * Adds one participant to the running cluster ({@code ringtx cluster add}): lays it out (the
+   * next free id {@code pN}, two free ports), records it in {@code cluster.json} as added, starts
+   * it with {@code ringJoin} so that it joins the running ring through discovery, and waits until
+   * it serves. Its hand-offs may still be running then; see {@link #awaitRingStatus}.
+   *
+   * @return the new node
+   */
+  public Node add(PortAllocator ports, Duration timeout) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    ClusterLayout now = layout;
+    int next = 1;
+    for (Node n : now.nodes()) {
+      if (n.id().matches("p\\d{1,6}")) {
+        next = Math.max(next, Integer.parseInt(n.id().substring(1)) + 1);
+      }
+    }
+    List<Integer> free = ports.allocate(2);
+    if (free.size() != 2 || free.get(0).equals(free.get(1))) {
+      throw new IllegalStateException("port allocator returned " + free + " for 2");
+    }
+    Node n = new Node("p" + next, Role.PARTICIPANT, free.get(0), free.get(1), 0, true, false);
+    ClusterLayout grown = now.with(n);
+    List<String> problems = grown.problems();
+    if (!problems.isEmpty()) {
+      throw ClusterException.usage("cannot add " + n.id() + ": " + String.join("; ", problems));
+    }
+    NodeConfigFiles.load(NodeConfigFiles.write(grown, dir, n));
+    grown.write(dir.layoutFile());
+    layout = grown;
+    requirePortsFree(List.of(n));
+    launchAndAwait(List.of(n), t0, timeout);
+    return n;
+  }
+
+  /**
+   * Waits until participant {@code id} reports ring status {@code status} ({@code MEMBER} once
+   * its join's hand-offs are done) at {@code GET /v1/ring}.
+   *
+   * @return the time waited
+   * @throws ClusterException (failed) if it does not within {@code timeout}
+   */
+  public Duration awaitRingStatus(String id, String status, Duration timeout)
+      throws InterruptedException {
+    long t0 = System.nanoTime();
+    Node n = layout.require(id);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String last = "no answer";
+    while (System.nanoTime() - t0 < timeout.toNanos()) {
+      try {
+        java.net.http.HttpResponse<String> r = http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(layout.url(n) + "/v1/ring"))
+                .timeout(Duration.ofSeconds(5)).GET().build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        last = r.statusCode() + " " + r.body().substring(0, Math.min(200, r.body().length()));
+        if (r.statusCode() == 200 && r.body().contains("\"status\":\"" + status + "\"")) {
+          return Duration.ofNanos(System.nanoTime() - t0);
+        }
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+    throw ClusterException.failed(id + " did not reach ring status " + status + " within "
+        + timeout.toSeconds() + " s (last answer: " + last + ")");
+  }
+
+  /**
+   * Makes participant {@code id} leave the ring gracefully ({@code ringtx cluster leave}): asks it
+   * to hand every range over to its successors and leave ({@code POST /v1/ring/leave}, answered
+   * once done), then stops its process and marks it left in {@code cluster.json}, so that the
+   * cluster's start, stop and status leave it out from then on.
+   *
+   * @return the time the hand-offs took
+   */
+  public Duration leave(String id, Duration timeout) throws IOException, InterruptedException {
+    Node n = layout.require(id);
+    if (n.role() != Role.PARTICIPANT) {
+      throw ClusterException.usage(id + " is a coordinator; only participants are in the ring");
+    }
+    if (n.left()) {
+      throw ClusterException.usage(id + " has left the ring already");
+    }
+    if (layout.participants().stream().filter(p -> !p.left()).count() < 2) {
+      throw ClusterException.usage(id + " is the last participant; it has nobody to hand over to");
+    }
+    ProcessHandle live = PidFiles.live(dir, id)
+        .orElseThrow(() -> ClusterException.failed(id + " is not running; start it first (ringtx "
+            + "cluster restart --dir " + dir.root() + " " + id + "), then leave"));
+    long t0 = System.nanoTime();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<String> r;
+    try {
+      r = http.send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(layout.url(n) + "/v1/ring/leave"))
+              .timeout(timeout).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw ClusterException.failed(id + " did not finish leaving: " + e);
+    }
+    if (r.statusCode() != 200) {
+      throw ClusterException.failed(id + " could not leave: " + r.statusCode() + " " + r.body());
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    progress.accept(String.format(Locale.ROOT, "%s handed its ranges over and left the ring in "
+        + "%.1f s", id, seconds(took.toNanos())));
+    terminate(Map.of(id, live), DEFAULT_STOP_TIMEOUT);
+    PidFiles.delete(dir, id);
+    ClusterLayout shrunk = layout.replacing(n.leaving());
+    shrunk.write(dir.layoutFile());
+    layout = shrunk;
+    return took;
+  }
+
+  /**
    * SIGKILLs node {@code id} (a crash, for fault drills) and waits until its process is gone.
    * Its pid file stays, so status shows it as a node that is no longer running.
    *
@@ -303,25 +419,25 @@ public final class ProcessCluster {
   public ClusterStatus status() throws IOException, InterruptedException {
     Map<String, OptionalLong> pids = new LinkedHashMap<>();
     Map<String, Optional<ProcessHandle>> live = new LinkedHashMap<>();
-    for (Node n : layout.nodes()) {
+    for (Node n : layout.activeNodes()) {
       pids.put(n.id(), PidFiles.read(dir, n.id()));
       live.put(n.id(), PidFiles.live(dir, n.id()));
     }
     Map<String, Optional<Health>> health = new LinkedHashMap<>();
     try (HealthProbe probe = new HealthProbe(layout.trustedCa())) {
       Map<String, Future<Health>> asked = new LinkedHashMap<>();
-      for (Node n : layout.nodes()) {
+      for (Node n : layout.activeNodes()) {
         if (live.get(n.id()).isPresent()) {
           asked.put(n.id(), probe.check(layout.url(n), HEALTH_TIMEOUT));
         }
       }
-      for (Node n : layout.nodes()) {
+      for (Node n : layout.activeNodes()) {
         Future<Health> f = asked.get(n.id());
         health.put(n.id(), f == null ? Optional.empty() : Optional.of(await(f)));
       }
     }
     List<NodeStatus> nodes = new ArrayList<>();
-    for (Node n : layout.nodes()) {
+    for (Node n : layout.activeNodes()) {
       nodes.add(NodeStatus.of(layout, n, pids.get(n.id()), live.get(n.id()).isPresent(),
           runtime(n), health.get(n.id())));
     }

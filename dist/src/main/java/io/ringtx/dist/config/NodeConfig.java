@@ -36,6 +36,11 @@ import java.util.regex.Pattern;
  * endpoint and mutual TLS on the event bus; {@code apiTokenFile} makes every HTTP request but
  * {@code GET /health} carry that bearer token; {@code clusterSecretFile} is the secret a node
  * must share to join the cluster and be answered. Every file is read and checked at start.
+ *
+ * <p>{@code ringJoin}: a participant starting for the first time joins the running ring through
+ * discovery and takes its ranges over by hand-off, instead of owning its share of the configured
+ * ring from the start. {@code leaveOnShutdown}: a participant that gets SIGTERM first hands its
+ * ranges over to its successors and leaves the ring (otherwise it stops and keeps them).
  */
 public record NodeConfig(
     @JsonProperty("nodeId") String nodeId,
@@ -69,7 +74,9 @@ public record NodeConfig(
     @JsonProperty("tlsKeyFile") String tlsKeyFile,
     @JsonProperty("tlsCaFile") String tlsCaFile,
     @JsonProperty("apiTokenFile") String apiTokenFile,
-    @JsonProperty("clusterSecretFile") String clusterSecretFile) {
+    @JsonProperty("clusterSecretFile") String clusterSecretFile,
+    @JsonProperty("ringJoin") boolean ringJoin,
+    @JsonProperty("leaveOnShutdown") boolean leaveOnShutdown) {
 
   /** The role a node runs. */
   public enum Role {
@@ -99,7 +106,7 @@ public record NodeConfig(
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
         0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000,
-        1_000, 1_000, 200, 10_000, "", 1, "", "", "", "", "");
+        1_000, 1_000, 200, 10_000, "", 1, "", "", "", "", "", false, false);
   }
 
   /**

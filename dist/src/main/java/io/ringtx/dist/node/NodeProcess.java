@@ -15,7 +15,16 @@ import io.ringtx.protocol.discovery.NodeInfo;
 import io.ringtx.protocol.discovery.NodeRegistry;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.node.Crasher;
-import io.ringtx.protocol.route.HashRouter;
+import io.ringtx.coordinator.server.RingRouting;
+import io.ringtx.coordinator.server.RingView;
+import io.ringtx.participant.ring.RingEndpoints;
+import io.ringtx.participant.ring.ParticipantRing;
+import io.ringtx.protocol.ring.IdSpace;
+import io.ringtx.protocol.ring.RingConfig;
+import io.ringtx.protocol.ring.RingSnapshot;
+import io.ringtx.protocol.ring.VirtualNode;
+import io.ringtx.protocol.rpc.Transport;
+import java.util.ArrayList;
 import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.protocol.rpc.FaultInjector;
 import io.ringtx.protocol.rpc.RequestAuth;
@@ -57,6 +66,9 @@ public final class NodeProcess implements AutoCloseable {
   private ParticipantNode participant;
   private ParticipantHttp participantHttp;
   private CoordinatorNode coordinator;
+  private ParticipantRing ring;
+  private RingRouting routing;
+  private static final long ROUTING_REFRESH_MILLIS = 1_000;
   private HttpApi coordinatorHttp;
   private NodeRuntime runtime;
   private boolean closed;
@@ -91,13 +103,18 @@ public final class NodeProcess implements AutoCloseable {
     JoinRefusalLogging.install();
     String hazelcastName = secret.map(s -> s.hazelcastClusterName(config.clusterName()))
         .orElse(config.clusterName());
-    HazelcastClusterManager cluster =
-        new HazelcastClusterManager(
-            Discovery.hazelcastConfig(hazelcastName, config.host(), config.hazelcastPort(),
-                config.seeds(), config.failureDetectionSeconds()));
-    EventBusOptions bus = new EventBusOptions().setHost(config.host()).setPort(config.busPort());
-    tls.ifPresent(t -> t.apply(bus));
-    VertxOptions options = new VertxOptions().setEventBusOptions(bus);
+    com.hazelcast.config.Config hz = Discovery.hazelcastConfig(hazelcastName, config.host(),
+        config.hazelcastPort(), config.seeds(), config.failureDetectionSeconds());
+    if (config.leaveOnShutdown()) {
+      // Hazelcast's own shutdown hook would leave the cluster at SIGTERM while this node still
+      // hands its ranges over through it; close() leaves it, after the hand-offs.
+      hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    }
+    HazelcastClusterManager cluster = new HazelcastClusterManager(hz);
+    EventBusOptions busOptions =
+        new EventBusOptions().setHost(config.host()).setPort(config.busPort());
+    tls.ifPresent(t -> t.apply(busOptions));
+    VertxOptions options = new VertxOptions().setEventBusOptions(busOptions);
     LOG.info("node {} security: TLS {}, API token {}, cluster secret {}", id,
         tls.isPresent() ? "on (HTTP and event bus, mutual TLS between nodes)" : "off",
         config.apiToken().isPresent() ? "required" : "off",
@@ -108,30 +125,56 @@ public final class NodeProcess implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000);
 
     List<NodeId> participants = config.participants().stream().map(NodeId::of).toList();
-    HashRouter router = new HashRouter(participants);
+    RingConfig ringConfig = ringConfig();
+    RingSnapshot configured =
+        RingSnapshot.hashed(ringConfig.space(), participants, ringConfig.virtualNodes());
     Crasher crasher = crasher(config);
-    EventBusTransport transport = new EventBusTransport(vertx, id, FaultInjector.NONE,
+    EventBusTransport bus = new EventBusTransport(vertx, id, FaultInjector.NONE,
         secret.<RequestAuth>map(s -> s).orElse(RequestAuth.NONE));
     HttpSecurity http = new HttpSecurity(tls.orElse(null), config.apiToken().orElse(null));
     int httpPort;
+    List<String> ringIds = List.of();
     if (config.role() == NodeConfig.Role.PARTICIPANT) {
+      ring = ParticipantRing.open(id, ringConfig, store, participants, config.ringJoin(),
+          config.requestTimeoutMillis());
+      Transport transport = ring.transport(bus);
       ParticipantConfig pc =
           new ParticipantConfig(config.readyTimeoutMillis(), config.maxQueryBackoffMillis(),
-              k -> router.ownerOf(k).equals(id), config.maxQueuedWork());
+              ring.ownership(), config.maxQueuedWork());
       participant = await(ParticipantNode.start(vertx, id, store, transport, pc,
           config.requestTimeoutMillis(), crasher));
+      await(ring.start(vertx, participant, transport, knownVirtualNodes(id),
+          () -> knownVirtualNodes(id)));
+      registry.onChange(live -> ring.membershipChanged());
       participantHttp = await(ParticipantHttp.start(vertx, participant, store, config.host(),
-          config.httpPort(), http));
+          config.httpPort(), http, new RingEndpoints(ring, store, ringConfig.space())));
       httpPort = participantHttp.port();
+      ringIds = ringConfig.space().virtualNodes(id, ringConfig.virtualNodes()).stream()
+          .map(v -> v.id().toString()).toList();
     } else {
       CoordinatorConfig cc =
           new CoordinatorConfig(config.voteTimeoutMillis(), config.resendInitialMillis(),
               config.resendMaxMillis());
       Limits limits = new Limits(config.maxKeyBytes(), config.maxValueBytes(), config.maxKeysPerTx());
-      coordinator = await(CoordinatorNode.start(vertx, id, store, transport, router, cc, limits,
+      routing = new RingRouting(vertx, bus, configured, Math.min(1_000, config.requestTimeoutMillis()),
+          () -> {
+            // The live participants; until discovery lists any, the configured ones.
+            List<NodeId> ask = new ArrayList<>();
+            for (NodeInfo n : registry.live()) {
+              if (n.role().equals("participant")) {
+                ask.add(NodeId.of(n.nodeId()));
+              }
+            }
+            return ask.isEmpty() ? participants : ask;
+          });
+      coordinator = await(CoordinatorNode.start(vertx, id, store, bus, routing, cc, limits,
           config.requestTimeoutMillis(), crasher));
       coordinator.liveNodes(registry::live);
       coordinator.httpsUrls(tls.isPresent());
+      coordinator.routing(routing::refresh, () -> RingView.of(routing, ringConfig));
+      await(routing.refresh());
+      routing.refreshEvery(ROUTING_REFRESH_MILLIS);
+      registry.onChange(live -> routing.refresh());
       await(coordinator.recovered(config.recoveryWaitMillis()));
       await(coordinator.reachedParticipants(config.recoveryWaitMillis()));
       coordinatorHttp = await(HttpApi.start(vertx, coordinator,
@@ -142,13 +185,61 @@ public final class NodeProcess implements AutoCloseable {
       httpPort = coordinatorHttp.port();
     }
     registry.register(new NodeInfo(id.value(), config.role().wireName(), config.host(), httpPort,
-        registry.localMember()));
+        registry.localMember(), ringIds));
     runtime = new NodeRuntime(id.value(), config.role().wireName(), ProcessHandle.current().pid(),
         config.host(), httpPort, config.busPort(), config.hazelcastPort(), config.clusterName(),
         System.currentTimeMillis(), tls.isPresent());
     runtime.write(dataDir);
     LOG.info("node {} ({}) serving at {} after {} ms", id, config.role().wireName(),
         runtime.url(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** The ring of DESIGN §4 on the wire: production ids, default v and r, maintenance periods. */
+  private static RingConfig ringConfig() {
+    RingConfig d = RingConfig.defaults();
+    // fix_fingers refreshes one finger per run; once a second per virtual node is enough for
+    // rings of a few hundred virtual nodes, and halves the maintenance traffic.
+    return new RingConfig(d.space(), d.virtualNodes(), d.successors(), d.stabilizeMillis(),
+        1_000, d.checkPredecessorMillis());
+  }
+
+  /**
+   * Virtual nodes of the other live participants, as registered for discovery: the entry points
+   * of a join (DESIGN §4). Blocks on Hazelcast.
+   */
+  private List<VirtualNode> knownVirtualNodes(NodeId self) {
+    List<VirtualNode> out = new ArrayList<>();
+    IdSpace space = ringConfig().space();
+    for (NodeInfo n : registry.live()) {
+      if (!n.role().equals("participant") || n.nodeId().equals(self.value())) {
+        continue;
+      }
+      for (String id : n.ringIds()) {
+        try {
+          out.add(new VirtualNode(NodeId.of(n.nodeId()), space.id(Long.parseUnsignedLong(id))));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("RTX-3004 ignoring ring id '{}' registered by {}: {}", id, n.nodeId(),
+              e.getMessage());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A graceful leave (participants only): hands every range over to its successors and leaves
+   * the ring; waits until done. The node keeps running, serving nothing, until closed.
+   */
+  public void leaveRing(long timeoutSeconds) throws Exception {
+    if (ring == null) {
+      throw new IllegalStateException("only a participant is in the ring");
+    }
+    ring.leave().toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
+  }
+
+  /** Whether this node leaves the ring on SIGTERM ({@code leaveOnShutdown}). */
+  public boolean leavesOnShutdown() {
+    return ring != null && config.leaveOnShutdown() && !ring.hasLeft();
   }
 
   /** The configured crash point, or none (then the runner checks nothing). */
@@ -198,8 +289,14 @@ public final class NodeProcess implements AutoCloseable {
         await(participantHttp.close());
       }
     });
+    if (routing != null) {
+      routing.close();
+    }
     if (coordinator != null) {
       coordinator.close();
+    }
+    if (ring != null) {
+      ring.close();
     }
     if (participant != null) {
       participant.close();

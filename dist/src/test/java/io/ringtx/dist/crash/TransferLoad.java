@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * between two random accounts, so every transaction conserves the total. Failures (a node down,
  * an unknown outcome) are counted, not thrown: they are what the drill provokes.
  */
-final class TransferLoad {
+public final class TransferLoad {
   private final BankClient.Factory clients;
   private final List<String> accounts;
   private final int threads;
@@ -29,7 +29,7 @@ final class TransferLoad {
   private final AtomicLong aborted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
 
-  TransferLoad(String url, List<String> accounts, int threads, long seed) {
+  public TransferLoad(String url, List<String> accounts, int threads, long seed) {
     this.clients = RingTxBankClient.factory(url);
     this.accounts = List.copyOf(accounts);
     this.threads = threads;
@@ -37,7 +37,7 @@ final class TransferLoad {
   }
 
   /** Starts the client threads; each opens its own client. */
-  void start() {
+  public void start() {
     if (!running.compareAndSet(false, true)) {
       throw new IllegalStateException("already running");
     }
@@ -52,7 +52,7 @@ final class TransferLoad {
   }
 
   /** Stops the threads after the transfer each has in flight, and waits for them. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     running.set(false);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (Thread t : workers) {
@@ -88,12 +88,12 @@ final class TransferLoad {
     }
   }
 
-  String describe() {
+  public String describe() {
     return String.format(Locale.ROOT, "%d committed, %d aborted, %d failed", committed.get(),
         aborted.get(), failed.get());
   }
 
-  long committed() {
+  public long committed() {
     return committed.get();
   }
 }

@@ -1185,6 +1185,25 @@ public final class ParticipantCore implements StateMachine {
   }
 
   /** Transactions holding locks here. */
+  /**
+   * Keys moved here by a hand-off keep their versions; versions of this shard's later writes must
+   * exceed them (DESIGN §2: a key's version increases at every committed write), or a reader
+   * that saw the key before it moved could validate against a different value of the same
+   * version. Called before the moved keys are served.
+   */
+  public void raiseVersionFloor(long version) {
+    lastVersion = Math.max(lastVersion, version);
+  }
+
+  /** Every key some transaction holds a lock on (a hand-off waits until its range has none). */
+  public Set<String> lockedKeys() {
+    Set<String> out = new java.util.HashSet<>();
+    for (TxId tx : locks.holders()) {
+      out.addAll(locks.heldBy(tx));
+    }
+    return out;
+  }
+
   public Set<TxId> lockHolders() {
     return locks.holders();
   }

@@ -45,25 +45,43 @@ public final class ParticipantHttp {
     this.server = server;
   }
 
+  /** More routes, tried before the built-in ones; answers whether it handled the request. */
+  @FunctionalInterface
+  public interface Routes {
+    boolean handle(HttpServerRequest req);
+  }
+
   /** Starts listening on {@code host:port} (0 picks a free port), plain HTTP, no token. */
   public static Future<ParticipantHttp> start(
       Vertx vertx, ParticipantNode node, NodeStore store, String host, int port) {
-    return start(vertx, node, store, host, port, HttpSecurity.NONE);
+    return start(vertx, node, store, host, port, HttpSecurity.NONE, req -> false);
+  }
+
+  /** As {@link #start(Vertx, ParticipantNode, NodeStore, String, int)}, with more routes. */
+  public static Future<ParticipantHttp> start(
+      Vertx vertx, ParticipantNode node, NodeStore store, String host, int port, Routes more) {
+    return start(vertx, node, store, host, port, HttpSecurity.NONE, more);
+  }
+
+  /** As {@link #start(Vertx, ParticipantNode, NodeStore, String, int)}, with TLS and/or a token. */
+  public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
+      String host, int port, HttpSecurity security) {
+    return start(vertx, node, store, host, port, security, req -> false);
   }
 
   /**
-   * Starts listening on {@code host:port} (0 picks a free port) with TLS and/or a bearer token:
-   * with a token, everything but {@code GET /health} answers 401 without it.
+   * Starts listening on {@code host:port} (0 picks a free port) with TLS and/or a bearer token
+   * (with a token, everything but {@code GET /health} answers 401 without it) and more routes.
    */
   public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
-      String host, int port, HttpSecurity security) {
+      String host, int port, HttpSecurity security, Routes more) {
     HttpServer server = vertx.createHttpServer(security.apply(new HttpServerOptions()));
     ParticipantInspector inspector = new ParticipantInspector(vertx, node, store);
     server.requestHandler(req -> {
-      if (security.allows(req)) {
-        handle(req, node, store, inspector);
-      } else {
+      if (!security.allows(req)) {
         HttpSecurity.refuse(req);
+      } else if (!more.handle(req)) {
+        handle(req, node, store, inspector);
       }
     });
     return server.listen(port, host).map(ParticipantHttp::new);

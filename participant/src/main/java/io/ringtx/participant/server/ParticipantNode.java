@@ -94,6 +94,19 @@ public final class ParticipantNode implements AutoCloseable {
   }
 
   /**
+   * Runs {@code query} on the core now; only on the node's context ({@link #execute}), where the
+   * core's own events run, so the answer cannot be overtaken by a request.
+   */
+  public <T> T withCore(Function<ParticipantCore, T> query) {
+    return query.apply(core);
+  }
+
+  /** Runs {@code action} on the node's context. */
+  public void execute(Runnable action) {
+    runner.execute(action);
+  }
+
+  /**
    * Every metric of this participant in the Prometheus text format: its transactions (in doubt,
    * blocked, in memory), locks and lock conflicts, queued work and overload refusals, its RPC
    * layer and its store.

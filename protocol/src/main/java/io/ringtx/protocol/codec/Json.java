@@ -1,5 +1,7 @@
 package io.ringtx.protocol.codec;
 
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ringtx.protocol.ring.RingMessage;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +18,9 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .addMixIn(RingMessage.Request.class, RingMixins.Request.class)
+          .addMixIn(RingMessage.Response.class, RingMixins.Response.class)
           .build();
 
   static {

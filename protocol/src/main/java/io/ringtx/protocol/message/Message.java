@@ -10,7 +10,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * <p>Requests and their replies: {@link ReadRequest} → {@link ReadReply}; {@link VoteRequest} →
  * {@link Vote}; {@link ValidateRequest} → {@link Vote}; {@link OnePhaseCommit} → {@link
  * OnePhaseResult}; {@link GlobalDecision} → {@link Ack}; {@link StatusQuery} → {@link
- * StatusReply}; any request → {@link ErrorReply} when it cannot be served.
+ * StatusReply}; {@link RingBatch} → {@link RingBatchReply} (Chord maintenance between virtual
+ * nodes); {@link RingInfoRequest} → {@link RingInfo}; {@link RangeRequest} → {@link RangeGrant};
+ * {@link HandoffChunk} → {@link HandoffAck}; any request → {@link ErrorReply} when it cannot be
+ * served.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -29,6 +32,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = InDoubtReply.class, name = "indoubt-reply"),
   @JsonSubTypes.Type(value = ErrorReply.class, name = "error"),
   @JsonSubTypes.Type(value = TxResult.class, name = "result"),
+  @JsonSubTypes.Type(value = RingBatch.class, name = "ring-batch"),
+  @JsonSubTypes.Type(value = RingBatchReply.class, name = "ring-batch-reply"),
+  @JsonSubTypes.Type(value = RingInfoRequest.class, name = "ring-info-req"),
+  @JsonSubTypes.Type(value = RingInfo.class, name = "ring-info"),
+  @JsonSubTypes.Type(value = RangeRequest.class, name = "range-req"),
+  @JsonSubTypes.Type(value = RangeGrant.class, name = "range-grant"),
+  @JsonSubTypes.Type(value = HandoffChunk.class, name = "handoff-chunk"),
+  @JsonSubTypes.Type(value = HandoffAck.class, name = "handoff-ack"),
 })
 public sealed interface Message
     permits ReadRequest,
@@ -45,4 +56,12 @@ public sealed interface Message
         InDoubtQuery,
         InDoubtReply,
         ErrorReply,
-        TxResult {}
+        TxResult,
+        RingBatch,
+        RingBatchReply,
+        RingInfoRequest,
+        RingInfo,
+        RangeRequest,
+        RangeGrant,
+        HandoffChunk,
+        HandoffAck {}

@@ -114,6 +114,42 @@ public final class ChordNode {
   }
 
   /**
+   * Takes this node's place in a ring whose members are all known: {@code ring}, which must
+   * hold this node — for instance the virtual nodes of a cluster's initial participants, which
+   * each of them computes alike from the same configuration, so that they need not join one by
+   * one through each other. Predecessor, successor list and fingers are set as stabilisation
+   * would leave them; from then on the node runs maintenance exactly as after a join, so members
+   * of {@code ring} that are not (yet) running are dropped as they fail to answer and taken back
+   * when they notify.
+   */
+  public RingStep bootstrap(long now, RingSnapshot ring) {
+    if (state != State.NEW && state != State.JOINING) {
+      throw new IllegalStateException(self + " cannot bootstrap when " + state);
+    }
+    List<VirtualNode> all = ring.virtualNodes();
+    int at = all.indexOf(self);
+    if (at < 0) {
+      throw new IllegalArgumentException(self + " is not in the ring it bootstraps from");
+    }
+    lookups.clear();
+    successors.clear();
+    predecessor = null;
+    int size = all.size();
+    if (size > 1) {
+      predecessor = all.get((at - 1 + size) % size);
+      for (int i = 1; i < size && successors.size() < config.successors(); i++) {
+        successors.add(all.get((at + i) % size));
+      }
+      for (int i = 0; i < bits; i++) {
+        fingers[i] = ring.successor(fingerStarts[i]);
+      }
+    }
+    RingStep.Builder out = new RingStep.Builder();
+    becomeJoined(now, out);
+    return out.build();
+  }
+
+  /**
    * Chord §IV.E.1 join(n'): look up our successor through {@code known}, any node of the ring
    * (found by discovery). While {@link State#JOINING} the lookup is retried through the same node
    * every stabilize period; the shell may call this again with another node, and should when the

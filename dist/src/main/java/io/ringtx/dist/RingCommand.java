@@ -1,0 +1,106 @@
+package io.ringtx.dist;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ringtx.dist.cluster.ClusterException;
+import io.ringtx.dist.cluster.ClusterLayout;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ringtx ring}: each participant's ranges, and each virtual node's predecessor, successor
+ * list and fingers, from a coordinator's {@code GET /v1/cluster}; and whether the ranges the
+ * participants own agree with the Chord ring. Exit code 0 if they agree, 1 if not (a join or
+ * leave is still moving keys, or something is wrong), 2 for bad usage or an unreachable cluster.
+ */
+@Command(
+    name = "ring",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Shows the Chord ring: each participant's status and owned ranges, and each virtual",
+      "node's predecessor, successor list and fingers (from a coordinator's GET /v1/cluster).",
+      "Exit code 0 if the owned ranges agree with the ring, 1 if not (a hand-off is running)."
+    })
+final class RingCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  @Spec CommandSpec spec;
+
+  @ArgGroup(multiplicity = "1")
+  Target target;
+
+  static final class Target {
+    @Option(names = "--cluster", paramLabel = "URL", description = "A coordinator's URL.")
+    String url;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "A process cluster's directory.")
+    Path dir;
+  }
+
+  @Option(names = "--json", description = "Print the ring part of GET /v1/cluster as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      String url = target.url != null ? target.url : coordinatorOf(target.dir);
+      Map<String, Object> cluster = fetch(url);
+      RingReport report = new RingReport(cluster);
+      if (json) {
+        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cluster.get("ring")));
+      } else {
+        report.lines().forEach(out::println);
+      }
+      return report.disagreements().isEmpty() ? 0 : 1;
+    } catch (ClusterException | IllegalArgumentException | IOException e) {
+      err.println("ringtx ring: " + e.getMessage());
+      return 2;
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static String coordinatorOf(Path dir) throws IOException {
+    ClusterLayout layout;
+    try {
+      layout = ClusterLayout.read(dir.resolve("cluster.json"));
+    } catch (NoSuchFileException e) {
+      throw ClusterException.usage(dir + " is not a cluster directory (no cluster.json)");
+    }
+    return layout.coordinatorUrls().get(0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> fetch(String url) throws IOException, InterruptedException {
+    URI uri;
+    try {
+      uri = URI.create(url.replaceAll("/+$", "") + "/v1/cluster");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a URL: " + url);
+    }
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException(uri + " answered " + r.statusCode());
+    }
+    return JSON.readValue(r.body(), Map.class);
+  }
+}

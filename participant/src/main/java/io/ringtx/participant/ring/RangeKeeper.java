@@ -1,0 +1,622 @@
+package io.ringtx.participant.ring;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ringtx.protocol.codec.Json;
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.message.ErrorReply;
+import io.ringtx.protocol.message.HandoffAck;
+import io.ringtx.protocol.message.HandoffChunk;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.RangeGrant;
+import io.ringtx.protocol.message.RangeRequest;
+import io.ringtx.protocol.ring.IdSpace;
+import io.ringtx.protocol.ring.RingId;
+import io.ringtx.protocol.ring.RingRange;
+import io.ringtx.protocol.ring.VirtualNode;
+import io.ringtx.protocol.rpc.Transport;
+import io.ringtx.protocol.step.DataWrite;
+import io.ringtx.protocol.step.MetaWrite;
+import io.ringtx.protocol.step.WriteSet;
+import io.ringtx.storage.NodeStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a participant owns, and the hand-offs that change it (DESIGN §4). All of it runs on the
+ * participant's Vert.x context, beside the participant core that asks {@link #owns} on every
+ * request.
+ *
+ * <p>Ownership is explicit and durable, not read off Chord's predecessor pointers: Chord's view
+ * is eventually consistent, and while a joining node's neighbours learn of it two of them can
+ * each believe a range theirs, which for a store means two owners accepting writes for one key.
+ * So the ring (Chord) says where a range should go, and a hand-off moves it there:
+ *
+ * <ol>
+ *   <li>the source stops serving the range at once (a request for it is refused with {@code
+ *       NOT_OWNER}, which coordinators and clients retry), and forces a hand-off record together
+ *       with its reduced ranges;
+ *   <li>it waits until no transaction holds a lock on a key of the range, so that a key locked by
+ *       a prepared transaction moves only after that transaction is decided and applied;
+ *   <li>it sends the committed keys of the range, with their versions, in chunks; the receiver
+ *       forces each chunk and, with the last, the range into its own ranges and the hand-off's id
+ *       into its completed set, all in one write; only then does it serve the range;
+ *   <li>once the last chunk is acknowledged, the source deletes the range's keys and the record,
+ *       in one forced write.
+ * </ol>
+ *
+ * A range is never owned by two participants: it leaves the source before it reaches the
+ * receiver. A crash anywhere leaves the hand-off record at the source, which resumes on restart
+ * from step 2; the receiver acknowledges chunks of a hand-off it completed without writing them
+ * again, so a resumed hand-off cannot overwrite later writes.
+ */
+final class RangeKeeper {
+  private static final Logger LOG = LoggerFactory.getLogger(RangeKeeper.class);
+  static final String STATE = "ring.state";
+  static final String OUT = "ring.out.";
+  static final String IN = "ring.in.";
+  private static final int CHUNK_KEYS = 500;
+  private static final long RETRY_MILLIS = 300;
+  private static final long DRAIN_POLL_MILLIS = 20;
+  private static final long JOIN_ROUND_MILLIS = 500;
+  /** Hand-offs a participant sends at once; each waits on its own locks and writes. */
+  private static final int PARALLEL = 4;
+
+  /** A participant's place in the ring's membership. */
+  enum Status {
+    /** Taking over the ranges of its virtual nodes from their owners. */
+    JOINING,
+    /** Owns the ranges of its virtual nodes. */
+    MEMBER,
+    /** Handing every range over to its successors. */
+    LEAVING,
+    /** Left: owns nothing, runs no virtual node. */
+    LEFT
+  }
+
+  /** The durable state: status and owned ranges, always written together. */
+  record State(Status status, List<RingRange> owned) {}
+
+  /** A hand-off this participant is sending, as recorded durably. */
+  record Transfer(String id, RingRange range, NodeId target) {}
+
+  /** What the keeper needs of the Chord ring; answers arrive on the keeper's context. */
+  interface Ring {
+    /** Chord find_successor of {@code target}. */
+    Future<VirtualNode> lookup(RingId target);
+
+    /** Every virtual node of this participant leaves the ring (Chord §IV.E.4). */
+    void leaveAll();
+  }
+
+  /** What the keeper needs of the participant core (on its context). */
+  interface Core {
+    Set<String> lockedKeys();
+
+    void raiseVersionFloor(long version);
+  }
+
+  private final NodeId self;
+  private final IdSpace space;
+  private final NodeStore store;
+  private final long timeoutMillis;
+  private final List<RingId> ownIds;
+  private final Set<String> received = new HashSet<>();
+  private final Map<String, Transfer> outgoing = new LinkedHashMap<>();
+  private final ArrayDeque<String> queue = new ArrayDeque<>();
+  private final Map<RingId, Long> requested = new HashMap<>();
+  /** The ranges as last written (or being written). */
+  private OwnedRanges ledger;
+  /** Ranges in the ledger whose receiving write is not yet durable: not served yet. */
+  private final List<RingRange> arriving = new ArrayList<>();
+  /** What {@link #owns} answers from: the ledger without the arriving ranges. */
+  private volatile OwnedRanges serving;
+  private volatile Status status;
+  private long nextTransfer;
+
+  private Vertx vertx;
+  private Transport transport;
+  private Ring chord;
+  private Core core;
+  /** Hand-offs being sent now (at most {@link #PARALLEL}). */
+  private final Set<String> active = new HashSet<>();
+  /** Receivers' replies waiting for the write of a last chunk that is in progress. */
+  private final Map<String, List<Consumer<Message>>> landing = new HashMap<>();
+  private boolean stopped;
+  private long joinTimer = -1;
+  private Promise<Void> left;
+
+  private RangeKeeper(NodeId self, IdSpace space, NodeStore store, long timeoutMillis,
+      List<RingId> ownIds, State state) {
+    this.self = self;
+    this.space = space;
+    this.store = store;
+    this.timeoutMillis = timeoutMillis;
+    this.ownIds = List.copyOf(ownIds);
+    this.status = state.status();
+    this.ledger = OwnedRanges.of(space, state.owned());
+    this.serving = ledger;
+  }
+
+  /**
+   * Loads the durable state (blocking; before the node serves). A participant's first start
+   * writes its initial state: the ranges {@code initial} of the configured ring for an initial
+   * member, nothing for one that joins a running ring.
+   */
+  static RangeKeeper load(NodeId self, IdSpace space, NodeStore store, long timeoutMillis,
+      List<RingId> ownIds, boolean joins, List<RingRange> initial) throws Exception {
+    Map<String, byte[]> meta = store.metaWithPrefix("ring.");
+    State state;
+    byte[] raw = meta.get(STATE);
+    if (raw == null) {
+      state = joins ? new State(Status.JOINING, List.of()) : new State(Status.MEMBER, initial);
+      store.write(new WriteSet(List.of(), List.of(), List.of(stateWrite(state)), true)).get();
+      LOG.info("ring: {} starts as {} owning {} ranges", self, state.status(), state.owned().size());
+    } else {
+      state = Json.MAPPER.readValue(raw, State.class);
+    }
+    RangeKeeper k = new RangeKeeper(self, space, store, timeoutMillis, ownIds, state);
+    for (Map.Entry<String, byte[]> e : meta.entrySet()) {
+      if (e.getKey().startsWith(IN)) {
+        k.received.add(e.getKey().substring(IN.length()));
+      } else if (e.getKey().startsWith(OUT)) {
+        Transfer t = Json.MAPPER.readValue(e.getValue(), Transfer.class);
+        k.outgoing.put(t.id(), t);
+        k.queue.add(t.id());
+      }
+    }
+    if (!k.outgoing.isEmpty()) {
+      LOG.info("ring: {} resumes {} unfinished hand-offs", self, k.outgoing.size());
+    }
+    return k;
+  }
+
+  /** Starts work on the node's context: resumes hand-offs, and takes over ranges if joining. */
+  void start(Vertx vertx, Transport transport, Ring chord, Core core) {
+    this.vertx = vertx;
+    this.transport = transport;
+    this.chord = chord;
+    this.core = core;
+    pump();
+    if (status == Status.JOINING) {
+      joinTimer = vertx.setPeriodic(JOIN_ROUND_MILLIS, t -> joinRound());
+    } else if (status == Status.LEAVING) {
+      leave();
+    }
+  }
+
+  /** Whether this participant serves {@code key} now. Any thread. */
+  boolean owns(String key) {
+    return serving.owns(key);
+  }
+
+  Status status() {
+    return status;
+  }
+
+  OwnedRanges serving() {
+    return serving;
+  }
+
+  List<String> handoffs() {
+    List<String> out = new ArrayList<>();
+    outgoing.values().forEach(t -> out.add(t.id() + " " + t.range() + " -> " + t.target()));
+    return out;
+  }
+
+  void stop() {
+    stopped = true;
+    if (joinTimer >= 0) {
+      vertx.cancelTimer(joinTimer);
+    }
+  }
+
+  // ---- joining: take over the ranges of our virtual nodes --------------------------------------
+
+  /**
+   * One round of a join: for each virtual node whose place this participant does not own yet,
+   * look up the virtual node after it (Chord find_successor) — the owner of the range it splits —
+   * and ask its participant for the part up to our virtual node. A lookup that lands on another
+   * of our own virtual nodes waits for that one's range; a stale answer (NOT_OWNER) is asked again
+   * next round.
+   */
+  private void joinRound() {
+    if (stopped || status != Status.JOINING) {
+      return;
+    }
+    boolean all = true;
+    long now = System.currentTimeMillis();
+    for (RingId point : ownIds) {
+      if (serving.ownsPoint(point)) {
+        continue;
+      }
+      all = false;
+      if (ledger.ownsPoint(point)) {
+        continue; // arriving
+      }
+      Long asked = requested.get(point);
+      if (asked != null && now - asked < 5_000) {
+        continue;
+      }
+      requested.put(point, now);
+      chord.lookup(point.plus(1)).onComplete(ar -> {
+        if (ar.failed() || ar.result().node().equals(self)) {
+          requested.remove(point);
+          return;
+        }
+        NodeId owner = ar.result().node();
+        transport.request(owner, new RangeRequest(self, point), timeoutMillis).onComplete(r -> {
+          if (r.succeeded() && r.result() instanceof RangeGrant g) {
+            LOG.info("ring: {} is taking over {} from {} ({})", self, g.range(), owner,
+                g.transferId());
+          } else {
+            requested.remove(point);
+          }
+        });
+      });
+    }
+    if (all) {
+      status = Status.MEMBER;
+      vertx.cancelTimer(joinTimer);
+      joinTimer = -1;
+      persistState(true);
+      LOG.info("ring: {} joined: owns {} ranges, {}% of the ring", self, serving.ranges().size(),
+          String.format("%.1f", 100 * serving.share()));
+    }
+  }
+
+  /** A joining participant asks for the part of our range that its virtual node now owns. */
+  void onRangeRequest(RangeRequest r, Consumer<Message> reply) {
+    for (Transfer t : outgoing.values()) {
+      if (t.target().equals(r.requester()) && t.range().end().equals(r.point())) {
+        reply.accept(new RangeGrant(t.id(), t.range())); // asked again: the same hand-off
+        return;
+      }
+    }
+    RingRange containing = status == Status.MEMBER || status == Status.JOINING
+        ? serving.containing(r.point()).orElse(null) : null;
+    if (containing == null || r.requester().equals(self)) {
+      reply.accept(new ErrorReply(ErrorReply.Code.NOT_OWNER,
+          "node " + self + " does not own ring id " + r.point()));
+      return;
+    }
+    // The part from the last boundary before the point, counterclockwise: the range's start, or
+    // a virtual node of ours inside the range (whose own keys stay here).
+    boolean whole = OwnedRanges.isWhole(containing);
+    RingId cut = whole ? null : containing.start();
+    for (RingId mine : ownIds) {
+      if (mine.equals(r.point()) || !(whole || containing.contains(mine))) {
+        continue;
+      }
+      if (cut == null || mine.inOpenOpen(cut, r.point())) {
+        cut = mine;
+      }
+    }
+    RingRange range = new RingRange(cut, r.point());
+    Transfer t = startTransfer(range, r.requester());
+    reply.accept(new RangeGrant(t.id(), t.range()));
+  }
+
+  // ---- leaving: hand every range to the successor -----------------------------------------------
+
+  /**
+   * Chord §IV.E.4 with data: every owned range goes to the first virtual node after it that is
+   * not ours (its successor once we are gone); once all hand-offs are done our virtual nodes leave
+   * the ring. Completes when this participant has left.
+   */
+  Future<Void> leave() {
+    if (status == Status.LEFT) {
+      return Future.succeededFuture();
+    }
+    if (left != null) {
+      return left.future();
+    }
+    left = Promise.promise();
+    if (joinTimer >= 0) {
+      vertx.cancelTimer(joinTimer);
+      joinTimer = -1;
+    }
+    status = Status.LEAVING;
+    persistState(true);
+    LOG.info("ring: {} is leaving: handing over {} ranges", self, serving.ranges().size());
+    handOverNext();
+    return left.future();
+  }
+
+  private void handOverNext() {
+    if (stopped) {
+      return;
+    }
+    if (serving.isEmpty()) {
+      if (outgoing.isEmpty()) {
+        chord.leaveAll();
+        status = Status.LEFT;
+        persistState(true).onComplete(ar -> {
+          LOG.info("ring: {} has left the ring", self);
+          left.tryComplete();
+        });
+      } else {
+        vertx.setTimer(RETRY_MILLIS, t -> handOverNext());
+      }
+      return;
+    }
+    RingRange r = serving.ranges().get(0);
+    successorAfter(r.end(), ownIds.size() + 1).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("ring: {} cannot find the successor of {} yet: {}", self, r, ar.cause().toString());
+        vertx.setTimer(RETRY_MILLIS, t -> handOverNext());
+        return;
+      }
+      if (serving.ranges().contains(r)) {
+        startTransfer(r, ar.result().node());
+      }
+      handOverNext();
+    });
+  }
+
+  /** The first virtual node after {@code id} that is not ours. */
+  private Future<VirtualNode> successorAfter(RingId id, int tries) {
+    if (tries == 0) {
+      return Future.failedFuture("every virtual node found is ours");
+    }
+    return chord.lookup(id.plus(1)).compose(v ->
+        v.node().equals(self) ? successorAfter(v.id(), tries - 1) : Future.succeededFuture(v));
+  }
+
+  // ---- sending a hand-off ----------------------------------------------------------------------
+
+  private Transfer startTransfer(RingRange range, NodeId target) {
+    Transfer t = new Transfer(self + "-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+        + nextTransfer++, range, target);
+    // Refuse the range at once: refusing is always safe, serving a range being handed off is not.
+    ledger = ledger.minus(range);
+    serving = servingOf(ledger);
+    outgoing.put(t.id(), t);
+    List<MetaWrite> meta = new ArrayList<>();
+    meta.add(stateWrite(new State(status, ledger.ranges())));
+    meta.add(new MetaWrite(OUT + t.id(), json(t)));
+    write(new WriteSet(List.of(), List.of(), meta, true)).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("RTX-2101 ring: {} cannot record hand-off {}: {}", self, t.id(), ar.cause());
+        return; // the range stays refused; the record is missing, so nothing moves
+      }
+      LOG.info("ring: {} hands {} over to {} ({})", self, range, target, t.id());
+      queue.add(t.id());
+      pump();
+    });
+    return t;
+  }
+
+  /** Sends the queued hand-offs, a few at a time. */
+  private void pump() {
+    if (stopped) {
+      return;
+    }
+    for (String id : queue) {
+      if (active.size() >= PARALLEL) {
+        return;
+      }
+      if (active.add(id)) {
+        drain(outgoing.get(id), System.currentTimeMillis());
+      }
+    }
+  }
+
+  /** Waits until no transaction holds a lock on a key of the range (it was decided). */
+  private void drain(Transfer t, long since) {
+    if (stopped) {
+      return;
+    }
+    boolean locked = false;
+    for (String k : core.lockedKeys()) {
+      if (t.range().contains(space.ofKey(k))) {
+        locked = true;
+        break;
+      }
+    }
+    if (locked) {
+      vertx.setTimer(DRAIN_POLL_MILLIS, x -> drain(t, since));
+      return;
+    }
+    long waited = System.currentTimeMillis() - since;
+    vertx.<List<HandoffChunk.Entry>>executeBlocking(() -> {
+      List<HandoffChunk.Entry> entries = new ArrayList<>();
+      store.forEachData((key, v) -> {
+        if (v.present() && t.range().contains(space.ofKey(key))) {
+          entries.add(new HandoffChunk.Entry(key, v.value(), v.version()));
+        }
+      });
+      return entries;
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("RTX-2102 ring: {} cannot read the keys of {}: {}", self, t.range(), ar.cause());
+        vertx.setTimer(RETRY_MILLIS, x -> drain(t, since));
+        return;
+      }
+      List<HandoffChunk.Entry> all = ar.result();
+      LOG.info("ring: {} sends {} keys of {} to {} (locks drained in {} ms)", self, all.size(),
+          t.range(), t.target(), waited);
+      sendChunk(t, all, 0, System.currentTimeMillis());
+    });
+  }
+
+  private void sendChunk(Transfer t, List<HandoffChunk.Entry> all, int chunk, long started) {
+    if (stopped) {
+      return;
+    }
+    int from = chunk * CHUNK_KEYS;
+    int to = Math.min(all.size(), from + CHUNK_KEYS);
+    boolean last = to == all.size();
+    HandoffChunk c = new HandoffChunk(t.id(), self, t.range(), chunk, last, all.subList(from, to));
+    transport.request(t.target(), c, timeoutMillis).onComplete(ar -> {
+      if (ar.succeeded() && ar.result() instanceof HandoffAck a && a.chunk() == chunk) {
+        if (last) {
+          finish(t, all, started);
+        } else {
+          sendChunk(t, all, chunk + 1, started);
+        }
+        return;
+      }
+      LOG.debug("ring: chunk {} of {} to {} not acknowledged: {}", chunk, t.id(), t.target(),
+          ar.failed() ? ar.cause().toString() : ar.result());
+      vertx.setTimer(RETRY_MILLIS, x -> sendChunk(t, all, chunk, started));
+    });
+  }
+
+  /** The receiver has it all: delete our copy and the record together. */
+  private void finish(Transfer t, List<HandoffChunk.Entry> all, long started) {
+    List<DataWrite> deletes = new ArrayList<>(all.size());
+    for (HandoffChunk.Entry e : all) {
+      deletes.add(new DataWrite(e.key(), null, e.version()));
+    }
+    write(new WriteSet(List.of(), deletes, List.of(new MetaWrite(OUT + t.id(), null)), true))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.error("RTX-2103 ring: {} cannot finish hand-off {}: {}", self, t.id(), ar.cause());
+            vertx.setTimer(RETRY_MILLIS, x -> finish(t, all, started));
+            return;
+          }
+          LOG.info("ring: {} handed {} ({} keys) over to {} in {} ms", self, t.range(),
+              all.size(), t.target(), System.currentTimeMillis() - started);
+          outgoing.remove(t.id());
+          queue.remove(t.id());
+          active.remove(t.id());
+          pump();
+        });
+  }
+
+  // ---- receiving a hand-off --------------------------------------------------------------------
+
+  void onChunk(HandoffChunk c, Consumer<Message> reply) {
+    if (received.contains(c.transferId())) {
+      reply.accept(new HandoffAck(c.transferId(), c.chunk())); // done before: write nothing
+      return;
+    }
+    List<Consumer<Message>> waiting = landing.get(c.transferId());
+    if (waiting != null) {
+      waiting.add(reply); // the last chunk again, while its write is under way
+      return;
+    }
+    if (status == Status.LEFT || status == Status.LEAVING) {
+      reply.accept(new ErrorReply(ErrorReply.Code.NOT_OWNER, "node " + self + " is leaving"));
+      return;
+    }
+    long max = 0;
+    List<DataWrite> data = new ArrayList<>(c.entries().size());
+    for (HandoffChunk.Entry e : c.entries()) {
+      data.add(new DataWrite(e.key(), e.value(), e.version()));
+      max = Math.max(max, e.version());
+    }
+    core.raiseVersionFloor(max);
+    List<MetaWrite> meta = new ArrayList<>();
+    if (c.last() && overlapsLedger(c.range())) {
+      LOG.error("RTX-2104 ring: {} refuses hand-off {}: {} overlaps its ranges {}", self,
+          c.transferId(), c.range(), ledger);
+      reply.accept(new ErrorReply(ErrorReply.Code.BAD_REQUEST, "range overlaps the receiver's"));
+      return;
+    }
+    boolean adds = c.last();
+    if (adds) {
+      landing.put(c.transferId(), new ArrayList<>());
+      ledger = ledger.plus(c.range());
+      arriving.add(c.range());
+      serving = servingOf(ledger);
+      meta.add(stateWrite(new State(status, ledger.ranges())));
+      meta.add(new MetaWrite(IN + c.transferId(), new byte[] {1}));
+    }
+    write(new WriteSet(List.of(), data, meta, true)).onComplete(ar -> {
+      List<Consumer<Message>> also =
+          adds ? landing.remove(c.transferId()) : List.<Consumer<Message>>of();
+      if (ar.failed()) {
+        LOG.error("RTX-2105 ring: {} cannot store chunk {} of {}: {}", self, c.chunk(),
+            c.transferId(), ar.cause());
+        if (adds) {
+          // Not ours after all: the sender sends the chunk again.
+          ledger = ledger.minus(c.range());
+          arriving.remove(c.range());
+          serving = servingOf(ledger);
+        }
+        ErrorReply err = new ErrorReply(ErrorReply.Code.INTERNAL, "store write failed");
+        reply.accept(err);
+        also.forEach(r -> r.accept(err));
+        return;
+      }
+      also.forEach(r -> r.accept(new HandoffAck(c.transferId(), c.chunk())));
+      if (adds) {
+        arriving.remove(c.range());
+        serving = servingOf(ledger);
+        received.add(c.transferId());
+        LOG.info("ring: {} now owns {} from {} ({})", self, c.range(), c.from(), c.transferId());
+      }
+      reply.accept(new HandoffAck(c.transferId(), c.chunk()));
+    });
+  }
+
+  private boolean overlapsLedger(RingRange r) {
+    for (RingRange o : ledger.ranges()) {
+      if (OwnedRanges.overlap(o, r)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private OwnedRanges servingOf(OwnedRanges l) {
+    OwnedRanges s = l;
+    for (RingRange r : arriving) {
+      s = s.minus(r);
+    }
+    return s;
+  }
+
+  private Future<Void> persistState(boolean forced) {
+    return write(new WriteSet(List.of(), List.of(),
+        List.of(stateWrite(new State(status, ledger.ranges()))), forced));
+  }
+
+  /** Writes, and continues on the node's context. */
+  private Future<Void> write(WriteSet w) {
+    Promise<Void> p = Promise.promise();
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    CompletableFuture<Long> f;
+    try {
+      f = store.write(w);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    f.whenComplete((seq, err) -> ctx.runOnContext(v -> {
+      if (err != null) {
+        p.fail(err);
+      } else {
+        p.complete();
+      }
+    }));
+    return p.future();
+  }
+
+  private static MetaWrite stateWrite(State s) {
+    return new MetaWrite(STATE, json(s));
+  }
+
+  private static byte[] json(Object o) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + o, e);
+    }
+  }
+}
