@@ -109,6 +109,20 @@ public final class RocksNodeStore implements NodeStore {
   }
 
   /**
+   * The column families the store opens, in the order {@link Columns} takes their handles after
+   * the default one: RocksDB always has a default column family and must be given it; the store
+   * leaves it empty.
+   */
+  private static List<ColumnFamilyDescriptor> descriptors(ColumnFamilyOptions cfOptions) {
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (String name : Layout.COLUMN_FAMILIES) {
+      descriptors.add(new ColumnFamilyDescriptor(Layout.utf8(name), cfOptions));
+    }
+    return descriptors;
+  }
+
+  /**
    * Opens an existing store for reading only (operator tools on a stopped node's data): nothing
    * in {@code dir} is created, written or renamed, and {@link #write} fails. While it is open,
    * the directory's {@code LOCK} file is locked, so a node cannot start on it meanwhile.
@@ -135,13 +149,9 @@ public final class RocksNodeStore implements NodeStore {
       ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
       natives.add(cfOptions);
       refuseUnknownColumnFamilies(path);
-      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-      descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-      for (String name : Layout.COLUMN_FAMILIES) {
-        descriptors.add(new ColumnFamilyDescriptor(Layout.utf8(name), cfOptions));
-      }
       List<ColumnFamilyHandle> handles = new ArrayList<>();
-      RocksDB db = RocksDB.openReadOnly(dbOptions, path.toString(), descriptors, handles);
+      RocksDB db = RocksDB.openReadOnly(dbOptions, path.toString(), descriptors(cfOptions),
+          handles);
       natives.add(db);
       natives.addAll(handles);
       Columns columns =
@@ -258,14 +268,8 @@ public final class RocksNodeStore implements NodeStore {
     natives.add(lazy);
 
     refuseUnknownColumnFamilies(path);
-    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    // RocksDB always has a default column family and must be given it; the store leaves it empty.
-    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-    for (String name : Layout.COLUMN_FAMILIES) {
-      descriptors.add(new ColumnFamilyDescriptor(Layout.utf8(name), cfOptions));
-    }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
-    RocksDB db = RocksDB.open(dbOptions, path.toString(), descriptors, handles);
+    RocksDB db = RocksDB.open(dbOptions, path.toString(), descriptors(cfOptions), handles);
     natives.add(db);
     natives.addAll(handles);
     Columns columns = new Columns(handles.get(1), handles.get(2), handles.get(3), handles.get(4));

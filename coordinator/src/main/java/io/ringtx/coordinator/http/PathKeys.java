@@ -1,5 +1,6 @@
 package io.ringtx.coordinator.http;
 
+import io.ringtx.protocol.codec.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -40,7 +41,7 @@ final class PathKeys {
       }
     }
     byte[] b = bytes.toByteArray();
-    int bad = TxRequestParser.firstInvalidUtf8Offset(b);
+    int bad = Utf8.firstInvalidOffset(b);
     if (bad >= 0) {
       return new Decoded(
           null,

@@ -7,17 +7,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.api.TxRequest;
+import io.ringtx.protocol.codec.Utf8;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.WriteOp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,7 +103,7 @@ public final class TxRequestParser {
     if (body.length == 0) {
       return reject(ApiErrorCode.MALFORMED_JSON, "request body is empty; expected a JSON object");
     }
-    int badOffset = firstInvalidUtf8Offset(body);
+    int badOffset = Utf8.firstInvalidOffset(body);
     if (badOffset >= 0) {
       return reject(
           ApiErrorCode.INVALID_UTF8,
@@ -223,29 +219,6 @@ public final class TxRequestParser {
       shown++;
     }
     return b.toString();
-  }
-
-  /** The offset of the first byte that is not valid UTF-8 (strict: no overlongs, no CESU), or -1. */
-  static int firstInvalidUtf8Offset(byte[] bytes) {
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(8192);
-    while (true) {
-      CoderResult r = decoder.decode(in, out, true);
-      if (r.isError()) {
-        return in.position();
-      }
-      if (r.isOverflow()) {
-        out.clear();
-        continue;
-      }
-      out.clear();
-      return decoder.flush(out).isError() ? in.position() : -1;
-    }
   }
 
   private static Rejected reject(ApiErrorCode code, String message) {
