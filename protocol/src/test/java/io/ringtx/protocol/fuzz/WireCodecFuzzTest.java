@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile bytes for the wire decoder (DESIGN §5: every outside input validated): random bytes,
- * truncated and mutated frames of every message type, invalid UTF-8, deep nesting and huge
- * sizes. Each either decodes to a message that encodes and decodes to itself, or is refused with
+ * random tokens after a valid header, truncated, mutated and spliced frames of every message
+ * type, invalid UTF-8, deep nesting and huge sizes. Each either decodes to a message that encodes and decodes to itself, or is refused with
  * {@link MalformedMessageException} naming the problem; nothing else may escape.
  */
 class WireCodecFuzzTest {
@@ -88,6 +88,28 @@ class WireCodecFuzzTest {
   }
 
   @Test
+  void randomTokensAfterAValidHeader_areRefusedOrDecodeCleanly() {
+    byte[] header = Arrays.copyOf(WireCodec.encode(new ReadRequest("k")), 4);
+    Fuzz.cases(3000, REPLAY, rnd -> {
+      byte[] tail = Fuzz.bytes(rnd, 200);
+      byte[] b = Arrays.copyOf(header, header.length + tail.length);
+      System.arraycopy(tail, 0, b, header.length, tail.length);
+      decodesOrRefuses(b);
+    });
+  }
+
+  @Test
+  void framesSplicedFromTwoMessages_areRefusedOrDecodeCleanly() {
+    Fuzz.cases(3000, REPLAY, rnd -> {
+      byte[] a = WireCodec.encode(SAMPLES.get(rnd.nextInt(SAMPLES.size())));
+      byte[] b = WireCodec.encode(SAMPLES.get(rnd.nextInt(SAMPLES.size())));
+      int cut = rnd.nextInt(a.length + 1);
+      int from = rnd.nextInt(b.length + 1);
+      decodesOrRefuses(Fuzz.splice(a, cut, a.length, Arrays.copyOfRange(b, from, b.length)));
+    });
+  }
+
+  @Test
   void mutatedFramesOfEveryType_areRefusedOrDecodeCleanly() {
     Fuzz.cases(5000, REPLAY, rnd -> {
       byte[] b = WireCodec.encode(SAMPLES.get(rnd.nextInt(SAMPLES.size())));
@@ -115,17 +137,17 @@ class WireCodecFuzzTest {
   @Test
   void deepNesting_isRefusedWithoutExhaustingTheStack() {
     for (int depth : new int[] {65, 1_000, 100_000}) {
-      byte[] b = Fuzz.deepJson("{\"type\":\"read\",\"key\":", depth);
+      byte[] b = WireCodec.frameFromJson(
+          new String(Fuzz.deepJson("{\"type\":\"read\",\"key\":", depth), StandardCharsets.UTF_8));
       assertThat(catchThrowable(() -> WireCodec.decode(b)))
-          .isInstanceOf(MalformedMessageException.class);
+          .isInstanceOf(MalformedMessageException.class)
+          .hasMessageContaining("nesting depth");
     }
   }
 
   @Test
   void aStringBeyondTheSizeBound_isRefused() {
-    String huge = "x".repeat(17 * 1024 * 1024);
-    byte[] b = ("{\"type\":\"read\",\"key\":\"" + huge + "\"}")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] b = WireCodec.encode(new ReadRequest("x".repeat(17 * 1024 * 1024)));
     assertThat(catchThrowable(() -> WireCodec.decode(b)))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessageContaining("length");
@@ -134,14 +156,48 @@ class WireCodecFuzzTest {
   @Test
   void invalidUtf8InsideAString_isRefused() {
     for (byte[] bad : Fuzz.INVALID_UTF8) {
-      byte[] valid = WireCodec.encode(new ReadRequest("abc"));
-      String s = new String(valid, StandardCharsets.UTF_8);
-      int at = s.indexOf("abc") + 1;
-      byte[] b = Fuzz.splice(valid, at, at, bad);
+      // The bad bytes replace as many ASCII letters inside a non-ASCII string, so the frame's
+      // structure and the string's length stay intact: only the UTF-8 is wrong.
+      byte[] valid = WireCodec.encode(new ReadRequest("é" + "a".repeat(bad.length) + "é"));
+      int at = indexOf(valid, "éa".getBytes(StandardCharsets.UTF_8)) + 2;
+      byte[] b = Fuzz.splice(valid, at, at + bad.length, bad);
       assertThat(catchThrowable(() -> WireCodec.decode(b)))
           .as("invalid UTF-8 %s", Arrays.toString(bad))
-          .isInstanceOf(MalformedMessageException.class);
+          .isInstanceOf(MalformedMessageException.class)
+          .hasMessageContaining("UTF-8");
     }
+  }
+
+  @Test
+  void nonAsciiInsideAnAsciiString_isRefused() {
+    byte[] valid = WireCodec.encode(new ReadRequest("abc"));
+    int at = indexOf(valid, "abc".getBytes(StandardCharsets.UTF_8)) + 1;
+    byte[] b = valid.clone();
+    b[at] = (byte) 0xE9;
+    assertThat(catchThrowable(() -> WireCodec.decode(b)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("ASCII");
+  }
+
+  @Test
+  void aFrameReadsBackAsJsonForLogs() {
+    assertThat(WireCodec.toJson(WireCodec.encode(new ReadRequest("k"))))
+        .isEqualTo("{\"type\":\"read\",\"key\":\"k\"}");
+    assertThat(WireCodec.decode(WireCodec.frameFromJson("{\"type\":\"read\",\"key\":\"k\"}")))
+        .isEqualTo(new ReadRequest("k"));
+  }
+
+  static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int k = 0; k < needle.length; k++) {
+        if (hay[i + k] != needle[k]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
   }
 
   @Test
@@ -157,9 +213,13 @@ class WireCodecFuzzTest {
         "[]", "null", "\"ReadRequest\"", "{}", "{\"type\":\"read\",\"key\":\"k\"} {}");
     Random rnd = new Random(1);
     for (String s : bad) {
+      byte[] frame = WireCodec.frameFromJson(s);
+      assertThat(catchThrowable(() -> WireCodec.decode(frame)))
+          .as(s).isInstanceOf(MalformedMessageException.class);
+      decodesOrRefuses(Fuzz.mutate(rnd, frame));
+      // The JSON text itself is not a wire frame at all.
       assertThat(catchThrowable(() -> WireCodec.decode(s.getBytes(StandardCharsets.UTF_8))))
           .as(s).isInstanceOf(MalformedMessageException.class);
-      decodesOrRefuses(Fuzz.mutate(rnd, s.getBytes(StandardCharsets.UTF_8)));
     }
   }
 }
