@@ -15,10 +15,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /**
- * Encodes and decodes messages for the wire: Jackson's binary Smile format with the same message
- * types, stable type names and field names as the JSON of the HTTP API and the log (DESIGN §5),
- * and the same strictness. Every node of a cluster runs the same build, so there is one wire
- * format and nothing to negotiate. {@link #toJson} gives the human-readable form for logs.
+ * Encodes and decodes messages for the wire. The messages every transaction sends (read, read
+ * reply, vote request, vote, decision, ack, one-phase commit and its result) have a hand-written
+ * compact form ({@link CompactCodec}); every other message is Jackson's binary Smile format, with
+ * the same stable type names and field names as the JSON of the HTTP API and the log (DESIGN §5).
+ * Both are as strict as the JSON wire was: whatever is wrong is a {@link
+ * MalformedMessageException}. Every node of a cluster runs the same build, so there is one wire
+ * format and nothing to negotiate; the first byte tells the two kinds of frame apart. {@link
+ * #toJson} gives the human-readable form for logs.
  */
 public final class WireCodec {
   private static final ObjectMapper SMILE =
@@ -39,6 +43,11 @@ public final class WireCodec {
   private WireCodec() {}
 
   public static byte[] encode(Message message) {
+    return CompactCodec.handles(message) ? CompactCodec.encode(message) : encodeSmile(message);
+  }
+
+  /** The Smile frame of any message (the hot ones are sent in their compact form instead). */
+  static byte[] encodeSmile(Message message) {
     try {
       return WRITER.writeValueAsBytes(message);
     } catch (IOException e) {
@@ -52,6 +61,13 @@ public final class WireCodec {
    * {@link MalformedMessageException} with a message naming the problem.
    */
   public static Message decode(byte[] bytes) {
+    if (bytes.length > 0 && bytes[0] == CompactCodec.MAGIC) {
+      return CompactCodec.decode(bytes);
+    }
+    return decodeSmile(bytes);
+  }
+
+  static Message decodeSmile(byte[] bytes) {
     // Jackson's Smile parser would decode overlong forms (0xC0 0xAF as '/'), encoded surrogates
     // and bad continuation bytes silently; the frame check refuses them first.
     SmileFrame.check(bytes);

@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Prints the cost of encoding and decoding the messages of a bank transfer, in the JSON wire
- * format RingTx used before (Jackson JSON plus the strict UTF-8 check) and in today's
- * {@link WireCodec} (Smile plus the frame check). Prints only; figures depend on the machine.
+ * Prints the cost of encoding and decoding the messages of a bank transfer: in the JSON wire
+ * format RingTx used before (Jackson JSON plus the strict UTF-8 check), in Smile (plus the frame
+ * check) and in today's {@link WireCodec} (the compact form of these messages). Prints only;
+ * figures depend on the machine.
  *
  * <p>Run: {@code mvn -B -o test-compile -pl protocol -am}, then {@code java -cp
  * protocol/target/classes:protocol/target/test-classes:$(cat cp.txt)
@@ -100,29 +101,32 @@ public final class WireCodecMeasure {
     for (int round = 0; round < 3; round++) { // warm-up rounds, the last one is printed
       boolean print = round == 2;
       if (print) {
-        System.out.printf("%-16s %22s %22s%n", "", "JSON (before)", "Smile (WireCodec)");
-        System.out.printf("%-16s %6s %7s %7s  %6s %7s %7s%n", "message",
-            "bytes", "enc ns", "dec ns", "bytes", "enc ns", "dec ns");
+        System.out.printf("%-15s %21s %21s %21s%n", "", "JSON (before)", "Smile", "compact (now)");
+        System.out.printf("%-15s" + " %5s %7s %7s".repeat(3) + "%n", "message",
+            "bytes", "enc ns", "dec ns", "bytes", "enc ns", "dec ns", "bytes", "enc ns", "dec ns");
       }
-      double[] sumJ = new double[3];
-      double[] sumS = new double[3];
+      double[] sum = new double[9];
       for (Message m : msgs) {
         double[] j = measure(m, WireCodecMeasure::jsonEncode, WireCodecMeasure::jsonDecode,
             iterations);
-        double[] s = measure(m, WireCodec::encode, WireCodec::decode, iterations);
-        for (int k = 0; k < 3; k++) {
-          sumJ[k] += j[k];
-          sumS[k] += s[k];
+        double[] s = measure(m, WireCodec::encodeSmile, WireCodec::decodeSmile, iterations);
+        double[] c = measure(m, WireCodec::encode, WireCodec::decode, iterations);
+        double[] row = {j[0], j[1], j[2], s[0], s[1], s[2], c[0], c[1], c[2]};
+        for (int k = 0; k < 9; k++) {
+          sum[k] += row[k];
         }
         if (print) {
-          System.out.printf("%-16s %6.0f %7.0f %7.0f  %6.0f %7.0f %7.0f%n",
-              m.getClass().getSimpleName(), j[0], j[1], j[2], s[0], s[1], s[2]);
+          print(m.getClass().getSimpleName(), row);
         }
       }
       if (print) {
-        System.out.printf("%-16s %6.0f %7.0f %7.0f  %6.0f %7.0f %7.0f%n", "total",
-            sumJ[0], sumJ[1], sumJ[2], sumS[0], sumS[1], sumS[2]);
+        print("total", sum);
       }
     }
+  }
+
+  static void print(String name, double[] row) {
+    System.out.printf("%-15s" + " %5.0f %7.0f %7.0f".repeat(3) + "%n", name,
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]);
   }
 }

@@ -145,12 +145,29 @@ class WireCodecFuzzTest {
     }
   }
 
+  /** A compact frame (a read) and a Smile frame (an error reply) holding {@code text}. */
+  static List<byte[]> framesOfBothKinds(String text) {
+    return List.of(WireCodec.encode(new ReadRequest(text)),
+        WireCodec.encode(new ErrorReply(ErrorReply.Code.BAD_REQUEST, text)));
+  }
+
+  @Test
+  void hotMessagesAreCompact_theOthersSmile() {
+    for (Message m : SAMPLES) {
+      byte first = WireCodec.encode(m)[0];
+      assertThat(first).as("%s", m).isEqualTo(
+          m instanceof ErrorReply || m instanceof StatusQuery || m instanceof StatusReply
+              || m instanceof TxResult || m instanceof ValidateRequest ? (byte) ':' : (byte) 0xB7);
+    }
+  }
+
   @Test
   void aStringBeyondTheSizeBound_isRefused() {
-    byte[] b = WireCodec.encode(new ReadRequest("x".repeat(17 * 1024 * 1024)));
-    assertThat(catchThrowable(() -> WireCodec.decode(b)))
-        .isInstanceOf(MalformedMessageException.class)
-        .hasMessageContaining("length");
+    for (byte[] b : framesOfBothKinds("x".repeat(17 * 1024 * 1024))) {
+      assertThat(catchThrowable(() -> WireCodec.decode(b)))
+          .isInstanceOf(MalformedMessageException.class)
+          .hasMessageContaining("length");
+    }
   }
 
   @Test
@@ -158,19 +175,43 @@ class WireCodecFuzzTest {
     for (byte[] bad : Fuzz.INVALID_UTF8) {
       // The bad bytes replace as many ASCII letters inside a non-ASCII string, so the frame's
       // structure and the string's length stay intact: only the UTF-8 is wrong.
-      byte[] valid = WireCodec.encode(new ReadRequest("é" + "a".repeat(bad.length) + "é"));
-      int at = indexOf(valid, "éa".getBytes(StandardCharsets.UTF_8)) + 2;
-      byte[] b = Fuzz.splice(valid, at, at + bad.length, bad);
-      assertThat(catchThrowable(() -> WireCodec.decode(b)))
-          .as("invalid UTF-8 %s", Arrays.toString(bad))
-          .isInstanceOf(MalformedMessageException.class)
-          .hasMessageContaining("UTF-8");
+      for (byte[] valid : framesOfBothKinds("é" + "a".repeat(bad.length) + "é")) {
+        int at = indexOf(valid, "éa".getBytes(StandardCharsets.UTF_8)) + 2;
+        byte[] b = Fuzz.splice(valid, at, at + bad.length, bad);
+        assertThat(catchThrowable(() -> WireCodec.decode(b)))
+            .as("invalid UTF-8 %s in %s", Arrays.toString(bad), Arrays.toString(valid))
+            .isInstanceOf(MalformedMessageException.class)
+            .hasMessageContaining("UTF-8");
+      }
     }
   }
 
   @Test
+  void compactFramesWithBadCodesCountsOrTrailingBytes_areRefusedNamingTheProblem() {
+    byte[] ack = WireCodec.encode(new Ack(T, P, Decision.COMMIT));
+    byte[] badType = ack.clone();
+    badType[1] = 99;
+    assertThat(catchThrowable(() -> WireCodec.decode(badType)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("type 99");
+    byte[] badDecision = ack.clone();
+    badDecision[badDecision.length - 1] = 9;
+    assertThat(catchThrowable(() -> WireCodec.decode(badDecision)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("decision code 9");
+    byte[] trailing = Arrays.copyOf(ack, ack.length + 1);
+    assertThat(catchThrowable(() -> WireCodec.decode(trailing)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("after a complete Ack");
+    byte[] badId = WireCodec.encode(new Ack(TxId.of("t-1"), P, Decision.COMMIT));
+    badId[indexOf(badId, "t-1".getBytes(StandardCharsets.UTF_8)) + 1] = ' ';
+    assertThat(catchThrowable(() -> WireCodec.decode(badId)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("transaction id");
+    byte[] hugeCount = {(byte) 0xB7, 3, 1, 't', 2, 'c', '1', (byte) 0xFF, (byte) 0xFF, 0x7F};
+    assertThat(catchThrowable(() -> WireCodec.decode(hugeCount)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("count");
+  }
+
+  @Test
   void nonAsciiInsideAnAsciiString_isRefused() {
-    byte[] valid = WireCodec.encode(new ReadRequest("abc"));
+    byte[] valid = WireCodec.encode(new ErrorReply(ErrorReply.Code.BAD_REQUEST, "abc"));
     int at = indexOf(valid, "abc".getBytes(StandardCharsets.UTF_8)) + 1;
     byte[] b = valid.clone();
     b[at] = (byte) 0xE9;
@@ -183,6 +224,8 @@ class WireCodecFuzzTest {
   void aFrameReadsBackAsJsonForLogs() {
     assertThat(WireCodec.toJson(WireCodec.encode(new ReadRequest("k"))))
         .isEqualTo("{\"type\":\"read\",\"key\":\"k\"}");
+    assertThat(WireCodec.toJson(WireCodec.encode(new Ack(T, P, Decision.COMMIT))))
+        .isEqualTo("{\"type\":\"ack\",\"txId\":\"c1-7\",\"from\":\"p1\",\"decision\":\"COMMIT\"}");
     assertThat(WireCodec.decode(WireCodec.frameFromJson("{\"type\":\"read\",\"key\":\"k\"}")))
         .isEqualTo(new ReadRequest("k"));
   }
