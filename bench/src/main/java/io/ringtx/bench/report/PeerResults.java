@@ -54,7 +54,9 @@ public final class PeerResults {
       String target = how.isEmpty() ? system : system + " " + how;
       ObjectNode r = Json.MAPPER.createObjectNode();
       r.put("source", t);
-      r.putObject("options").put("workload", "bank").put("loop", "closed")
+      // etcd's "put3" mode writes three keys blindly; every other mode is a bank transfer.
+      String workload = mode.contains("put3") ? "put3" : "bank";
+      r.putObject("options").put("workload", workload).put("loop", "closed")
           .put("concurrency", conc);
       r.putObject("target").put("kind", target);
       ObjectNode summary = r.putObject("summary").put("committedPerSecond", perSecond);
