@@ -177,11 +177,12 @@ public final class NodeProcess implements AutoCloseable {
       registry.onChange(live -> routing.refresh());
       await(coordinator.recovered(config.recoveryWaitMillis()));
       await(coordinator.reachedParticipants(config.recoveryWaitMillis()));
-      coordinatorHttp = await(HttpApi.start(vertx, coordinator,
+      CoordinatorNode c = coordinator;
+      coordinatorHttp = await(c.onMachineContext(() -> HttpApi.start(vertx, c,
           HttpApiOptions.of(config.host(), config.httpPort())
               .withMaxInFlight(config.maxInFlight())
               .withRetryAfter(Duration.ofMillis(config.retryAfterMillis()))
-              .withSecurity(http)));
+              .withSecurity(http))));
       httpPort = coordinatorHttp.port();
     }
     registry.register(new NodeInfo(id.value(), config.role().wireName(), config.host(), httpPort,
