@@ -1,6 +1,7 @@
 package io.ringtx.protocol.ring;
 
 import io.ringtx.protocol.ring.RingMessage.Ack;
+import io.ringtx.protocol.ring.RingMessage.ConfirmOwner;
 import io.ringtx.protocol.ring.RingMessage.FindSuccessor;
 import io.ringtx.protocol.ring.RingMessage.GetNeighbours;
 import io.ringtx.protocol.ring.RingMessage.Neighbours;
@@ -62,6 +63,12 @@ public final class ChordNode {
   private final VirtualNode[] fingers;
   /** Nearest first, at most r entries, never {@code self}; empty means alone in the ring. */
   private final List<VirtualNode> successors = new ArrayList<>();
+  /**
+   * Whether the successor list is a finger standing in for a whole list that failed (see {@link
+   * #forget}): until the stand-in names us as its predecessor, live nodes we never heard of may
+   * lie between us and it, so we name no owner for ids up to it.
+   */
+  private boolean standIn;
   private final Map<Long, Lookup> lookups = new HashMap<>();
   private final int maxLookupSteps;
 
@@ -107,6 +114,7 @@ public final class ChordNode {
     }
     lookups.clear();
     successors.clear();
+    standIn = false;
     predecessor = null;
     RingStep.Builder out = new RingStep.Builder();
     becomeJoined(now, out);
@@ -133,6 +141,7 @@ public final class ChordNode {
     }
     lookups.clear();
     successors.clear();
+    standIn = false;
     predecessor = null;
     int size = all.size();
     if (size > 1) {
@@ -166,6 +175,7 @@ public final class ChordNode {
     joinVia = known;
     predecessor = null;
     successors.clear();
+    standIn = false;
     RingStep.Builder out = new RingStep.Builder();
     startJoinLookup(out);
     return out.build();
@@ -233,6 +243,8 @@ public final class ChordNode {
     }
     if (request instanceof FindSuccessor f) {
       out.reply(token, answer(f.target(), f.avoid()));
+    } else if (request instanceof ConfirmOwner) {
+      out.reply(token, new Ack());
     } else if (request instanceof GetNeighbours) {
       out.reply(token, new Neighbours(predecessor, successors));
     } else if (request instanceof Notify notify) {
@@ -263,8 +275,13 @@ public final class ChordNode {
     RingStep.Builder out = new RingStep.Builder();
     if (request instanceof FindSuccessor f) {
       Lookup l = lookups.get(f.lookupId());
-      if (l != null && to.equals(l.current)) {
+      if (l != null && !l.confirming && to.equals(l.current)) {
         advance(now, l, to, expect(NextHop.class, response), out);
+      }
+    } else if (request instanceof ConfirmOwner c) {
+      Lookup l = lookups.get(c.lookupId());
+      if (l != null && l.confirming && to.equals(l.current)) {
+        end(now, l, to, out); // it answered: alive and in the ring
       }
     } else if (request instanceof GetNeighbours) {
       if (state == State.JOINED) {
@@ -290,8 +307,15 @@ public final class ChordNode {
     }
     if (request instanceof FindSuccessor f) {
       Lookup l = lookups.get(f.lookupId());
-      if (l != null && to.equals(l.current)) {
+      if (l != null && !l.confirming && to.equals(l.current)) {
         // Step back to the node that named the dead one and ask it again, avoiding it.
+        advance(now, l, to, NextHop.cannotHelp(), out);
+      }
+    } else if (request instanceof ConfirmOwner c) {
+      Lookup l = lookups.get(c.lookupId());
+      if (l != null && l.confirming && to.equals(l.current)) {
+        // The owner named is gone: the node that named it, asked again while avoiding it, names
+        // the next live entry of its successor list (Chord §IV.E.3).
         advance(now, l, to, NextHop.cannotHelp(), out);
       }
     }
@@ -413,7 +437,7 @@ public final class ChordNode {
     }
     // Chord §IV.E.3: with its successor failed, a node's keys fall to the next live successor.
     if (live != null && target.inOpenClosed(n, live.id())) {
-      return new NextHop(live, true);
+      return standIn ? NextHop.cannotHelp() : new NextHop(live, true);
     }
     VirtualNode next = closestPreceding(target, avoid);
     return next == null ? NextHop.cannotHelp() : new NextHop(next, false);
@@ -444,18 +468,31 @@ public final class ChordNode {
   }
 
   /**
-   * Drives lookup {@code l} on: {@code asked} answered {@code hop}. An owner ends the lookup; a
-   * next hop is asked (locally if it is this node); a node that cannot help — or failed, which
-   * the caller reports as the same — is avoided and the node that named it is asked again.
+   * Drives lookup {@code l} on: {@code asked} answered {@code hop}. An owner is confirmed (see
+   * {@link ConfirmOwner}) and then ends the lookup; a next hop is asked (locally if it is this
+   * node); a node that cannot help — or failed, which the caller reports as the same, and an
+   * owner that does not confirm — is avoided and the node that named it is asked again. So a
+   * lookup started just after many nodes failed at once, before any of them was noticed, still
+   * ends at the live successor of its target (Chord §IV.E.3, Theorem IV.5) as long as the node
+   * preceding the target has a live entry in its successor list.
    */
   private void advance(long now, Lookup l, VirtualNode asked, NextHop hop, RingStep.Builder out) {
+    l.confirming = false;
     while (true) {
       if (++l.steps > maxLookupSteps) {
         end(now, l, null, out);
         return;
       }
       if (hop.owner()) {
-        end(now, l, hop.node(), out);
+        VirtualNode owner = hop.node();
+        if (owner.equals(self) || !l.purpose.confirmsOwner()) {
+          end(now, l, owner, out);
+          return;
+        }
+        l.path.push(asked); // should the owner not confirm, ask this node again
+        l.current = owner;
+        l.confirming = true;
+        out.send(owner, new ConfirmOwner(l.id));
         return;
       }
       VirtualNode next;
@@ -588,6 +625,9 @@ public final class ChordNode {
     }
     setSuccessors(list);
     VirtualNode x = neighbours.predecessor();
+    if (x != null && x.id().equals(n)) {
+      standIn = false; // our successor knows no node between us
+    }
     if (x != null && x.id().inOpenOpen(n, from.id())) {
       out.send(x, new GetNeighbours());
     } else {
@@ -753,6 +793,7 @@ public final class ChordNode {
       }
       if (standIn != null) {
         successors.add(standIn);
+        this.standIn = true;
       }
     }
     refreshLowFingers();
