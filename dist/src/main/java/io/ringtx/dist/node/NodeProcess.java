@@ -194,8 +194,11 @@ public final class NodeProcess implements AutoCloseable {
         runtime.url(), (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** The ring of DESIGN §4 on the wire: production ids, default v and r, maintenance periods. */
-  private static RingConfig ringConfig() {
+  /**
+   * The ring of DESIGN §4 on the wire: production ids, default v and r, maintenance periods.
+   * The in-JVM cluster ({@code ringtx local}) runs the same ring.
+   */
+  public static RingConfig ringConfig() {
     RingConfig d = RingConfig.defaults();
     // fix_fingers refreshes one finger per run; once a second per virtual node is enough for
     // rings of a few hundred virtual nodes, and halves the maintenance traffic.
