@@ -206,14 +206,27 @@ public final class ChordNode {
 
   /**
    * Looks up the successor of {@code target}, iteratively from this node; the answer comes as a
-   * {@link LookupDone} with {@code requestId}, in this step or a later one.
+   * {@link LookupDone} with {@code requestId}, in this step or a later one. The owner is
+   * confirmed alive first ({@link RingMessage.ConfirmOwner}): one that failed unnoticed gives way
+   * to the next live entry of the successor list (Chord §IV.E.3).
    */
   public RingStep lookup(long now, long requestId, RingId target) {
+    return lookup(now, requestId, target, true);
+  }
+
+  /**
+   * As {@link #lookup(long, long, RingId)}; with {@code confirmOwner} false the owner is returned
+   * as the last hop named it, unconfirmed. For a caller that must have the ring's successor even
+   * while it is slow to answer: an owner that misses the deadline of its confirmation is taken
+   * for failed, and the next live entry returned in its place.
+   */
+  public RingStep lookup(long now, long requestId, RingId target, boolean confirmOwner) {
     RingStep.Builder out = new RingStep.Builder();
     if (state != State.JOINED) {
       return out.lookupDone(new LookupDone(requestId, target, null, 0)).build();
     }
     Lookup l = newLookup(Lookup.Purpose.CLIENT, target, -1, requestId);
+    l.confirmOwner = confirmOwner;
     advance(now, l, self, answer(target, l.avoid), out);
     return out.build();
   }
@@ -485,7 +498,7 @@ public final class ChordNode {
       }
       if (hop.owner()) {
         VirtualNode owner = hop.node();
-        if (owner.equals(self) || !l.purpose.confirmsOwner()) {
+        if (owner.equals(self) || !l.confirmOwner) {
           end(now, l, owner, out);
           return;
         }

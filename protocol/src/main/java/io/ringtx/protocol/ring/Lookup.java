@@ -47,6 +47,8 @@ final class Lookup {
   VirtualNode current;
   /** Whether {@link #current} is the owner found, asked to confirm it is in the ring. */
   boolean confirming;
+  /** Whether the owner found must confirm before the lookup ends; by purpose unless set. */
+  boolean confirmOwner;
   int hops;
   int steps;
 
@@ -56,5 +58,6 @@ final class Lookup {
     this.target = target;
     this.finger = finger;
     this.requestId = requestId;
+    this.confirmOwner = purpose.confirmsOwner();
   }
 }
