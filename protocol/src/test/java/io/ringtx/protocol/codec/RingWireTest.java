@@ -14,7 +14,6 @@ import io.ringtx.protocol.ring.IdSpace;
 import io.ringtx.protocol.ring.RingMessage;
 import io.ringtx.protocol.ring.RingRange;
 import io.ringtx.protocol.ring.VirtualNode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +62,7 @@ class RingWireTest {
     String bad = "{\"type\":\"ring-batch\",\"items\":[{\"from\":{\"node\":\"p1\",\"id\":{\"bits\":64,"
         + "\"value\":1}},\"to\":{\"node\":\"p2\",\"id\":{\"bits\":64,\"value\":2}},"
         + "\"request\":{\"type\":\"java.lang.Runtime\"}}]}";
-    assertThatThrownBy(() -> WireCodec.decode(bad.getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> WireCodec.decode(WireCodec.frameFromJson(bad)))
         .isInstanceOf(MalformedMessageException.class);
   }
 }
