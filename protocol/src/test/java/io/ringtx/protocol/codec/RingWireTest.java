@@ -31,6 +31,7 @@ class RingWireTest {
   void aBatchOfEveryChordRequest_andItsReply_roundTrip() {
     List<RingMessage.Request> requests = List.of(
         new RingMessage.FindSuccessor(7, SPACE.id(99), List.of(SPACE.id(1))),
+        new RingMessage.ConfirmOwner(7),
         new RingMessage.GetNeighbours(),
         new RingMessage.Notify(A),
         new RingMessage.Ping(),
