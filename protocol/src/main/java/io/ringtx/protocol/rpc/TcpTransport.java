@@ -275,7 +275,16 @@ public final class TcpTransport implements Transport {
         conns.remove(to, c);
         c.close();
       }
-      Future<NetSocket> f = client.connect(address);
+      Future<NetSocket> f = client.connect(address).compose(s -> {
+        if (s.localAddress().equals(s.remoteAddress())) {
+          // A TCP self-connect: with nothing listening on the peer's port, the kernel may pick
+          // that very port as our ephemeral one. Holding it would keep the peer from binding it
+          // again when it restarts.
+          s.close();
+          return Future.failedFuture("connected to itself: nothing listens at " + address);
+        }
+        return Future.succeededFuture(s);
+      });
       Conn fresh = new Conn(address, f);
       conns.put(to, fresh);
       f.onComplete(ar -> {

@@ -324,7 +324,6 @@ class TcpTransportTest {
 
     get(first.close());
     transports.remove(first);
-    Future<Message> during = c1.request(P1, query("t2"), 10_000);
     TcpTransport second =
         new TcpTransport(vertx, P1, HOST, port, addresses::get, FaultInjector.NONE,
             RequestAuth.NONE, null);
@@ -334,7 +333,8 @@ class TcpTransportTest {
       reply.accept(new StatusReply(((StatusQuery) request).txId(), P1, TxState.COMMIT));
     }));
 
-    assertThat(((StatusReply) get(during)).state()).isEqualTo(TxState.COMMIT);
+    assertThat(((StatusReply) get(c1.request(P1, query("t2"), 10_000))).state())
+        .isEqualTo(TxState.COMMIT);
   }
 
   // Found by the crash tests on the event bus: a restarted sender must not be answered with the
