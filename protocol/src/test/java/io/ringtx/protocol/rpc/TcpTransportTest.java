@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The direct TCP transport keeps the event bus transport's promises (DESIGN §5): one reply per
@@ -253,6 +255,35 @@ class TcpTransportTest {
     TcpTransport c1 = transport(C1, FaultInjector.NONE, RequestAuth.NONE);
     assertThat(txOf(get(c1.request(P1, query("t2"), 2_000)))).isEqualTo(TxId.of("t2"));
     assertThat(handled).hasValue(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "{\"type\":\"read\",\"key\":",
+    "{\"type\":\"no-such-message\"}",
+    "garbage \u0000\u0001",
+    "{\"type\":\"vote-req\",\"txId\":\"bad id!\"}",
+    "{\"type\":\"read\",\"key\":\"k\",\"extra\":1}",
+    "[1,2,3]",
+    ""
+  })
+  void aWellFramedMalformedMessage_isAnsweredBadRequest_andNeverHandled(String body)
+      throws Exception {
+    TcpTransport p1 = server(FaultInjector.NONE, RequestAuth.NONE);
+    NetSocket raw = get(vertx.createNetClient().connect(p1.port(), HOST));
+    Promise<Buffer> answer = Promise.promise();
+    raw.handler(answer::tryComplete);
+    raw.write(TcpTransport.frame(TcpTransport.REQUEST, 7, 1,
+        "c9".getBytes(StandardCharsets.US_ASCII), null, body.getBytes(StandardCharsets.UTF_8)));
+
+    Buffer a = get(answer.future());
+    assertThat(a.getByte(4)).isEqualTo(TcpTransport.REPLY);
+    assertThat(a.getLong(5)).as("the request's sequence number").isEqualTo(7);
+    Message reply = WireCodec.decode(a.getBytes(27, a.length()));
+    assertThat(reply).isInstanceOf(ErrorReply.class);
+    assertThat(((ErrorReply) reply).code()).isEqualTo(ErrorReply.Code.BAD_REQUEST);
+    assertThat(handled).hasValue(0);
+    assertThat(p1.badFrames()).isZero();
   }
 
   @Test
