@@ -16,7 +16,8 @@ import java.util.Objects;
 /**
  * The PEM files of a node's TLS: its certificate (chain), its PKCS#8 private key, and the CA
  * certificates it trusts for node-to-node traffic. One set serves every server of the node (the
- * HTTP endpoint and the event bus) and is also the client certificate it presents to other nodes.
+ * HTTP endpoint and the RPC server or event bus) and is also the client certificate it presents
+ * to other nodes.
  */
 public record TlsFiles(Path cert, Path key, Path ca) {
   public TlsFiles {
