@@ -25,6 +25,9 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -125,6 +128,34 @@ final class HttpRingTxClient implements RingTxClient {
     throw unexpected("GET /v1/kv/{key} for key '" + abbreviate(key) + "'", response, body);
   }
 
+  /**
+   * Reads several keys in one {@code POST /v1/read}; the coordinator reads each at its owner, in
+   * parallel.
+   */
+  private Map<String, TxAttempt.Read> readKeys(List<String> keys) {
+    ObjectNode request = Json.MAPPER.createObjectNode();
+    ArrayNode array = request.putArray("keys");
+    keys.forEach(array::add);
+    byte[] body;
+    try {
+      body = Json.MAPPER.writeValueAsBytes(request);
+    } catch (JsonProcessingException e) {
+      throw new RingTxException("could not encode a read of " + keys.size() + " keys", e);
+    }
+    HttpResponse<Buffer> response = send(HttpMethod.POST, "/v1/read", body, "POST /v1/read");
+    JsonNode answer = parseOrNull(response);
+    if (response.statusCode() == 200 && answer != null && answer.path("items").isArray()) {
+      Map<String, TxAttempt.Read> out = new LinkedHashMap<>();
+      for (JsonNode item : answer.get("items")) {
+        JsonNode value = item.path("value");
+        out.put(item.path("key").asText(), new TxAttempt.Read(
+            value.isTextual() ? value.asText() : null, item.path("version").asLong(0)));
+      }
+      return out;
+    }
+    throw unexpected("POST /v1/read of " + keys.size() + " keys", response, answer);
+  }
+
   // ---- transactions -----------------------------------------------------------------------
 
   @Override
@@ -133,7 +164,17 @@ final class HttpRingTxClient implements RingTxClient {
     checkCallable();
     for (int attempt = 1; ; attempt++) {
       String id = clientId + "-" + sequence.incrementAndGet();
-      TxAttempt tx = new TxAttempt(id, this::readKey);
+      TxAttempt tx = new TxAttempt(id, new TxAttempt.Reader() {
+        @Override
+        public TxAttempt.Read read(String key) {
+          return readKey(key);
+        }
+
+        @Override
+        public Map<String, TxAttempt.Read> readAll(List<String> keys) {
+          return readKeys(keys);
+        }
+      });
       T result;
       try {
         result = fn.apply(tx);

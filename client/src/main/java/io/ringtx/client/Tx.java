@@ -1,5 +1,7 @@
 package io.ringtx.client;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,16 @@ public interface Tx {
    *     committed then)
    */
   Optional<String> get(String key);
+
+  /**
+   * Several keys as this transaction sees them, as {@link #get} would give each, in the order of
+   * {@code keys} (a key named twice once); the keys this transaction has not read yet are read
+   * from the cluster in one request, each at its owning shard, in parallel. Faster than one
+   * {@link #get} after another when the keys are known up front.
+   *
+   * @throws RingTxException if the read fails (nothing is committed then)
+   */
+  Map<String, Optional<String>> getAll(Collection<String> keys);
 
   /** Buffers a write of {@code value} to {@code key}. */
   void put(String key, String value);

@@ -3,6 +3,7 @@ package io.ringtx.client;
 import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.WriteOp;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,15 @@ final class TxAttempt implements Tx {
   /** Reads a key from the cluster: its value (null if absent) and version. */
   interface Reader {
     Read read(String key);
+
+    /** Reads several distinct keys at once; by default one after another. */
+    default Map<String, Read> readAll(List<String> keys) {
+      Map<String, Read> out = new LinkedHashMap<>();
+      for (String k : keys) {
+        out.put(k, read(k));
+      }
+      return out;
+    }
   }
 
   /** A value read from the cluster (null if absent) and its version (0 if it never existed). */
@@ -62,6 +72,37 @@ final class TxAttempt implements Tx {
       return Optional.of((base == null ? "" : base) + a.suffix());
     }
     return Optional.ofNullable(base);
+  }
+
+  @Override
+  public Map<String, Optional<String>> getAll(Collection<String> keys) {
+    Objects.requireNonNull(keys, "keys");
+    List<String> missing = new ArrayList<>();
+    for (String key : keys) {
+      checkUsable(key);
+      if (!(writes.get(key) instanceof Assign) && !reads.containsKey(key)
+          && !missing.contains(key)) {
+        missing.add(key);
+      }
+    }
+    if (!missing.isEmpty()) {
+      Map<String, Read> got = missing.size() == 1
+          ? Map.of(missing.get(0), reader.read(missing.get(0)))
+          : reader.readAll(missing);
+      for (String key : missing) {
+        Read r = got.get(key);
+        if (r == null) {
+          throw new RingTxException("the read of " + missing.size() + " keys did not answer for '"
+              + key + "'");
+        }
+        reads.put(key, r);
+      }
+    }
+    Map<String, Optional<String>> out = new LinkedHashMap<>();
+    for (String key : keys) {
+      out.putIfAbsent(key, get(key));
+    }
+    return out;
   }
 
   @Override

@@ -25,6 +25,45 @@ class TxAttemptTest {
           });
 
   @Test
+  void getAll_readsOnlyUnreadKeys_inOneBatch_andSeesOwnWrites() {
+    store.put("a", "1");
+    store.put("b", "2");
+    store.put("c", "3");
+    List<List<String>> batches = new ArrayList<>();
+    TxAttempt t = new TxAttempt("c-2", new TxAttempt.Reader() {
+      @Override
+      public TxAttempt.Read read(String key) {
+        readsSent.add(key);
+        return new TxAttempt.Read(store.get(key), store.containsKey(key) ? 7 : 0);
+      }
+
+      @Override
+      public Map<String, TxAttempt.Read> readAll(List<String> keys) {
+        batches.add(List.copyOf(keys));
+        Map<String, TxAttempt.Read> out = new HashMap<>();
+        keys.forEach(k -> out.put(k, new TxAttempt.Read(store.get(k), store.containsKey(k) ? 7 : 0)));
+        return out;
+      }
+    });
+    assertThat(t.get("a")).contains("1");
+    t.put("b", "written");
+    t.append("c", "+");
+    Map<String, java.util.Optional<String>> got = t.getAll(List.of("a", "b", "c", "d", "c"));
+    // "a" was read already, "b" was written blindly: only "c" and "d" go to the cluster, at once.
+    assertThat(readsSent).containsExactly("a");
+    assertThat(batches).containsExactly(List.of("c", "d"));
+    assertThat(got).containsExactly(
+        Map.entry("a", java.util.Optional.of("1")),
+        Map.entry("b", java.util.Optional.of("written")),
+        Map.entry("c", java.util.Optional.of("3+")),
+        Map.entry("d", java.util.Optional.empty()));
+    assertThat(t.readSet()).extracting(r -> r.key()).containsExactly("a", "c", "d");
+    // Read again: nothing more is sent.
+    t.getAll(List.of("c", "d"));
+    assertThat(batches).hasSize(1);
+  }
+
+  @Test
   void writeSet_foldsEveryKeyToOneOpWithTheSameEffect() {
     tx.put("a", "1");
     tx.append("a", "2"); // put "12"

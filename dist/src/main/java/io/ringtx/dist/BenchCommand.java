@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks.",
-    subcommands = {BenchRunCommand.class, BenchCompareCommand.class, BenchCommand.Calibrate.class})
+    subcommands = {BenchRunCommand.class, BenchCompareCommand.class, BenchPeersCommand.class,
+        BenchCommand.Calibrate.class})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -1,15 +1,18 @@
 package io.ringtx.dist;
 
+import io.ringtx.bench.report.BarChart;
 import io.ringtx.bench.report.Compare;
 import io.ringtx.bench.report.ResultFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,6 +30,14 @@ final class BenchCompareCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "RESULT", description = "result.json files or --out directories.")
   List<Path> results;
 
+  @Option(names = "--svg", paramLabel = "FILE",
+      description = "Also draw the results as a bar chart (committed/s, p50) into FILE.")
+  Path svg;
+
+  @Option(names = "--title", paramLabel = "TEXT", defaultValue = "committed transactions per second",
+      description = "The chart's title (default: ${DEFAULT-VALUE}).")
+  String title;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -43,6 +54,16 @@ final class BenchCompareCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.print(Compare.table(rows));
+    if (svg != null) {
+      try {
+        Files.writeString(svg, BarChart.svg(title, rows));
+      } catch (IOException e) {
+        err.println("ringtx bench compare: cannot write " + svg + ": " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      out.println("wrote " + svg);
+    }
     out.flush();
     return 0;
   }

@@ -117,6 +117,35 @@ class BenchRunEndToEndTest {
     assertThat(lines[0]).contains("committed/s");
     assertThat(lines[1]).contains("rocksdb-local").contains("closed 2").contains("1.00");
     assertThat(lines[2]).contains("open 100.0/s");
+
+    // Peer figures beside ours: imported from the peer scripts' output, compared, drawn.
+    Path peersOut = dir.resolve("peers.txt");
+    Files.writeString(peersOut, String.join("\n",
+        "# etcd Version: 3.4.23",
+        "RESULT etcd run=2 transfer conc=64 txns=47134 secs=20 txn_per_s=2357 p50_ms=24.49"
+            + " p99_ms=71.12 conflicts=491 errors=0",
+        "RESULT pg2pc run=1 store=ShadowNoFileLockStore/sync=true narayana conc=1 txns=9015"
+            + " secs=20 txn_per_s=451 p50_ms=2.15 p99_ms=4.25 errors=0"));
+    out.getBuffer().setLength(0);
+    assertThat(execute(List.of("bench", "peers", peersOut.toString(), "--out",
+        dir.resolve("peers").toString()))).as(output()).isZero();
+    assertThat(output()).contains("etcd-transfer-c64-run2").contains("2,357.0")
+        .contains("pg2pc-narayana-c1-run1").contains("wrote 2 results");
+    Path svg = dir.resolve("chart.svg");
+    out.getBuffer().setLength(0);
+    assertThat(execute(List.of("bench", "compare", "--svg", svg.toString(), "--title", "bank",
+        a.resolve("out").toString(), dir.resolve("peers/etcd-transfer-c64-run2").toString())))
+        .as(output()).isZero();
+    assertThat(output()).contains("etcd transfer").contains("closed 64");
+    assertThat(Files.readString(svg)).startsWith("<svg").contains(">bank<")
+        .contains("etcd-transfer-c64-run2").contains("2,357/s, p50 24 ms");
+
+    out.getBuffer().setLength(0);
+    Files.writeString(peersOut, "RESULT etcd run=1 transfer conc=1 p50_ms=1.0\n");
+    assertThat(execute(List.of("bench", "peers", peersOut.toString(), "--out",
+        dir.resolve("peers2").toString()))).isEqualTo(1);
+    assertThat(output()).contains("no txn_per_s= in: RESULT etcd run=1 transfer conc=1");
+    assertThat(dir.resolve("peers2")).doesNotExist();
   }
 
   @Test

@@ -8,8 +8,10 @@ import io.ringtx.client.RingTxException;
 import io.ringtx.client.TxAbortedException;
 import io.ringtx.client.TxOutcomeUnknownException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -129,6 +131,13 @@ public final class RingTxEngine implements TxEngine {
     @Override
     public String get(String key) {
       return tx.get(key).orElse(null);
+    }
+
+    @Override
+    public Map<String, String> getAll(List<String> keys) {
+      Map<String, String> out = new LinkedHashMap<>();
+      tx.getAll(keys).forEach((k, v) -> out.put(k, v.orElse(null)));
+      return out;
     }
 
     @Override

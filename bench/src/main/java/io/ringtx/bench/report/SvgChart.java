@@ -184,7 +184,7 @@ final class SvgChart {
     return 10 * p;
   }
 
-  private static double niceCeil(double v) {
+  static double niceCeil(double v) {
     double step = niceStep(v / 5);
     return Math.ceil(v / step) * step;
   }

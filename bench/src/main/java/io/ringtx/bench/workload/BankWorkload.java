@@ -3,6 +3,7 @@ package io.ringtx.bench.workload;
 import io.ringtx.bench.engine.TxBody;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -53,8 +54,9 @@ public final class BankWorkload implements WorkloadDriver {
     String b = account(to);
     long amount = 1 + random.nextInt(MAX_AMOUNT);
     return tx -> {
-      long fromBalance = balance(tx.get(a), a);
-      long toBalance = balance(tx.get(b), b);
+      Map<String, String> read = tx.getAll(List.of(a, b));
+      long fromBalance = balance(read.get(a), a);
+      long toBalance = balance(read.get(b), b);
       long moved = Math.min(amount, fromBalance);
       if (moved > 0) {
         tx.put(a, Long.toString(fromBalance - moved));
@@ -76,10 +78,13 @@ public final class BankWorkload implements WorkloadDriver {
       int end = Math.min(settings.keys(), from + LOAD_BATCH);
       int slot = n;
       batches.add(tx -> {
-        long sum = 0;
+        List<String> accounts = new ArrayList<>(end - start);
         for (int i = start; i < end; i++) {
-          String k = account(i);
-          sum += balance(tx.get(k), k);
+          accounts.add(account(i));
+        }
+        long sum = 0;
+        for (Map.Entry<String, String> e : tx.getAll(accounts).entrySet()) {
+          sum += balance(e.getValue(), e.getKey());
         }
         sums[slot] = sum;
       });

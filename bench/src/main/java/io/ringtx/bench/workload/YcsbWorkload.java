@@ -1,7 +1,10 @@
 package io.ringtx.bench.workload;
 
 import io.ringtx.bench.engine.TxBody;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -53,7 +56,22 @@ public final class YcsbWorkload implements WorkloadDriver {
       }
     }
     boolean rmw = readModifyWrite;
+    // The keys read before this transaction writes them, all read in one round up front.
+    List<String> reads = new ArrayList<>(n);
+    Set<String> written = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      if ((opValues[i] == null || readModifyWrite) && !written.contains(opKeys[i])
+          && !reads.contains(opKeys[i])) {
+        reads.add(opKeys[i]);
+      }
+      if (opValues[i] != null) {
+        written.add(opKeys[i]);
+      }
+    }
     return tx -> {
+      if (!reads.isEmpty()) {
+        tx.getAll(reads);
+      }
       for (int i = 0; i < n; i++) {
         if (opValues[i] == null) {
           tx.get(opKeys[i]);

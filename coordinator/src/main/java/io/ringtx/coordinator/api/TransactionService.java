@@ -3,6 +3,8 @@ package io.ringtx.coordinator.api;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.TxResult;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +16,19 @@ import java.util.concurrent.CompletableFuture;
 public interface TransactionService {
   /** Reads a key at its owning shard: value and version, or value null and version 0. */
   CompletableFuture<ReadReply> read(String key);
+
+  /**
+   * Reads several keys, each at its owning shard, all at once: the replies in the order of
+   * {@code keys}. Fails if any read fails.
+   */
+  default CompletableFuture<List<ReadReply>> readAll(List<String> keys) {
+    List<CompletableFuture<ReadReply>> reads = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      reads.add(read(key));
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(v -> reads.stream().map(CompletableFuture::join).toList());
+  }
 
   /** Commits (or aborts) a transaction; idempotent by transaction id (DESIGN §2). */
   CompletableFuture<TxResult> commit(TxRequest request);

@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <caption>Routes</caption>
  *   <tr><td>{@code GET /v1/kv/{key}}</td><td>200 {@code {"key","value","version"}}, or 404
  *       {@code {"error":"key_not_found","message","key","version"}} when the key has no value</td></tr>
+ *   <tr><td>{@code POST /v1/read}</td><td>200 {@code {"items":[{"key","value"?,"version"}]}}
+ *       for a body {@code {"keys":[…]}}: each key read at its owner, in parallel</td></tr>
  *   <tr><td>{@code POST /v1/txn}</td><td>200 {@code {"id","outcome","reason"?}}</td></tr>
  *   <tr><td>{@code GET /v1/txn/{id}}</td><td>200 {@code {"id","outcome","participants":[{"node","state"}]}},
  *       or 404 {@code tx_not_found}</td></tr>
@@ -236,10 +238,14 @@ public final class HttpApi {
     r.get("/v1/kv/*").handler(this::read);
     // Two routes: Vert.x Web wants the body handler first on its route, and the Content-Type
     // is checked before any of the body is read.
-    r.post("/v1/txn").handler(this::checkContentType);
+    r.post("/v1/txn").handler(ctx -> checkContentType(ctx, "/v1/txn"));
     r.post("/v1/txn")
         .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
         .handler(this::commit);
+    r.post("/v1/read").handler(ctx -> checkContentType(ctx, "/v1/read"));
+    r.post("/v1/read")
+        .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
+        .handler(this::readAll);
     r.get("/v1/txn/:id").handler(this::status);
     r.get("/v1/recovery/txs").handler(this::recoveryTxs);
     r.get("/v1/recovery/audit").handler(this::recoveryAudit);
@@ -406,8 +412,44 @@ public final class HttpApi {
         });
   }
 
-  private void checkContentType(RoutingContext ctx) {
-    ctx.put(ROUTE_LABEL, "/v1/txn");
+  /**
+   * {@code POST /v1/read}: several keys read at once, each at its owning shard, in parallel.
+   * Answers {@code {"items":[{"key","value"?,"version"}]}} in the order the keys were named (a
+   * key named twice once); an absent key has no {@code value} and its version (0 unless it was
+   * deleted), which is what a transaction validates.
+   */
+  private void readAll(RoutingContext ctx) {
+    Buffer buffer = ctx.body().buffer();
+    TxRequestParser.KeysResult parsed =
+        parser.parseKeys(buffer == null ? new byte[0] : buffer.getBytes());
+    if (parsed instanceof TxRequestParser.Rejected rejected) {
+      sendJson(ctx, 400, errorsBody(rejected.errors()));
+      return;
+    }
+    List<String> keys = ((TxRequestParser.Keys) parsed).keys();
+    if (!admit(ctx)) {
+      return;
+    }
+    call(
+        ctx,
+        "read of " + keys.size() + " keys",
+        admitted(() -> service.readAll(keys)),
+        (List<ReadReply> replies) -> {
+          ObjectNode body = Json.MAPPER.createObjectNode();
+          ArrayNode items = body.putArray("items");
+          for (ReadReply reply : replies) {
+            ObjectNode item = items.addObject().put("key", reply.key());
+            if (reply.value() != null) {
+              item.put("value", reply.value());
+            }
+            item.put("version", reply.version());
+          }
+          sendJson(ctx, 200, body);
+        });
+  }
+
+  private void checkContentType(RoutingContext ctx, String route) {
+    ctx.put(ROUTE_LABEL, route);
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || isJsonUtf8(type)) {
       ctx.next();

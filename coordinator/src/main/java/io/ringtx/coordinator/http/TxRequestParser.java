@@ -18,11 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns the body of {@code POST /v1/txn} into a {@link TxRequest}, or into the list of problems
@@ -82,7 +84,7 @@ public final class TxRequestParser {
   }
 
   /** The body is not acceptable; {@code errors} is never empty, the first is the main one. */
-  public record Rejected(List<ApiError> errors) implements Result {
+  public record Rejected(List<ApiError> errors) implements Result, KeysResult {
     /** Validates and copies the list. */
     public Rejected {
       errors = List.copyOf(errors);
@@ -99,30 +101,133 @@ public final class TxRequestParser {
 
   /** Parses and validates a request body (raw bytes, expected to be UTF-8 JSON). */
   public Result parse(byte[] body) {
+    return parseBody(body, "a JSON object", p -> new Walk(p).run(), r -> r);
+  }
+
+  /** Walks a parser over a JSON body; returns what it found. */
+  private interface BodyWalker<R> {
+    R walk(JsonParser p) throws IOException;
+  }
+
+  /**
+   * The checks every JSON body gets before its walk (not empty, valid UTF-8), and the walk, with
+   * every syntax problem answered as a rejection.
+   */
+  private static <R> R parseBody(
+      byte[] body, String expected, BodyWalker<R> walker, Function<Rejected, R> rejected) {
     Objects.requireNonNull(body, "body");
     if (body.length == 0) {
-      return reject(ApiErrorCode.MALFORMED_JSON, "request body is empty; expected a JSON object");
+      return rejected.apply(
+          reject(ApiErrorCode.MALFORMED_JSON, "request body is empty; expected " + expected));
     }
     int badOffset = Utf8.firstInvalidOffset(body);
     if (badOffset >= 0) {
-      return reject(
+      return rejected.apply(reject(
           ApiErrorCode.INVALID_UTF8,
-          "request body is not valid UTF-8 (first bad byte at offset " + badOffset + ")");
+          "request body is not valid UTF-8 (first bad byte at offset " + badOffset + ")"));
     }
     // A Reader, not the bytes: Jackson would otherwise guess UTF-16/32 from zero bytes.
     try (JsonParser p =
         FACTORY.createParser(
             new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
-      return new Walk(p).run();
+      return walker.walk(p);
     } catch (Malformed e) {
-      return reject(ApiErrorCode.MALFORMED_JSON, e.getMessage());
+      return rejected.apply(reject(ApiErrorCode.MALFORMED_JSON, e.getMessage()));
     } catch (JsonProcessingException e) {
-      return reject(ApiErrorCode.MALFORMED_JSON, "request body is not valid JSON: " + describe(e));
+      return rejected.apply(reject(
+          ApiErrorCode.MALFORMED_JSON, "request body is not valid JSON: " + describe(e)));
     } catch (IOException | RuntimeException e) {
       // Reading from memory cannot fail; anything else is a parser bug, still answered as a 400
       // so that hostile input can never turn into a 500.
-      return reject(ApiErrorCode.MALFORMED_JSON, "request body could not be parsed: " + e);
+      return rejected.apply(reject(
+          ApiErrorCode.MALFORMED_JSON, "request body could not be parsed: " + e));
     }
+  }
+
+  /** What {@link #parseKeys} found: the keys to read, or the problems. */
+  public sealed interface KeysResult permits Keys, Rejected {}
+
+  /** A valid read body: distinct keys, in the order first named. */
+  public record Keys(List<String> keys) implements KeysResult {
+    /** Copies the list. */
+    public Keys {
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /**
+   * Parses and validates the body of a multi-key read, {@code {"keys":["k1","k2",…]}}: one to
+   * {@link Limits#maxKeysPerTx()} keys, each checked as {@link #checkKey} checks it; a key named
+   * twice is read once.
+   */
+  public KeysResult parseKeys(byte[] body) {
+    return parseBody(body, "a JSON object {\"keys\":[...]}", this::walkKeys, r -> r);
+  }
+
+  private KeysResult walkKeys(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      throw new Malformed("request body is blank; expected a JSON object");
+    }
+    if (t != JsonToken.START_OBJECT) {
+      return reject(ApiErrorCode.NOT_AN_OBJECT,
+          "request body must be a JSON object, not " + describe(t));
+    }
+    List<ApiError> errors = new ArrayList<>();
+    Set<String> keys = new LinkedHashSet<>();
+    boolean seen = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (!name.equals("keys")) {
+        errors.add(new ApiError(ApiErrorCode.UNKNOWN_FIELD,
+            "unknown field " + quote(name) + " (expected keys)"));
+        p.skipChildren();
+      } else if (seen) {
+        errors.add(new ApiError(ApiErrorCode.DUPLICATE_FIELD,
+            "field 'keys' appears more than once"));
+        p.skipChildren();
+      } else if (v != JsonToken.START_ARRAY) {
+        seen = true;
+        errors.add(new ApiError(ApiErrorCode.WRONG_TYPE,
+            "keys must be an array of strings, not " + describe(v)));
+        p.skipChildren();
+      } else {
+        seen = true;
+        int index = 0;
+        JsonToken k;
+        while ((k = p.nextToken()) != JsonToken.END_ARRAY) {
+          String where = "keys[" + index++ + "]";
+          if (k != JsonToken.VALUE_STRING) {
+            errors.add(new ApiError(ApiErrorCode.WRONG_TYPE,
+                where + " must be a string, not " + describe(k)));
+            p.skipChildren();
+            continue;
+          }
+          String key = p.getText();
+          Optional<ApiError> problem = checkKey(key, where);
+          if (problem.isPresent()) {
+            errors.add(problem.get());
+          } else if (keys.add(key) && keys.size() == limits.maxKeysPerTx() + 1) {
+            errors.add(new ApiError(ApiErrorCode.TOO_MANY_KEYS,
+                "more than " + limits.maxKeysPerTx() + " distinct keys to read"));
+          }
+        }
+      }
+      if (errors.size() >= MAX_ERRORS) {
+        return new Rejected(errors.subList(0, MAX_ERRORS));
+      }
+    }
+    if (p.nextToken() != null) {
+      throw new Malformed(
+          "request body is not valid JSON: unexpected content after the top-level object");
+    }
+    if (!seen) {
+      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD, "field 'keys' is missing"));
+    } else if (keys.isEmpty() && errors.isEmpty()) {
+      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD, "keys is empty: name at least one key"));
+    }
+    return errors.isEmpty() ? new Keys(new ArrayList<>(keys)) : new Rejected(errors);
   }
 
   /**

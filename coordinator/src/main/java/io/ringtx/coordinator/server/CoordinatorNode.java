@@ -165,6 +165,17 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     return limits;
   }
 
+  /**
+   * Runs {@code start} on the context that drives this coordinator's state machine. An HTTP
+   * server started there serves its connections on the same event loop, so a request, the
+   * machine's step and the answer run on one thread without hand-offs between threads.
+   */
+  public <T> Future<T> onMachineContext(Supplier<Future<T>> start) {
+    Promise<T> out = Promise.promise();
+    runner.execute(() -> start.get().onComplete(out));
+    return out.future();
+  }
+
   @Override
   public CompletableFuture<ReadReply> read(String key) {
     CompletableFuture<ReadReply> out = new CompletableFuture<>();

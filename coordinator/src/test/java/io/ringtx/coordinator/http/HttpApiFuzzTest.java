@@ -84,7 +84,11 @@ class HttpApiFuzzTest {
   }
 
   static HttpResponse<String> post(byte[] body) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/v1/txn"))
+    return post("/v1/txn", body);
+  }
+
+  static HttpResponse<String> post(String path, byte[] body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path))
             .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -98,7 +102,8 @@ class HttpApiFuzzTest {
   static void answeredCleanly(HttpResponse<String> r, String what) throws Exception {
     if (r.statusCode() == 200) {
       JsonNode body = Json.MAPPER.readTree(r.body());
-      assertThat(body.has("outcome") || body.has("value")).as(what + ": " + r.body()).isTrue();
+      assertThat(body.has("outcome") || body.has("value") || body.has("items"))
+          .as(what + ": " + r.body()).isTrue();
       return;
     }
     assertThat(r.statusCode()).as(what + ": " + r.body()).isBetween(400, 499);
@@ -128,6 +133,26 @@ class HttpApiFuzzTest {
         }
       }
       answeredCleanly(post(body), "body " + Arrays.toString(body));
+    });
+    stillServing();
+  }
+
+  @Test
+  void mutatedAndRandomReadBodies_get200OrA4xxJsonError() throws Exception {
+    byte[] valid = "{\"keys\":[\"a\",\"b\",\"c\"]}".getBytes(StandardCharsets.UTF_8);
+    cases(300, rnd -> {
+      byte[] body;
+      if (rnd.nextInt(5) == 0) {
+        body = new byte[rnd.nextInt(300)];
+        rnd.nextBytes(body);
+      } else {
+        body = valid;
+        int n = 1 + rnd.nextInt(4);
+        for (int i = 0; i < n; i++) {
+          body = mutate(rnd, body);
+        }
+      }
+      answeredCleanly(post("/v1/read", body), "read body " + Arrays.toString(body));
     });
     stillServing();
   }

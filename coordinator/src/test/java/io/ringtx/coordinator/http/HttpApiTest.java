@@ -165,6 +165,42 @@ class HttpApiTest {
   }
 
   @Test
+  void postRead_severalKeys_answersEachInOrder_absentWithoutValue() throws Exception {
+    fake.put("a", "1");
+    fake.put("b", "2");
+    fake.put("b", "3");
+    Answer a = post("/v1/read", "{\"keys\":[\"b\",\"nope\",\"a\",\"b\"]}");
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.json()).isEqualTo(Json.MAPPER.readTree("{\"items\":["
+        + "{\"key\":\"b\",\"value\":\"3\",\"version\":2},"
+        + "{\"key\":\"nope\",\"version\":0},"
+        + "{\"key\":\"a\",\"value\":\"1\",\"version\":1}]}"));
+    assertThat(fake.reads()).containsExactlyInAnyOrder("b", "nope", "a");
+  }
+
+  @Test
+  void postRead_badBodies_answer400_andReadNothing() throws Exception {
+    assertError(post("/v1/read", ""), 400, ApiErrorCode.MALFORMED_JSON);
+    assertError(post("/v1/read", "{\"keys\":"), 400, ApiErrorCode.MALFORMED_JSON);
+    assertError(post("/v1/read", "[\"a\"]"), 400, ApiErrorCode.NOT_AN_OBJECT);
+    assertError(post("/v1/read", "{}"), 400, ApiErrorCode.MISSING_FIELD);
+    assertError(post("/v1/read", "{\"keys\":[]}"), 400, ApiErrorCode.MISSING_FIELD);
+    assertError(post("/v1/read", "{\"keys\":\"a\"}"), 400, ApiErrorCode.WRONG_TYPE);
+    assertError(post("/v1/read", "{\"keys\":[\"a\",7]}"), 400, ApiErrorCode.WRONG_TYPE);
+    assertError(post("/v1/read", "{\"keys\":[\"a\"],\"x\":1}"), 400,
+        ApiErrorCode.UNKNOWN_FIELD);
+    assertError(post("/v1/read", "{\"keys\":[\"\"]}"), 400, ApiErrorCode.INVALID_KEY);
+    assertError(post("/v1/read", "{\"keys\":[\"" + "k".repeat(17) + "\"]}"), 400,
+        ApiErrorCode.KEY_TOO_LARGE);
+    assertError(post("/v1/read", "{\"keys\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}"), 400,
+        ApiErrorCode.TOO_MANY_KEYS);
+    assertThat(fake.reads()).isEmpty();
+    // Still serving.
+    assertThat(post("/v1/read", "{\"keys\":[\"a\",\"a\",\"b\",\"c\",\"d\"]}").status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void getKey_absent_answers404WithVersion() throws Exception {
     Answer a = get("/v1/kv/nope");
     assertError(a, 404, ApiErrorCode.KEY_NOT_FOUND);

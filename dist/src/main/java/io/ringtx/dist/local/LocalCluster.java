@@ -105,7 +105,9 @@ public final class LocalCluster implements AutoCloseable {
             config.coordinator(), config.limits(), config.requestTimeoutMillis()));
     published(cid);
     await(coordinator.recovered(30_000));
-    http = await(HttpApi.start(vertx, coordinator, config.host(), config.httpPort()));
+    CoordinatorNode c = coordinator;
+    http = await(c.onMachineContext(
+        () -> HttpApi.start(vertx, c, config.host(), config.httpPort())));
     LOG.info("local cluster serving at {} with participants {}", url(), ids);
   }
 
