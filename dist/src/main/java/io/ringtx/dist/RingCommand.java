@@ -2,18 +2,17 @@ package io.ringtx.dist;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ringtx.dist.cluster.AdminHttp;
 import io.ringtx.dist.cluster.ClusterException;
 import io.ringtx.dist.cluster.ClusterLayout;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -54,13 +53,47 @@ final class RingCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the ring part of GET /v1/cluster as JSON.")
   boolean json;
 
+  @Option(names = "--ca-file", paramLabel = "PEM",
+      description = "CA certificate(s) to trust for an https:// cluster (with --dir: the"
+          + " cluster's tlsCaFile unless given).")
+  Path caFile;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "A file holding the bearer token the cluster requires (with --dir: the"
+          + " cluster's apiTokenFile unless given).")
+  Path tokenFile;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      String url = target.url != null ? target.url : coordinatorOf(target.dir);
-      Map<String, Object> cluster = fetch(url);
+      String url;
+      Optional<Path> ca = Optional.ofNullable(caFile);
+      Optional<String> token = Optional.empty();
+      if (tokenFile != null) {
+        try {
+          token = Optional.of(AdminHttp.readToken(tokenFile));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--token-file " + e.getMessage());
+        }
+      }
+      if (target.url != null) {
+        url = target.url;
+      } else {
+        ClusterLayout layout = layoutOf(target.dir);
+        url = layout.coordinatorUrls().get(0);
+        ca = ca.or(layout::trustedCa);
+        token = token.or(layout::apiToken);
+      }
+      AdminHttp http;
+      try {
+        http = new AdminHttp(ca, token);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            (caFile != null ? "--ca-file " : "the cluster's tlsCaFile ") + e.getMessage());
+      }
+      Map<String, Object> cluster = fetch(http, url);
       RingReport report = new RingReport(cluster);
       if (json) {
         out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cluster.get("ring")));
@@ -77,29 +110,29 @@ final class RingCommand implements Callable<Integer> {
     }
   }
 
-  private static String coordinatorOf(Path dir) throws IOException {
-    ClusterLayout layout;
+  private static ClusterLayout layoutOf(Path dir) throws IOException {
     try {
-      layout = ClusterLayout.read(dir.resolve("cluster.json"));
+      return ClusterLayout.read(dir.resolve("cluster.json"));
     } catch (NoSuchFileException e) {
       throw ClusterException.usage(dir + " is not a cluster directory (no cluster.json)");
     }
-    return layout.coordinatorUrls().get(0);
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> fetch(String url) throws IOException, InterruptedException {
-    URI uri;
+  private static Map<String, Object> fetch(AdminHttp http, String url)
+      throws IOException, InterruptedException {
+    String clusterUrl = url.replaceAll("/+$", "") + "/v1/cluster";
+    HttpResponse<String> r;
     try {
-      uri = URI.create(url.replaceAll("/+$", "") + "/v1/cluster");
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("not a URL: " + url);
+      r = http.get(clusterUrl, Duration.ofSeconds(30));
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IOException(clusterUrl + ": TLS failed (" + e.getMessage()
+          + "); for an https:// cluster, trust its CA with --ca-file PEM", e);
+    } catch (IOException e) {
+      throw new IOException(clusterUrl + ": " + e, e);
     }
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IOException(uri + " answered " + r.statusCode());
+      throw new IOException(AdminHttp.refusal(clusterUrl, r));
     }
     return JSON.readValue(r.body(), Map.class);
   }

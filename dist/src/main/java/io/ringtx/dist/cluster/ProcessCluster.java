@@ -300,14 +300,12 @@ public final class ProcessCluster {
       throws InterruptedException {
     long t0 = System.nanoTime();
     Node n = layout.require(id);
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    AdminHttp http = AdminHttp.of(layout);
     String last = "no answer";
     while (System.nanoTime() - t0 < timeout.toNanos()) {
       try {
-        java.net.http.HttpResponse<String> r = http.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(layout.url(n) + "/v1/ring"))
-                .timeout(Duration.ofSeconds(5)).GET().build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> r =
+            http.get(layout.url(n) + "/v1/ring", Duration.ofSeconds(5));
         last = r.statusCode() + " " + r.body().substring(0, Math.min(200, r.body().length()));
         if (r.statusCode() == 200 && r.body().contains("\"status\":\"" + status + "\"")) {
           return Duration.ofNanos(System.nanoTime() - t0);
@@ -344,18 +342,15 @@ public final class ProcessCluster {
         .orElseThrow(() -> ClusterException.failed(id + " is not running; start it first (ringtx "
             + "cluster restart --dir " + dir.root() + " " + id + "), then leave"));
     long t0 = System.nanoTime();
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String leaveUrl = layout.url(n) + "/v1/ring/leave";
     java.net.http.HttpResponse<String> r;
     try {
-      r = http.send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(layout.url(n) + "/v1/ring/leave"))
-              .timeout(timeout).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+      r = AdminHttp.of(layout).post(leaveUrl, timeout);
     } catch (IOException e) {
       throw ClusterException.failed(id + " did not finish leaving: " + e);
     }
     if (r.statusCode() != 200) {
-      throw ClusterException.failed(id + " could not leave: " + r.statusCode() + " " + r.body());
+      throw ClusterException.failed(id + " could not leave: " + AdminHttp.refusal(leaveUrl, r));
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     progress.accept(String.format(Locale.ROOT, "%s handed its ranges over and left the ring in "

@@ -2,9 +2,16 @@ package io.ringtx.dist.local;
 
 import io.ringtx.coordinator.http.HttpApi;
 import io.ringtx.coordinator.server.CoordinatorNode;
+import io.ringtx.coordinator.server.RingRouting;
+import io.ringtx.coordinator.server.RingView;
+import io.ringtx.dist.node.NodeProcess;
+import io.ringtx.participant.ring.ParticipantRing;
 import io.ringtx.participant.server.ParticipantNode;
 import io.ringtx.protocol.id.NodeId;
-import io.ringtx.protocol.route.HashRouter;
+import io.ringtx.protocol.ring.RingConfig;
+import io.ringtx.protocol.ring.RingSnapshot;
+import io.ringtx.protocol.ring.VirtualNode;
+import io.ringtx.protocol.route.Router;
 import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.protocol.rpc.FaultInjector;
 import io.ringtx.protocol.rpc.RequestAuth;
@@ -26,17 +33,22 @@ import org.slf4j.LoggerFactory;
 /**
  * A whole cluster in one JVM — participants {@code p1..pN} and coordinator {@code c1} — for
  * development, demos and tests. It runs the same nodes, stores and messages as a cluster of
- * processes; only the event bus is local. Each node keeps its data in {@code dataDir/<node id>},
- * so a cluster started again on the same directory recovers from its logs.
+ * processes, the Chord ring included (DESIGN §4): each participant runs its virtual nodes and
+ * owns the ranges they give it, and the coordinator routes by the ranges the participants
+ * report; only the event bus is local. Each node keeps its data in {@code dataDir/<node id>}, so
+ * a cluster started again on the same directory recovers from its logs and its ranges.
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
   private static final long START_TIMEOUT_SECONDS = 60;
+  private static final long ROUTING_REFRESH_MILLIS = 1_000;
 
   private final LocalClusterConfig config;
   private final Vertx vertx;
   private final List<NodeStore> stores = new ArrayList<>();
   private final List<ParticipantNode> participants = new ArrayList<>();
+  private final List<ParticipantRing> rings = new ArrayList<>();
+  private RingRouting routing;
   private CoordinatorNode coordinator;
   private HttpApi http;
   private boolean closed;
@@ -84,26 +96,64 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private void startNodes() throws Exception {
+  /** {@code p1..pN}. */
+  private static List<NodeId> participantIds(int participants) {
     List<NodeId> ids = new ArrayList<>();
-    for (int i = 1; i <= config.participants(); i++) {
+    for (int i = 1; i <= participants; i++) {
       ids.add(NodeId.of("p" + i));
     }
-    HashRouter router = new HashRouter(ids);
+    return ids;
+  }
+
+  /**
+   * Where a new cluster of {@code participants} places each key: the initial ring of their
+   * virtual nodes, with the ids, v and r of a process cluster ({@link NodeProcess#ringConfig()}).
+   */
+  public static RingSnapshot placement(int participants) {
+    RingConfig ring = NodeProcess.ringConfig();
+    return RingSnapshot.hashed(ring.space(), participantIds(participants), ring.virtualNodes());
+  }
+
+  private void startNodes() throws Exception {
+    List<NodeId> ids = participantIds(config.participants());
+    RingConfig ringConfig = NodeProcess.ringConfig();
+    RingSnapshot configured =
+        RingSnapshot.hashed(ringConfig.space(), ids, ringConfig.virtualNodes());
+    List<Transport> transports = new ArrayList<>();
     for (NodeId id : ids) {
       NodeStore store = open(id);
-      participants.add(
-          await(ParticipantNode.start(vertx, id, store, transport(id),
-              config.participant().withOwnership(k -> router.ownerOf(k).equals(id)),
-              config.requestTimeoutMillis())));
+      // As in a process cluster (NodeProcess): the ring loads or writes this participant's
+      // ranges, answers every request for a key outside them with NOT_OWNER, and takes the
+      // ring's messages out of the stream the participant core serves.
+      ParticipantRing ring = ParticipantRing.open(id, ringConfig, store, ids, false,
+          config.requestTimeoutMillis());
+      rings.add(ring);
+      Transport transport = ring.transport(transport(id));
+      transports.add(transport);
+      participants.add(await(ParticipantNode.start(vertx, id, store, transport,
+          config.participant().withOwnership(ring.ownership()), config.requestTimeoutMillis())));
       published(id);
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      NodeId id = ids.get(i);
+      // Every participant is an initial member: its virtual nodes take their places in the
+      // configured ring; one that loses the ring joins again through the others'.
+      List<VirtualNode> others =
+          configured.virtualNodes().stream().filter(v -> !v.node().equals(id)).toList();
+      await(rings.get(i).start(vertx, participants.get(i), transports.get(i), List.of(),
+          () -> others));
     }
     NodeId cid = NodeId.of("c1");
     NodeStore cstore = open(cid);
-    coordinator =
-        await(CoordinatorNode.start(vertx, cid, cstore, transport(cid), router,
-            config.coordinator(), config.limits(), config.requestTimeoutMillis()));
+    Transport cbus = transport(cid);
+    routing = new RingRouting(vertx, cbus, configured,
+        Math.min(1_000, config.requestTimeoutMillis()), () -> ids);
+    coordinator = await(CoordinatorNode.start(vertx, cid, cstore, cbus, routing,
+        config.coordinator(), config.limits(), config.requestTimeoutMillis()));
     published(cid);
+    coordinator.routing(routing::refresh, () -> RingView.of(routing, ringConfig));
+    await(routing.refresh());
+    routing.refreshEvery(ROUTING_REFRESH_MILLIS);
     await(coordinator.recovered(30_000));
     CoordinatorNode c = coordinator;
     http = await(c.onMachineContext(
@@ -155,6 +205,11 @@ public final class LocalCluster implements AutoCloseable {
     return List.copyOf(participants);
   }
 
+  /** The coordinator's routing: who owns each key now, as the ring reports it. */
+  public Router router() {
+    return routing;
+  }
+
   /** The store of node {@code id} (for metrics and tests). */
   public NodeStore store(NodeId id) {
     int i = id.value().equals("c1") ? stores.size() - 1 : Integer.parseInt(id.value().substring(1)) - 1;
@@ -176,6 +231,10 @@ public final class LocalCluster implements AutoCloseable {
       return;
     }
     closed = true;
+    if (routing != null) {
+      routing.close();
+    }
+    rings.forEach(ParticipantRing::close);
     participants.forEach(ParticipantNode::close);
     if (coordinator != null) {
       coordinator.close();
@@ -197,9 +256,13 @@ public final class LocalCluster implements AutoCloseable {
         LOG.warn("HTTP API did not close cleanly: {}", e.toString());
       }
     }
+    if (routing != null) {
+      routing.close();
+    }
     if (coordinator != null) {
       coordinator.close();
     }
+    rings.forEach(ParticipantRing::close);
     participants.forEach(ParticipantNode::close);
     shutdown();
   }

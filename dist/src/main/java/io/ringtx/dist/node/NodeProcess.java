@@ -231,8 +231,11 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** The ring of DESIGN §4 on the wire: production ids, default v and r, maintenance periods. */
-  private static RingConfig ringConfig() {
+  /**
+   * The ring of DESIGN §4 on the wire: production ids, default v and r, maintenance periods.
+   * The in-JVM cluster ({@code ringtx local}) runs the same ring.
+   */
+  public static RingConfig ringConfig() {
     RingConfig d = RingConfig.defaults();
     // Maintenance of 128 virtual nodes per participant at the defaults cost an idle participant
     // 11-13% of a core. Ownership moves only by hand-off, and membership events (a node joining,

@@ -180,6 +180,39 @@ class SecureClusterIT {
           .execute("recovery", "list", "--cluster", url, "--ca-file", ca.toString()))
           .as(recRefused.toString()).isNotZero();
 
+      // The ring's operator calls over TLS with the token (issue 4): ringtx ring from the URL with
+      // --ca-file and --token-file, and from the cluster's directory, which names both; the
+      // participants' ring routes. Without the token each is refused, naming the token, and
+      // changes nothing.
+      String tokenFile = certs.resolve("api-token").toString();
+      String[] ringArgs = {"ring", "--cluster", url, "--ca-file", ca.toString(),
+          "--token-file", tokenFile};
+      await().atMost(Duration.ofSeconds(60)).until(() -> ringtx(ringArgs).code() == 0);
+      Run ring = ringtx(ringArgs);
+      assertThat(ring.out()).contains("placement agrees with the ring").contains("p1")
+          .contains("p2");
+      Run ringFromDir = ringtx("ring", "--dir", cluster.dir().toString());
+      assertThat(ringFromDir.code()).as(ringFromDir.out()).isZero();
+      Run ringNoToken = ringtx("ring", "--cluster", url, "--ca-file", ca.toString());
+      assertThat(ringNoToken.code()).as(ringNoToken.out()).isEqualTo(2);
+      assertThat(ringNoToken.out()).contains("401").contains("--token-file");
+      Run ringNoCa = ringtx("ring", "--cluster", url, "--token-file", tokenFile);
+      assertThat(ringNoCa.code()).as(ringNoCa.out()).isEqualTo(2);
+      assertThat(ringNoCa.out()).contains("--ca-file");
+      System.out.printf("ringtx ring without the token: exit %d%n%sringtx ring without the CA:"
+          + " exit %d%n%s", ringNoToken.code(), ringNoToken.out(), ringNoCa.code(), ringNoCa.out());
+      for (String path : List.of("/v1/ring", "/v1/keys")) {
+        assertThat(get(ca, p1Url + path, token).statusCode()).as(path).isEqualTo(200);
+        assertThat(get(ca, p1Url + path, null).statusCode()).as(path).isEqualTo(401);
+      }
+      HttpResponse<String> leaveRefused = HttpClient.newBuilder()
+          .sslContext(PrometheusText.trusting(ca)).build()
+          .send(HttpRequest.newBuilder(URI.create(p1Url + "/v1/ring/leave"))
+                  .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(leaveRefused.statusCode()).isEqualTo(401);
+      assertThat(get(ca, p1Url + "/v1/ring", token).body()).contains("\"status\":\"MEMBER\"");
+
       // 3. p2 comes back with another cluster secret: refused by the running nodes.
       Path wrong = Files.writeString(tmp.resolve("wrong-secret"), "not-the-cluster-secret-at-all\n");
       int p2Hazelcast = cluster.cluster().layout().require("p2").hazelcastPort();
@@ -212,6 +245,30 @@ class SecureClusterIT {
         assertThat(client.balances(accounts(100)).values().stream().mapToLong(Long::longValue).sum())
             .isEqualTo(100 * 100);
       }
+
+      // 5. ringtx cluster leave over TLS with the token: p2 hands its keys to p1 and leaves; the
+      // total is conserved and ringtx ring shows p1 owning the whole ring.
+      Run leave = ringtx("cluster", "leave", "--dir", cluster.dir().toString(), "p2");
+      assertThat(leave.code()).as(leave.out()).isZero();
+      assertThat(leave.out()).contains("p2 left the ring");
+      System.out.print("ringtx cluster leave over TLS with the token: " + leave.out());
+      try (BankClient client = RingTxBankClient.factory(cluster.urls(), options).connect()) {
+        assertThat(client.balances(accounts(100)).values().stream().mapToLong(Long::longValue).sum())
+            .isEqualTo(100 * 100);
+      }
+      Run alone = await().atMost(Duration.ofSeconds(60))
+          .until(() -> ringtx(ringArgs), r -> r.code() == 0);
+      assertThat(alone.out()).contains("p1").contains("100.0%");
     }
+  }
+
+  /** What one {@code ringtx} command printed (standard output and error together). */
+  private record Run(int code, String out) {}
+
+  private static Run ringtx(String... args) {
+    StringWriter out = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(out, true)).execute(args);
+    return new Run(code, out.toString());
   }
 }

@@ -11,7 +11,7 @@ import io.ringtx.protocol.message.Outcome;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.message.TxState;
 import io.ringtx.protocol.message.WriteOp;
-import io.ringtx.protocol.route.HashRouter;
+import io.ringtx.protocol.route.Router;
 import io.ringtx.protocol.rpc.FaultInjector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,7 @@ class FaultyNetworkTest {
       throws Exception {
     long seed = Long.getLong("faults.seed", System.nanoTime());
     Faults faults = new Faults(seed);
-    HashRouter router = new HashRouter(List.of(NodeId.of("p1"), NodeId.of("p2"), NodeId.of("p3")));
+    Router router = LocalCluster.placement(3);
     int n = 150;
     // Each transaction appends its tag to its own two keys on two different shards: commits
     // are expected, and a request applied twice would show as a doubled tag.

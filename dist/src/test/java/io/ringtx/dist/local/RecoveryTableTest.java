@@ -12,7 +12,7 @@ import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.message.KeyWrite;
 import io.ringtx.protocol.message.Outcome;
 import io.ringtx.protocol.message.TxState;
-import io.ringtx.protocol.route.HashRouter;
+import io.ringtx.protocol.route.Router;
 import io.ringtx.protocol.step.DataWrite;
 import io.ringtx.protocol.step.WriteSet;
 import io.ringtx.storage.NodeStore;
@@ -34,7 +34,7 @@ class RecoveryTableTest {
   static final NodeId P2 = NodeId.of("p2");
   static final NodeId P3 = NodeId.of("p3");
   static final NodeId C1 = NodeId.of("c1");
-  static final HashRouter ROUTER = new HashRouter(List.of(P1, P2, P3));
+  static final Router ROUTER = LocalCluster.placement(3);
 
   @TempDir Path dir;
   LocalCluster cluster;

@@ -16,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad input on the wire is refused with an error naming the problem; the node keeps serving. */
 class WireInputTest {
@@ -35,19 +37,36 @@ class WireInputTest {
     return WireCodec.decode(reply.getBytes());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {
-    "{\"type\":\"read\",\"key\":",
-    "{\"type\":\"no-such-message\"}",
-    "garbage \u0000\u0001",
-    "{\"type\":\"vote-req\",\"txId\":\"bad id!\"}",
-    "{\"type\":\"read\",\"key\":\"k\",\"extra\":1}",
-    "[1,2,3]",
-    ""
-  })
-  void malformedRequest_isRefused_andTheNodeKeepsServing(String body) throws Exception {
+  /** Hand-written frames (JSON text transcoded token by token), raw garbage and bad UTF-8. */
+  static Stream<Arguments> malformedBodies() {
+    byte[] utf8 = WireCodec.encode(new ReadRequest("éaaé"));
+    byte[] overlong = utf8.clone();
+    for (int i = 0; i + 1 < overlong.length; i++) {
+      if (overlong[i] == 'a' && overlong[i + 1] == 'a') {
+        overlong[i] = (byte) 0xC0; // an overlong '/'
+        overlong[i + 1] = (byte) 0xAF;
+        break;
+      }
+    }
+    return Stream.of(
+        Arguments.of("truncated frame", WireCodec.frameFromJson("{\"type\":\"read\",\"key\":")),
+        Arguments.of("unknown type", WireCodec.frameFromJson("{\"type\":\"no-such-message\"}")),
+        Arguments.of("bad transaction id",
+            WireCodec.frameFromJson("{\"type\":\"vote-req\",\"txId\":\"bad id!\"}")),
+        Arguments.of("unknown field",
+            WireCodec.frameFromJson("{\"type\":\"read\",\"key\":\"k\",\"extra\":1}")),
+        Arguments.of("array", WireCodec.frameFromJson("[1,2,3]")),
+        Arguments.of("invalid UTF-8", overlong),
+        Arguments.of("JSON text", "{\"type\":\"read\",\"key\":\"k\"}".getBytes(StandardCharsets.UTF_8)),
+        Arguments.of("garbage", "garbage \u0000\u0001".getBytes(StandardCharsets.UTF_8)),
+        Arguments.of("empty", new byte[0]));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedBodies")
+  void malformedRequest_isRefused_andTheNodeKeepsServing(String what, byte[] body) throws Exception {
     try (LocalCluster c = LocalCluster.start(LocalClusterConfig.defaults(dir))) {
-      Message reply = send(c, "ringtx.node.p1", body.getBytes(StandardCharsets.UTF_8), "c9");
+      Message reply = send(c, "ringtx.node.p1", body, "c9");
       assertThat(reply).isInstanceOf(ErrorReply.class);
       assertThat(((ErrorReply) reply).code()).isEqualTo(ErrorReply.Code.BAD_REQUEST);
       assertThat(((ErrorReply) reply).message()).isNotBlank();

@@ -154,7 +154,7 @@ final class ChordShell {
    * The successor of {@code target}, looked up iteratively from one of this participant's
    * joined virtual nodes; fails if none is joined or the lookup fails.
    */
-  Future<VirtualNode> lookup(RingId target) {
+  Future<VirtualNode> lookup(RingId target, boolean confirmOwner) {
     ChordNode from = null;
     for (ChordNode n : nodes.values()) {
       if (n.state() == ChordNode.State.JOINED) {
@@ -168,7 +168,7 @@ final class ChordShell {
     long id = nextLookup++;
     Promise<VirtualNode> p = Promise.promise();
     lookups.put(id, p);
-    apply(from, from.lookup(now(), id, target));
+    apply(from, from.lookup(now(), id, target, confirmOwner));
     flush();
     return p.future();
   }

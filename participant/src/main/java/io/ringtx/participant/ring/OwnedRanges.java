@@ -169,14 +169,24 @@ public final class OwnedRanges {
     return v >= 0 ? v : v + Math.pow(2, 64);
   }
 
+  /** Whether these ranges are the whole ring. */
+  public boolean isWholeRing() {
+    return ranges.size() == 1 && isWhole(ranges.get(0));
+  }
+
+  /**
+   * The same ranges. The whole ring is one range (x, x] whose x depends on the order in which
+   * its parts were merged; every such x is the same set of ids.
+   */
   @Override
   public boolean equals(Object o) {
-    return o instanceof OwnedRanges r && r.ranges.equals(ranges);
+    return o instanceof OwnedRanges r
+        && (r.ranges.equals(ranges) || (r.isWholeRing() && isWholeRing()));
   }
 
   @Override
   public int hashCode() {
-    return ranges.hashCode();
+    return isWholeRing() ? 1 : ranges.hashCode();
   }
 
   @Override

@@ -176,9 +176,9 @@ public final class ParticipantRing implements AutoCloseable {
       };
       RangeKeeper.Ring lookups = new RangeKeeper.Ring() {
         @Override
-        public Future<VirtualNode> lookup(RingId target) {
+        public Future<VirtualNode> lookup(RingId target, boolean confirmOwner) {
           Promise<VirtualNode> p = Promise.promise();
-          ring.runOnContext(v -> chord.lookup(target).onComplete(ar ->
+          ring.runOnContext(v -> chord.lookup(target, confirmOwner).onComplete(ar ->
               participant.execute(() -> p.handle(ar))));
           return p.future();
         }

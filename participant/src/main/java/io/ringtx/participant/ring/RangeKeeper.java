@@ -94,8 +94,11 @@ final class RangeKeeper {
 
   /** What the keeper needs of the Chord ring; answers arrive on the keeper's context. */
   interface Ring {
-    /** Chord find_successor of {@code target}. */
-    Future<VirtualNode> lookup(RingId target);
+    /**
+     * Chord find_successor of {@code target}; with {@code confirmOwner}, the owner answered
+     * before it is returned (see {@code ChordNode.lookup}).
+     */
+    Future<VirtualNode> lookup(RingId target, boolean confirmOwner);
 
     /** Every virtual node of this participant leaves the ring (Chord §IV.E.4). */
     void leaveAll();
@@ -251,7 +254,9 @@ final class RangeKeeper {
         continue;
       }
       requested.put(point, now);
-      chord.lookup(point.plus(1)).onComplete(ar -> {
+      // A wrong answer here costs one refused RangeRequest (the sender checks it owns the
+      // point), so the owner is confirmed: a failed one is not waited for.
+      chord.lookup(point.plus(1), true).onComplete(ar -> {
         if (ar.failed() || ar.result().node().equals(self)) {
           requested.remove(point);
           return;
@@ -371,7 +376,11 @@ final class RangeKeeper {
     if (tries == 0) {
       return Future.failedFuture("every virtual node found is ours");
     }
-    return chord.lookup(id.plus(1)).compose(v ->
+    // Unconfirmed: the receiver takes whatever range it is sent, and nothing moves a range that
+    // went to the wrong participant back. A successor slow to confirm (a loaded machine) taken
+    // for failed would send the range past it; a successor that truly failed makes the hand-off
+    // wait and retry instead, which is what a leave must do.
+    return chord.lookup(id.plus(1), false).compose(v ->
         v.node().equals(self) ? successorAfter(v.id(), tries - 1) : Future.succeededFuture(v));
   }
 

@@ -33,6 +33,19 @@ class OwnedRangesTest {
   }
 
   @Test
+  void theWholeRing_mergedInAnyOrder_isOneAndTheSameSet() {
+    // A participant left alone after the others left owns the whole ring, merged from their
+    // ranges in the order the hand-offs ended; ringtx ring compares it with (pred, id] of its
+    // virtual nodes merged in ring order.
+    OwnedRanges a = OwnedRanges.of(M6, List.of(r(10, 30), r(30, 50), r(50, 10)));
+    OwnedRanges b = OwnedRanges.of(M6, List.of(r(30, 50), r(50, 10), r(10, 30)));
+    assertThat(a.isWholeRing()).isTrue();
+    assertThat(b.isWholeRing()).isTrue();
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
+    assertThat(a).isNotEqualTo(OwnedRanges.of(M6, List.of(r(10, 30), r(30, 50))));
+  }
+
+  @Test
   void aRangeWrappingZero_isCutAndMerged() {
     OwnedRanges owned = OwnedRanges.of(M6, List.of(r(50, 10))); // 51..63, 0..10
     assertThat(owned.ownsPoint(M6.id(0))).isTrue();

@@ -14,6 +14,7 @@ final class RingMixins {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
     @JsonSubTypes.Type(value = RingMessage.FindSuccessor.class, name = "find-successor"),
+    @JsonSubTypes.Type(value = RingMessage.ConfirmOwner.class, name = "confirm-owner"),
     @JsonSubTypes.Type(value = RingMessage.GetNeighbours.class, name = "get-neighbours"),
     @JsonSubTypes.Type(value = RingMessage.Notify.class, name = "notify"),
     @JsonSubTypes.Type(value = RingMessage.Ping.class, name = "ping"),

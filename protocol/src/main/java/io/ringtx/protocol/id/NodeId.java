@@ -3,16 +3,14 @@ package io.ringtx.protocol.id;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** The id of one node (participant or coordinator), unique in its cluster, e.g. {@code p1}. */
 public record NodeId(String value) implements Comparable<NodeId> {
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   /** Validates the id. */
   public NodeId {
     Objects.requireNonNull(value, "node id");
-    if (!VALID.matcher(value).matches()) {
+    if (!IdChars.valid(value, 64, false)) {
       throw new IllegalArgumentException(
           "node id must be 1-64 characters of [A-Za-z0-9._-]: '" + value + "'");
     }

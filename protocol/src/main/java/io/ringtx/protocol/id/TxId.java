@@ -3,7 +3,6 @@ package io.ringtx.protocol.id;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A transaction id: chosen by the client ({@code <clientId>-<sequence>}) or assigned by the
@@ -14,12 +13,10 @@ public record TxId(String value) implements Comparable<TxId> {
   /** Longest id accepted. */
   public static final int MAX_LENGTH = 128;
 
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_LENGTH + "}");
-
   /** Validates the id; throws {@link IllegalArgumentException} naming the problem. */
   public TxId {
     Objects.requireNonNull(value, "transaction id");
-    if (!VALID.matcher(value).matches()) {
+    if (!IdChars.valid(value, MAX_LENGTH, true)) {
       throw new IllegalArgumentException(
           "transaction id must be 1-" + MAX_LENGTH + " characters of [A-Za-z0-9._:-]: '"
               + abbreviate(value) + "'");
@@ -33,7 +30,7 @@ public record TxId(String value) implements Comparable<TxId> {
 
   /** True if {@code value} would be accepted as an id. */
   public static boolean isValid(String value) {
-    return value != null && VALID.matcher(value).matches();
+    return value != null && IdChars.valid(value, MAX_LENGTH, true);
   }
 
   @JsonValue

@@ -1,6 +1,7 @@
 package io.ringtx.protocol.ring;
 
 import io.ringtx.protocol.ring.RingMessage.Ack;
+import io.ringtx.protocol.ring.RingMessage.ConfirmOwner;
 import io.ringtx.protocol.ring.RingMessage.FindSuccessor;
 import io.ringtx.protocol.ring.RingMessage.GetNeighbours;
 import io.ringtx.protocol.ring.RingMessage.Neighbours;
@@ -62,6 +63,12 @@ public final class ChordNode {
   private final VirtualNode[] fingers;
   /** Nearest first, at most r entries, never {@code self}; empty means alone in the ring. */
   private final List<VirtualNode> successors = new ArrayList<>();
+  /**
+   * Whether the successor list is a finger standing in for a whole list that failed (see {@link
+   * #forget}): until the stand-in names us as its predecessor, live nodes we never heard of may
+   * lie between us and it, so we name no owner for ids up to it.
+   */
+  private boolean standIn;
   private final Map<Long, Lookup> lookups = new HashMap<>();
   private final int maxLookupSteps;
 
@@ -107,6 +114,7 @@ public final class ChordNode {
     }
     lookups.clear();
     successors.clear();
+    standIn = false;
     predecessor = null;
     RingStep.Builder out = new RingStep.Builder();
     becomeJoined(now, out);
@@ -133,6 +141,7 @@ public final class ChordNode {
     }
     lookups.clear();
     successors.clear();
+    standIn = false;
     predecessor = null;
     int size = all.size();
     if (size > 1) {
@@ -166,6 +175,7 @@ public final class ChordNode {
     joinVia = known;
     predecessor = null;
     successors.clear();
+    standIn = false;
     RingStep.Builder out = new RingStep.Builder();
     startJoinLookup(out);
     return out.build();
@@ -196,14 +206,27 @@ public final class ChordNode {
 
   /**
    * Looks up the successor of {@code target}, iteratively from this node; the answer comes as a
-   * {@link LookupDone} with {@code requestId}, in this step or a later one.
+   * {@link LookupDone} with {@code requestId}, in this step or a later one. The owner is
+   * confirmed alive first ({@link RingMessage.ConfirmOwner}): one that failed unnoticed gives way
+   * to the next live entry of the successor list (Chord §IV.E.3).
    */
   public RingStep lookup(long now, long requestId, RingId target) {
+    return lookup(now, requestId, target, true);
+  }
+
+  /**
+   * As {@link #lookup(long, long, RingId)}; with {@code confirmOwner} false the owner is returned
+   * as the last hop named it, unconfirmed. For a caller that must have the ring's successor even
+   * while it is slow to answer: an owner that misses the deadline of its confirmation is taken
+   * for failed, and the next live entry returned in its place.
+   */
+  public RingStep lookup(long now, long requestId, RingId target, boolean confirmOwner) {
     RingStep.Builder out = new RingStep.Builder();
     if (state != State.JOINED) {
       return out.lookupDone(new LookupDone(requestId, target, null, 0)).build();
     }
     Lookup l = newLookup(Lookup.Purpose.CLIENT, target, -1, requestId);
+    l.confirmOwner = confirmOwner;
     advance(now, l, self, answer(target, l.avoid), out);
     return out.build();
   }
@@ -233,6 +256,8 @@ public final class ChordNode {
     }
     if (request instanceof FindSuccessor f) {
       out.reply(token, answer(f.target(), f.avoid()));
+    } else if (request instanceof ConfirmOwner) {
+      out.reply(token, new Ack());
     } else if (request instanceof GetNeighbours) {
       out.reply(token, new Neighbours(predecessor, successors));
     } else if (request instanceof Notify notify) {
@@ -263,8 +288,13 @@ public final class ChordNode {
     RingStep.Builder out = new RingStep.Builder();
     if (request instanceof FindSuccessor f) {
       Lookup l = lookups.get(f.lookupId());
-      if (l != null && to.equals(l.current)) {
+      if (l != null && !l.confirming && to.equals(l.current)) {
         advance(now, l, to, expect(NextHop.class, response), out);
+      }
+    } else if (request instanceof ConfirmOwner c) {
+      Lookup l = lookups.get(c.lookupId());
+      if (l != null && l.confirming && to.equals(l.current)) {
+        end(now, l, to, out); // it answered: alive and in the ring
       }
     } else if (request instanceof GetNeighbours) {
       if (state == State.JOINED) {
@@ -290,8 +320,15 @@ public final class ChordNode {
     }
     if (request instanceof FindSuccessor f) {
       Lookup l = lookups.get(f.lookupId());
-      if (l != null && to.equals(l.current)) {
+      if (l != null && !l.confirming && to.equals(l.current)) {
         // Step back to the node that named the dead one and ask it again, avoiding it.
+        advance(now, l, to, NextHop.cannotHelp(), out);
+      }
+    } else if (request instanceof ConfirmOwner c) {
+      Lookup l = lookups.get(c.lookupId());
+      if (l != null && l.confirming && to.equals(l.current)) {
+        // The owner named is gone: the node that named it, asked again while avoiding it, names
+        // the next live entry of its successor list (Chord §IV.E.3).
         advance(now, l, to, NextHop.cannotHelp(), out);
       }
     }
@@ -413,7 +450,7 @@ public final class ChordNode {
     }
     // Chord §IV.E.3: with its successor failed, a node's keys fall to the next live successor.
     if (live != null && target.inOpenClosed(n, live.id())) {
-      return new NextHop(live, true);
+      return standIn ? NextHop.cannotHelp() : new NextHop(live, true);
     }
     VirtualNode next = closestPreceding(target, avoid);
     return next == null ? NextHop.cannotHelp() : new NextHop(next, false);
@@ -444,18 +481,31 @@ public final class ChordNode {
   }
 
   /**
-   * Drives lookup {@code l} on: {@code asked} answered {@code hop}. An owner ends the lookup; a
-   * next hop is asked (locally if it is this node); a node that cannot help — or failed, which
-   * the caller reports as the same — is avoided and the node that named it is asked again.
+   * Drives lookup {@code l} on: {@code asked} answered {@code hop}. An owner is confirmed (see
+   * {@link ConfirmOwner}) and then ends the lookup; a next hop is asked (locally if it is this
+   * node); a node that cannot help — or failed, which the caller reports as the same, and an
+   * owner that does not confirm — is avoided and the node that named it is asked again. So a
+   * lookup started just after many nodes failed at once, before any of them was noticed, still
+   * ends at the live successor of its target (Chord §IV.E.3, Theorem IV.5) as long as the node
+   * preceding the target has a live entry in its successor list.
    */
   private void advance(long now, Lookup l, VirtualNode asked, NextHop hop, RingStep.Builder out) {
+    l.confirming = false;
     while (true) {
       if (++l.steps > maxLookupSteps) {
         end(now, l, null, out);
         return;
       }
       if (hop.owner()) {
-        end(now, l, hop.node(), out);
+        VirtualNode owner = hop.node();
+        if (owner.equals(self) || !l.confirmOwner) {
+          end(now, l, owner, out);
+          return;
+        }
+        l.path.push(asked); // should the owner not confirm, ask this node again
+        l.current = owner;
+        l.confirming = true;
+        out.send(owner, new ConfirmOwner(l.id));
         return;
       }
       VirtualNode next;
@@ -588,6 +638,9 @@ public final class ChordNode {
     }
     setSuccessors(list);
     VirtualNode x = neighbours.predecessor();
+    if (x != null && x.id().equals(n)) {
+      standIn = false; // our successor knows no node between us
+    }
     if (x != null && x.id().inOpenOpen(n, from.id())) {
       out.send(x, new GetNeighbours());
     } else {
@@ -753,6 +806,7 @@ public final class ChordNode {
       }
       if (standIn != null) {
         successors.add(standIn);
+        this.standIn = true;
       }
     }
     refreshLowFingers();

@@ -11,9 +11,6 @@ import java.util.List;
 /**
  * The identifier circle of size 2^{@code bits} (DESIGN §4: 64 in production, small in tests) and
  * the hash that places keys and virtual nodes on it: SHA-256, its first {@code bits} bits.
- *
- * <p>With 64 bits a virtual node {@code p1#i} sits where the former {@code HashRouter} put its
- * point {@code i}, so the placement of keys does not change when the ring replaces it.
  */
 public record IdSpace(int bits) {
   /** The production ring: 2^64 ids. */

@@ -19,7 +19,17 @@ final class Lookup {
     /** fix_fingers for finger 0, the successor: ask the ring, not ourselves, who follows us. */
     SUCCESSOR,
     /** Asked for by the shell, answered with a {@link RingStep.LookupDone}. */
-    CLIENT
+    CLIENT;
+
+    /**
+     * Whether the owner found must answer a {@link RingMessage.ConfirmOwner} before the lookup
+     * ends. A client acts on the owner and a joining node takes it for its successor; a finger is
+     * only a routing hint, dropped when it fails to answer, and a new successor found by {@link
+     * #SUCCESSOR} must answer stabilize's request before it is taken.
+     */
+    boolean confirmsOwner() {
+      return this == JOIN || this == CLIENT;
+    }
   }
 
   final long id;
@@ -35,6 +45,10 @@ final class Lookup {
   final Set<RingId> avoid = new LinkedHashSet<>();
   /** The node whose answer we wait for; answers from any other node are stale. */
   VirtualNode current;
+  /** Whether {@link #current} is the owner found, asked to confirm it is in the ring. */
+  boolean confirming;
+  /** Whether the owner found must confirm before the lookup ends; by purpose unless set. */
+  boolean confirmOwner;
   int hops;
   int steps;
 
@@ -44,5 +58,6 @@ final class Lookup {
     this.target = target;
     this.finger = finger;
     this.requestId = requestId;
+    this.confirmOwner = purpose.confirmsOwner();
   }
 }

@@ -8,6 +8,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@link FindSuccessor} → {@link NextHop}: one step of an iterative lookup (Chord §IV.D);
+ *   <li>{@link ConfirmOwner} → {@link Ack}: the last step of a lookup, which makes sure the owner
+ *       it names is alive (Chord §IV.E.3);
  *   <li>{@link GetNeighbours} → {@link Neighbours}: {@code stabilize} reads its successor's
  *       predecessor and successor list (Chord §IV.E.1, §IV.E.3);
  *   <li>{@link Notify} → {@link Ack}: "I might be your predecessor" (Chord §IV.E.1);
@@ -25,7 +27,13 @@ public sealed interface RingMessage {
 
   /** A message that asks for a {@link Response}. */
   sealed interface Request extends RingMessage
-      permits FindSuccessor, GetNeighbours, Notify, Ping, PredecessorLeaving, SuccessorLeaving {}
+      permits FindSuccessor,
+          ConfirmOwner,
+          GetNeighbours,
+          Notify,
+          Ping,
+          PredecessorLeaving,
+          SuccessorLeaving {}
 
   /** The answer to a {@link Request}. */
   sealed interface Response extends RingMessage permits NextHop, Neighbours, Ack, NotInRing {}
@@ -62,6 +70,15 @@ public sealed interface RingMessage {
       return new NextHop(null, false);
     }
   }
+
+  /**
+   * "Are you in the ring?", asked of the owner a lookup found before the lookup returns it. The
+   * node that named the owner may not yet know that it failed (Chord §IV.E.3): a lookup that
+   * returned it unconfirmed would send its caller to a dead node. No answer by the deadline, or
+   * {@link NotInRing}, sends the lookup back to that node, which then names the next live entry
+   * of its successor list. {@code lookupId} is the asker's own correlation number.
+   */
+  record ConfirmOwner(long lookupId) implements Request {}
 
   /** Asks for the receiver's predecessor and successor list. */
   record GetNeighbours() implements Request {}

@@ -71,8 +71,9 @@ public record RingStep(
 
   /**
    * A lookup started with {@link ChordNode#lookup} finished: {@code owner} is the successor of
-   * {@code target}, or null if the lookup failed. {@code hops} counts the {@link
-   * RingMessage.FindSuccessor} requests it sent.
+   * {@code target}, confirmed alive, or null if the lookup failed. {@code hops} counts the {@link
+   * RingMessage.FindSuccessor} requests it sent, not the {@link RingMessage.ConfirmOwner} that
+   * ends it.
    */
   public record LookupDone(long requestId, RingId target, VirtualNode owner, int hops) {
     /** Validates. */

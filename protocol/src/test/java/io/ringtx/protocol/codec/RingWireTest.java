@@ -14,7 +14,6 @@ import io.ringtx.protocol.ring.IdSpace;
 import io.ringtx.protocol.ring.RingMessage;
 import io.ringtx.protocol.ring.RingRange;
 import io.ringtx.protocol.ring.VirtualNode;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +31,7 @@ class RingWireTest {
   void aBatchOfEveryChordRequest_andItsReply_roundTrip() {
     List<RingMessage.Request> requests = List.of(
         new RingMessage.FindSuccessor(7, SPACE.id(99), List.of(SPACE.id(1))),
+        new RingMessage.ConfirmOwner(7),
         new RingMessage.GetNeighbours(),
         new RingMessage.Notify(A),
         new RingMessage.Ping(),
@@ -62,7 +62,7 @@ class RingWireTest {
     String bad = "{\"type\":\"ring-batch\",\"items\":[{\"from\":{\"node\":\"p1\",\"id\":{\"bits\":64,"
         + "\"value\":1}},\"to\":{\"node\":\"p2\",\"id\":{\"bits\":64,\"value\":2}},"
         + "\"request\":{\"type\":\"java.lang.Runtime\"}}]}";
-    assertThatThrownBy(() -> WireCodec.decode(bad.getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(() -> WireCodec.decode(WireCodec.frameFromJson(bad)))
         .isInstanceOf(MalformedMessageException.class);
   }
 }

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Hostile bytes for the wire decoder (DESIGN §5: every outside input validated): random bytes,
- * truncated and mutated frames of every message type, invalid UTF-8, deep nesting and huge
- * sizes. Each either decodes to a message that encodes and decodes to itself, or is refused with
+ * random tokens after a valid header, truncated, mutated and spliced frames of every message
+ * type, invalid UTF-8, deep nesting and huge sizes. Each either decodes to a message that encodes and decodes to itself, or is refused with
  * {@link MalformedMessageException} naming the problem; nothing else may escape.
  */
 class WireCodecFuzzTest {
@@ -88,6 +88,28 @@ class WireCodecFuzzTest {
   }
 
   @Test
+  void randomTokensAfterAValidHeader_areRefusedOrDecodeCleanly() {
+    byte[] header = Arrays.copyOf(WireCodec.encode(new ReadRequest("k")), 4);
+    Fuzz.cases(3000, REPLAY, rnd -> {
+      byte[] tail = Fuzz.bytes(rnd, 200);
+      byte[] b = Arrays.copyOf(header, header.length + tail.length);
+      System.arraycopy(tail, 0, b, header.length, tail.length);
+      decodesOrRefuses(b);
+    });
+  }
+
+  @Test
+  void framesSplicedFromTwoMessages_areRefusedOrDecodeCleanly() {
+    Fuzz.cases(3000, REPLAY, rnd -> {
+      byte[] a = WireCodec.encode(SAMPLES.get(rnd.nextInt(SAMPLES.size())));
+      byte[] b = WireCodec.encode(SAMPLES.get(rnd.nextInt(SAMPLES.size())));
+      int cut = rnd.nextInt(a.length + 1);
+      int from = rnd.nextInt(b.length + 1);
+      decodesOrRefuses(Fuzz.splice(a, cut, a.length, Arrays.copyOfRange(b, from, b.length)));
+    });
+  }
+
+  @Test
   void mutatedFramesOfEveryType_areRefusedOrDecodeCleanly() {
     Fuzz.cases(5000, REPLAY, rnd -> {
       byte[] b = WireCodec.encode(SAMPLES.get(rnd.nextInt(SAMPLES.size())));
@@ -115,33 +137,110 @@ class WireCodecFuzzTest {
   @Test
   void deepNesting_isRefusedWithoutExhaustingTheStack() {
     for (int depth : new int[] {65, 1_000, 100_000}) {
-      byte[] b = Fuzz.deepJson("{\"type\":\"read\",\"key\":", depth);
+      byte[] b = WireCodec.frameFromJson(
+          new String(Fuzz.deepJson("{\"type\":\"read\",\"key\":", depth), StandardCharsets.UTF_8));
       assertThat(catchThrowable(() -> WireCodec.decode(b)))
-          .isInstanceOf(MalformedMessageException.class);
+          .isInstanceOf(MalformedMessageException.class)
+          .hasMessageContaining("nesting depth");
+    }
+  }
+
+  /** A compact frame (a read) and a Smile frame (an error reply) holding {@code text}. */
+  static List<byte[]> framesOfBothKinds(String text) {
+    return List.of(WireCodec.encode(new ReadRequest(text)),
+        WireCodec.encode(new ErrorReply(ErrorReply.Code.BAD_REQUEST, text)));
+  }
+
+  @Test
+  void hotMessagesAreCompact_theOthersSmile() {
+    for (Message m : SAMPLES) {
+      byte first = WireCodec.encode(m)[0];
+      assertThat(first).as("%s", m).isEqualTo(
+          m instanceof ErrorReply || m instanceof StatusQuery || m instanceof StatusReply
+              || m instanceof TxResult || m instanceof ValidateRequest ? (byte) ':' : (byte) 0xB7);
     }
   }
 
   @Test
   void aStringBeyondTheSizeBound_isRefused() {
-    String huge = "x".repeat(17 * 1024 * 1024);
-    byte[] b = ("{\"type\":\"read\",\"key\":\"" + huge + "\"}")
-        .getBytes(StandardCharsets.UTF_8);
-    assertThat(catchThrowable(() -> WireCodec.decode(b)))
-        .isInstanceOf(MalformedMessageException.class)
-        .hasMessageContaining("length");
+    for (byte[] b : framesOfBothKinds("x".repeat(17 * 1024 * 1024))) {
+      assertThat(catchThrowable(() -> WireCodec.decode(b)))
+          .isInstanceOf(MalformedMessageException.class)
+          .hasMessageContaining("length");
+    }
   }
 
   @Test
   void invalidUtf8InsideAString_isRefused() {
     for (byte[] bad : Fuzz.INVALID_UTF8) {
-      byte[] valid = WireCodec.encode(new ReadRequest("abc"));
-      String s = new String(valid, StandardCharsets.UTF_8);
-      int at = s.indexOf("abc") + 1;
-      byte[] b = Fuzz.splice(valid, at, at, bad);
-      assertThat(catchThrowable(() -> WireCodec.decode(b)))
-          .as("invalid UTF-8 %s", Arrays.toString(bad))
-          .isInstanceOf(MalformedMessageException.class);
+      // The bad bytes replace as many ASCII letters inside a non-ASCII string, so the frame's
+      // structure and the string's length stay intact: only the UTF-8 is wrong.
+      for (byte[] valid : framesOfBothKinds("é" + "a".repeat(bad.length) + "é")) {
+        int at = indexOf(valid, "éa".getBytes(StandardCharsets.UTF_8)) + 2;
+        byte[] b = Fuzz.splice(valid, at, at + bad.length, bad);
+        assertThat(catchThrowable(() -> WireCodec.decode(b)))
+            .as("invalid UTF-8 %s in %s", Arrays.toString(bad), Arrays.toString(valid))
+            .isInstanceOf(MalformedMessageException.class)
+            .hasMessageContaining("UTF-8");
+      }
     }
+  }
+
+  @Test
+  void compactFramesWithBadCodesCountsOrTrailingBytes_areRefusedNamingTheProblem() {
+    byte[] ack = WireCodec.encode(new Ack(T, P, Decision.COMMIT));
+    byte[] badType = ack.clone();
+    badType[1] = 99;
+    assertThat(catchThrowable(() -> WireCodec.decode(badType)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("type 99");
+    byte[] badDecision = ack.clone();
+    badDecision[badDecision.length - 1] = 9;
+    assertThat(catchThrowable(() -> WireCodec.decode(badDecision)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("decision code 9");
+    byte[] trailing = Arrays.copyOf(ack, ack.length + 1);
+    assertThat(catchThrowable(() -> WireCodec.decode(trailing)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("after a complete Ack");
+    byte[] badId = WireCodec.encode(new Ack(TxId.of("t-1"), P, Decision.COMMIT));
+    badId[indexOf(badId, "t-1".getBytes(StandardCharsets.UTF_8)) + 1] = ' ';
+    assertThat(catchThrowable(() -> WireCodec.decode(badId)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("transaction id");
+    byte[] hugeCount = {(byte) 0xB7, 3, 1, 't', 2, 'c', '1', (byte) 0xFF, (byte) 0xFF, 0x7F};
+    assertThat(catchThrowable(() -> WireCodec.decode(hugeCount)))
+        .isInstanceOf(MalformedMessageException.class).hasMessageContaining("count");
+  }
+
+  @Test
+  void nonAsciiInsideAnAsciiString_isRefused() {
+    byte[] valid = WireCodec.encode(new ErrorReply(ErrorReply.Code.BAD_REQUEST, "abc"));
+    int at = indexOf(valid, "abc".getBytes(StandardCharsets.UTF_8)) + 1;
+    byte[] b = valid.clone();
+    b[at] = (byte) 0xE9;
+    assertThat(catchThrowable(() -> WireCodec.decode(b)))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("ASCII");
+  }
+
+  @Test
+  void aFrameReadsBackAsJsonForLogs() {
+    assertThat(WireCodec.toJson(WireCodec.encode(new ReadRequest("k"))))
+        .isEqualTo("{\"type\":\"read\",\"key\":\"k\"}");
+    assertThat(WireCodec.toJson(WireCodec.encode(new Ack(T, P, Decision.COMMIT))))
+        .isEqualTo("{\"type\":\"ack\",\"txId\":\"c1-7\",\"from\":\"p1\",\"decision\":\"COMMIT\"}");
+    assertThat(WireCodec.decode(WireCodec.frameFromJson("{\"type\":\"read\",\"key\":\"k\"}")))
+        .isEqualTo(new ReadRequest("k"));
+  }
+
+  static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int k = 0; k < needle.length; k++) {
+        if (hay[i + k] != needle[k]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
   }
 
   @Test
@@ -157,9 +256,13 @@ class WireCodecFuzzTest {
         "[]", "null", "\"ReadRequest\"", "{}", "{\"type\":\"read\",\"key\":\"k\"} {}");
     Random rnd = new Random(1);
     for (String s : bad) {
+      byte[] frame = WireCodec.frameFromJson(s);
+      assertThat(catchThrowable(() -> WireCodec.decode(frame)))
+          .as(s).isInstanceOf(MalformedMessageException.class);
+      decodesOrRefuses(Fuzz.mutate(rnd, frame));
+      // The JSON text itself is not a wire frame at all.
       assertThat(catchThrowable(() -> WireCodec.decode(s.getBytes(StandardCharsets.UTF_8))))
           .as(s).isInstanceOf(MalformedMessageException.class);
-      decodesOrRefuses(Fuzz.mutate(rnd, s.getBytes(StandardCharsets.UTF_8)));
     }
   }
 }

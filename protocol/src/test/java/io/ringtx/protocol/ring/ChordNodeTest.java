@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.ring.RingMessage.ConfirmOwner;
 import io.ringtx.protocol.ring.RingMessage.FindSuccessor;
 import io.ringtx.protocol.ring.RingMessage.GetNeighbours;
 import io.ringtx.protocol.ring.RingMessage.NextHop;
@@ -39,7 +40,14 @@ class ChordNodeTest {
     assertThat(ask.target()).isEqualTo(M6.id(51));
     assertThat(ask.avoid()).isEmpty();
 
-    RingStep joined = n50.onReply(5, v(15), ask, new NextHop(v(58), true));
+    RingStep found = n50.onReply(5, v(15), ask, new NextHop(v(58), true));
+    assertThat(n50.state()).as("not before 58 confirms").isEqualTo(ChordNode.State.JOINING);
+    assertThat(found.sends()).hasSize(1);
+    assertThat(found.sends().get(0).to()).isEqualTo(v(58));
+    ConfirmOwner confirm = (ConfirmOwner) found.sends().get(0).request();
+    assertThat(confirm.lookupId()).isEqualTo(ask.lookupId());
+
+    RingStep joined = n50.onReply(6, v(58), confirm, new RingMessage.Ack());
     assertThat(n50.state()).isEqualTo(ChordNode.State.JOINED);
     assertThat(n50.successor()).isEqualTo(v(58));
     assertThat(n50.predecessor()).isEmpty(); // Chord: predecessor = nil until notified
@@ -110,6 +118,7 @@ class ChordNodeTest {
     ChordNode n50 = node(50);
     FindSuccessor ask = (FindSuccessor) n50.join(0, v(15)).sends().get(0).request();
     n50.onReply(5, v(15), ask, new NextHop(v(58), true));
+    n50.onReply(6, v(58), new ConfirmOwner(ask.lookupId()), new RingMessage.Ack());
 
     RingStep lost = n50.onSendFailed(300, v(58), new GetNeighbours());
     assertThat(n50.state()).isEqualTo(ChordNode.State.JOINING);
@@ -150,5 +159,31 @@ class ChordNodeTest {
     RingStep.LookupDone done = sim.lookup(1);
     assertThat(done.owner()).isEqualTo(v(44));
     assertThat(done.hops()).isGreaterThanOrEqualTo(2); // at least the dead hop and a live one
+  }
+
+  @Test
+  void lookup_whoseOwnerFailedUnnoticed_endsAtTheNextLiveEntryOfTheSuccessorList() {
+    // Chord §IV.E.3: with its successor failed, a node's keys fall to the next live successor.
+    // 20 has not noticed that 32 and 35 failed, so it names 32 as the owner of 30; 32 does not
+    // confirm, nor does 35, and the lookup ends at 44, the first live entry of 20's list.
+    ChordNode n20 = node(20);
+    n20.bootstrap(
+        0, RingSnapshot.of(M6, List.of(v(4), v(8), v(15), v(20), v(32), v(35), v(44))));
+    assertThat(n20.successors()).containsExactly(v(32), v(35), v(44));
+
+    RingStep step = n20.lookup(1, 9, M6.id(30));
+    assertThat(step.sends()).hasSize(1);
+    assertThat(step.sends().get(0).to()).isEqualTo(v(32));
+    ConfirmOwner confirm = (ConfirmOwner) step.sends().get(0).request();
+
+    step = n20.onSendFailed(301, v(32), confirm);
+    assertThat(step.lookups()).isEmpty();
+    assertThat(step.sends().get(0).to()).isEqualTo(v(35));
+    step = n20.onReply(302, v(35), step.sends().get(0).request(), new NotInRing());
+    assertThat(step.lookups()).isEmpty();
+    assertThat(step.sends().get(0).to()).isEqualTo(v(44));
+    step = n20.onReply(303, v(44), step.sends().get(0).request(), new RingMessage.Ack());
+    assertThat(step.lookups()).containsExactly(new RingStep.LookupDone(9, M6.id(30), v(44), 0));
+    assertThat(n20.successors()).as("the failures it met are forgotten").containsExactly(v(44));
   }
 }

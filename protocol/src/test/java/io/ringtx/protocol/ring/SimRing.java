@@ -34,6 +34,8 @@ final class SimRing {
   private long seq;
   private long nextToken;
   private long delivered;
+  /** Timers that came due while maintenance was paused, to fire when it resumes. */
+  private List<Action> heldTimers;
 
   SimRing(RingConfig config, long seed, long minLatency, long maxLatency) {
     this.config = config;
@@ -127,6 +129,25 @@ final class SimRing {
     }
   }
 
+  /**
+   * From now on no periodic maintenance runs: timers that come due are held until {@link
+   * #resumeMaintenance}. Messages already sent are still delivered, and lookups still run.
+   */
+  void pauseMaintenance() {
+    if (heldTimers == null) {
+      heldTimers = new ArrayList<>();
+    }
+  }
+
+  /** Fires the timers held since {@link #pauseMaintenance}, now, and lets later ones run. */
+  void resumeMaintenance() {
+    List<Action> held = heldTimers;
+    heldTimers = null;
+    if (held != null) {
+      held.forEach(a -> at(now, a));
+    }
+  }
+
   /** Starts a lookup at {@code from}; its answer appears in {@link #lookup(long)}. */
   void startLookup(ChordNode from, long requestId, RingId target) {
     apply(from, from.lookup(now, requestId, target));
@@ -179,9 +200,14 @@ final class SimRing {
       throw new IllegalStateException("replies are delivered by deliver()");
     }
     for (RingStep.Timer t : step.timers()) {
-      at(t.atMillis(), () -> {
-        if (alive(node)) {
-          apply(node, node.onTimer(now, t));
+      at(t.atMillis(), new Action() {
+        @Override
+        public void run() {
+          if (heldTimers != null) {
+            heldTimers.add(this);
+          } else if (alive(node)) {
+            apply(node, node.onTimer(now, t));
+          }
         }
       });
     }
