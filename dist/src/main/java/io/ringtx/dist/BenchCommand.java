@@ -33,8 +33,9 @@ final class BenchCommand implements Callable<Integer> {
       name = "calibrate",
       mixinStandardHelpOptions = true,
       description = {
-        "Measures the store's forced-write latency and the round trip of the clustered event bus",
-        "and of Vert.x TCP on loopback, and prints the floor of a cross-shard commit."
+        "Measures the store's forced-write latency and the round trip of the clustered event bus,",
+        "of Vert.x TCP and of RingTx's TCP transport on loopback, and prints the floor of a",
+        "cross-shard commit."
       })
   static final class Calibrate implements Callable<Integer> {
     @Spec CommandSpec spec;

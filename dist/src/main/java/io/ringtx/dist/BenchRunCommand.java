@@ -29,8 +29,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -165,6 +167,11 @@ final class BenchRunCommand implements Callable<Integer> {
       description = "With --cluster: a file holding the bearer token the cluster requires.")
   Path tokenFile;
 
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "With --processes: a node setting for every node of a new cluster, as "
+          + "ringtx cluster start --set (e.g. transport=eventbus; repeatable).")
+  Map<String, String> settings = new LinkedHashMap<>();
+
   /** How node JVMs are started with --processes; tests replace it with a fake node. */
   NodeLauncher launcher;
 
@@ -209,6 +216,10 @@ final class BenchRunCommand implements Callable<Integer> {
   }
 
   private BenchTarget open(String kind, ExitCloser closer, PrintWriter o) throws Exception {
+    if (!settings.isEmpty() && !kind.equals("processes")) {
+      throw new ParameterException(spec.commandLine(),
+          "--set applies to --processes only (the nodes it starts)");
+    }
     switch (kind) {
       case "cluster":
         return clusterTarget();
@@ -262,7 +273,7 @@ final class BenchRunCommand implements Callable<Integer> {
     }
     Path d = dataDir(closer, "ringtx-bench-cluster-");
     ProcessCluster cluster = ClusterCommand.openOrCreate(spec, d,
-        ClusterSpec.of(participants, coordinators), launcher, PortAllocator.loopback(), progress);
+        ClusterSpec.of(participants, coordinators).withSettings(settings), launcher, PortAllocator.loopback(), progress);
     // A start cut short by Ctrl-C or a failure leaves no node behind.
     closer.register(cluster::killStarting);
     Duration took = cluster.start(ProcessCluster.DEFAULT_START_TIMEOUT);

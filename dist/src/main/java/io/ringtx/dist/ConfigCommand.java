@@ -36,6 +36,8 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("host", "Address every server of this node binds to. Loopback by default.");
     DOCS.put("hazelcastPort", "Hazelcast port of this node (discovery and membership).");
     DOCS.put("busPort", "Event bus port between nodes; 0 picks a free port.");
+    DOCS.put("transport", "How nodes send each other requests: tcp (direct connections to each node's RPC server on rpcPort) or eventbus (the clustered Vert.x event bus on busPort). The same on every node.");
+    DOCS.put("rpcPort", "With transport tcp: port of this node's RPC server; 0 picks a free port (published through discovery).");
     DOCS.put("httpPort", "HTTP port: client API on a coordinator, health and metrics on all; 0 picks one.");
     DOCS.put("requestTimeoutMillis", "Deadline of one request between nodes (retransmitted within it).");
     DOCS.put("voteTimeoutMillis", "Coordinator: votes missing after this long abort the transaction.");
@@ -57,15 +59,15 @@ final class ConfigCommand implements Callable<Integer> {
         + "; participant: " + CrashPoint.of(CrashPoint.Side.PARTICIPANT) + ".");
     DOCS.put("crashAfter", "With crashPoint: halt the Nth time the point is reached, so that N-1 transactions pass it first.");
     DOCS.put("tlsCertFile", "TLS (docs/security.md): this node's certificate (PEM). With tlsKeyFile and tlsCaFile, "
-        + "the HTTP endpoint serves HTTPS and the event bus between nodes uses mutual TLS. Empty: off. "
+        + "the HTTP endpoint serves HTTPS and the connections between nodes (TCP or event bus) use mutual TLS. Empty: off. "
         + "'ringtx certs dev DIR' makes a set to try it.");
     DOCS.put("tlsKeyFile", "TLS: the private key of tlsCertFile (PEM, PKCS#8: -----BEGIN PRIVATE KEY-----).");
     DOCS.put("tlsCaFile", "TLS: the CA certificate(s) (PEM) that signed every node's certificate; "
-        + "a node presenting any other certificate on the event bus is refused.");
+        + "a node presenting any other certificate to another node is refused.");
     DOCS.put("apiTokenFile", "A file holding the bearer token (16+ visible ASCII characters) that every HTTP "
         + "request except GET /health must send as 'Authorization: Bearer TOKEN'; others get 401. Empty: no token.");
     DOCS.put("clusterSecretFile", "A file holding the cluster secret (16+ bytes), the same on every node: a node "
-        + "with another secret cannot join (RTX-8101 on the refusing side) and its event-bus requests "
+        + "with another secret cannot join (RTX-8101 on the refusing side) and its requests to other nodes "
         + "are refused (RTX-8102). Empty: none.");
     DOCS.put("ringJoin", "Participant: on its first start, join the running ring through discovery and take its ranges over by hand-off (ringtx cluster add sets it).");
     DOCS.put("leaveOnShutdown", "Participant: on SIGTERM, hand every range over to its successors and leave the ring before stopping (otherwise it stops keeping its ranges).");
@@ -99,6 +101,8 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("host", d.host());
     values.put("hazelcastPort", Integer.toString(d.hazelcastPort()));
     values.put("busPort", Integer.toString(d.busPort()));
+    values.put("transport", d.transport().wireName());
+    values.put("rpcPort", Integer.toString(d.rpcPort()));
     values.put("httpPort", Integer.toString(d.httpPort()));
     values.put("requestTimeoutMillis", Long.toString(d.requestTimeoutMillis()));
     values.put("voteTimeoutMillis", Long.toString(d.voteTimeoutMillis()));

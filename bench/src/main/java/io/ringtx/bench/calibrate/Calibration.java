@@ -1,7 +1,15 @@
 package io.ringtx.bench.calibrate;
 
 import io.ringtx.protocol.discovery.Discovery;
+import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.message.StatusQuery;
+import io.ringtx.protocol.message.StatusReply;
+import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.rpc.TcpTransport;
+import io.vertx.core.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.ringtx.protocol.log.Aborted;
 import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.step.WriteSet;
@@ -28,7 +36,8 @@ import org.HdrHistogram.Histogram;
  * Measures this machine's floor for a cross-shard commit: the store's forced-write latency (one
  * writer, so no group commit helps) and the round trip of a small request over the two
  * transports a cluster could use — the Vert.x clustered event bus (Hazelcast cluster manager)
- * and framed Vert.x TCP — between two Vert.x instances over loopback. The 2PC floor is four
+ * and framed Vert.x TCP — between two Vert.x instances over loopback, and the round trip of
+ * RingTx's own TCP transport (a message encoded, framed, handled and answered). The 2PC floor is four
  * one-way delays (two round trips) plus two forced writes in sequence (PREPARED, then COMMIT).
  */
 public final class Calibration {
@@ -41,7 +50,8 @@ public final class Calibration {
   }
 
   /** Every figure, and the floor computed from them. */
-  public record Result(Figure forcedWrite, Figure eventBus, Figure tcp, double floorMicros) {}
+  public record Result(Figure forcedWrite, Figure eventBus, Figure tcp, Figure transport,
+      double floorMicros) {}
 
   private final int samples;
   private final PrintWriter out;
@@ -58,6 +68,9 @@ public final class Calibration {
     Figure tcp = tcpRoundTrip();
     out.println(tcp.line());
     out.flush();
+    Figure transport = transportRoundTrip();
+    out.println(transport.line());
+    out.flush();
     Figure bus = eventBusRoundTrip(hazelcastPortBase);
     out.println(bus.line());
     double rtt = Math.min(bus.p50(), tcp.p50());
@@ -65,7 +78,7 @@ public final class Calibration {
     out.printf("2PC floor for a cross-shard commit: 4 one-way delays + 2 forced writes = "
         + "2 x %.1f + 2 x %.1f = %.1f us (%.2f ms)%n", rtt, fw.p50(), floor, floor / 1000);
     out.flush();
-    return new Result(fw, bus, tcp, floor);
+    return new Result(fw, bus, tcp, transport, floor);
   }
 
   Figure forcedWrites(Path dir) throws Exception {
@@ -103,6 +116,56 @@ public final class Calibration {
       await(client.close());
       await(server.close());
     }
+  }
+
+  /**
+   * The round trip of the transport process clusters use ({@link TcpTransport}): a status query
+   * answered by a handler, with the real frames, {@link io.ringtx.protocol.codec.WireCodec}
+   * bodies, request ids and stored replies, one request in flight.
+   */
+  Figure transportRoundTrip() throws Exception {
+    Vertx server = Vertx.vertx();
+    Vertx client = Vertx.vertx();
+    NodeId p1 = NodeId.of("p1");
+    NodeId c1 = NodeId.of("c1");
+    Map<NodeId, SocketAddress> where = new ConcurrentHashMap<>();
+    TcpTransport serving = new TcpTransport(server, p1, "127.0.0.1", 0, where::get);
+    TcpTransport calling = new TcpTransport(client, c1, "127.0.0.1", 0, where::get);
+    try {
+      await(serving.serve(p1, (from, request, reply) ->
+          reply.accept(new StatusReply(((StatusQuery) request).txId(), p1, TxState.UNKNOWN))));
+      where.put(p1, SocketAddress.inetSocketAddress(serving.port(), "127.0.0.1"));
+      StatusQuery query = new StatusQuery(TxId.of("calibrate-1"), c1, false);
+      Histogram h = new Histogram(3);
+      Promise<Void> done = Promise.promise();
+      client.runOnContext(v -> transportPing(calling, p1, query, samples + samples / 10, h, done));
+      await(done.future());
+      return figure("RingTx TCP transport round trip", h);
+    } finally {
+      await(calling.close());
+      await(serving.close());
+      await(client.close());
+      await(server.close());
+    }
+  }
+
+  private void transportPing(TcpTransport t, NodeId to, StatusQuery query, int left, Histogram h,
+      Promise<Void> done) {
+    if (left == 0) {
+      done.complete();
+      return;
+    }
+    long t0 = System.nanoTime();
+    t.request(to, query, 5_000).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
+      }
+      if (left <= samples) {
+        h.recordValue((System.nanoTime() - t0) / 1000);
+      }
+      transportPing(t, to, query, left - 1, h, done);
+    });
   }
 
   Figure eventBusRoundTrip(int portBase) throws Exception {

@@ -35,9 +35,9 @@ public record ClusterStatus(String dir, String clusterName, List<NodeStatus> nod
     List<String> lines = new ArrayList<>();
     lines.add("cluster " + clusterName + " in " + dir);
     for (NodeStatus n : nodes) {
-      lines.add(String.format(Locale.ROOT, "  %-4s %-11s pid %-8s hazelcast %-5d http %-5d bus %-5s %s",
+      lines.add(String.format(Locale.ROOT, "  %-4s %-11s pid %-8s hazelcast %-5d http %-5d rpc %-5s %s",
           n.id(), n.role(), n.pid() == null ? "-" : n.pid(), n.hazelcastPort(), n.httpPort(),
-          n.busPort() == null ? "-" : n.busPort(), n.up() ? "up" : "DOWN: " + n.detail()));
+          rpc(n), n.up() ? "up" : "DOWN: " + n.detail()));
     }
     lines.add("coordinators: " + String.join(" ", coordinatorUrls()));
     lines.add(upCount() + " of " + nodes.size() + " nodes up");
@@ -45,8 +45,19 @@ public record ClusterStatus(String dir, String clusterName, List<NodeStatus> nod
   }
 
   /**
+   * The port other nodes send requests to: the TCP RPC server's, or the event bus's when the node
+   * uses the event bus; "-" when not known (the node is down or starting).
+   */
+  private static String rpc(NodeStatus n) {
+    if (n.rpcPort() != null) {
+      return n.rpcPort().toString();
+    }
+    return n.busPort() == null ? "-" : "bus:" + n.busPort();
+  }
+
+  /**
    * For scripts: {@code {"dir","clusterName","allUp","coordinators":[url…],"nodes":[{"id","role",
-   * "pid","hazelcastPort","httpPort","busPort","url","up","detail"}…]}}; unknown values are null.
+   * "pid","hazelcastPort","httpPort","busPort","rpcPort","url","up","detail"}…]}}; unknown values are null.
    */
   public String json() {
     ObjectNode root = JSON.createObjectNode();

@@ -11,6 +11,8 @@ import java.util.OptionalLong;
  *
  * @param pid the recorded pid, or null
  * @param busPort the bus port the node reports in its {@code node.json}, or null if unknown
+ * @param rpcPort the port of the node's TCP RPC server from its {@code node.json}, or null if
+ *     unknown or the node uses the event bus
  * @param url the node's HTTP base URL (the client API on a coordinator)
  */
 public record NodeStatus(
@@ -20,6 +22,7 @@ public record NodeStatus(
     int hazelcastPort,
     int httpPort,
     Integer busPort,
+    Integer rpcPort,
     String url,
     boolean up,
     String detail) {
@@ -64,6 +67,7 @@ public record NodeStatus(
         node.httpPort(),
         current.map(NodeRuntime::busPort).filter(p -> p != 0)
             .orElse(node.busPort() == 0 ? null : node.busPort()),
+        current.map(NodeRuntime::rpcPort).filter(p -> p != 0).orElse(null),
         layout.url(node),
         up,
         detail);

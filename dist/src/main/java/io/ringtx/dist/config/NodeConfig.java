@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * discovery and takes its ranges over by hand-off, instead of owning its share of the configured
  * ring from the start. {@code leaveOnShutdown}: a participant that gets SIGTERM first hands its
  * ranges over to its successors and leaves the ring (otherwise it stops and keeps them).
+ *
+ * <p>{@code transport}: {@code tcp} (default) or {@code eventbus}, see {@link Transport}.
  */
 public record NodeConfig(
     @JsonProperty("nodeId") String nodeId,
@@ -76,7 +78,34 @@ public record NodeConfig(
     @JsonProperty("apiTokenFile") String apiTokenFile,
     @JsonProperty("clusterSecretFile") String clusterSecretFile,
     @JsonProperty("ringJoin") boolean ringJoin,
-    @JsonProperty("leaveOnShutdown") boolean leaveOnShutdown) {
+    @JsonProperty("leaveOnShutdown") boolean leaveOnShutdown,
+    @JsonProperty("transport") Transport transport,
+    @JsonProperty("rpcPort") int rpcPort) {
+
+  /**
+   * How nodes of a process cluster send each other requests: {@code tcp} (the default), direct
+   * TCP connections to each node's RPC server on {@code rpcPort}; {@code eventbus}, the
+   * clustered Vert.x event bus on {@code busPort}. Every node of a cluster must use the same.
+   */
+  public enum Transport {
+    TCP,
+    EVENTBUS;
+
+    @JsonValue
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static Transport parse(String s) {
+      for (Transport t : values()) {
+        if (t.wireName().equalsIgnoreCase(s)) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException("transport must be tcp or eventbus, got '" + s + "'");
+    }
+  }
 
   /** The role a node runs. */
   public enum Role {
@@ -106,7 +135,7 @@ public record NodeConfig(
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
         0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000,
-        1_000, 1_000, 200, 10_000, "", 1, "", "", "", "", "", false, false);
+        1_000, 1_000, 200, 10_000, "", 1, "", "", "", "", "", false, false, Transport.TCP, 0);
   }
 
   /**
@@ -164,6 +193,10 @@ public record NodeConfig(
     }
     port(p, "hazelcastPort", hazelcastPort, false);
     port(p, "busPort", busPort, true);
+    if (transport == null) {
+      p.add("transport: must be tcp or eventbus");
+    }
+    port(p, "rpcPort", rpcPort, true);
     port(p, "httpPort", httpPort, true);
     positive(p, "requestTimeoutMillis", requestTimeoutMillis);
     positive(p, "voteTimeoutMillis", voteTimeoutMillis);

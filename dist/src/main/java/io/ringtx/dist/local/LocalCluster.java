@@ -14,7 +14,12 @@ import io.ringtx.protocol.ring.VirtualNode;
 import io.ringtx.protocol.route.Router;
 import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.protocol.rpc.FaultInjector;
+import io.ringtx.protocol.rpc.RequestAuth;
+import io.ringtx.protocol.rpc.TcpTransport;
 import io.ringtx.protocol.rpc.Transport;
+import io.vertx.core.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.ringtx.storage.NodeStore;
 import io.ringtx.storage.RocksNodeStore;
 import io.vertx.core.Vertx;
@@ -49,10 +54,13 @@ public final class LocalCluster implements AutoCloseable {
   private boolean closed;
 
   private final FaultInjector faults;
+  /** With {@link #startOverTcp}: where each node's RPC server listens; else null. */
+  private final Map<NodeId, SocketAddress> tcpAddresses;
 
-  private LocalCluster(LocalClusterConfig config, FaultInjector faults) {
+  private LocalCluster(LocalClusterConfig config, FaultInjector faults, boolean tcp) {
     this.config = config;
     this.faults = faults;
+    this.tcpAddresses = tcp ? new ConcurrentHashMap<>() : null;
     this.vertx = Vertx.vertx();
   }
 
@@ -64,7 +72,21 @@ public final class LocalCluster implements AutoCloseable {
   /** As {@link #start(LocalClusterConfig)}, with every message passing through {@code faults}. */
   public static LocalCluster start(LocalClusterConfig config, FaultInjector faults)
       throws Exception {
-    LocalCluster c = new LocalCluster(config, faults);
+    return start(new LocalCluster(config, faults, false));
+  }
+
+  /**
+   * As {@link #start(LocalClusterConfig, FaultInjector)}, but the nodes send each other requests
+   * over the TCP transport of process clusters ({@link TcpTransport}, each node's RPC server on a
+   * free port of the configured host) instead of the local event bus: for testing that
+   * transport under the same faults.
+   */
+  public static LocalCluster startOverTcp(LocalClusterConfig config, FaultInjector faults)
+      throws Exception {
+    return start(new LocalCluster(config, faults, true));
+  }
+
+  private static LocalCluster start(LocalCluster c) throws Exception {
     try {
       c.startNodes();
       return c;
@@ -106,10 +128,11 @@ public final class LocalCluster implements AutoCloseable {
       ParticipantRing ring = ParticipantRing.open(id, ringConfig, store, ids, false,
           config.requestTimeoutMillis());
       rings.add(ring);
-      Transport transport = ring.transport(new EventBusTransport(vertx, id, faults));
+      Transport transport = ring.transport(transport(id));
       transports.add(transport);
       participants.add(await(ParticipantNode.start(vertx, id, store, transport,
           config.participant().withOwnership(ring.ownership()), config.requestTimeoutMillis())));
+      published(id);
     }
     for (int i = 0; i < ids.size(); i++) {
       NodeId id = ids.get(i);
@@ -122,11 +145,12 @@ public final class LocalCluster implements AutoCloseable {
     }
     NodeId cid = NodeId.of("c1");
     NodeStore cstore = open(cid);
-    EventBusTransport cbus = new EventBusTransport(vertx, cid, faults);
+    Transport cbus = transport(cid);
     routing = new RingRouting(vertx, cbus, configured,
         Math.min(1_000, config.requestTimeoutMillis()), () -> ids);
     coordinator = await(CoordinatorNode.start(vertx, cid, cstore, cbus, routing,
         config.coordinator(), config.limits(), config.requestTimeoutMillis()));
+    published(cid);
     coordinator.routing(routing::refresh, () -> RingView.of(routing, ringConfig));
     await(routing.refresh());
     routing.refreshEvery(ROUTING_REFRESH_MILLIS);
@@ -135,6 +159,26 @@ public final class LocalCluster implements AutoCloseable {
     http = await(c.onMachineContext(
         () -> HttpApi.start(vertx, c, config.host(), config.httpPort())));
     LOG.info("local cluster serving at {} with participants {}", url(), ids);
+  }
+
+  private final Map<NodeId, TcpTransport> tcp = new ConcurrentHashMap<>();
+
+  private Transport transport(NodeId id) {
+    if (tcpAddresses == null) {
+      return new EventBusTransport(vertx, id, faults);
+    }
+    TcpTransport t = new TcpTransport(vertx, id, config.host(), 0, tcpAddresses::get, faults,
+        RequestAuth.NONE, null);
+    tcp.put(id, t);
+    return t;
+  }
+
+  /** Once a node serves over TCP: makes its address known to the others. */
+  private void published(NodeId id) {
+    TcpTransport t = tcp.get(id);
+    if (t != null) {
+      tcpAddresses.put(id, SocketAddress.inetSocketAddress(t.port(), config.host()));
+    }
   }
 
   private NodeStore open(NodeId id) {

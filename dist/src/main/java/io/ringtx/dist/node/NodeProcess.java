@@ -28,6 +28,10 @@ import java.util.ArrayList;
 import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.protocol.rpc.FaultInjector;
 import io.ringtx.protocol.rpc.RequestAuth;
+import io.ringtx.protocol.rpc.TcpTransport;
+import io.ringtx.protocol.discovery.RpcDirectory;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.ringtx.protocol.security.ClusterSecret;
 import io.ringtx.protocol.security.HttpSecurity;
 import io.ringtx.protocol.security.TlsFiles;
@@ -49,10 +53,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node of a multi-process cluster: its store, a clustered Vert.x (Hazelcast discovery, event
- * bus over TCP), the participant or coordinator, and its HTTP endpoint. Startup order: open the
- * store, join the cluster, recover from the log, serve, register for discovery, write {@code
- * node.json}. {@link #close()} undoes it in reverse.
+ * One node of a multi-process cluster: its store, a Hazelcast member for discovery, the transport
+ * between nodes (direct TCP connections by default, {@link TcpTransport}; or the clustered Vert.x
+ * event bus with {@code transport: eventbus}), the participant or coordinator, and its HTTP
+ * endpoint. Startup order: open the store, join the cluster, recover from the log, serve, publish
+ * the RPC address, register for discovery, write {@code node.json}. {@link #close()} undoes it in reverse.
  */
 public final class NodeProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
@@ -63,6 +68,10 @@ public final class NodeProcess implements AutoCloseable {
   private NodeStore store;
   private Vertx vertx;
   private NodeRegistry registry;
+  /** With the TCP transport: discovery's own Hazelcast member, the RPC directory and transport. */
+  private HazelcastInstance hazelcast;
+  private RpcDirectory directory;
+  private TcpTransport tcp;
   private ParticipantNode participant;
   private ParticipantHttp participantHttp;
   private CoordinatorNode coordinator;
@@ -110,17 +119,33 @@ public final class NodeProcess implements AutoCloseable {
       // hands its ranges over through it; close() leaves it, after the hand-offs.
       hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     }
-    HazelcastClusterManager cluster = new HazelcastClusterManager(hz);
-    EventBusOptions busOptions =
-        new EventBusOptions().setHost(config.host()).setPort(config.busPort());
-    tls.ifPresent(t -> t.apply(busOptions));
-    VertxOptions options = new VertxOptions().setEventBusOptions(busOptions);
-    LOG.info("node {} security: TLS {}, API token {}, cluster secret {}", id,
-        tls.isPresent() ? "on (HTTP and event bus, mutual TLS between nodes)" : "off",
+    RequestAuth auth = secret.<RequestAuth>map(s -> s).orElse(RequestAuth.NONE);
+    LOG.info("node {} security: TLS {}, API token {}, cluster secret {}; transport {}", id,
+        tls.isPresent() ? "on (HTTP, and mutual TLS between nodes)" : "off",
         config.apiToken().isPresent() ? "required" : "off",
-        secret.isPresent() ? "on" : "off");
-    vertx = await(Vertx.builder().with(options).withClusterManager(cluster).buildClustered());
-    registry = new NodeRegistry(cluster.getHazelcastInstance());
+        secret.isPresent() ? "on" : "off", config.transport().wireName());
+    Transport bus;
+    if (config.transport() == NodeConfig.Transport.EVENTBUS) {
+      HazelcastClusterManager cluster = new HazelcastClusterManager(hz);
+      EventBusOptions busOptions =
+          new EventBusOptions().setHost(config.host()).setPort(config.busPort());
+      tls.ifPresent(t -> t.apply(busOptions));
+      VertxOptions options = new VertxOptions().setEventBusOptions(busOptions);
+      vertx = await(Vertx.builder().with(options).withClusterManager(cluster).buildClustered());
+      registry = new NodeRegistry(cluster.getHazelcastInstance());
+      bus = new EventBusTransport(vertx, id, FaultInjector.NONE, auth);
+    } else {
+      // Hazelcast for discovery only; requests go over direct TCP connections (TcpTransport),
+      // so Vert.x needs no cluster manager and no clustered event bus.
+      hazelcast = Hazelcast.newHazelcastInstance(hz);
+      vertx = Vertx.vertx();
+      registry = new NodeRegistry(hazelcast);
+      directory = new RpcDirectory(hazelcast);
+      tcp = new TcpTransport(vertx, id, config.host(), config.rpcPort(), directory,
+          FaultInjector.NONE, auth, tls.orElse(null));
+      directory.onGone(tcp::disconnect);
+      bus = tcp;
+    }
     LOG.info("node {} joined cluster {} in {} ms", id, config.clusterName(),
         (System.nanoTime() - t0) / 1_000_000);
 
@@ -129,8 +154,6 @@ public final class NodeProcess implements AutoCloseable {
     RingSnapshot configured =
         RingSnapshot.hashed(ringConfig.space(), participants, ringConfig.virtualNodes());
     Crasher crasher = crasher(config);
-    EventBusTransport bus = new EventBusTransport(vertx, id, FaultInjector.NONE,
-        secret.<RequestAuth>map(s -> s).orElse(RequestAuth.NONE));
     HttpSecurity http = new HttpSecurity(tls.orElse(null), config.apiToken().orElse(null));
     int httpPort;
     List<String> ringIds = List.of();
@@ -143,6 +166,7 @@ public final class NodeProcess implements AutoCloseable {
               ring.ownership(), config.maxQueuedWork());
       participant = await(ParticipantNode.start(vertx, id, store, transport, pc,
           config.requestTimeoutMillis(), crasher));
+      publishRpc(id);
       await(ring.start(vertx, participant, transport, knownVirtualNodes(id),
           () -> knownVirtualNodes(id)));
       registry.onChange(live -> ring.membershipChanged());
@@ -169,6 +193,7 @@ public final class NodeProcess implements AutoCloseable {
           });
       coordinator = await(CoordinatorNode.start(vertx, id, store, bus, routing, cc, limits,
           config.requestTimeoutMillis(), crasher));
+      publishRpc(id);
       coordinator.liveNodes(registry::live);
       coordinator.httpsUrls(tls.isPresent());
       coordinator.routing(routing::refresh, () -> RingView.of(routing, ringConfig));
@@ -189,10 +214,21 @@ public final class NodeProcess implements AutoCloseable {
         registry.localMember(), ringIds));
     runtime = new NodeRuntime(id.value(), config.role().wireName(), ProcessHandle.current().pid(),
         config.host(), httpPort, config.busPort(), config.hazelcastPort(), config.clusterName(),
-        System.currentTimeMillis(), tls.isPresent());
+        System.currentTimeMillis(), tls.isPresent(), tcp == null ? 0 : tcp.port());
     runtime.write(dataDir);
     LOG.info("node {} ({}) serving at {} after {} ms", id, config.role().wireName(),
         runtime.url(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * With the TCP transport, tells the other nodes where this node's RPC server listens: as soon as
+   * it serves, before this node registers, since the others must reach it while it starts
+   * (recovery, a join).
+   */
+  private void publishRpc(NodeId id) {
+    if (directory != null) {
+      directory.publish(id, config.host(), tcp.port());
+    }
   }
 
   /**
@@ -309,11 +345,17 @@ public final class NodeProcess implements AutoCloseable {
     if (registry != null) {
       registry.close();
     }
+    if (directory != null) {
+      directory.close();
+    }
     quietly(() -> {
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     });
+    if (hazelcast != null) {
+      quietly(() -> hazelcast.shutdown());
+    }
     if (store != null) {
       store.close();
     }

@@ -13,7 +13,9 @@ import java.util.Optional;
  * What a running node tells the tools about itself: written to {@code <dataDir>/node.json} once
  * the node serves (atomically: a reader never sees half a file) and removed when it stops
  * cleanly. A file left behind by a killed node names a pid that is no longer alive. {@code tls}:
- * whether its HTTP endpoint serves HTTPS.
+ * whether its HTTP endpoint serves HTTPS. {@code rpcPort}: the port of its TCP RPC server, which
+ * other nodes send their requests to (0 with transport {@code eventbus}, or in a file written
+ * before there was one).
  */
 public record NodeRuntime(
     String nodeId,
@@ -25,7 +27,15 @@ public record NodeRuntime(
     int hazelcastPort,
     String clusterName,
     long startedAtMillis,
-    boolean tls) {
+    boolean tls,
+    int rpcPort) {
+
+  /** A node without a TCP RPC server (transport {@code eventbus}): {@code rpcPort} 0. */
+  public NodeRuntime(String nodeId, String role, long pid, String host, int httpPort, int busPort,
+      int hazelcastPort, String clusterName, long startedAtMillis, boolean tls) {
+    this(nodeId, role, pid, host, httpPort, busPort, hazelcastPort, clusterName, startedAtMillis,
+        tls, 0);
+  }
 
   /** The file name inside a node's data directory. */
   public static final String FILE = "node.json";

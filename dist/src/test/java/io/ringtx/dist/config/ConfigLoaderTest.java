@@ -68,6 +68,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void transport_isTcpByDefault_eventbusOnRequest_andAnythingElseAnError() {
+    NodeConfig d = ConfigLoader.load(null, Map.of(), REQUIRED);
+    assertThat(d.transport()).isEqualTo(NodeConfig.Transport.TCP);
+    assertThat(d.rpcPort()).isZero();
+
+    NodeConfig bus = ConfigLoader.load(null, Map.of("RINGTX_TRANSPORT", "eventbus",
+        "RINGTX_RPC_PORT", "5801"), REQUIRED);
+    assertThat(bus.transport()).isEqualTo(NodeConfig.Transport.EVENTBUS);
+    assertThat(bus.rpcPort()).isEqualTo(5801);
+
+    List<String> bad = new java.util.ArrayList<>(REQUIRED);
+    bad.addAll(List.of("--transport", "udp"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), bad))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("transport");
+    List<String> badPort = new java.util.ArrayList<>(REQUIRED);
+    badPort.addAll(List.of("--rpc-port", "70000"));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), badPort))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("rpcPort");
+  }
+
+  @Test
   void crashPoints_areOffByDefault_andNamedPointsOfTheNodesRole() {
     NodeConfig none = ConfigLoader.load(null, Map.of(), REQUIRED);
     assertThat(none.crashPointValue()).isEmpty();

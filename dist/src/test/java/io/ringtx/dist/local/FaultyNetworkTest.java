@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,8 +60,10 @@ class FaultyNetworkTest {
     }
   }
 
-  @Test
-  void droppedDuplicatedAndDelayedMessages_neverApplyTwice_norSplitADecision() throws Exception {
+  @ParameterizedTest(name = "over {0}")
+  @ValueSource(strings = {"the event bus", "tcp"})
+  void droppedDuplicatedAndDelayedMessages_neverApplyTwice_norSplitADecision(String transport)
+      throws Exception {
     long seed = Long.getLong("faults.seed", System.nanoTime());
     Faults faults = new Faults(seed);
     Router router = LocalCluster.placement(3);
@@ -78,7 +81,9 @@ class FaultyNetworkTest {
       }
       keys.add(new String[] {a, b});
     }
-    try (LocalCluster cluster = LocalCluster.start(LocalClusterConfig.defaults(dir), faults)) {
+    LocalClusterConfig config = LocalClusterConfig.defaults(dir);
+    try (LocalCluster cluster = transport.equals("tcp")
+        ? LocalCluster.startOverTcp(config, faults) : LocalCluster.start(config, faults)) {
       List<CompletableFuture<TxResult>> fs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         fs.add(cluster.coordinator().commit(new TxRequest(TxId.of("f-" + i), List.of(),

@@ -1,9 +1,9 @@
 package io.ringtx.protocol.rpc;
 
 /**
- * How {@link EventBusTransport} proves that a message comes from a node of the cluster: a MAC
- * over the sender id, the request id and the body, sent with the message and checked by the
- * receiver. {@link #NONE} signs nothing and accepts everything (no cluster secret configured).
+ * How {@link TcpTransport} and {@link EventBusTransport} prove that a message comes from a node
+ * of the cluster: a MAC over the sender id, the request id and the body, sent with the message
+ * and checked by the receiver. {@link #NONE} signs nothing and accepts everything (no cluster secret configured).
  */
 public interface RequestAuth {
   /** No authentication: the default, for clusters without a secret and in-JVM clusters. */

@@ -18,9 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>the Hazelcast cluster name ({@link #hazelcastClusterName}): Hazelcast refuses a join
  *       request that carries another cluster name, so a node with another secret cannot become a
  *       member, see the registry or be seen in it;
- *   <li>a MAC over every event-bus request and reply ({@link RequestAuth}): a message whose MAC
- *       does not check is refused, so a process that got onto the bus without the secret is not
- *       served.
+ *   <li>a MAC over every request and reply between nodes ({@link RequestAuth}): a message whose
+ *       MAC does not check is refused, so a process that reached a node without the secret is
+ *       not served.
  * </ul>
  *
  * <p>What this does not do: Hazelcast's open-source member protocol is plain text, so the

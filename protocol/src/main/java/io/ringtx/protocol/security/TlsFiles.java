@@ -3,6 +3,8 @@ package io.ringtx.protocol.security;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
@@ -14,7 +16,8 @@ import java.util.Objects;
 /**
  * The PEM files of a node's TLS: its certificate (chain), its PKCS#8 private key, and the CA
  * certificates it trusts for node-to-node traffic. One set serves every server of the node (the
- * HTTP endpoint and the event bus) and is also the client certificate it presents to other nodes.
+ * HTTP endpoint and the RPC server or event bus) and is also the client certificate it presents
+ * to other nodes.
  */
 public record TlsFiles(Path cert, Path key, Path ca) {
   public TlsFiles {
@@ -65,6 +68,32 @@ public record TlsFiles(Path cert, Path key, Path ca) {
         .setKeyCertOptions(keyCert())
         .setTrustOptions(trust())
         .setClientAuth(ClientAuth.REQUIRED);
+    return options;
+  }
+
+  /**
+   * {@code options} of a node's RPC server (the direct TCP transport) with mutual TLS, as
+   * {@link #apply(EventBusOptions)}: this certificate, the CA to check peers, a client
+   * certificate from that CA required of every node that connects.
+   */
+  public NetServerOptions applyToRpcServer(NetServerOptions options) {
+    options.setSsl(true)
+        .setKeyCertOptions(keyCert())
+        .setTrustOptions(trust())
+        .setClientAuth(ClientAuth.REQUIRED);
+    return options;
+  }
+
+  /**
+   * {@code options} of a node's RPC client with mutual TLS: this certificate as the client
+   * certificate, the CA to check the server. No host name check, as on the event bus: a node is
+   * trusted for holding a certificate from the cluster's CA, whatever address it was reached at.
+   */
+  public NetClientOptions applyToRpcClient(NetClientOptions options) {
+    options.setSsl(true)
+        .setKeyCertOptions(keyCert())
+        .setTrustOptions(trust())
+        .setHostnameVerificationAlgorithm("");
     return options;
   }
 }
