@@ -68,15 +68,15 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void transport_isTcpByDefault_eventbusOnRequest_andAnythingElseAnError() {
+  void transport_isEventbusByDefault_tcpOnRequest_andAnythingElseAnError() {
     NodeConfig d = ConfigLoader.load(null, Map.of(), REQUIRED);
-    assertThat(d.transport()).isEqualTo(NodeConfig.Transport.TCP);
+    assertThat(d.transport()).isEqualTo(NodeConfig.Transport.EVENTBUS);
     assertThat(d.rpcPort()).isZero();
 
-    NodeConfig bus = ConfigLoader.load(null, Map.of("RINGTX_TRANSPORT", "eventbus",
+    NodeConfig tcp = ConfigLoader.load(null, Map.of("RINGTX_TRANSPORT", "tcp",
         "RINGTX_RPC_PORT", "5801"), REQUIRED);
-    assertThat(bus.transport()).isEqualTo(NodeConfig.Transport.EVENTBUS);
-    assertThat(bus.rpcPort()).isEqualTo(5801);
+    assertThat(tcp.transport()).isEqualTo(NodeConfig.Transport.TCP);
+    assertThat(tcp.rpcPort()).isEqualTo(5801);
 
     List<String> bad = new java.util.ArrayList<>(REQUIRED);
     bad.addAll(List.of("--transport", "udp"));
