@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>The same class serves an in-JVM cluster (local event bus) and, with a clustered Vert.x, a
  * cluster of processes.
  */
-public final class EventBusTransport implements Transport {
+public final class EventBusTransport extends CountingTransport {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusTransport.class);
   private static final String FROM = "from";
   private static final String RID = "rid";
@@ -68,9 +68,6 @@ public final class EventBusTransport implements Transport {
   private final String ridPrefix;
   private final AtomicLong nextRequest = new AtomicLong();
   private final Map<NodeId, MessageConsumer<Buffer>> consumers = new ConcurrentHashMap<>();
-  private final AtomicLong retransmissions = new AtomicLong();
-  private final AtomicLong duplicatesAnswered = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
 
   /** @param sender the id this transport's requests are sent from */
   public EventBusTransport(Vertx vertx, NodeId sender) {
@@ -93,23 +90,6 @@ public final class EventBusTransport implements Transport {
 
   static String address(NodeId node) {
     return "ringtx.node." + node.value();
-  }
-
-  /** Requests sent again after an attempt failed. */
-  @Override
-  public long retransmissions() {
-    return retransmissions.get();
-  }
-
-  /** Retransmitted requests answered from a stored reply. */
-  @Override
-  public long duplicatesAnswered() {
-    return duplicatesAnswered.get();
-  }
-
-  /** Requests refused and replies discarded because their MAC did not check. */
-  public long refused() {
-    return refused.get();
   }
 
   @Override

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Deadlines and retransmissions are driven by one periodic sweep per transport, not a timer per
  * request.
  */
-public final class TcpTransport implements Transport {
+public final class TcpTransport extends CountingTransport {
   private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
 
   /** Where a node's RPC server listens, as discovery knows it. */
@@ -98,9 +98,6 @@ public final class TcpTransport implements Transport {
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final Map<NodeId, Conn> conns = new ConcurrentHashMap<>();
   private final long sweepTimer;
-  private final AtomicLong retransmissions = new AtomicLong();
-  private final AtomicLong duplicatesAnswered = new AtomicLong();
-  private final AtomicLong refused = new AtomicLong();
   private final AtomicLong badFrames = new AtomicLong();
   private volatile NetServer server;
   private volatile int serverPort;
@@ -140,21 +137,6 @@ public final class TcpTransport implements Transport {
   /** The port the RPC server listens on, once {@link #serve} completed; 0 before. */
   public int port() {
     return serverPort;
-  }
-
-  @Override
-  public long retransmissions() {
-    return retransmissions.get();
-  }
-
-  @Override
-  public long duplicatesAnswered() {
-    return duplicatesAnswered.get();
-  }
-
-  /** Requests refused and replies discarded because their MAC did not check. */
-  public long refused() {
-    return refused.get();
   }
 
   /** Frames that failed validation (each closed its connection). */
