@@ -1,8 +1,10 @@
 #!/bin/bash
-# The quiet-machine measurement of issue 7: RingTx before (BASE) and now (NEW), rocksdb-local.
+# The quiet-machine measurement of README "Performance": RingTx now (NEW), an older build (BASE,
+# the bin/ringtx of another checkout; its rows are skipped when BASE is empty), rocksdb-local.
+# Run from the repository: OUT=runs BASE=../old-checkout/bin/ringtx bash docs/perf/2026-11-24/measure.sh
 set -u
-OUT=${OUT:-/work/perf/runs}; mkdir -p $OUT
-NEW=/work/main/bin/ringtx; BASE=/work/wt-base/bin/ringtx
+OUT=${OUT:-runs}; mkdir -p $OUT
+NEW=${NEW:-bin/ringtx}; BASE=${BASE:-}
 P="--processes --participants 3 --coordinators 1"
 B="--workload bank --keys 10000 --duration 30s --warmup 20s"
 log(){ echo "== $(date +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg): $*"; }
@@ -10,9 +12,9 @@ summ(){ grep -E '^(bank|single|committed|aborted|failed|  transaction|  commit c
 run(){ name=$1; shift; log "$name"; "$@" --out $OUT/$name > $OUT/$name.txt 2>&1; echo "rc=$?"; summ $OUT/$name.txt; }
 log calibrate; $NEW bench calibrate --samples 5000 > $OUT/calibrate.txt 2>&1; grep -v '^\s*$' $OUT/calibrate.txt | tail -12
 run ringtx-bank-c64 $NEW bench run $P $B --concurrency 64
-run base-bank-c64 $BASE bench run $P $B --concurrency 64
+[ -n "$BASE" ] && run base-bank-c64 $BASE bench run $P $B --concurrency 64
 run ringtx-bank-c1 $NEW bench run $P $B --concurrency 1
-run base-bank-c1 $BASE bench run $P $B --concurrency 1
+[ -n "$BASE" ] && run base-bank-c1 $BASE bench run $P $B --concurrency 1
 run ringtx-tcp-bank-c64 $NEW bench run $P $B --concurrency 64 --set transport=tcp
 run ringtx-tcp-bank-c1 $NEW bench run $P $B --concurrency 1 --set transport=tcp
 run ringtx-single-c64 $NEW bench run $P --workload single --keys 10000 --duration 30s --warmup 20s --concurrency 64
