@@ -13,8 +13,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * number). A request
  * whose attempt times out or finds no handler (a node still starting, a connection re-forming)
  * is retransmitted with the same id until its deadline; the receiver keeps each reply by request
- * id for {@link #DEDUP_RETENTION_MILLIS} and answers a retransmission from it, so a handler never
- * runs twice for one request. Every handler of ours is also idempotent by transaction id (its
+ * id ({@link StoredReplies}) and answers a retransmission from it, so a handler never runs
+ * twice for one request. Every handler of ours is also idempotent by transaction id (its
  * answer is in the stable log), which is why this table needs no disk: after a restart, the log
  * answers.
  *
@@ -51,9 +50,6 @@ public final class EventBusTransport extends CountingTransport {
   private static final String MAC = "mac";
   /** The failure code of a refused request (as HTTP's 403: the sender is not one of us). */
   public static final int REFUSED_CODE = 403;
-  /** How long a reply is kept to answer retransmissions: well above any deadline. */
-  static final long DEDUP_RETENTION_MILLIS = 60_000;
-  private static final int DEDUP_MAX = 200_000;
 
   private final Vertx vertx;
   private final NodeId sender;
@@ -176,7 +172,7 @@ public final class EventBusTransport extends CountingTransport {
   @Override
   public Future<Void> serve(NodeId self, Handler handler) {
     // Replies by request id; accessed only on the consumer's context, so no locking.
-    LinkedHashMap<String, Stored> replies = new LinkedHashMap<>();
+    StoredReplies<String> replies = new StoredReplies<>();
     MessageConsumer<Buffer> consumer =
         vertx.eventBus().consumer(address(self), msg -> {
           String rid = msg.headers().get(RID);
@@ -190,8 +186,7 @@ public final class EventBusTransport extends CountingTransport {
                 + ": the request does not carry this cluster's secret");
             return;
           }
-          trim(replies);
-          Stored stored = rid == null ? null : replies.get(rid);
+          StoredReplies.Stored stored = rid == null ? null : replies.get(rid);
           if (stored != null) {
             duplicatesAnswered.incrementAndGet();
             stored.reply.future().onSuccess(b -> answer(self, msg, rid, b, stored.message));
@@ -208,14 +203,10 @@ public final class EventBusTransport extends CountingTransport {
             msg.reply(Buffer.buffer(WireCodec.encode(err)), signed(self, rid, WireCodec.encode(err)));
             return;
           }
-          Stored s = new Stored(Promise.promise(), System.currentTimeMillis());
-          if (rid != null) {
-            replies.put(rid, s);
-          }
+          StoredReplies.Stored s = rid != null ? replies.keep(rid) : new StoredReplies.Stored();
           handler.handle(from, request, m -> {
             Buffer b = Buffer.buffer(WireCodec.encode(m));
-            s.message = m;
-            s.reply.tryComplete(b);
+            s.answered(m, b);
             answer(self, msg, rid, b, m);
           });
         });
@@ -253,33 +244,10 @@ public final class EventBusTransport extends CountingTransport {
     }
   }
 
-  private static void trim(LinkedHashMap<String, Stored> replies) {
-    long cutoff = System.currentTimeMillis() - DEDUP_RETENTION_MILLIS;
-    Iterator<Stored> it = replies.values().iterator();
-    while (it.hasNext()) {
-      Stored s = it.next();
-      if (s.at >= cutoff && replies.size() <= DEDUP_MAX) {
-        break;
-      }
-      it.remove();
-    }
-  }
-
   @Override
   public Future<Void> stop(NodeId self) {
     MessageConsumer<Buffer> c = consumers.remove(self);
     return c == null ? Future.succeededFuture() : c.unregister();
   }
 
-  /** A reply kept for retransmissions (the promise completes once the handler answered). */
-  private static final class Stored {
-    final Promise<Buffer> reply;
-    final long at;
-    Message message;
-
-    Stored(Promise<Buffer> reply, long at) {
-      this.reply = reply;
-      this.at = at;
-    }
-  }
 }

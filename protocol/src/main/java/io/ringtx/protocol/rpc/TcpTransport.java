@@ -21,8 +21,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>The semantics are those of {@link EventBusTransport}: a deadline on every call; an attempt
  * not answered in time (a lost request or reply, a peer not yet in discovery, a connection that
  * broke) is sent again with the same request id until the deadline; the receiver keeps each reply
- * by request id for {@link #DEDUP_RETENTION_MILLIS} and answers a retransmission from it, so a
- * handler never runs twice for one request; with a {@link RequestAuth}, requests and replies
+ * by request id ({@link StoredReplies}) and answers a retransmission from it, so a handler
+ * never runs twice for one request; with a {@link RequestAuth}, requests and replies
  * carry a MAC over sender, request id and body (RTX-8102 refuses a request, RTX-8103 discards a
  * reply); {@link FaultInjector} decides the fate of every request and reply at the same points.
  * Deadlines and retransmissions are driven by one periodic sweep per transport, not a timer per
@@ -75,8 +74,6 @@ public final class TcpTransport extends CountingTransport {
   private static final int MAX_MAC_BYTES = 256;
   /** How often deadlines and due retransmissions are checked. */
   static final long SWEEP_MILLIS = 10;
-  static final long DEDUP_RETENTION_MILLIS = EventBusTransport.DEDUP_RETENTION_MILLIS;
-  private static final int DEDUP_MAX = 200_000;
   private static final long MAX_BACKOFF_MILLIS = 200;
 
   private final Vertx vertx;
@@ -403,9 +400,8 @@ public final class TcpTransport extends CountingTransport {
           + served.self + ": the request does not carry this cluster's secret"));
       return;
     }
-    served.trim();
     Key key = new Key(from, inc, seq);
-    Stored stored = served.replies.get(key);
+    StoredReplies.Stored stored = served.replies.get(key);
     if (stored != null) {
       duplicatesAnswered.incrementAndGet();
       stored.reply.future().onSuccess(b -> answer(served, sock, fromId, b, stored.message));
@@ -422,12 +418,10 @@ public final class TcpTransport extends CountingTransport {
       answer(served, sock, fromId, replyFrame(served.self, seq, inc, from, err), err);
       return;
     }
-    Stored s = new Stored(System.currentTimeMillis());
-    served.replies.put(key, s);
+    StoredReplies.Stored s = served.replies.keep(key);
     served.handler.handle(fromId, request, m -> {
       Buffer b = replyFrame(served.self, seq, inc, from, m);
-      s.message = m;
-      s.reply.tryComplete(b);
+      s.answered(m, b);
       answer(served, sock, fromId, b, m);
     });
   }
@@ -641,7 +635,7 @@ public final class TcpTransport extends CountingTransport {
     final NodeId self;
     final Handler handler;
     final Context ctx;
-    final LinkedHashMap<Key, Stored> replies = new LinkedHashMap<>();
+    final StoredReplies<Key> replies = new StoredReplies<>();
 
     Served(NodeId self, Handler handler, Context ctx) {
       this.self = self;
@@ -649,27 +643,6 @@ public final class TcpTransport extends CountingTransport {
       this.ctx = ctx;
     }
 
-    void trim() {
-      long cutoff = System.currentTimeMillis() - DEDUP_RETENTION_MILLIS;
-      Iterator<Stored> it = replies.values().iterator();
-      while (it.hasNext()) {
-        Stored s = it.next();
-        if (s.at >= cutoff && replies.size() <= DEDUP_MAX) {
-          break;
-        }
-        it.remove();
-      }
-    }
   }
 
-  /** A reply kept for retransmissions (the promise completes once the handler answered). */
-  private static final class Stored {
-    final Promise<Buffer> reply = Promise.promise();
-    final long at;
-    Message message;
-
-    Stored(long at) {
-      this.at = at;
-    }
-  }
 }
