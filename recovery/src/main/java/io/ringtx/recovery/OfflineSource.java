@@ -5,6 +5,7 @@ import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.inspect.CoordinatorRecords;
 import io.ringtx.protocol.inspect.NodeAudit;
 import io.ringtx.protocol.inspect.NodeReport;
 import io.ringtx.protocol.inspect.RecordNames;
@@ -36,7 +37,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -207,7 +207,7 @@ public final class OfflineSource implements Source {
         ids.add(tx);
       }
     });
-    Map<TxId, List<LogEntry>> records = recordsOf(store, ids);
+    Map<TxId, List<LogEntry>> records = store.logEntriesOf(ids);
     List<TxReport> txs = new ArrayList<>();
     for (TxId id : new TreeSet<>(ids)) {
       txs.add(report(node, participant, id, records.getOrDefault(id, List.of())));
@@ -219,7 +219,7 @@ public final class OfflineSource implements Source {
   public TxReport tx(String node, TxId id) {
     RocksNodeStore store = storeOf(node);
     return report(node, isParticipant(node), id,
-        recordsOf(store, Set.of(id)).getOrDefault(id, List.of()));
+        store.logEntriesOf(Set.of(id)).getOrDefault(id, List.of()));
   }
 
   @Override
@@ -324,19 +324,6 @@ public final class OfflineSource implements Source {
     return List.copyOf(keys);
   }
 
-  private static Map<TxId, List<LogEntry>> recordsOf(RocksNodeStore store, Set<TxId> ids) {
-    Map<TxId, List<LogEntry>> out = new HashMap<>();
-    if (ids.isEmpty()) {
-      return out;
-    }
-    store.forEachLogEntry(0, e -> {
-      if (ids.contains(e.record().txId())) {
-        out.computeIfAbsent(e.record().txId(), t -> new ArrayList<>()).add(e);
-      }
-    });
-    return out;
-  }
-
   private static TxReport report(
       String node, boolean participant, TxId id, List<LogEntry> records) {
     LogRecord last = records.isEmpty() ? null : records.get(records.size() - 1).record();
@@ -356,33 +343,11 @@ public final class OfflineSource implements Source {
         locks = lockedBy(p);
       }
     } else {
-      state = coordinatorState(last);
-      parts = coordinatorParticipants(last);
+      state = CoordinatorRecords.stateOf(last);
+      parts = CoordinatorRecords.participantsOf(last).stream().map(NodeId::value).toList();
     }
     return new TxReport(node, participant ? "participant" : "coordinator", id, state, null,
         false, coordinator, parts, locks, List.of(), records);
-  }
-
-  static TxState coordinatorState(LogRecord last) {
-    if (last instanceof CoordinatorCommit) {
-      return TxState.COMMIT;
-    }
-    if (last instanceof CoordinatorAbort) {
-      return TxState.ABORT;
-    }
-    return last instanceof CoordinatorEnd ? TxState.END : TxState.UNKNOWN;
-  }
-
-  private static List<String> coordinatorParticipants(LogRecord last) {
-    List<NodeId> p = List.of();
-    if (last instanceof CoordinatorCommit c) {
-      p = c.participants();
-    } else if (last instanceof CoordinatorAbort a) {
-      p = a.participants();
-    } else if (last instanceof CoordinatorEnd e) {
-      p = e.participants();
-    }
-    return p.stream().map(NodeId::value).toList();
   }
 
   @Override

@@ -8,10 +8,11 @@ import io.ringtx.protocol.step.DataView;
 import io.ringtx.protocol.step.Versioned;
 import io.ringtx.protocol.step.WriteSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.ringtx.protocol.step.Versioned;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -64,6 +65,20 @@ public interface NodeStore extends DataView, AutoCloseable {
 
   /** Calls {@code action} for every log entry with {@code seq >= fromSeq}, in log order. */
   void forEachLogEntry(long fromSeq, Consumer<LogEntry> action);
+
+  /** The log entries of each of {@code ids}, in log order (one pass over the log). */
+  default Map<TxId, List<LogEntry>> logEntriesOf(Set<TxId> ids) {
+    Map<TxId, List<LogEntry>> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    forEachLogEntry(0, e -> {
+      if (ids.contains(e.record().txId())) {
+        out.computeIfAbsent(e.record().txId(), t -> new ArrayList<>()).add(e);
+      }
+    });
+    return out;
+  }
 
   /**
    * The metadata entries (written with {@link io.ringtx.protocol.step.MetaWrite}) whose key

@@ -1,8 +1,8 @@
 package io.ringtx.coordinator.server;
 
 import io.ringtx.coordinator.api.RecoveryService;
-import io.ringtx.coordinator.core.CoordinatorCore;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.inspect.CoordinatorRecords;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.inspect.NodeAudit;
 import io.ringtx.protocol.inspect.NodeReport;
@@ -10,7 +10,6 @@ import io.ringtx.protocol.inspect.RecordNames;
 import io.ringtx.protocol.inspect.TxReport;
 import io.ringtx.protocol.log.CoordinatorAbort;
 import io.ringtx.protocol.log.CoordinatorCommit;
-import io.ringtx.protocol.log.CoordinatorEnd;
 import io.ringtx.protocol.log.LogEntry;
 import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.message.Decision;
@@ -73,7 +72,7 @@ final class CoordinatorInspector implements RecoveryService {
   public CompletableFuture<TxReport> tx(TxId id) {
     return memory(Set.of(id))
         .compose(m -> vertx.executeBlocking(
-            () -> report(id, m, recordsOf(Set.of(id)).getOrDefault(id, List.of())), false))
+            () -> report(id, m, store.logEntriesOf(Set.of(id)).getOrDefault(id, List.of())), false))
         .toCompletionStage().toCompletableFuture();
   }
 
@@ -90,7 +89,7 @@ final class CoordinatorInspector implements RecoveryService {
     }, false).compose(this::memory).compose(m -> vertx.executeBlocking(() -> {
       Set<TxId> ids = new TreeSet<>(m.phases().keySet());
       ids.addAll(m.acks().keySet());
-      Map<TxId, List<LogEntry>> records = recordsOf(ids);
+      Map<TxId, List<LogEntry>> records = store.logEntriesOf(ids);
       List<TxReport> txs = new ArrayList<>();
       for (TxId id : ids) {
         txs.add(report(id, m, records.getOrDefault(id, List.of())));
@@ -123,19 +122,6 @@ final class CoordinatorInspector implements RecoveryService {
     return out;
   }
 
-  private Map<TxId, List<LogEntry>> recordsOf(Set<TxId> ids) {
-    Map<TxId, List<LogEntry>> out = new HashMap<>();
-    if (ids.isEmpty()) {
-      return out;
-    }
-    store.forEachLogEntry(0, e -> {
-      if (ids.contains(e.record().txId())) {
-        out.computeIfAbsent(e.record().txId(), t -> new ArrayList<>()).add(e);
-      }
-    });
-    return out;
-  }
-
   private TxReport report(TxId id, Memory m, List<LogEntry> records) {
     String phase = m.phases().get(id);
     LogRecord last = records.isEmpty() ? null : records.get(records.size() - 1).record();
@@ -144,15 +130,15 @@ final class CoordinatorInspector implements RecoveryService {
       state = switch (phase) {
         case "COMMIT" -> TxState.COMMIT;
         case "ABORT" -> TxState.ABORT;
-        case "ENDING" -> stateOf(last);
+        case "ENDING" -> CoordinatorRecords.stateOf(last);
         default -> TxState.WAIT; // votes or validations still coming, or COMMIT being forced
       };
     } else {
-      state = stateOf(last);
+      state = CoordinatorRecords.stateOf(last);
     }
     List<NodeId> parts = m.parts().getOrDefault(id, List.of());
     if (parts.isEmpty()) {
-      parts = participantsOf(last);
+      parts = CoordinatorRecords.participantsOf(last);
     }
     List<String> acks = m.acks().getOrDefault(id, Set.of()).stream().map(NodeId::value)
         .sorted().toList();
@@ -160,24 +146,4 @@ final class CoordinatorInspector implements RecoveryService {
         parts.stream().map(NodeId::value).toList(), List.of(), acks, records);
   }
 
-  /** A coordinator's state from its latest record: COMMIT, ABORT, END, or UNKNOWN. */
-  static TxState stateOf(LogRecord last) {
-    if (last instanceof CoordinatorCommit) {
-      return TxState.COMMIT;
-    }
-    if (last instanceof CoordinatorAbort) {
-      return TxState.ABORT;
-    }
-    return last instanceof CoordinatorEnd ? TxState.END : TxState.UNKNOWN;
-  }
-
-  private static List<NodeId> participantsOf(LogRecord last) {
-    if (last instanceof CoordinatorCommit c) {
-      return c.participants();
-    }
-    if (last instanceof CoordinatorAbort a) {
-      return a.participants();
-    }
-    return last instanceof CoordinatorEnd e ? e.participants() : List.of();
-  }
 }

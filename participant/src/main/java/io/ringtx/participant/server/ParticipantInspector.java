@@ -1,6 +1,5 @@
 package io.ringtx.participant.server;
 
-import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.inspect.NodeAudit;
@@ -75,7 +74,7 @@ final class ParticipantInspector {
   /** Everything this participant knows of {@code id}. */
   Future<TxReport> tx(TxId id) {
     return memory(Set.of(id), false).compose(m -> vertx.executeBlocking(() -> {
-      Map<TxId, List<LogEntry>> records = recordsOf(Set.of(id));
+      Map<TxId, List<LogEntry>> records = store.logEntriesOf(Set.of(id));
       return report(id, m, records.getOrDefault(id, List.of()));
     }, false));
   }
@@ -91,7 +90,7 @@ final class ParticipantInspector {
       });
       return ids;
     }, false).compose(logged -> memory(logged, true)).compose(m -> vertx.executeBlocking(() -> {
-      Map<TxId, List<LogEntry>> records = recordsOf(m.states().keySet());
+      Map<TxId, List<LogEntry>> records = store.logEntriesOf(m.states().keySet());
       List<TxReport> txs = new ArrayList<>();
       for (TxId id : new TreeSet<>(m.states().keySet())) {
         txs.add(report(id, m, records.getOrDefault(id, List.of())));
@@ -134,18 +133,6 @@ final class ParticipantInspector {
         || rec instanceof HeuristicAborted || rec instanceof HeuristicMismatch;
   }
 
-  private Map<TxId, List<LogEntry>> recordsOf(Set<TxId> ids) {
-    Map<TxId, List<LogEntry>> out = new HashMap<>();
-    if (ids.isEmpty()) {
-      return out;
-    }
-    store.forEachLogEntry(0, e -> {
-      if (ids.contains(e.record().txId())) {
-        out.computeIfAbsent(e.record().txId(), t -> new ArrayList<>()).add(e);
-      }
-    });
-    return out;
-  }
 
   private TxReport report(TxId id, Memory m, List<LogEntry> records) {
     Prepared prepared = null;
