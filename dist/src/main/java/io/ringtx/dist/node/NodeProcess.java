@@ -182,9 +182,10 @@ public final class NodeProcess implements AutoCloseable {
       Limits limits = new Limits(config.maxKeyBytes(), config.maxValueBytes(), config.maxKeysPerTx());
       routing = new RingRouting(vertx, bus, configured, Math.min(1_000, config.requestTimeoutMillis()),
           () -> {
-            // The live participants; until discovery lists any, the configured ones.
+            // The live participants; until discovery lists any, the configured ones. Called on
+            // an event loop: the registry's last snapshot, not a Hazelcast query.
             List<NodeId> ask = new ArrayList<>();
-            for (NodeInfo n : registry.live()) {
+            for (NodeInfo n : registry.known()) {
               if (n.role().equals("participant")) {
                 ask.add(NodeId.of(n.nodeId()));
               }
@@ -194,7 +195,7 @@ public final class NodeProcess implements AutoCloseable {
       coordinator = await(CoordinatorNode.start(vertx, id, store, bus, routing, cc, limits,
           config.requestTimeoutMillis(), crasher));
       publishRpc(id);
-      coordinator.liveNodes(registry::live);
+      coordinator.liveNodes(registry::known); // read on the event loop
       coordinator.httpsUrls(tls.isPresent());
       coordinator.routing(routing::refresh, () -> RingView.of(routing, ringConfig));
       await(routing.refresh());
