@@ -182,10 +182,9 @@ public final class NodeProcess implements AutoCloseable {
       Limits limits = new Limits(config.maxKeyBytes(), config.maxValueBytes(), config.maxKeysPerTx());
       routing = new RingRouting(vertx, bus, configured, Math.min(1_000, config.requestTimeoutMillis()),
           () -> {
-            // The live participants; until discovery lists any, the configured ones. Called on
-            // an event loop: the registry's last snapshot, not a Hazelcast query.
+            // The live participants; until discovery lists any, the configured ones.
             List<NodeId> ask = new ArrayList<>();
-            for (NodeInfo n : registry.known()) {
+            for (NodeInfo n : registry.live()) {
               if (n.role().equals("participant")) {
                 ask.add(NodeId.of(n.nodeId()));
               }
@@ -195,7 +194,7 @@ public final class NodeProcess implements AutoCloseable {
       coordinator = await(CoordinatorNode.start(vertx, id, store, bus, routing, cc, limits,
           config.requestTimeoutMillis(), crasher));
       publishRpc(id);
-      coordinator.liveNodes(registry::known); // read on the event loop
+      coordinator.liveNodes(registry::live);
       coordinator.httpsUrls(tls.isPresent());
       coordinator.routing(routing::refresh, () -> RingView.of(routing, ringConfig));
       await(routing.refresh());

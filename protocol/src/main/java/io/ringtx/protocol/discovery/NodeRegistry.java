@@ -4,12 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ringtx.protocol.codec.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,10 +32,7 @@ public final class NodeRegistry implements AutoCloseable {
   private final IMap<String, String> nodes;
   private final List<Consumer<List<NodeInfo>>> listeners = new CopyOnWriteArrayList<>();
   private final UUID membershipRegistration;
-  private final UUID entryRegistration;
   private volatile String self;
-  /** The live nodes as of the last membership or registration event: {@link #known()}. */
-  private volatile List<NodeInfo> known = List.of();
 
   public NodeRegistry(HazelcastInstance hz) {
     this.hz = hz;
@@ -58,36 +51,6 @@ public final class NodeRegistry implements AutoCloseable {
             fire();
           }
         });
-    // A node registers after it joined: its entry is news too.
-    this.entryRegistration = nodes.addEntryListener(new EntryChanges(), false);
-    known = live();
-  }
-
-  /** Fires on every registration, replacement and removal of a node's entry. */
-  private final class EntryChanges implements EntryAddedListener<String, String>,
-      EntryUpdatedListener<String, String>, EntryRemovedListener<String, String> {
-    @Override
-    public void entryAdded(EntryEvent<String, String> e) {
-      fire();
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, String> e) {
-      fire();
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, String> e) {
-      fire();
-    }
-  }
-
-  /**
-   * The live nodes as of the last membership or registration event, without asking Hazelcast:
-   * for callers on an event loop, which must not block on {@link #live()}.
-   */
-  public List<NodeInfo> known() {
-    return known;
   }
 
   /** The UUID of this process's Hazelcast member. */
@@ -125,8 +88,10 @@ public final class NodeRegistry implements AutoCloseable {
   }
 
   private void fire() {
+    if (listeners.isEmpty()) {
+      return;
+    }
     List<NodeInfo> now = live();
-    known = now;
     listeners.forEach(l -> l.accept(now));
   }
 
@@ -145,7 +110,6 @@ public final class NodeRegistry implements AutoCloseable {
   public void close() {
     try {
       hz.getCluster().removeMembershipListener(membershipRegistration);
-      nodes.removeEntryListener(entryRegistration);
       if (self != null) {
         nodes.remove(self);
       }
