@@ -83,6 +83,12 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private volatile Supplier<Object> ringView;
   /** A read refused with NOT_OWNER is retried this often, after refreshing the routing. */
   private static final int READ_NOT_OWNER_RETRIES = 12;
+  /**
+   * A read whose owner could not be reached (it left or failed, and the routing has not heard
+   * yet) is retried this often, after refreshing the routing. Reads change nothing, so asking
+   * again is always safe; the bound keeps a dead owner from holding the caller long.
+   */
+  private static final int READ_UNREACHABLE_RETRIES = 4;
   /** Set once at start: what operator tools may ask ({@code /v1/recovery/}). */
   private CoordinatorInspector inspector;
 
@@ -188,9 +194,17 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
    * or is moving) refreshes the routing and asks again, a bounded number of times (DESIGN §4).
    */
   private void read(String key, int attempt, CompletableFuture<ReadReply> out) {
+    read(key, attempt, 0, out);
+  }
+
+  private void read(String key, int attempt, int unreachable, CompletableFuture<ReadReply> out) {
     NodeId owner = router.ownerOf(key);
     transport.request(owner, new ReadRequest(key), requestTimeoutMillis).onComplete(ar -> {
-      if (ar.failed()) {
+      if (ar.failed() && routingRefresh != null && unreachable < READ_UNREACHABLE_RETRIES) {
+        LOG.debug("read of {} at {} failed ({}); refreshing the routing", key, owner,
+            ar.cause().toString());
+        retryRead(key, attempt, unreachable + 1, out);
+      } else if (ar.failed()) {
         out.completeExceptionally(ar.cause());
       } else if (ar.result() instanceof ReadReply r) {
         out.complete(r);
@@ -198,9 +212,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
           && e.code() == ErrorReply.Code.NOT_OWNER
           && routingRefresh != null
           && attempt < READ_NOT_OWNER_RETRIES) {
-        long backoff = Math.min(500, 20L << Math.min(attempt, 5));
-        routingRefresh.get().onComplete(x ->
-            vertx.setTimer(backoff, t -> runner.execute(() -> read(key, attempt + 1, out))));
+        retryRead(key, attempt + 1, unreachable, out);
       } else if (ar.result() instanceof ErrorReply e && e.code() == ErrorReply.Code.OVERLOADED) {
         out.completeExceptionally(new OverloadedException(
             "read of " + key + " refused by " + owner + ": " + e.message()));
@@ -212,6 +224,15 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     });
   }
 
+  /** Refreshes the routing, waits a backoff that grows with the attempts, and reads again. */
+  private void retryRead(String key, int attempt, int unreachable,
+      CompletableFuture<ReadReply> out) {
+    int tries = attempt + unreachable;
+    long backoff = Math.min(500, 20L << Math.min(tries - 1, 5));
+    routingRefresh.get().onComplete(x -> vertx.setTimer(backoff,
+        t -> runner.execute(() -> read(key, attempt, unreachable, out))));
+  }
+
   @Override
   public CompletableFuture<TxResult> commit(TxRequest request) {
     TxId txId = request.id() != null ? request.id() : TxId.of(idPrefix + nextId.incrementAndGet());
@@ -220,8 +241,10 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
         () -> {
           long token = runner.register(m -> {
             TxResult r = (TxResult) m;
-            if (r.reason() == Reason.NOT_OWNER && routingRefresh != null) {
-              routingRefresh.get(); // the client retries; let it find the new owner
+            if (routingRefresh != null && (r.reason() == Reason.NOT_OWNER
+                || r.reason() == Reason.PARTICIPANT_FAILED || r.reason() == Reason.TIMEOUT)) {
+              // The owner moved, left or failed: a retry should find the one the ring names now.
+              routingRefresh.get();
             }
             out.complete(r);
           });
