@@ -15,6 +15,7 @@ import io.ringtx.protocol.message.WriteOp;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -71,7 +72,9 @@ final class HttpRingTxClient implements RingTxClient {
     this.endpoint = endpoint;
     this.options = options;
     this.ownsVertx = options.vertx().isEmpty();
-    this.vertx = options.vertx().orElseGet(Vertx::vertx);
+    // Native epoll where the platform has it (the ringtx jar ships it for Linux), NIO elsewhere.
+    this.vertx = options.vertx().orElseGet(
+        () -> Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)));
     this.web =
         WebClient.create(
             vertx,

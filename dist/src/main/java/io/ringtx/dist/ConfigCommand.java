@@ -36,7 +36,7 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("host", "Address every server of this node binds to. Loopback by default.");
     DOCS.put("hazelcastPort", "Hazelcast port of this node (discovery and membership).");
     DOCS.put("busPort", "Event bus port between nodes; 0 picks a free port.");
-    DOCS.put("transport", "How nodes send each other requests: eventbus (the clustered Vert.x event bus on busPort) or tcp (direct connections to each node's RPC server on rpcPort; not yet the default: a participant leaving the ring is not yet handled well over it). The same on every node.");
+    DOCS.put("transport", "How nodes send each other requests: tcp (direct connections to each node's RPC server on rpcPort; the faster) or eventbus (the clustered Vert.x event bus on busPort). The same on every node.");
     DOCS.put("rpcPort", "With transport tcp: port of this node's RPC server; 0 picks a free port (published through discovery).");
     DOCS.put("httpPort", "HTTP port: client API on a coordinator, health and metrics on all; 0 picks one.");
     DOCS.put("requestTimeoutMillis", "Deadline of one request between nodes (retransmitted within it).");

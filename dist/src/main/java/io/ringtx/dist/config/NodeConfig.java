@@ -135,7 +135,7 @@ public record NodeConfig(
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
         0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000,
-        1_000, 1_000, 200, 10_000, "", 1, "", "", "", "", "", false, false, Transport.EVENTBUS, 0);
+        1_000, 1_000, 200, 10_000, "", 1, "", "", "", "", "", false, false, Transport.TCP, 0);
   }
 
   /**

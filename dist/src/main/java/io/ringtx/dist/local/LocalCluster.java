@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.ringtx.storage.NodeStore;
 import io.ringtx.storage.RocksNodeStore;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class LocalCluster implements AutoCloseable {
     this.config = config;
     this.faults = faults;
     this.tcpAddresses = tcp ? new ConcurrentHashMap<>() : null;
-    this.vertx = Vertx.vertx();
+    this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
   }
 
   /** Opens every node's store, recovers, and starts serving; fails if any node fails. */

@@ -130,7 +130,8 @@ public final class NodeProcess implements AutoCloseable {
       EventBusOptions busOptions =
           new EventBusOptions().setHost(config.host()).setPort(config.busPort());
       tls.ifPresent(t -> t.apply(busOptions));
-      VertxOptions options = new VertxOptions().setEventBusOptions(busOptions);
+      VertxOptions options =
+          new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(busOptions);
       vertx = await(Vertx.builder().with(options).withClusterManager(cluster).buildClustered());
       registry = new NodeRegistry(cluster.getHazelcastInstance());
       bus = new EventBusTransport(vertx, id, FaultInjector.NONE, auth);
@@ -138,7 +139,7 @@ public final class NodeProcess implements AutoCloseable {
       // Hazelcast for discovery only; requests go over direct TCP connections (TcpTransport),
       // so Vert.x needs no cluster manager and no clustered event bus.
       hazelcast = Hazelcast.newHazelcastInstance(hz);
-      vertx = Vertx.vertx();
+      vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
       registry = new NodeRegistry(hazelcast);
       directory = new RpcDirectory(hazelcast);
       tcp = new TcpTransport(vertx, id, config.host(), config.rpcPort(), directory,
@@ -146,6 +147,8 @@ public final class NodeProcess implements AutoCloseable {
       directory.onGone(tcp::disconnect);
       bus = tcp;
     }
+    LOG.info("node {} network I/O on {}", id,
+        vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO");
     LOG.info("node {} joined cluster {} in {} ms", id, config.clusterName(),
         (System.nanoTime() - t0) / 1_000_000);
 

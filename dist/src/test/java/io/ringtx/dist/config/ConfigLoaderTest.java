@@ -70,7 +70,7 @@ class ConfigLoaderTest {
   @Test
   void transport_isEventbusByDefault_tcpOnRequest_andAnythingElseAnError() {
     NodeConfig d = ConfigLoader.load(null, Map.of(), REQUIRED);
-    assertThat(d.transport()).isEqualTo(NodeConfig.Transport.EVENTBUS);
+    assertThat(d.transport()).isEqualTo(NodeConfig.Transport.TCP);
     assertThat(d.rpcPort()).isZero();
 
     NodeConfig tcp = ConfigLoader.load(null, Map.of("RINGTX_TRANSPORT", "tcp",
