@@ -98,6 +98,12 @@ public final class TcpTransport extends CountingTransport {
   private final AtomicLong badFrames = new AtomicLong();
   private volatile NetServer server;
   private volatile int serverPort;
+  /**
+   * The serving context (the node's state machine's, see {@link #serve}), once serving: outgoing
+   * connections are made on it too, so that a request written and its reply read run on the
+   * machine's event loop, without a hand-off to another event loop each way.
+   */
+  private volatile Context home;
 
   /**
    * @param sender the node this transport sends for and serves
@@ -254,7 +260,16 @@ public final class TcpTransport extends CountingTransport {
         conns.remove(to, c);
         c.close();
       }
-      Future<NetSocket> f = client.connect(address).compose(s -> {
+      Context at = home;
+      Future<NetSocket> connected;
+      if (at == null || Vertx.currentContext() == at) {
+        connected = client.connect(address);
+      } else {
+        Promise<NetSocket> made = Promise.promise();
+        at.runOnContext(v -> client.connect(address).onComplete(made));
+        connected = made.future();
+      }
+      Future<NetSocket> f = connected.compose(s -> {
         if (s.localAddress().equals(s.remoteAddress())) {
           // A TCP self-connect: with nothing listening on the peer's port, the kernel may pick
           // that very port as our ephemeral one. Holding it would keep the peer from binding it
@@ -353,6 +368,14 @@ public final class TcpTransport extends CountingTransport {
           "this transport serves " + sender + ", not " + self));
     }
     Served served = new Served(self, handler, vertx.getOrCreateContext());
+    home = served.ctx;
+    // Connections made before serving live on other event loops: let them be made again on the
+    // serving one (what was outstanding on them is sent again, answered from stored replies).
+    for (Map.Entry<NodeId, Conn> e : conns.entrySet()) {
+      if (conns.remove(e.getKey(), e.getValue())) {
+        e.getValue().close();
+      }
+    }
     NetServerOptions options = new NetServerOptions().setHost(host).setPort(port)
         .setTcpNoDelay(true);
     if (tls != null) {
