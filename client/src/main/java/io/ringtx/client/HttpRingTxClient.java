@@ -1,5 +1,6 @@
 package io.ringtx.client;
 
+import io.ringtx.protocol.rpc.VertxSetup;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +16,6 @@ import io.ringtx.protocol.message.WriteOp;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -72,9 +72,7 @@ final class HttpRingTxClient implements RingTxClient {
     this.endpoint = endpoint;
     this.options = options;
     this.ownsVertx = options.vertx().isEmpty();
-    // Native epoll where the platform has it (the ringtx jar ships it for Linux), NIO elsewhere.
-    this.vertx = options.vertx().orElseGet(
-        () -> Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)));
+    this.vertx = options.vertx().orElseGet(VertxSetup::vertx);
     this.web =
         WebClient.create(
             vertx,

@@ -1,5 +1,6 @@
 package io.ringtx.bench.calibrate;
 
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.ringtx.protocol.discovery.Discovery;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
@@ -97,8 +98,8 @@ public final class Calibration {
   }
 
   Figure tcpRoundTrip() throws Exception {
-    Vertx server = nodeLikeVertx();
-    Vertx client = nodeLikeVertx();
+    Vertx server = VertxSetup.vertx();
+    Vertx client = VertxSetup.vertx();
     try {
       NetServer ns = server.createNetServer();
       ns.connectHandler(Calibration::echo);
@@ -124,8 +125,8 @@ public final class Calibration {
    * bodies, request ids and stored replies, one request in flight.
    */
   Figure transportRoundTrip() throws Exception {
-    Vertx server = nodeLikeVertx();
-    Vertx client = nodeLikeVertx();
+    Vertx server = VertxSetup.vertx();
+    Vertx client = VertxSetup.vertx();
     NodeId p1 = NodeId.of("p1");
     NodeId c1 = NodeId.of("c1");
     Map<NodeId, SocketAddress> where = new ConcurrentHashMap<>();
@@ -217,16 +218,11 @@ public final class Calibration {
     });
   }
 
-  /** Vert.x as the nodes run it: on Netty's native epoll where the platform has it. */
-  private static Vertx nodeLikeVertx() {
-    return Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-  }
-
   private static Vertx clustered(String name, int port, List<String> seeds) throws Exception {
     HazelcastClusterManager mgr =
         new HazelcastClusterManager(Discovery.hazelcastConfig(name, "127.0.0.1", port, seeds, 5));
-    VertxOptions o = new VertxOptions().setPreferNativeTransport(true)
-        .setEventBusOptions(new EventBusOptions().setHost("127.0.0.1"));
+    VertxOptions o =
+        VertxSetup.options().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1"));
     return await(Vertx.builder().with(o).withClusterManager(mgr).buildClustered());
   }
 

@@ -1,5 +1,6 @@
 package io.ringtx.dist.local;
 
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.ringtx.coordinator.http.HttpApi;
 import io.ringtx.coordinator.server.CoordinatorNode;
 import io.ringtx.coordinator.server.RingRouting;
@@ -23,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.ringtx.storage.NodeStore;
 import io.ringtx.storage.RocksNodeStore;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ public final class LocalCluster implements AutoCloseable {
     this.config = config;
     this.faults = faults;
     this.tcpAddresses = tcp ? new ConcurrentHashMap<>() : null;
-    this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    this.vertx = VertxSetup.vertx();
   }
 
   /** Opens every node's store, recovers, and starts serving; fails if any node fails. */

@@ -1,5 +1,6 @@
 package io.ringtx.dist.node;
 
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.core.CoordinatorConfig;
 import io.ringtx.coordinator.http.HttpApi;
@@ -130,8 +131,7 @@ public final class NodeProcess implements AutoCloseable {
       EventBusOptions busOptions =
           new EventBusOptions().setHost(config.host()).setPort(config.busPort());
       tls.ifPresent(t -> t.apply(busOptions));
-      VertxOptions options =
-          new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(busOptions);
+      VertxOptions options = VertxSetup.options().setEventBusOptions(busOptions);
       vertx = await(Vertx.builder().with(options).withClusterManager(cluster).buildClustered());
       registry = new NodeRegistry(cluster.getHazelcastInstance());
       bus = new EventBusTransport(vertx, id, FaultInjector.NONE, auth);
@@ -139,7 +139,7 @@ public final class NodeProcess implements AutoCloseable {
       // Hazelcast for discovery only; requests go over direct TCP connections (TcpTransport),
       // so Vert.x needs no cluster manager and no clustered event bus.
       hazelcast = Hazelcast.newHazelcastInstance(hz);
-      vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+      vertx = VertxSetup.vertx();
       registry = new NodeRegistry(hazelcast);
       directory = new RpcDirectory(hazelcast);
       tcp = new TcpTransport(vertx, id, config.host(), config.rpcPort(), directory,

@@ -1,0 +1,23 @@
+package io.ringtx.protocol.rpc;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+/**
+ * How every RingTx process runs Vert.x: on Netty's native transport (epoll on Linux, shipped in
+ * the ringtx jar) where the platform has one, fewer system calls per message than Java NIO, and
+ * on NIO elsewhere. {@link Vertx#isNativeTransportEnabled()} tells which one a process got.
+ */
+public final class VertxSetup {
+  private VertxSetup() {}
+
+  /** The options every Vert.x instance starts from; callers add their own. */
+  public static VertxOptions options() {
+    return new VertxOptions().setPreferNativeTransport(true);
+  }
+
+  /** A Vert.x instance with {@link #options()}. */
+  public static Vertx vertx() {
+    return Vertx.vertx(options());
+  }
+}
