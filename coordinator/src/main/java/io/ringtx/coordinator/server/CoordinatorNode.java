@@ -185,18 +185,16 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   @Override
   public CompletableFuture<ReadReply> read(String key) {
     CompletableFuture<ReadReply> out = new CompletableFuture<>();
-    runner.execute(() -> read(key, 0, out));
+    runner.execute(() -> read(key, 0, 0, out));
     return out;
   }
 
   /**
    * Reads from the owner the routing names; a {@code NOT_OWNER} answer (the key's range moved,
-   * or is moving) refreshes the routing and asks again, a bounded number of times (DESIGN §4).
+   * or is moving) or a failed request (the owner left or failed) refreshes the routing and asks
+   * again, a bounded number of times each (DESIGN §4): {@code attempt} counts the first,
+   * {@code unreachable} the second.
    */
-  private void read(String key, int attempt, CompletableFuture<ReadReply> out) {
-    read(key, attempt, 0, out);
-  }
-
   private void read(String key, int attempt, int unreachable, CompletableFuture<ReadReply> out) {
     NodeId owner = router.ownerOf(key);
     transport.request(owner, new ReadRequest(key), requestTimeoutMillis).onComplete(ar -> {
