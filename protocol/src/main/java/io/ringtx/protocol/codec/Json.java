@@ -1,5 +1,6 @@
 package io.ringtx.protocol.codec;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,11 +31,10 @@ public final class Json {
    * Shared, thread-safe mapper. Unknown properties are refused so that a misspelt field is an
    * error rather than silently ignored; nesting depth is bounded against hostile input.
    */
-  public static final ObjectMapper MAPPER = configure(JsonMapper.builder()).build();
-
-  static {
-    MAPPER.getFactory().setStreamReadConstraints(READ_CONSTRAINTS);
-  }
+  public static final ObjectMapper MAPPER =
+      configure(JsonMapper.builder(
+              JsonFactory.builder().streamReadConstraints(READ_CONSTRAINTS).build()))
+          .build();
 
   private Json() {}
 

@@ -519,13 +519,7 @@ public final class TcpTransport extends CountingTransport {
   }
 
   private Buffer errorFrame(long seq, long inc, int code, String text) {
-    byte[] t = text.getBytes(StandardCharsets.UTF_8);
-    byte[] body = new byte[4 + t.length];
-    body[0] = (byte) (code >>> 24);
-    body[1] = (byte) (code >>> 16);
-    body[2] = (byte) (code >>> 8);
-    body[3] = (byte) code;
-    System.arraycopy(t, 0, body, 4, t.length);
+    byte[] body = Buffer.buffer().appendInt(code).appendString(text, "UTF-8").getBytes();
     return frame(ERROR, seq, inc, senderBytes, null, body);
   }
 
