@@ -30,13 +30,6 @@ public record NodeRuntime(
     boolean tls,
     int rpcPort) {
 
-  /** A node without a TCP RPC server (transport {@code eventbus}): {@code rpcPort} 0. */
-  public NodeRuntime(String nodeId, String role, long pid, String host, int httpPort, int busPort,
-      int hazelcastPort, String clusterName, long startedAtMillis, boolean tls) {
-    this(nodeId, role, pid, host, httpPort, busPort, hazelcastPort, clusterName, startedAtMillis,
-        tls, 0);
-  }
-
   /** The file name inside a node's data directory. */
   public static final String FILE = "node.json";
 

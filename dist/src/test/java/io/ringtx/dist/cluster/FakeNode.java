@@ -104,7 +104,7 @@ public final class FakeNode {
     } else {
       new NodeRuntime(config.nodeId(), config.role().wireName(), ProcessHandle.current().pid(),
           config.host(), httpPort, 0, config.hazelcastPort(), config.clusterName(),
-          System.currentTimeMillis(), false).write(data);
+          System.currentTimeMillis(), false, 0).write(data);
       System.out.println("fake " + config.nodeId() + " (" + config.role().wireName()
           + ") serving at http://" + config.host() + ":" + httpPort);
     }

@@ -23,7 +23,7 @@ class NodeStatusTest {
   private final ClusterLayout.Node p1 = layout.require("p1");
 
   private static NodeRuntime runtime(long pid, int busPort) {
-    return new NodeRuntime("p1", "participant", pid, "127.0.0.1", 30002, busPort, 30001, "x", 1L, false);
+    return new NodeRuntime("p1", "participant", pid, "127.0.0.1", 30002, busPort, 30001, "x", 1L, false, 0);
   }
 
   @Test
