@@ -13,6 +13,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
@@ -75,6 +77,8 @@ public final class TcpTransport extends CountingTransport {
   /** How often deadlines and due retransmissions are checked. */
   static final long SWEEP_MILLIS = 10;
   private static final long MAX_BACKOFF_MILLIS = 200;
+  /** Frames written before a flush is made regardless of the turn (bounds what waits). */
+  private static final int FLUSH_AFTER_FRAMES = 64;
 
   private final Vertx vertx;
   private final NodeId sender;
@@ -289,6 +293,7 @@ public final class TcpTransport extends CountingTransport {
           return;
         }
         NetSocket s = ar.result();
+        consolidateFlushes(s);
         FrameReader reader = new FrameReader(s, null);
         s.handler(reader.parser);
         s.exceptionHandler(e -> LOG.debug("node {} connection to {}: {}", sender, to,
@@ -305,6 +310,20 @@ public final class TcpTransport extends CountingTransport {
         });
       });
       return f;
+    }
+  }
+
+  /**
+   * Lets the frames written to {@code s} during one turn of its event loop go out in one
+   * system call: a flush made outside a read of this connection (a vote sent when a forced
+   * write completes, a prepare sent while reading a client's request) is put off to a task
+   * queued behind the work at hand, so the frames written meanwhile share it. Within a read of
+   * this connection Vert.x already flushes once, at its end.
+   */
+  private static void consolidateFlushes(NetSocket s) {
+    if (s instanceof NetSocketInternal internal) {
+      internal.channelHandlerContext().pipeline().addFirst("ringtx-flush",
+          new FlushConsolidationHandler(FLUSH_AFTER_FRAMES, true));
     }
   }
 
@@ -385,6 +404,7 @@ public final class TcpTransport extends CountingTransport {
     // Listening from the serving context puts the connections on its event loop.
     served.ctx.runOnContext(v -> {
       NetServer s = vertx.createNetServer(options).connectHandler(sock -> {
+        consolidateFlushes(sock);
         FrameReader reader = new FrameReader(sock, served);
         sock.handler(reader.parser);
         sock.exceptionHandler(e -> LOG.debug("node {} connection from {}: {}", self,
