@@ -25,6 +25,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +65,8 @@ final class HttpRingTxClient implements RingTxClient {
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final WebClient web;
+  /** Where {@link #runAsync} runs the functions and sends the requests it is called with. */
+  private final Context home;
   private final String clientId;
   private final AtomicLong sequence = new AtomicLong();
   private final Backoff backoff;
@@ -86,6 +90,7 @@ final class HttpRingTxClient implements RingTxClient {
                     .map(ca -> new PemTrustOptions().addCertPath(ca.toString()))
                     .orElse(null)),
             new PoolOptions().setHttp1MaxSize(options.maxConnections()));
+    this.home = vertx.getOrCreateContext();
     this.clientId = options.clientId().orElseGet(HttpRingTxClient::randomClientId);
     this.backoff = new Backoff(options.baseBackoff(), options.maxBackoff());
   }
@@ -107,33 +112,34 @@ final class HttpRingTxClient implements RingTxClient {
   public Optional<KeyValue> get(String key) {
     checkCallable();
     checkKey(key);
-    TxAttempt.Read r = readKey(key);
+    TxAttempt.Read r = await(readKey(key), "GET /v1/kv/{key}");
     return r.value() == null
         ? Optional.empty()
         : Optional.of(new KeyValue(key, r.value(), r.version()));
   }
 
-  private TxAttempt.Read readKey(String key) {
+  private Future<TxAttempt.Read> readKey(String key) {
     String path = "/v1/kv/" + encodeKey(key);
-    HttpResponse<Buffer> response = send(HttpMethod.GET, path, null, "GET /v1/kv/{key}");
-    JsonNode body = parseOrNull(response);
-    if (response.statusCode() == 200 && body != null && body.path("value").isTextual()) {
-      return new TxAttempt.Read(body.get("value").asText(), body.path("version").asLong());
-    }
-    if (response.statusCode() == 404
-        && body != null
-        && "key_not_found".equals(body.path("error").asText())) {
-      // The version of an absent key is 0 unless the coordinator says otherwise.
-      return new TxAttempt.Read(null, body.path("version").asLong(0));
-    }
-    throw unexpected("GET /v1/kv/{key} for key '" + abbreviate(key) + "'", response, body);
+    return send(HttpMethod.GET, path, null, "GET /v1/kv/{key}").map(response -> {
+      JsonNode body = parseOrNull(response);
+      if (response.statusCode() == 200 && body != null && body.path("value").isTextual()) {
+        return new TxAttempt.Read(body.get("value").asText(), body.path("version").asLong());
+      }
+      if (response.statusCode() == 404
+          && body != null
+          && "key_not_found".equals(body.path("error").asText())) {
+        // The version of an absent key is 0 unless the coordinator says otherwise.
+        return new TxAttempt.Read(null, body.path("version").asLong(0));
+      }
+      throw unexpected("GET /v1/kv/{key} for key '" + abbreviate(key) + "'", response, body);
+    });
   }
 
   /**
    * Reads several keys in one {@code POST /v1/read}; the coordinator reads each at its owner, in
    * parallel.
    */
-  private Map<String, TxAttempt.Read> readKeys(List<String> keys) {
+  private Future<Map<String, TxAttempt.Read>> readKeys(List<String> keys) {
     ObjectNode request = Json.MAPPER.createObjectNode();
     ArrayNode array = request.putArray("keys");
     keys.forEach(array::add);
@@ -141,20 +147,31 @@ final class HttpRingTxClient implements RingTxClient {
     try {
       body = Json.MAPPER.writeValueAsBytes(request);
     } catch (JsonProcessingException e) {
-      throw new RingTxException("could not encode a read of " + keys.size() + " keys", e);
+      return Future.failedFuture(
+          new RingTxException("could not encode a read of " + keys.size() + " keys", e));
     }
-    HttpResponse<Buffer> response = send(HttpMethod.POST, "/v1/read", body, "POST /v1/read");
-    JsonNode answer = parseOrNull(response);
-    if (response.statusCode() == 200 && answer != null && answer.path("items").isArray()) {
-      Map<String, TxAttempt.Read> out = new LinkedHashMap<>();
-      for (JsonNode item : answer.get("items")) {
-        JsonNode value = item.path("value");
-        out.put(item.path("key").asText(), new TxAttempt.Read(
-            value.isTextual() ? value.asText() : null, item.path("version").asLong(0)));
+    return send(HttpMethod.POST, "/v1/read", body, "POST /v1/read").map(response -> {
+      JsonNode answer = parseOrNull(response);
+      if (response.statusCode() == 200 && answer != null && answer.path("items").isArray()) {
+        Map<String, TxAttempt.Read> out = new LinkedHashMap<>();
+        for (JsonNode item : answer.get("items")) {
+          JsonNode value = item.path("value");
+          out.put(item.path("key").asText(), new TxAttempt.Read(
+              value.isTextual() ? value.asText() : null, item.path("version").asLong(0)));
+        }
+        return out;
       }
-      return out;
+      throw unexpected("POST /v1/read of " + keys.size() + " keys", response, answer);
+    });
+  }
+
+  /** Keys read one at a time or together, the one way or the other. */
+  private Future<Map<String, TxAttempt.Read>> readAll(List<String> keys) {
+    if (keys.size() == 1) {
+      String key = keys.get(0);
+      return readKey(key).map(r -> Map.of(key, r));
     }
-    throw unexpected("POST /v1/read of " + keys.size() + " keys", response, answer);
+    return readKeys(keys);
   }
 
   // ---- transactions -----------------------------------------------------------------------
@@ -164,16 +181,16 @@ final class HttpRingTxClient implements RingTxClient {
     Objects.requireNonNull(fn, "fn");
     checkCallable();
     for (int attempt = 1; ; attempt++) {
-      String id = clientId + "-" + sequence.incrementAndGet();
+      String id = nextId();
       TxAttempt tx = new TxAttempt(id, new TxAttempt.Reader() {
         @Override
         public TxAttempt.Read read(String key) {
-          return readKey(key);
+          return await(readKey(key), "GET /v1/kv/{key}");
         }
 
         @Override
         public Map<String, TxAttempt.Read> readAll(List<String> keys) {
-          return readKeys(keys);
+          return await(readKeys(keys), "POST /v1/read");
         }
       });
       T result;
@@ -183,28 +200,165 @@ final class HttpRingTxClient implements RingTxClient {
         // An exception from fn ends the attempt here: nothing was sent, nothing is sent.
         tx.close();
       }
-      Learned learned = commit(id, tx);
+      Learned learned = awaitCommit(id, commit(id, tx));
       if (learned.outcome() == Outcome.COMMITTED) {
         return result;
       }
-      if (!retriable(learned.reason())) {
-        throw new TxAbortedException(
-            id,
-            learned.reason(),
-            "transaction " + id + " aborted"
-                + (learned.reason() == null ? "" : ": " + learned.reason()));
+      RuntimeException end = endOfAttempts(id, learned, attempt);
+      if (end != null) {
+        throw end;
       }
-      if (attempt >= options.maxAttempts()) {
-        throw new TxAbortedException(
-            id,
-            learned.reason(),
-            "transaction aborted " + attempt + " times in a row, last by " + learned.reason()
-                + "; last id " + id);
-      }
-      LOG.debug("tx={} aborted ({}), attempt {} of {}", id, learned.reason(), attempt,
-          options.maxAttempts());
-      pause(backoff.delayMillis(attempt, ThreadLocalRandom.current()), id);
+      await(pause(backoff.delayMillis(attempt, ThreadLocalRandom.current())),
+          "backoff of tx=" + id);
     }
+  }
+
+  @Override
+  public <T> CompletableFuture<T> runAsync(TxFunction<T> fn) {
+    Objects.requireNonNull(fn, "fn");
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Context ctx = Vertx.currentContext();
+    if (ctx != null && ctx.owner() == vertx) {
+      attemptAsync(fn, 1, result);
+    } else {
+      home.runOnContext(v -> attemptAsync(fn, 1, result));
+    }
+    return result;
+  }
+
+  /** One attempt of {@link #runAsync}: runs {@code fn} until it reads nothing new, commits. */
+  private <T> void attemptAsync(TxFunction<T> fn, int attempt, CompletableFuture<T> result) {
+    replay(fn, nextId(), new LinkedHashMap<>(), attempt, result);
+  }
+
+  /**
+   * Runs {@code fn} against the reads known so far. A read of anything else ends the run (by a
+   * {@link Replay.Unread} thrown out of the read, or — if {@code fn} swallowed that — by the
+   * keys it left behind): those keys are read without blocking, and {@code fn} runs again from
+   * the start with them known. The run that reads nothing new is the attempt's: its reads and
+   * writes are committed.
+   */
+  private <T> void replay(TxFunction<T> fn, String id, Map<String, TxAttempt.Read> known,
+      int attempt, CompletableFuture<T> result) {
+    Replay reader = new Replay(known);
+    TxAttempt tx = new TxAttempt(id, reader);
+    T value = null;
+    Throwable thrown = null;
+    try {
+      value = fn.apply(tx);
+    } catch (Throwable t) {
+      thrown = t;
+    } finally {
+      tx.close();
+    }
+    if (!reader.unread.isEmpty()) {
+      readAll(List.copyOf(reader.unread)).onComplete(ar -> {
+        if (ar.failed()) {
+          result.completeExceptionally(ar.cause());
+          return;
+        }
+        known.putAll(ar.result());
+        replay(fn, id, known, attempt, result);
+      });
+      return;
+    }
+    if (thrown != null) {
+      result.completeExceptionally(thrown);
+      return;
+    }
+    T committedValue = value;
+    commit(id, tx).onComplete(ar -> {
+      if (ar.failed()) {
+        result.completeExceptionally(ar.cause());
+        return;
+      }
+      Learned learned = ar.result();
+      if (learned.outcome() == Outcome.COMMITTED) {
+        result.complete(committedValue);
+        return;
+      }
+      RuntimeException end = endOfAttempts(id, learned, attempt);
+      if (end != null) {
+        result.completeExceptionally(end);
+        return;
+      }
+      pause(backoff.delayMillis(attempt, ThreadLocalRandom.current()))
+          .onComplete(v -> attemptAsync(fn, attempt + 1, result));
+    });
+  }
+
+  /** Reads of a {@link #runAsync} run: known ones answered, the others noted and unwound. */
+  private static final class Replay implements TxAttempt.Reader {
+    /** Unwinds {@code fn} at a read that is not known yet; it carries no stack. */
+    static final class Unread extends RuntimeException {
+      Unread() {
+        super("a read not known yet: this run of the transaction is replayed", null, false,
+            false);
+      }
+    }
+
+    private static final Unread UNREAD = new Unread();
+    final Map<String, TxAttempt.Read> known;
+    final List<String> unread = new ArrayList<>();
+
+    Replay(Map<String, TxAttempt.Read> known) {
+      this.known = known;
+    }
+
+    @Override
+    public TxAttempt.Read read(String key) {
+      return readAll(List.of(key)).get(key);
+    }
+
+    @Override
+    public Map<String, TxAttempt.Read> readAll(List<String> keys) {
+      Map<String, TxAttempt.Read> out = new LinkedHashMap<>();
+      for (String k : keys) {
+        TxAttempt.Read r = known.get(k);
+        if (r == null) {
+          if (!unread.contains(k)) {
+            unread.add(k);
+          }
+        } else {
+          out.put(k, r);
+        }
+      }
+      if (out.size() < keys.size()) {
+        throw UNREAD;
+      }
+      return out;
+    }
+  }
+
+  private String nextId() {
+    return clientId + "-" + sequence.incrementAndGet();
+  }
+
+  /**
+   * What ends a transaction after an aborted attempt: null if it should run again, else the
+   * exception to give the caller.
+   */
+  private RuntimeException endOfAttempts(String id, Learned learned, int attempt) {
+    if (!retriable(learned.reason())) {
+      return new TxAbortedException(
+          id,
+          learned.reason(),
+          "transaction " + id + " aborted"
+              + (learned.reason() == null ? "" : ": " + learned.reason()));
+    }
+    if (attempt >= options.maxAttempts()) {
+      return new TxAbortedException(
+          id,
+          learned.reason(),
+          "transaction aborted " + attempt + " times in a row, last by " + learned.reason()
+              + "; last id " + id);
+    }
+    LOG.debug("tx={} aborted ({}), attempt {} of {}", id, learned.reason(), attempt,
+        options.maxAttempts());
+    return null;
   }
 
   /**
@@ -220,70 +374,80 @@ final class HttpRingTxClient implements RingTxClient {
 
   /**
    * Sends the commit of {@code tx}, re-sending the same id while the outcome is unknown (commits
-   * are idempotent by id, DESIGN §2), then asks for the outcome. Returns COMMITTED or ABORTED;
-   * anything else is an exception.
+   * are idempotent by id, DESIGN §2), then asks for the outcome. Ends with COMMITTED or ABORTED;
+   * anything else fails the future.
    */
-  private Learned commit(String id, TxAttempt tx) {
-    byte[] body = commitBody(id, tx);
-    RingTxException last = null;
-    for (int send = 1; send <= options.commitSends(); send++) {
-      try {
-        HttpResponse<Buffer> response = send(HttpMethod.POST, "/v1/txn", body, "POST /v1/txn");
+  private Future<Learned> commit(String id, TxAttempt tx) {
+    return commitSend(id, commitBody(id, tx), 1, null);
+  }
+
+  private Future<Learned> commitSend(String id, byte[] body, int send, RingTxException before) {
+    if (send > options.commitSends()) {
+      return outcomeOf(id).transform(ar -> {
+        if (ar.succeeded()
+            && (ar.result() == Outcome.COMMITTED || ar.result() == Outcome.ABORTED)) {
+          return Future.succeededFuture(new Learned(ar.result(), null));
+        }
+        RingTxException last = before;
+        if (ar.failed()) {
+          RingTxException e = asRingTx(ar.cause());
+          e.addSuppressed(last);
+          last = e;
+        }
+        return Future.failedFuture(new TxOutcomeUnknownException(
+            id,
+            "the outcome of transaction " + id + " is unknown after " + options.commitSends()
+                + " sends; ask outcome(\"" + id + "\") later",
+            last));
+      });
+    }
+    return send(HttpMethod.POST, "/v1/txn", body, "POST /v1/txn").transform(ar -> {
+      RingTxException last;
+      if (ar.succeeded()) {
+        HttpResponse<Buffer> response = ar.result();
         JsonNode answer = parseOrNull(response);
         int status = response.statusCode();
         if (status == 200 && answer != null) {
           Learned learned = learned(answer);
           if (learned != null && learned.outcome() != Outcome.UNKNOWN) {
-            return learned;
+            return Future.succeededFuture(learned);
           }
           last = new RingTxException("coordinator answered UNKNOWN for transaction " + id);
         } else if (status >= 400 && status < 500) {
           // Refused as invalid before it reached the engine: nothing was written.
-          throw rejected("POST /v1/txn", response, answer);
+          return Future.failedFuture(rejected("POST /v1/txn", response, answer));
         } else {
           last = unexpected("POST /v1/txn", response, answer);
         }
-      } catch (RequestRejectedException e) {
-        throw e;
-      } catch (CoordinatorOverloadedException e) {
-        if (send == 1) {
-          // Refused before anything was done, and no earlier send may have been: not applied.
-          throw e;
-        }
-        last = e; // an earlier send may have reached the engine: learn the outcome below
-      } catch (RingTxException e) {
-        last = e;
+      } else if (ar.cause() instanceof CoordinatorOverloadedException e && send == 1) {
+        // Refused before anything was done, and no earlier send may have been: not applied.
+        return Future.failedFuture(e);
+      } else {
+        // A later refusal: an earlier send may have reached the engine; learn the outcome.
+        last = asRingTx(ar.cause());
       }
-      if (Thread.currentThread().isInterrupted()) {
-        throw new TxOutcomeUnknownException(
-            id,
-            "interrupted while committing transaction " + id + "; its outcome is unknown",
-            last);
+      LOG.debug("tx={} commit send {} of {} got no outcome: {}", id, send,
+          options.commitSends(), last.getMessage());
+      RingTxException failed = last;
+      if (send >= options.commitSends()) {
+        return commitSend(id, body, send + 1, failed);
       }
-      LOG.debug(
-          "tx={} commit send {} of {} got no outcome: {}",
-          id,
-          send,
-          options.commitSends(),
-          last.getMessage());
-      if (send < options.commitSends()) {
-        pause(backoff.delayMillis(send, ThreadLocalRandom.current()), id);
-      }
-    }
+      return pause(backoff.delayMillis(send, ThreadLocalRandom.current()))
+          .compose(v -> commitSend(id, body, send + 1, failed));
+    });
+  }
+
+  /** Waits for a commit from a blocking call: an interruption leaves the outcome unknown. */
+  private Learned awaitCommit(String id, Future<Learned> commit) {
     try {
-      Outcome known = outcome(id);
-      if (known == Outcome.COMMITTED || known == Outcome.ABORTED) {
-        return new Learned(known, null);
-      }
-    } catch (RingTxException e) {
-      e.addSuppressed(last);
-      last = e;
+      return commit.toCompletionStage().toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TxOutcomeUnknownException(
+          id, "interrupted while committing transaction " + id + "; its outcome is unknown", e);
+    } catch (ExecutionException e) {
+      throw rethrown(e.getCause(), "POST /v1/txn");
     }
-    throw new TxOutcomeUnknownException(
-        id,
-        "the outcome of transaction " + id + " is unknown after " + options.commitSends()
-            + " sends; ask outcome(\"" + id + "\") later",
-        last);
   }
 
   private static byte[] commitBody(String id, TxAttempt tx) {
@@ -320,20 +484,25 @@ final class HttpRingTxClient implements RingTxClient {
     if (!TxId.isValid(txId)) {
       throw new IllegalArgumentException("not a valid transaction id: '" + txId + "'");
     }
-    HttpResponse<Buffer> response = send(HttpMethod.GET, "/v1/txn/" + txId, null, "GET /v1/txn");
-    JsonNode body = parseOrNull(response);
-    if (response.statusCode() == 404
-        && body != null
-        && "tx_not_found".equals(body.path("error").asText())) {
-      return Outcome.UNKNOWN;
-    }
-    if (response.statusCode() == 200 && body != null) {
-      Learned learned = learned(body);
-      if (learned != null) {
-        return learned.outcome();
+    return await(outcomeOf(txId), "GET /v1/txn");
+  }
+
+  private Future<Outcome> outcomeOf(String txId) {
+    return send(HttpMethod.GET, "/v1/txn/" + txId, null, "GET /v1/txn").map(response -> {
+      JsonNode body = parseOrNull(response);
+      if (response.statusCode() == 404
+          && body != null
+          && "tx_not_found".equals(body.path("error").asText())) {
+        return Outcome.UNKNOWN;
       }
-    }
-    throw unexpected("GET /v1/txn/" + txId, response, body);
+      if (response.statusCode() == 200 && body != null) {
+        Learned learned = learned(body);
+        if (learned != null) {
+          return learned.outcome();
+        }
+      }
+      throw unexpected("GET /v1/txn/" + txId, response, body);
+    });
   }
 
   // ---- plumbing ---------------------------------------------------------------------------
@@ -343,23 +512,28 @@ final class HttpRingTxClient implements RingTxClient {
    * was done) is waited out and sent again, up to {@link ClientOptions#overloadWaits()} times,
    * each pause as long as its {@link #overloadPauseMillis pause}.
    */
-  private HttpResponse<Buffer> send(HttpMethod method, String path, byte[] body, String what) {
-    for (int refusals = 0; ; refusals++) {
-      HttpResponse<Buffer> response = sendOnce(method, path, body, what);
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, byte[] body,
+      String what) {
+    return send(method, path, body, what, 0);
+  }
+
+  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, byte[] body,
+      String what, int refusals) {
+    return sendOnce(method, path, body, what).compose(response -> {
       String refusal = refusal(response);
       if (refusal == null) {
-        return response;
+        return Future.succeededFuture(response);
       }
       if (refusals >= options.overloadWaits()) {
-        throw new CoordinatorOverloadedException(refusal,
+        return Future.failedFuture(new CoordinatorOverloadedException(refusal,
             what + " refused with 503 " + refusal + " " + (refusals + 1)
-                + " times in a row; nothing was done");
+                + " times in a row; nothing was done"));
       }
       long pause = overloadPauseMillis(response, options.maxOverloadPause().toMillis(),
           ThreadLocalRandom.current());
       LOG.debug("{} refused ({}), waiting {} ms", what, refusal, pause);
-      pause(pause, what);
-    }
+      return pause(pause).compose(v -> send(method, path, body, what, refusals + 1));
+    });
   }
 
   /** The error code of a 503 that refused a request before anything was done, or null. */
@@ -398,7 +572,14 @@ final class HttpRingTxClient implements RingTxClient {
     return pause / 2 + (pause - pause / 2 == 0 ? 0 : random.nextLong(pause - pause / 2 + 1));
   }
 
-  private HttpResponse<Buffer> sendOnce(HttpMethod method, String path, byte[] body, String what) {
+  /** The pause after a refusal or an unknown outcome, on a Vert.x timer. */
+  private Future<Void> pause(long millis) {
+    return millis <= 0 ? Future.succeededFuture()
+        : vertx.timer(millis, TimeUnit.MILLISECONDS).mapEmpty();
+  }
+
+  private Future<HttpResponse<Buffer>> sendOnce(HttpMethod method, String path, byte[] body,
+      String what) {
     long timeout = options.requestTimeout().toMillis();
     // An idle timeout only: timeout() would also arm a timer on the wait for a pooled connection,
     // and Vert.x 5.0.10 can race that timer against a connection being handed over (logging
@@ -414,32 +595,36 @@ final class HttpRingTxClient implements RingTxClient {
     }
     // The idle timeout normally fires first; this bound covers the wait for a connection and a
     // lost callback.
-    return await(future, timeout + 1000, what);
+    long bound = timeout + 1000;
+    return future.timeout(bound, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(
+        e instanceof TimeoutException
+            ? new RingTxException(what + " got no answer within " + bound + " ms", e)
+            : new RingTxException(what + " failed: " + e, e)));
   }
 
-  private <T> T await(Future<T> future, long timeoutMillis, String what) {
+  /** Blocks the calling (non event loop) thread until {@code future} ends. */
+  private <T> T await(Future<T> future, String what) {
     try {
-      return future
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(timeoutMillis, TimeUnit.MILLISECONDS);
+      return future.toCompletionStage().toCompletableFuture().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RingTxException(what + " interrupted", e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new RingTxException(what + " failed: " + cause, cause);
-    } catch (TimeoutException e) {
-      throw new RingTxException(what + " got no answer within " + timeoutMillis + " ms", e);
+      throw rethrown(e.getCause(), what);
     }
   }
 
-  /** Waits before a retry on a Vert.x timer (no sleeping in a loop), interruptibly. */
-  private void pause(long millis, String id) {
-    if (millis <= 0) {
-      return;
+  /** A failure of an asynchronous call, as the blocking calls throw it. */
+  private static RuntimeException rethrown(Throwable cause, String what) {
+    if (cause instanceof RuntimeException r) {
+      return r;
     }
-    await(vertx.timer(millis, TimeUnit.MILLISECONDS), millis + 1000, "backoff of tx=" + id);
+    return new RingTxException(what + " failed: " + cause, cause);
+  }
+
+  private static RingTxException asRingTx(Throwable cause) {
+    return cause instanceof RingTxException r ? r
+        : new RingTxException("request failed: " + cause, cause);
   }
 
   private void checkCallable() {
@@ -541,7 +726,7 @@ final class HttpRingTxClient implements RingTxClient {
       if (Context.isOnEventLoopThread()) {
         vertx.close();
       } else {
-        await(vertx.close(), 10_000, "closing the client's Vert.x instance");
+        await(vertx.close().timeout(10, TimeUnit.SECONDS), "closing the client's Vert.x instance");
       }
     }
   }

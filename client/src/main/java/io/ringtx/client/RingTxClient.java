@@ -2,12 +2,13 @@ package io.ringtx.client;
 
 import io.ringtx.protocol.message.Outcome;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A connection to a RingTx coordinator, made by {@link RingTx#connect}. Thread-safe: share one
  * per application. Its methods block the calling thread until the answer arrives (at most {@link
  * ClientOptions#requestTimeout()} per HTTP call) and therefore refuse to run on a Vert.x event
- * loop thread ({@link IllegalStateException}).
+ * loop thread ({@link IllegalStateException}) — except {@link #runAsync}, which never blocks.
  */
 public interface RingTxClient extends AutoCloseable {
   /**
@@ -38,6 +39,22 @@ public interface RingTxClient extends AutoCloseable {
    * @throws RingTxException if a read fails (nothing is committed then)
    */
   <T> T run(TxFunction<T> fn);
+
+  /**
+   * Runs {@code fn} as {@link #run} does, without blocking any thread: the returned future ends
+   * with the result once committed, or with the exception {@link #run} would throw. Any thread
+   * may call it, an event loop's too; {@code fn} runs on the client's event loop and must not
+   * block.
+   *
+   * <p>A read of a key {@code fn} has not read before in this attempt cannot be answered at once,
+   * so it ends that run of {@code fn} (by throwing an exception {@code fn} must let pass); the
+   * keys are read in one request, and {@code fn} runs again from the start, answered from those
+   * reads. {@code fn} therefore runs once per round of new reads, and once per attempt: like every
+   * transaction function it must have no effect outside its {@link Tx}, and it must make the
+   * same reads given the same values. Read several keys together with {@link Tx#getAll} to need
+   * one round for them all. Only the last run's reads and writes are committed.
+   */
+  <T> CompletableFuture<T> runAsync(TxFunction<T> fn);
 
   /**
    * What is known of transaction {@code txId}: COMMITTED, ABORTED, or UNKNOWN when no node knows
