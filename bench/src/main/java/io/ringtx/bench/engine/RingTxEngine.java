@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,48 +65,91 @@ public final class RingTxEngine implements TxEngine {
 
   @Override
   public Attempt execute(TxBody body) {
-    RingTxClient client = clients.get(Math.floorMod(turn.getAndIncrement(), clients.size()));
-    // [0] start of the last attempt's body, [1] its end (0 while it runs or if it threw).
-    long[] phase = new long[2];
-    long end;
+    Phases phases = new Phases();
     try {
-      client.run(tx -> {
-        phase[0] = System.nanoTime();
-        phase[1] = 0;
-        body.apply(new View(tx));
-        phase[1] = System.nanoTime();
-        return null;
-      });
-      end = System.nanoTime();
-      return Attempt.committed(phase[1] - phase[0], end - phase[1]);
-    } catch (TxAbortedException e) {
-      end = System.nanoTime();
-      String reason = e.reason().map(Enum::name).orElse("UNSPECIFIED");
-      return Attempt.aborted(reason, readNanos(phase, end), commitNanos(phase, end));
-    } catch (TxOutcomeUnknownException e) {
-      end = System.nanoTime();
-      return Attempt.failed("OUTCOME_UNKNOWN", readNanos(phase, end), commitNanos(phase, end));
-    } catch (RequestRejectedException e) {
-      end = System.nanoTime();
-      return Attempt.failed("REJECTED_" + e.error().toUpperCase(Locale.ROOT),
-          readNanos(phase, end), commitNanos(phase, end));
-    } catch (RingTxException e) {
-      end = System.nanoTime();
-      // The body did not finish: one of its reads failed. Otherwise the commit call did.
-      String reason = phase[1] == 0 ? "READ_ERROR" : "COMMIT_ERROR";
-      return Attempt.failed(reason, readNanos(phase, end), commitNanos(phase, end));
+      next().run(tx -> phases.body(tx, body));
+      return phases.committed();
+    } catch (RuntimeException e) {
+      return phases.ended(e);
     }
   }
 
-  private static long readNanos(long[] phase, long end) {
-    if (phase[0] == 0) {
-      return 0;
-    }
-    return (phase[1] == 0 ? end : phase[1]) - phase[0];
+  /**
+   * As {@link #execute}, on the client's event loop ({@link RingTxClient#runAsync}): no thread
+   * waits for the transaction, so a run of many clients costs no thread hand-offs.
+   */
+  @Override
+  public CompletableFuture<Attempt> executeAsync(TxBody body) {
+    Phases phases = new Phases();
+    return next().runAsync(tx -> phases.body(tx, body)).handle((v, e) -> {
+      if (e == null) {
+        return phases.committed();
+      }
+      Throwable cause = e instanceof CompletionException && e.getCause() != null
+          ? e.getCause() : e;
+      if (cause instanceof RuntimeException r) {
+        return phases.ended(r);
+      }
+      throw new CompletionException(cause);
+    });
   }
 
-  private static long commitNanos(long[] phase, long end) {
-    return phase[1] == 0 ? 0 : end - phase[1];
+  @Override
+  public boolean asynchronous() {
+    return true;
+  }
+
+  private RingTxClient next() {
+    return clients.get(Math.floorMod(turn.getAndIncrement(), clients.size()));
+  }
+
+  /**
+   * When the last attempt's body started and ended: the read phase and the commit call. With
+   * {@link RingTxClient#runAsync} the body runs again after each round of reads, so an attempt
+   * starts when a new transaction id is seen, not at every run.
+   */
+  private static final class Phases {
+    private String attemptId;
+    /** Start of the last attempt's body, and its end (0 while it runs or if it threw). */
+    private long start;
+    private long end;
+
+    Void body(io.ringtx.client.Tx tx, TxBody body) {
+      if (!tx.id().equals(attemptId)) {
+        attemptId = tx.id();
+        start = System.nanoTime();
+      }
+      end = 0;
+      body.apply(new View(tx));
+      end = System.nanoTime();
+      return null;
+    }
+
+    Attempt committed() {
+      long now = System.nanoTime();
+      return Attempt.committed(end - start, now - end);
+    }
+
+    /** How a transaction that threw {@code e} ended. */
+    Attempt ended(RuntimeException e) {
+      long now = System.nanoTime();
+      long read = start == 0 ? 0 : (end == 0 ? now : end) - start;
+      long commit = end == 0 ? 0 : now - end;
+      if (e instanceof TxAbortedException a) {
+        return Attempt.aborted(a.reason().map(Enum::name).orElse("UNSPECIFIED"), read, commit);
+      }
+      if (e instanceof TxOutcomeUnknownException) {
+        return Attempt.failed("OUTCOME_UNKNOWN", read, commit);
+      }
+      if (e instanceof RequestRejectedException r) {
+        return Attempt.failed("REJECTED_" + r.error().toUpperCase(Locale.ROOT), read, commit);
+      }
+      if (e instanceof RingTxException) {
+        // The body did not finish: one of its reads failed. Otherwise the commit call did.
+        return Attempt.failed(end == 0 ? "READ_ERROR" : "COMMIT_ERROR", read, commit);
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.ringtx.bench.run;
 
-import io.ringtx.bench.engine.Attempt;
 import io.ringtx.bench.engine.TxBody;
 import io.ringtx.bench.engine.TxEngine;
 import io.ringtx.bench.report.BenchResult;
@@ -26,15 +25,16 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs one benchmark: loads the workload's data, runs the workers for the warmup and the
+ * Runs one benchmark: loads the workload's data, runs the clients for the warmup and the
  * measured duration while printing a progress line per interval, reads the nodes' counters at
  * the start and the end of the measured window, audits the bank, and returns the result.
  *
- * <p>Closed loop: {@code concurrency} workers, each starting its next transaction when the last
- * ends. Open loop ({@code rate > 0}): the same workers take tickets of an {@link
+ * <p>Closed loop: {@code concurrency} clients, each starting its next transaction when the last
+ * ends. Open loop ({@code rate > 0}): the same clients take tickets of an {@link
  * OpenLoopSchedule}, wait for the ticket's intended start if it is ahead, and measure latency
- * from that intended start — so when every worker is busy, the wait of the transactions that
- * queue up is counted, not hidden.
+ * from that intended start — so when every client is busy, the wait of the transactions that
+ * queue up is counted, not hidden. A client is a thread, or a chain of callbacks on an engine
+ * that runs transactions without blocking ({@link Clients}).
  */
 public final class BenchRunner {
   private final BenchOptions options;
@@ -129,44 +129,18 @@ public final class BenchRunner {
     out.flush();
 
     SplittableRandom seeds = new SplittableRandom(options.workload().seed());
-    List<Thread> workers = new ArrayList<>();
-    for (int i = 0; i < options.concurrency(); i++) {
-      SplittableRandom random = seeds.split();
-      Runnable loop = () -> {
-        try {
-          while (!stop.get()) {
-            long start;
-            if (schedule != null) {
-              start = schedule.intendedStart(tickets.getAndIncrement());
-              // Past the end, an overloaded open loop stops too: the starts it never reached
-              // are counted as missed rather than run for as long again as the backlog lasts.
-              if (start >= end || System.nanoTime() >= end) {
-                break;
-              }
-              waitUntil(start, stop);
-              begun.incrementAndGet();
-            } else {
-              start = System.nanoTime();
-              if (start >= end) {
-                break;
-              }
-            }
-            TxBody body = driver.next(random);
-            long actual = System.nanoTime();
-            Attempt a = engine.execute(body);
-            long done = System.nanoTime();
-            (start < measureStart ? warm : measured).record(a, done - start, done - actual);
-          }
-        } catch (Throwable e) {
-          crash.compareAndSet(null, e);
-          stop.set(true);
-        }
-      };
-      Thread t = new Thread(loop, "bench-worker-" + i);
-      t.setDaemon(true);
-      workers.add(t);
+    Clients clients = new Clients(engine, driver, schedule, tickets, begun, stop, crash,
+        measureStart, end, warm, measured);
+    if (engine.asynchronous()) {
+      for (int i = 0; i < options.concurrency(); i++) {
+        clients.chain(seeds.split());
+      }
+    } else {
+      for (int i = 0; i < options.concurrency(); i++) {
+        clients.thread(seeds.split(), "bench-worker-" + i);
+      }
     }
-    workers.forEach(Thread::start);
+    clients.start();
 
     Histogram total = new Histogram(3);
     Histogram read = new Histogram(3);
@@ -178,17 +152,17 @@ public final class BenchRunner {
     List<BenchResult.Tick> timeline = new ArrayList<>();
     long lastTick = t0;
     for (long next = t0 + interval; ; next += interval) {
-      boolean running = workers.stream().anyMatch(Thread::isAlive);
+      boolean running = clients.running();
       long wake = startSample == null ? Math.min(next, measureStart) : next;
       if (running) {
-        sleepUntil(wake, workers);
+        sleepUntil(wake, clients);
       }
       if (startSample == null && System.nanoTime() >= measureStart) {
         startSample = Sample.take(target);
         next -= interval; // the tick itself is still due
         continue;
       }
-      running = workers.stream().anyMatch(Thread::isAlive);
+      running = clients.running();
       long now = System.nanoTime();
       Sink.Interval w = warm.drain();
       Sink.Interval m = measured.drain();
@@ -213,9 +187,7 @@ public final class BenchRunner {
         break;
       }
     }
-    for (Thread t : workers) {
-      t.join();
-    }
+    clients.join();
     if (crash.get() != null) {
       throw new BenchException("RTX-7003 a worker failed: " + crash.get(), crash.get());
     }
@@ -274,22 +246,14 @@ public final class BenchRunner {
     return Math.round(v * 10) / 10.0;
   }
 
-  /** Parks until {@code deadline} (System.nanoTime), unless told to stop. */
-  private static void waitUntil(long deadline, AtomicBoolean stop) {
-    long left;
-    while (!stop.get() && (left = deadline - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-    }
-  }
-
-  /** Parks the reporter until {@code deadline}, or until every worker has ended. */
-  private static void sleepUntil(long deadline, List<Thread> workers) throws InterruptedException {
+  /** Parks the reporter until {@code deadline}, or until every client has ended. */
+  private static void sleepUntil(long deadline, Clients clients) throws InterruptedException {
     long left;
     while ((left = deadline - System.nanoTime()) > 0) {
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
-      if (workers.stream().noneMatch(Thread::isAlive)) {
+      if (!clients.running()) {
         return;
       }
       LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)));

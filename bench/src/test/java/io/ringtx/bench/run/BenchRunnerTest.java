@@ -8,9 +8,13 @@ import io.ringtx.bench.workload.WorkloadSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The runner's loops and accounting, against a fake target with a fixed service time. */
+/**
+ * The runner's loops and accounting, against a fake target with a fixed service time: each case
+ * with a thread per client and with clients as chains of callbacks (an asynchronous engine).
+ */
 class BenchRunnerTest {
   private static BenchOptions options(Workload w, int concurrency, double rate, Duration duration,
       Duration warmup) {
@@ -18,13 +22,14 @@ class BenchRunnerTest {
         0.99, 3), duration, warmup, concurrency, rate, 1, true, Duration.ofMillis(200));
   }
 
-  @Test
-  void openLoop_measuresFromTheIntendedStart_soAStalledSystemShowsItsQueue() throws Exception {
+  @ParameterizedTest(name = "clients as callbacks: {0}")
+  @ValueSource(booleans = {false, true})
+  void openLoop_measuresFromTheIntendedStart_soAStalledSystemShowsItsQueue(boolean asynchronous) throws Exception {
     // One worker, 20 ms per transaction, 100 intended per second: the system can do 50/s, so
     // starts fall further and further behind their schedule. Measured from the intended start,
     // latency grows with the queue (the last ones waited ~0.5 s); service time stays 20 ms. A
     // harness measuring from the actual start would report ~20 ms and hide the overload.
-    FakeTarget target = new FakeTarget(20);
+    FakeTarget target = new FakeTarget(20, asynchronous);
     StringWriter out = new StringWriter();
     BenchResult r = new BenchRunner(options(Workload.SINGLE, 1, 100, Duration.ofSeconds(1),
         Duration.ZERO), new PrintWriter(out)).run(target);
@@ -44,9 +49,10 @@ class BenchRunnerTest {
     assertThat(r.options().rate()).isEqualTo(100.0);
   }
 
-  @Test
-  void openLoop_thatKeepsUp_hasLatencyNearTheServiceTime() throws Exception {
-    FakeTarget target = new FakeTarget(2);
+  @ParameterizedTest(name = "clients as callbacks: {0}")
+  @ValueSource(booleans = {false, true})
+  void openLoop_thatKeepsUp_hasLatencyNearTheServiceTime(boolean asynchronous) throws Exception {
+    FakeTarget target = new FakeTarget(2, asynchronous);
     BenchResult r = new BenchRunner(options(Workload.SINGLE, 4, 50, Duration.ofMillis(800),
         Duration.ZERO), new PrintWriter(new StringWriter())).run(target);
     // 50/s for 0.8 s: 40 intended starts, all well within capacity.
@@ -55,9 +61,10 @@ class BenchRunnerTest {
     assertThat(r.latencyMs().total().p50()).isLessThan(50.0);
   }
 
-  @Test
-  void closedLoop_countsCommitsInTheWindow_andSkipsTheWarmup() throws Exception {
-    FakeTarget target = new FakeTarget(10);
+  @ParameterizedTest(name = "clients as callbacks: {0}")
+  @ValueSource(booleans = {false, true})
+  void closedLoop_countsCommitsInTheWindow_andSkipsTheWarmup(boolean asynchronous) throws Exception {
+    FakeTarget target = new FakeTarget(10, asynchronous);
     StringWriter out = new StringWriter();
     BenchResult r = new BenchRunner(options(Workload.YCSB_A, 2, 0, Duration.ofMillis(1000),
         Duration.ofMillis(400)), new PrintWriter(out)).run(target);

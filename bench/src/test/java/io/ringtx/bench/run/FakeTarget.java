@@ -8,7 +8,10 @@ import io.ringtx.bench.target.BenchTarget;
 import io.ringtx.bench.target.NodeSample;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,9 +25,24 @@ final class FakeTarget implements BenchTarget {
   final Map<String, String> data = new ConcurrentHashMap<>();
   final AtomicLong executed = new AtomicLong();
   private final long serviceNanos;
+  private final boolean asynchronous;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "fake-target");
+    t.setDaemon(true);
+    return t;
+  });
 
   FakeTarget(long serviceMillis) {
+    this(serviceMillis, false);
+  }
+
+  /**
+   * @param asynchronous whether the engine is {@link TxEngine#asynchronous}: its transactions
+   *     then end on a timer rather than in the caller's thread
+   */
+  FakeTarget(long serviceMillis, boolean asynchronous) {
     this.serviceNanos = TimeUnit.MILLISECONDS.toNanos(serviceMillis);
+    this.asynchronous = asynchronous;
   }
 
   @Override
@@ -52,8 +70,37 @@ final class FakeTarget implements BenchTarget {
   public TxEngine engine(int connections, int maxAttempts) {
     return new TxEngine() {
       @Override
+      public boolean asynchronous() {
+        return asynchronous;
+      }
+
+      @Override
+      public CompletableFuture<Attempt> executeAsync(TxBody body) {
+        long t0 = System.nanoTime();
+        apply(body);
+        long t1 = System.nanoTime();
+        CompletableFuture<Attempt> done = new CompletableFuture<>();
+        timer.schedule(() -> {
+          executed.incrementAndGet();
+          done.complete(Attempt.committed(t1 - t0, System.nanoTime() - t1));
+        }, t0 + serviceNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        return done;
+      }
+
+      @Override
       public Attempt execute(TxBody body) {
         long t0 = System.nanoTime();
+        apply(body);
+        long t1 = System.nanoTime();
+        long until = t0 + serviceNanos;
+        while (System.nanoTime() < until) {
+          LockSupport.parkNanos(until - System.nanoTime());
+        }
+        executed.incrementAndGet();
+        return Attempt.committed(t1 - t0, System.nanoTime() - t1);
+      }
+
+      private void apply(TxBody body) {
         body.apply(new TxView() {
           @Override
           public String get(String key) {
@@ -65,13 +112,6 @@ final class FakeTarget implements BenchTarget {
             data.put(key, value);
           }
         });
-        long t1 = System.nanoTime();
-        long until = t0 + serviceNanos;
-        while (System.nanoTime() < until) {
-          LockSupport.parkNanos(until - System.nanoTime());
-        }
-        executed.incrementAndGet();
-        return Attempt.committed(t1 - t0, System.nanoTime() - t1);
       }
 
       @Override
@@ -80,5 +120,7 @@ final class FakeTarget implements BenchTarget {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    timer.shutdownNow();
+  }
 }
