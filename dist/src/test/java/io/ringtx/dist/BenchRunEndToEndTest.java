@@ -84,6 +84,17 @@ class BenchRunEndToEndTest {
       assertThat(r.path("storeTotals").path("forcedWrites").asLong()).isPositive();
       assertThat(r.path("storeTotals").path("syncs").asLong()).isPositive();
     }
+    // The coordinator's own timing of the commit's phases, from its metrics.
+    JsonNode phases = r.path("latencyMs").path("coordinatorPhases");
+    long timed = 0;
+    for (JsonNode p : phases) {
+      timed += p.path("count").asLong();
+    }
+    assertThat(timed).as(phases.toString()).isPositive();
+    if (workload.equals("bank")) {
+      assertThat(phases.path("prepare").path("count").asLong()).isPositive();
+      assertThat(phases.path("decision").path("p50").asDouble()).isPositive();
+    }
     assertThat(r.path("benchJvm").path("cpuSeconds").asDouble()).isPositive();
     assertThat(r.path("histograms").path("total").asText()).isNotEmpty();
     if (workload.equals("bank")) {

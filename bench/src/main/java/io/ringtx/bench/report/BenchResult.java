@@ -91,11 +91,23 @@ public record BenchResult(
    * Latency of committed transactions. {@code total}: from the (intended) start to the outcome;
    * {@code readPhase}: the transaction's body, whose reads go to the cluster; {@code commitCall}:
    * from the body's end to the outcome; {@code serviceTime} (open loop only): from the actual
-   * start, without the wait for a free worker.
+   * start, without the wait for a free worker. {@code coordinatorPhases}: the coordinators' own
+   * timing of the commit's phases over the measured window (their metrics), by phase.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Latencies(
-      Stats total, Stats readPhase, Stats commitCall, Stats serviceTime) {}
+      Stats total, Stats readPhase, Stats commitCall, Stats serviceTime,
+      Map<String, PhaseStats> coordinatorPhases) {}
+
+  /**
+   * One phase of the commit as the coordinators timed it ({@code ringtx_coordinator_phase_seconds}):
+   * {@code prepare} (vote requests sent to the last vote), {@code decision} (forcing the decision
+   * record), {@code acknowledge} (decision durable to the last acknowledgement), {@code
+   * one_phase}, {@code validate}. Percentiles are read from the histogram's buckets (0.1 ms apart
+   * at the low end), the mean from its sum; null when the phase did not occur.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PhaseStats(long count, Double mean, Double p50, Double p90, Double p99) {}
 
   /** One latency distribution; {@code percentiles} is the curve for plots. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -166,6 +166,18 @@ public final class HtmlReport {
     row(b, "read phase", l.readPhase());
     row(b, "commit call", l.commitCall());
     b.append("</table>\n");
+    if (l.coordinatorPhases() != null) {
+      b.append("<h2>Commit phases, as the coordinators timed them (ms)</h2>\n<table><tr>"
+          + "<th class=\"l\">phase</th><th>count</th><th>mean</th><th>p50</th><th>p90</th>"
+          + "<th>p99</th></tr>\n");
+      l.coordinatorPhases().forEach((phase, p) -> b.append("<tr><td class=\"l\">")
+          .append(esc(phase)).append("</td><td>").append(p.count()).append("</td><td>")
+          .append(fmt(p.mean(), 3)).append("</td><td>").append(fmt(p.p50(), 3))
+          .append("</td><td>").append(fmt(p.p90(), 3)).append("</td><td>")
+          .append(fmt(p.p99(), 3)).append("</td></tr>\n"));
+      b.append("</table>\n<p>From the coordinators' metrics (ringtx_coordinator_phase_seconds):"
+          + " percentiles to the resolution of its buckets.</p>\n");
+    }
   }
 
   private static void row(StringBuilder b, String name, BenchResult.Stats s) {

@@ -36,6 +36,15 @@ public final class TextSummary {
     }
     line(out, "read phase", l.readPhase());
     line(out, "commit call", l.commitCall());
+    if (l.coordinatorPhases() != null) {
+      out.println("coordinator phases (ms)   count      mean       p50       p90       p99");
+      l.coordinatorPhases().forEach((phase, p) -> {
+        if (p.count() > 0) {
+          out.printf(Locale.ROOT, "  %-18s %,11d %9.3f %9.3f %9.3f %9.3f%n", phase, p.count(),
+              p.mean(), p.p50(), p.p90(), p.p99());
+        }
+      });
+    }
     BenchResult.StoreTotals t = r.storeTotals();
     if (t != null && (t.forcedWrites() > 0 || t.syncs() > 0)) {
       out.printf(Locale.ROOT, "store         %,d forced writes, %,d fsyncs: %s per fsync;"

@@ -3,6 +3,7 @@ package io.ringtx.bench.run;
 import io.ringtx.bench.report.BenchResult;
 import io.ringtx.bench.target.BenchTarget;
 import io.ringtx.bench.target.NodeSample;
+import io.ringtx.bench.target.PhaseBuckets;
 import io.ringtx.bench.workload.Workload;
 import io.ringtx.bench.workload.WorkloadSettings;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
@@ -40,7 +42,8 @@ final class ResultBuilder {
         round(committed / secs, 1), aborted, ended == 0 ? 0 : round((double) aborted / ended, 5),
         m.aborts(), failed, m.failures());
     BenchResult.Latencies lat = new BenchResult.Latencies(stats(m.total()), stats(m.read()),
-        stats(m.commit()), options.openLoop() ? stats(m.service()) : null);
+        stats(m.commit()), options.openLoop() ? stats(m.service()) : null,
+        phases(m.nodesStart(), m.nodesEnd()));
     double window = m.sampleNanos() / 1e9;
     Map<String, BenchResult.Node> nodes = nodes(m.nodesStart(), m.nodesEnd(), window);
     Double jvmCpu = delta(m.jvmCpuStart(), m.jvmCpuEnd(), v -> v / 1e9);
@@ -103,6 +106,52 @@ final class ResultBuilder {
           round(cpu, 3), cpu == null || window <= 0 ? null : round(cpu / window, 3)));
     });
     return nodes;
+  }
+
+  /**
+   * The coordinators' phase histograms over the measured window, merged over the nodes; null if
+   * no node has any (a target without coordinators, or one that does not tell).
+   */
+  static Map<String, BenchResult.PhaseStats> phases(Map<String, NodeSample> start,
+      Map<String, NodeSample> end) {
+    Map<String, PhaseBuckets> merged = new TreeMap<>();
+    end.forEach((name, e) -> {
+      Map<String, PhaseBuckets> before = start.getOrDefault(name, NodeSample.EMPTY).phases();
+      e.phases().forEach((phase, b) -> {
+        PhaseBuckets window = before.containsKey(phase) ? b.minus(before.get(phase)) : b;
+        if (window != null) {
+          merged.merge(phase, window, (x, y) -> {
+            PhaseBuckets sum = x.plus(y);
+            return sum == null ? x : sum;
+          });
+        }
+      });
+    });
+    if (merged.isEmpty()) {
+      return null;
+    }
+    Map<String, BenchResult.PhaseStats> out = new LinkedHashMap<>();
+    for (String phase : PHASE_ORDER) {
+      PhaseBuckets b = merged.remove(phase);
+      if (b != null) {
+        out.put(phase, phaseStats(b));
+      }
+    }
+    merged.forEach((phase, b) -> out.put(phase, phaseStats(b)));
+    return out;
+  }
+
+  /** The coordinator's phases in the order a transaction goes through them. */
+  private static final List<String> PHASE_ORDER =
+      List.of("prepare", "decision", "acknowledge", "one_phase", "validate");
+
+  private static BenchResult.PhaseStats phaseStats(PhaseBuckets b) {
+    if (b.count() <= 0) {
+      return new BenchResult.PhaseStats(0, null, null, null, null);
+    }
+    return new BenchResult.PhaseStats(b.count(), round(1000 * b.sumSeconds() / b.count(), 3),
+        round(1000 * b.quantile(0.5), 3), round(1000 * b.quantile(0.9), 3),
+        round(1000 * b.quantile(0.99), 3));
   }
 
   private static BenchResult.StoreTotals storeTotals(Map<String, BenchResult.Node> nodes,

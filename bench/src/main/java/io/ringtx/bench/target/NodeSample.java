@@ -1,5 +1,7 @@
 package io.ringtx.bench.target;
 
+import java.util.Map;
+
 /**
  * Cumulative counters of one node at one moment; null where the node does not tell.
  *
@@ -7,13 +9,25 @@ package io.ringtx.bench.target;
  * @param syncs fsyncs its store performed for them (group commit: several writes per sync)
  * @param lazyWrites unforced write sets
  * @param cpuNanos CPU time of the node's process
+ * @param phases a coordinator's phase latency histograms by phase name ({@code prepare}, {@code
+ *     decision}, ...); empty for a node that has none
  */
-public record NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cpuNanos) {
+public record NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cpuNanos,
+    Map<String, PhaseBuckets> phases) {
   /** A node that told nothing. */
   public static final NodeSample EMPTY = new NodeSample(null, null, null, null);
 
+  public NodeSample {
+    phases = phases == null ? Map.of() : Map.copyOf(phases);
+  }
+
+  /** A sample without phase histograms. */
+  public NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cpuNanos) {
+    this(forcedWrites, syncs, lazyWrites, cpuNanos, Map.of());
+  }
+
   /** This sample with {@code cpuNanos} set. */
   public NodeSample withCpuNanos(Long nanos) {
-    return new NodeSample(forcedWrites, syncs, lazyWrites, nanos);
+    return new NodeSample(forcedWrites, syncs, lazyWrites, nanos, phases);
   }
 }

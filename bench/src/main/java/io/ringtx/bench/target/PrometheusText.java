@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -100,7 +101,86 @@ public final class PrometheusText {
         asLong(v.get("ringtx_store_forced_writes_total")),
         asLong(v.get("ringtx_store_syncs_total")),
         asLong(v.get("ringtx_store_lazy_writes_total")),
-        cpu);
+        cpu, phases(text));
+  }
+
+  private static final String PHASE = "ringtx_coordinator_phase_seconds";
+
+  /**
+   * The coordinator's phase histograms in {@code text}, by phase; a phase whose series are
+   * incomplete or out of order is left out.
+   */
+  static Map<String, PhaseBuckets> phases(String text) {
+    Map<String, TreeMap<Double, Long>> buckets = new TreeMap<>();
+    Map<String, Double> sums = new HashMap<>();
+    Map<String, Long> counts = new HashMap<>();
+    for (String raw : text.split("\n")) {
+      String line = raw.strip();
+      if (!line.startsWith(PHASE)) {
+        continue;
+      }
+      int brace = line.indexOf('{');
+      int close = line.lastIndexOf('}');
+      if (brace < 0 || close < brace) {
+        continue;
+      }
+      String suffix = line.substring(PHASE.length(), brace);
+      String phase = label(line.substring(brace + 1, close), "phase");
+      String[] rest = line.substring(close + 1).strip().split("\\s+");
+      if (phase == null || rest[0].isEmpty()) {
+        continue;
+      }
+      try {
+        double value = Double.parseDouble(rest[0]);
+        switch (suffix) {
+          case "_bucket" -> {
+            String le = label(line.substring(brace + 1, close), "le");
+            if (le != null && !le.equals("+Inf")) {
+              buckets.computeIfAbsent(phase, k -> new TreeMap<>())
+                  .put(Double.parseDouble(le), Math.round(value));
+            }
+          }
+          case "_sum" -> sums.put(phase, value);
+          case "_count" -> counts.put(phase, Math.round(value));
+          default -> { }
+        }
+      } catch (NumberFormatException e) {
+        // not a sample of the format: skip the line
+      }
+    }
+    Map<String, PhaseBuckets> out = new TreeMap<>();
+    buckets.forEach((phase, b) -> {
+      Long count = counts.get(phase);
+      Double sum = sums.get(phase);
+      if (count == null || sum == null) {
+        return;
+      }
+      double[] bounds = new double[b.size()];
+      long[] cumulative = new long[b.size()];
+      int i = 0;
+      for (Map.Entry<Double, Long> e : b.entrySet()) {
+        bounds[i] = e.getKey();
+        cumulative[i] = e.getValue();
+        if ((i > 0 && cumulative[i] < cumulative[i - 1]) || cumulative[i] > count) {
+          return;
+        }
+        i++;
+      }
+      out.put(phase, new PhaseBuckets(bounds, cumulative, sum, count));
+    });
+    return out;
+  }
+
+  /** The value of label {@code name} in {@code labels} (a="x",b="y"), or null. */
+  private static String label(String labels, String name) {
+    String key = name + "=\"";
+    int at = labels.startsWith(key) ? 0 : labels.indexOf("," + key);
+    if (at < 0) {
+      return null;
+    }
+    int start = labels.indexOf('"', at) + 1;
+    int end = labels.indexOf('"', start);
+    return end < 0 ? null : labels.substring(start, end);
   }
 
   /** Every sample in {@code text} by metric name, the series of one name (any labels) summed. */

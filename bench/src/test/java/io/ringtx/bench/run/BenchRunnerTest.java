@@ -85,6 +85,13 @@ class BenchRunnerTest {
     assertThat(n.forcedWrites()).isBetween(r.summary().committed() - 4,
         r.summary().committed() + 4);
     assertThat(n.meanBatch()).isBetween(1.8, 2.2);
+    // So are the coordinators' phase histograms: the window's prepares, all 0.2-0.4 ms.
+    BenchResult.PhaseStats prepare = r.latencyMs().coordinatorPhases().get("prepare");
+    assertThat(prepare.count()).isBetween(r.summary().committed() - 4,
+        r.summary().committed() + 4);
+    assertThat(prepare.mean()).isEqualTo(0.3);
+    assertThat(prepare.p50()).isBetween(0.2, 0.4);
+    assertThat(out.toString()).contains("coordinator phases (ms)").contains("prepare");
     // YCSB loads its keys first: 20 keys in one transaction.
     assertThat(target.data).containsKey("user0").containsKey("user19");
   }

@@ -225,7 +225,7 @@ public final class CoordinatorCore implements StateMachine {
           (n, p) -> out.send(new Send(n, new VoteRequest(id, self, writers, p.reads(), p.writes()))));
     }
     e = new Entry(id, phase, parts);
-    e.phaseStart = now;
+    beginPhase(e, now);
     observer.begun();
     e.votesMissing.addAll(parts.keySet());
     e.clients.add(clientToken);
@@ -336,8 +336,8 @@ public final class CoordinatorCore implements StateMachine {
     }
     Entry e = txs.get(w.txId());
     if (w.phase() == Phase.COMMITTING) {
-      observer.phase(CoordinatorObserver.TxPhase.DECISION, now - e.phaseStart);
-      e.phaseStart = now;
+      observer.phase(e.id, CoordinatorObserver.TxPhase.DECISION, now - e.phaseStart);
+      beginPhase(e, now);
       e.phase = Phase.COMMIT;
       e.decisionDurable = true;
       LOG.debug("tx={} state WAIT→COMMIT", e.id);
@@ -349,8 +349,8 @@ public final class CoordinatorCore implements StateMachine {
     }
     if (w.phase() == Phase.ABORT) {
       if (!e.decisionDurable) {
-        observer.phase(CoordinatorObserver.TxPhase.DECISION, now - e.phaseStart);
-        e.phaseStart = now;
+        observer.phase(e.id, CoordinatorObserver.TxPhase.DECISION, now - e.phaseStart);
+        beginPhase(e, now);
       }
       e.decisionDurable = true;
       Step.Builder out = Step.builder();
@@ -417,8 +417,8 @@ public final class CoordinatorCore implements StateMachine {
       return Step.NONE;
     }
     // Every vote is yes: force COMMIT; GLOBAL-COMMIT leaves only once it is durable.
-    observer.phase(CoordinatorObserver.TxPhase.PREPARE, now - e.phaseStart);
-    e.phaseStart = now;
+    observer.phase(e.id, CoordinatorObserver.TxPhase.PREPARE, now - e.phaseStart);
+    beginPhase(e, now);
     e.phase = Phase.COMMITTING;
     e.result = TxResult.committed(e.id);
     e.resendBackoff = config.resendInitialMillis();
@@ -443,7 +443,7 @@ public final class CoordinatorCore implements StateMachine {
       return Step.NONE;
     }
     if (e.decisionDurable) {
-      observer.phase(CoordinatorObserver.TxPhase.ACKNOWLEDGE, now - e.phaseStart);
+      observer.phase(e.id, CoordinatorObserver.TxPhase.ACKNOWLEDGE, now - e.phaseStart);
     }
     return end(e);
   }
@@ -518,9 +518,9 @@ public final class CoordinatorCore implements StateMachine {
    */
   private Step abort(long now, Entry e, Reason reason) {
     if (e.phase == Phase.WAIT && e.result == null) {
-      observer.phase(CoordinatorObserver.TxPhase.PREPARE, now - e.phaseStart);
+      observer.phase(e.id, CoordinatorObserver.TxPhase.PREPARE, now - e.phaseStart);
     }
-    e.phaseStart = now;
+    beginPhase(e, now);
     e.phase = Phase.ABORT;
     e.result = TxResult.aborted(e.id, reason);
     e.decisionDurable = false;
@@ -574,9 +574,15 @@ public final class CoordinatorCore implements StateMachine {
         after);
   }
 
+  /** A timed phase of {@code e} begins at {@code now}. */
+  private void beginPhase(Entry e, long now) {
+    e.phaseStart = now;
+    observer.phaseBegins(e.id);
+  }
+
   /** A one-phase or read-only transaction is decided: answer, and keep the result (END). */
   private Step finish(long now, Entry e, TxResult result) {
-    observer.phase(
+    observer.phase(e.id,
         e.phase == Phase.VALIDATING
             ? CoordinatorObserver.TxPhase.VALIDATE
             : CoordinatorObserver.TxPhase.ONE_PHASE,

@@ -1,5 +1,6 @@
 package io.ringtx.coordinator.core;
 
+import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.TxResult;
 
 /**
@@ -29,8 +30,18 @@ public interface CoordinatorObserver {
   /** The client was given {@code result} (once per begun transaction). */
   void answered(TxResult result);
 
-  /** One phase of one transaction took {@code millis}. */
-  void phase(TxPhase phase, long millis);
+  /**
+   * A timed phase of transaction {@code id} begins now (the one before it, if any, was reported
+   * by {@link #phase} just before): an observer with a finer clock than the core's may time the
+   * phase itself.
+   */
+  void phaseBegins(TxId id);
+
+  /**
+   * Phase {@code phase} of transaction {@code id} ended; by the core's clock it took {@code
+   * millis}.
+   */
+  void phase(TxId id, TxPhase phase, long millis);
 
   /** Reports nothing. */
   CoordinatorObserver NONE =
@@ -42,6 +53,9 @@ public interface CoordinatorObserver {
         public void answered(TxResult result) {}
 
         @Override
-        public void phase(TxPhase phase, long millis) {}
+        public void phaseBegins(TxId id) {}
+
+        @Override
+        public void phase(TxId id, TxPhase phase, long millis) {}
       };
 }

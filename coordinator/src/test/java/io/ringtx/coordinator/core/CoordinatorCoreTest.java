@@ -845,8 +845,13 @@ class CoordinatorCoreTest {
         }
 
         @Override
-        public void phase(TxPhase phase, long millis) {
-          seen.add(phase + " " + millis);
+        public void phaseBegins(TxId id) {
+          seen.add("begins " + id.value());
+        }
+
+        @Override
+        public void phase(TxId id, TxPhase phase, long millis) {
+          seen.add(phase + " " + millis + " " + id.value());
         }
       };
     }
@@ -864,8 +869,9 @@ class CoordinatorCoreTest {
       now += 20;
       core.onReply(now, P1, GlobalDecision.commit(T), new Ack(T, P1, Decision.COMMIT));
       core.onReply(now, P2, GlobalDecision.commit(T), new Ack(T, P2, Decision.COMMIT));
-      assertThat(seen).containsExactly(
-          "begun", "PREPARE 10", "DECISION 5", "answered COMMITTED", "ACKNOWLEDGE 20");
+      String t = T.value();
+      assertThat(seen).containsExactly("begins " + t, "begun", "PREPARE 10 " + t, "begins " + t,
+          "DECISION 5 " + t, "begins " + t, "answered COMMITTED", "ACKNOWLEDGE 20 " + t);
     }
 
     @Test
@@ -873,7 +879,7 @@ class CoordinatorCoreTest {
       core.observedBy(recorder());
       beginThreeShards(1);
       beginThreeShards(2);
-      assertThat(seen).containsExactly("begun");
+      assertThat(seen).containsExactly("begins " + T.value(), "begun");
     }
   }
 }

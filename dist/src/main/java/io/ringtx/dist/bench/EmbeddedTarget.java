@@ -2,6 +2,7 @@ package io.ringtx.dist.bench;
 
 import io.ringtx.bench.target.BenchTarget;
 import io.ringtx.bench.target.NodeSample;
+import io.ringtx.bench.target.PrometheusText;
 import io.ringtx.dist.local.LocalCluster;
 import io.ringtx.dist.local.LocalClusterConfig;
 import io.ringtx.protocol.id.NodeId;
@@ -14,12 +15,14 @@ import java.util.Map;
 /**
  * A {@link LocalCluster} in the harness's JVM: participants {@code p1..pN} and coordinator
  * {@code c1}, each with its RocksDB store; the event bus is local. Store counters are read from
- * the stores directly; the nodes' CPU is the JVM's, so it is not given per node.
+ * the stores directly, the coordinator's phase timings from its metrics; the nodes' CPU is the
+ * JVM's, so it is not given per node.
  */
 public final class EmbeddedTarget implements BenchTarget {
   private final LocalCluster cluster;
   private final int participants;
   private final Path dir;
+  private final PrometheusText scraper = new PrometheusText();
 
   private EmbeddedTarget(LocalCluster cluster, int participants, Path dir) {
     this.cluster = cluster;
@@ -55,7 +58,10 @@ public final class EmbeddedTarget implements BenchTarget {
     for (int i = 1; i <= participants; i++) {
       m.put("p" + i, sample(cluster.store(NodeId.of("p" + i)).stats()));
     }
-    m.put("c1", sample(cluster.store(NodeId.of("c1")).stats()));
+    // The coordinator's phase timings are in its metrics, on its HTTP API.
+    NodeSample c1 = sample(cluster.store(NodeId.of("c1")).stats());
+    m.put("c1", new NodeSample(c1.forcedWrites(), c1.syncs(), c1.lazyWrites(), null,
+        scraper.scrape(cluster.url()).phases()));
     return m;
   }
 

@@ -1,5 +1,6 @@
 package io.ringtx.protocol.metrics;
 
+import java.math.BigDecimal;
 import java.util.Map;
 
 /**
@@ -83,7 +84,11 @@ public final class PromText {
   }
 
   private static String number(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    // 0.0003, not 3.0E-4: both parse, the plain form reads better beside its neighbours.
+    return Double.isFinite(v) ? BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : Double.toString(v);
   }
 
   /** Label value escaping of the text format: backslash, double quote and line feed. */
