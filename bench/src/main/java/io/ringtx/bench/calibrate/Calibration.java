@@ -50,9 +50,12 @@ public final class Calibration {
     }
   }
 
-  /** Every figure, and the floor computed from them. */
-  public record Result(Figure forcedWrite, Figure eventBus, Figure tcp, Figure transport,
-      double floorMicros) {}
+  /**
+   * Every figure, and the floor computed from them. {@code twoForcedWrites}: forced writes to two
+   * stores at once, as a prepare round's two participants on this one machine make them.
+   */
+  public record Result(Figure forcedWrite, Figure twoForcedWrites, Figure eventBus, Figure tcp,
+      Figure transport, double floorMicros) {}
 
   private final int samples;
   private final PrintWriter out;
@@ -66,6 +69,9 @@ public final class Calibration {
     Figure fw = forcedWrites(scratch.resolve("store"));
     out.println(fw.line());
     out.flush();
+    Figure two = forcedWritesTwoStores(scratch.resolve("two"));
+    out.println(two.line());
+    out.flush();
     Figure tcp = tcpRoundTrip();
     out.println(tcp.line());
     out.flush();
@@ -78,8 +84,10 @@ public final class Calibration {
     double floor = 2 * rtt + 2 * fw.p50();
     out.printf("2PC floor for a cross-shard commit: 4 one-way delays + 2 forced writes = "
         + "2 x %.1f + 2 x %.1f = %.1f us (%.2f ms)%n", rtt, fw.p50(), floor, floor / 1000);
+    out.printf("  (its participants' forced writes at once: p50 %.1f us on this machine's disk,"
+        + " where the floor counts %.1f)%n", two.p50(), fw.p50());
     out.flush();
-    return new Result(fw, bus, tcp, transport, floor);
+    return new Result(fw, two, bus, tcp, transport, floor);
   }
 
   Figure forcedWrites(Path dir) throws Exception {
@@ -95,6 +103,30 @@ public final class Calibration {
       }
     }
     return figure("forced write (store, 1 writer)", h);
+  }
+
+  /**
+   * Forced writes to two stores at once, the time until both are durable: what the prepare round
+   * of a cross-shard commit waits for when its two participants share one disk, as in a cluster
+   * of processes on one machine. Their syncs share the disk's flushes, so this is more than one
+   * forced write, which is what the floor counts.
+   */
+  Figure forcedWritesTwoStores(Path dir) throws Exception {
+    Histogram h = new Histogram(3);
+    try (NodeStore a = RocksNodeStore.open(dir.resolve("a"));
+        NodeStore b = RocksNodeStore.open(dir.resolve("b"))) {
+      for (int i = 0; i < samples + samples / 10; i++) {
+        long t0 = System.nanoTime();
+        var fa = a.write(WriteSet.forced(new Aborted(TxId.of("cal-a-" + i), Reason.TIMEOUT)));
+        var fb = b.write(WriteSet.forced(new Aborted(TxId.of("cal-b-" + i), Reason.TIMEOUT)));
+        fa.get(10, TimeUnit.SECONDS);
+        fb.get(10, TimeUnit.SECONDS);
+        if (i >= samples / 10) {
+          h.recordValue((System.nanoTime() - t0) / 1000);
+        }
+      }
+    }
+    return figure("forced writes, 2 stores at once", h);
   }
 
   Figure tcpRoundTrip() throws Exception {

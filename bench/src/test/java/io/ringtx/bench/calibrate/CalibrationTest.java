@@ -1,0 +1,41 @@
+package io.ringtx.bench.calibrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `ringtx bench calibrate` on this machine, with few samples: every figure, and the floor. */
+class CalibrationTest {
+  @Test
+  @Timeout(120)
+  void measuresEveryFigure_andTheFloorFromThem(@TempDir Path dir) throws Exception {
+    int hazelcastPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      hazelcastPort = s.getLocalPort();
+    }
+    StringWriter text = new StringWriter();
+    Calibration.Result r = new Calibration(50, new PrintWriter(text, true))
+        .run(dir, hazelcastPort);
+
+    for (Calibration.Figure f : new Calibration.Figure[] {
+        r.forcedWrite(), r.twoForcedWrites(), r.tcp(), r.transport(), r.eventBus()}) {
+      assertThat(f.count()).as(f.what()).isEqualTo(50);
+      assertThat(f.p50()).as(f.what()).isPositive();
+      assertThat(f.p99()).as(f.what()).isGreaterThanOrEqualTo(f.p50());
+      assertThat(f.max()).as(f.what()).isGreaterThanOrEqualTo(f.p99());
+      assertThat(text.toString()).contains(f.what());
+    }
+    // Two round trips over the faster of the two transports, two forced writes in sequence.
+    double rtt = Math.min(r.tcp().p50(), r.eventBus().p50());
+    assertThat(r.floorMicros()).isCloseTo(2 * rtt + 2 * r.forcedWrite().p50(), within(0.01));
+    assertThat(text.toString()).contains("2PC floor for a cross-shard commit")
+        .contains("participants' forced writes at once");
+  }
+}
