@@ -72,7 +72,9 @@ public record BenchResult(
    * only): starts the schedule had due within the run that never began because the workers were
    * still busy when it ended — a sign of overload. {@code aborted} are transactions the system aborted (by its
    * reason); {@code failed} are those whose outcome the harness could not learn or that hit an
-   * error (by kind, such as {@code OUTCOME_UNKNOWN}).
+   * error (by kind, such as {@code OUTCOME_UNKNOWN}). {@code secondHalfRatio}: commits per second
+   * in the second half of the measured window over those in the first (from the progress
+   * ticks; null with fewer than four): well above 1 means the system was still warming up.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Summary(
@@ -85,7 +87,8 @@ public record BenchResult(
       double abortRate,
       Map<String, Long> abortsByReason,
       long failed,
-      Map<String, Long> failuresByReason) {}
+      Map<String, Long> failuresByReason,
+      Double secondHalfRatio) {}
 
   /**
    * Latency of committed transactions. {@code total}: from the (intended) start to the outcome;

@@ -7,6 +7,9 @@ import java.util.stream.Collectors;
 
 /** The end-of-run summary printed to the terminal. */
 public final class TextSummary {
+  /** A second half this much faster than the first means the run had not warmed up. */
+  static final double WARMING = 1.10;
+
   private TextSummary() {}
 
   /** Prints {@code r} to {@code out}. */
@@ -24,6 +27,11 @@ public final class TextSummary {
     if (s.missedStarts() != null && s.missedStarts() > 0) {
       out.printf(Locale.ROOT, "missed starts %,d  (due on the schedule, never begun: overloaded)%n",
           s.missedStarts());
+    }
+    if (s.secondHalfRatio() != null && s.secondHalfRatio() >= WARMING) {
+      out.printf(Locale.ROOT, "warning       commits/s rose %.0f%% from the first half of the"
+          + " measured window to the second: still warming up (the JIT, caches); a longer"
+          + " --warmup gives steadier figures%n", 100 * (s.secondHalfRatio() - 1));
     }
     if (s.failed() > 0) {
       out.printf(Locale.ROOT, "failed        %,d%s%n", s.failed(), reasons(s.failuresByReason()));

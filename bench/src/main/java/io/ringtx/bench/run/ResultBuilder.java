@@ -40,7 +40,7 @@ final class ResultBuilder {
     BenchResult.Summary summary = new BenchResult.Summary(secs, m.transactions(),
         m.missedStarts(), committed,
         round(committed / secs, 1), aborted, ended == 0 ? 0 : round((double) aborted / ended, 5),
-        m.aborts(), failed, m.failures());
+        m.aborts(), failed, m.failures(), secondHalfRatio(m.timeline()));
     BenchResult.Latencies lat = new BenchResult.Latencies(stats(m.total()), stats(m.read()),
         stats(m.commit()), options.openLoop() ? stats(m.service()) : null,
         phases(m.nodesStart(), m.nodesEnd()));
@@ -58,6 +58,28 @@ final class ResultBuilder {
         storeTotals(nodes, m.nodesEnd().keySet(), committed), jvm, bank,
         new BenchResult.Histograms("microseconds", encode(m.total()), encode(m.read()),
             encode(m.commit())));
+  }
+
+  /**
+   * Commits per second in the second half of the measured ticks over the first half; null with
+   * fewer than four measured ticks or none committed in the first half.
+   */
+  static Double secondHalfRatio(List<BenchResult.Tick> timeline) {
+    List<BenchResult.Tick> measured = timeline.stream().filter(t -> !t.warmup()).toList();
+    if (measured.size() < 4) {
+      return null;
+    }
+    int half = measured.size() / 2;
+    double first = 0;
+    double second = 0;
+    for (int i = 0; i < measured.size(); i++) {
+      if (i < half) {
+        first += measured.get(i).committedPerSecond() / half;
+      } else {
+        second += measured.get(i).committedPerSecond() / (measured.size() - half);
+      }
+    }
+    return first <= 0 ? null : round(second / first, 3);
   }
 
   private BenchResult.Options options() {
