@@ -362,9 +362,15 @@ final class CrashDrill implements AutoCloseable {
     return (System.nanoTime() - nanos) / 1e9;
   }
 
+  /**
+   * How long a drill's HTTP GET may take: generous, since the drills assert what nodes answer,
+   * not how fast (right after a crash the machine is busy restarting and re-balancing).
+   */
+  private static final Duration GET_TIMEOUT = Duration.ofSeconds(10);
+
   private String get(String url) throws IOException, InterruptedException {
     HttpResponse<String> r = http.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build(),
+        HttpRequest.newBuilder(URI.create(url)).timeout(GET_TIMEOUT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException(url + " answered " + r.statusCode());

@@ -4,14 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ringtx.protocol.codec.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -22,7 +28,14 @@ import org.slf4j.LoggerFactory;
  * The registry of live nodes: every node puts its {@link NodeInfo} in one Hazelcast map, keyed by
  * node id; a node is live while its Hazelcast member is in the cluster. An entry left by a
  * killed member is ignored until the node registers again, so the registry survives members
- * leaving and rejoining. Its methods block on Hazelcast: never call them on an event loop.
+ * leaving and rejoining.
+ *
+ * <p>Every process keeps a copy of the map, read at start and kept current by its entry events,
+ * so that {@link #live()} reads nothing remote: reading the map itself can wait for seconds while
+ * Hazelcast moves the partitions of a member that just died — exactly when operators and the
+ * routing ask who is live. Listeners hear of membership changes and of entries added, changed or
+ * removed. The constructor, {@link #register} and {@link #close} block on Hazelcast: never call
+ * them on an event loop.
  */
 public final class NodeRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
@@ -30,13 +43,20 @@ public final class NodeRegistry implements AutoCloseable {
 
   private final HazelcastInstance hz;
   private final IMap<String, String> nodes;
+  /** This process's copy of {@link #nodes}, decoded. */
+  private final Map<String, NodeInfo> known = new ConcurrentHashMap<>();
   private final List<Consumer<List<NodeInfo>>> listeners = new CopyOnWriteArrayList<>();
   private final UUID membershipRegistration;
+  private final UUID entryRegistration;
   private volatile String self;
 
   public NodeRegistry(HazelcastInstance hz) {
     this.hz = hz;
     this.nodes = hz.getMap(MAP);
+    this.entryRegistration = nodes.addEntryListener(new Entries(), true);
+    for (Map.Entry<String, String> e : nodes.entrySet()) {
+      remember(e.getKey(), e.getValue());
+    }
     this.membershipRegistration =
         hz.getCluster().addMembershipListener(new MembershipListener() {
           @Override
@@ -61,6 +81,7 @@ public final class NodeRegistry implements AutoCloseable {
   /** Registers this node (replacing a stale entry with the same id). */
   public void register(NodeInfo info) {
     nodes.put(info.nodeId(), encode(info));
+    known.put(info.nodeId(), info);
     self = info.nodeId();
     fire();
   }
@@ -72,9 +93,8 @@ public final class NodeRegistry implements AutoCloseable {
             .map(m -> m.getUuid().toString())
             .collect(Collectors.toSet());
     List<NodeInfo> out = new ArrayList<>();
-    for (String json : nodes.values()) {
-      NodeInfo n = decode(json);
-      if (n != null && members.contains(n.memberUuid())) {
+    for (NodeInfo n : known.values()) {
+      if (members.contains(n.memberUuid())) {
         out.add(n);
       }
     }
@@ -97,9 +117,8 @@ public final class NodeRegistry implements AutoCloseable {
 
   private String nodeOf(Member m) {
     String uuid = m.getUuid().toString();
-    for (String json : nodes.values()) {
-      NodeInfo n = decode(json);
-      if (n != null && n.memberUuid().equals(uuid)) {
+    for (NodeInfo n : known.values()) {
+      if (n.memberUuid().equals(uuid)) {
         return n.nodeId();
       }
     }
@@ -110,11 +129,42 @@ public final class NodeRegistry implements AutoCloseable {
   public void close() {
     try {
       hz.getCluster().removeMembershipListener(membershipRegistration);
+      nodes.removeEntryListener(entryRegistration);
       if (self != null) {
         nodes.remove(self);
       }
     } catch (RuntimeException e) {
       LOG.debug("registry close: {}", e.toString()); // Hazelcast already shut down
+    }
+  }
+
+  private void remember(String key, String json) {
+    NodeInfo n = decode(json);
+    if (n != null && n.nodeId().equals(key)) {
+      known.put(key, n);
+    }
+  }
+
+  /** Keeps {@link #known} current, and tells the listeners. */
+  private final class Entries implements EntryAddedListener<String, String>,
+      EntryUpdatedListener<String, String>, EntryRemovedListener<String, String> {
+    @Override
+    public void entryAdded(EntryEvent<String, String> e) {
+      remember(e.getKey(), e.getValue());
+      fire();
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> e) {
+      remember(e.getKey(), e.getValue());
+      fire();
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> e) {
+      if (known.remove(e.getKey()) != null) {
+        fire();
+      }
     }
   }
 
