@@ -4,12 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ringtx.protocol.codec.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,16 +43,30 @@ public final class NodeRegistry implements AutoCloseable {
   private final Map<String, NodeInfo> known = new ConcurrentHashMap<>();
   private final List<Consumer<List<NodeInfo>>> listeners = new CopyOnWriteArrayList<>();
   private final UUID membershipRegistration;
-  private final UUID entryRegistration;
+  private final MapFollower follower;
   private volatile String self;
 
   public NodeRegistry(HazelcastInstance hz) {
     this.hz = hz;
     this.nodes = hz.getMap(MAP);
-    this.entryRegistration = nodes.addEntryListener(new Entries(), true);
-    for (Map.Entry<String, String> e : nodes.entrySet()) {
-      remember(e.getKey(), e.getValue());
-    }
+    // Entries added, changed or removed reach the listeners as membership changes do.
+    this.follower = new MapFollower(nodes, new MapFollower.Changes() {
+      @Override
+      public void put(String key, String value) {
+        NodeInfo n = decode(value);
+        if (n != null && n.nodeId().equals(key)) {
+          known.put(key, n);
+          fire();
+        }
+      }
+
+      @Override
+      public void removed(String key) {
+        if (known.remove(key) != null) {
+          fire();
+        }
+      }
+    });
     this.membershipRegistration =
         hz.getCluster().addMembershipListener(new MembershipListener() {
           @Override
@@ -129,42 +139,12 @@ public final class NodeRegistry implements AutoCloseable {
   public void close() {
     try {
       hz.getCluster().removeMembershipListener(membershipRegistration);
-      nodes.removeEntryListener(entryRegistration);
+      follower.close();
       if (self != null) {
         nodes.remove(self);
       }
     } catch (RuntimeException e) {
       LOG.debug("registry close: {}", e.toString()); // Hazelcast already shut down
-    }
-  }
-
-  private void remember(String key, String json) {
-    NodeInfo n = decode(json);
-    if (n != null && n.nodeId().equals(key)) {
-      known.put(key, n);
-    }
-  }
-
-  /** Keeps {@link #known} current, and tells the listeners. */
-  private final class Entries implements EntryAddedListener<String, String>,
-      EntryUpdatedListener<String, String>, EntryRemovedListener<String, String> {
-    @Override
-    public void entryAdded(EntryEvent<String, String> e) {
-      remember(e.getKey(), e.getValue());
-      fire();
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, String> e) {
-      remember(e.getKey(), e.getValue());
-      fire();
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, String> e) {
-      if (known.remove(e.getKey()) != null) {
-        fire();
-      }
     }
   }
 

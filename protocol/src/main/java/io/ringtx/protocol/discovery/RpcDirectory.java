@@ -3,12 +3,8 @@ package io.ringtx.protocol.discovery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.rpc.TcpTransport;
@@ -56,7 +52,7 @@ public final class RpcDirectory implements TcpTransport.Endpoints, AutoCloseable
   private final Map<NodeId, Cached> cache = new ConcurrentHashMap<>();
   private final Map<NodeId, Long> lastLookup = new ConcurrentHashMap<>();
   private final java.util.List<Consumer<NodeId>> goneListeners = new CopyOnWriteArrayList<>();
-  private final UUID entryRegistration;
+  private final MapFollower follower;
   private final UUID membershipRegistration;
   private volatile NodeId self;
 
@@ -66,7 +62,6 @@ public final class RpcDirectory implements TcpTransport.Endpoints, AutoCloseable
   public RpcDirectory(HazelcastInstance hz) {
     this.hz = hz;
     this.map = hz.getMap(MAP);
-    this.entryRegistration = map.addEntryListener(new Listener(), true);
     this.membershipRegistration = hz.getCluster().addMembershipListener(
         new MembershipListener() {
           @Override
@@ -82,9 +77,24 @@ public final class RpcDirectory implements TcpTransport.Endpoints, AutoCloseable
             });
           }
         });
-    for (Map.Entry<String, String> e : map.entrySet()) {
-      put(e.getKey(), e.getValue());
-    }
+    this.follower = new MapFollower(map, new MapFollower.Changes() {
+      @Override
+      public void put(String key, String value) {
+        RpcDirectory.this.put(key, value);
+      }
+
+      @Override
+      public void removed(String key) {
+        try {
+          NodeId node = NodeId.of(key);
+          if (cache.remove(node) != null) {
+            gone(node);
+          }
+        } catch (IllegalArgumentException ex) {
+          LOG.debug("RPC directory: removed entry with a bad key '{}'", key);
+        }
+      }
+    });
   }
 
   /** Publishes this node's RPC server. */
@@ -161,38 +171,13 @@ public final class RpcDirectory implements TcpTransport.Endpoints, AutoCloseable
   @Override
   public void close() {
     try {
-      map.removeEntryListener(entryRegistration);
+      follower.close();
       hz.getCluster().removeMembershipListener(membershipRegistration);
       if (self != null) {
         map.remove(self.value());
       }
     } catch (RuntimeException e) {
       LOG.debug("RPC directory close: {}", e.toString()); // Hazelcast already shut down
-    }
-  }
-
-  private final class Listener implements EntryAddedListener<String, String>,
-      EntryUpdatedListener<String, String>, EntryRemovedListener<String, String> {
-    @Override
-    public void entryAdded(EntryEvent<String, String> e) {
-      put(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryUpdated(EntryEvent<String, String> e) {
-      put(e.getKey(), e.getValue());
-    }
-
-    @Override
-    public void entryRemoved(EntryEvent<String, String> e) {
-      try {
-        NodeId node = NodeId.of(e.getKey());
-        if (cache.remove(node) != null) {
-          gone(node);
-        }
-      } catch (IllegalArgumentException ex) {
-        LOG.debug("RPC directory: removed entry with a bad key '{}'", e.getKey());
-      }
     }
   }
 }
