@@ -13,7 +13,9 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -114,38 +116,26 @@ public final class PrometheusText {
     Map<String, TreeMap<Double, Long>> buckets = new TreeMap<>();
     Map<String, Double> sums = new HashMap<>();
     Map<String, Long> counts = new HashMap<>();
-    for (String raw : text.split("\n")) {
-      String line = raw.strip();
-      if (!line.startsWith(PHASE)) {
+    for (Sample s : samples(text)) {
+      String phase = s.name().startsWith(PHASE) ? label(s.labels(), "phase") : null;
+      if (phase == null) {
         continue;
       }
-      int brace = line.indexOf('{');
-      int close = line.lastIndexOf('}');
-      if (brace < 0 || close < brace) {
-        continue;
-      }
-      String suffix = line.substring(PHASE.length(), brace);
-      String phase = label(line.substring(brace + 1, close), "phase");
-      String[] rest = line.substring(close + 1).strip().split("\\s+");
-      if (phase == null || rest[0].isEmpty()) {
-        continue;
-      }
-      try {
-        double value = Double.parseDouble(rest[0]);
-        switch (suffix) {
-          case "_bucket" -> {
-            String le = label(line.substring(brace + 1, close), "le");
-            if (le != null && !le.equals("+Inf")) {
+      switch (s.name().substring(PHASE.length())) {
+        case "_bucket" -> {
+          String le = label(s.labels(), "le");
+          if (le != null && !le.equals("+Inf")) {
+            try {
               buckets.computeIfAbsent(phase, k -> new TreeMap<>())
-                  .put(Double.parseDouble(le), Math.round(value));
+                  .put(Double.parseDouble(le), Math.round(s.value()));
+            } catch (NumberFormatException e) {
+              // not a bound: skip the sample
             }
           }
-          case "_sum" -> sums.put(phase, value);
-          case "_count" -> counts.put(phase, Math.round(value));
-          default -> { }
         }
-      } catch (NumberFormatException e) {
-        // not a sample of the format: skip the line
+        case "_sum" -> sums.put(phase, s.value());
+        case "_count" -> counts.put(phase, Math.round(s.value()));
+        default -> { }
       }
     }
     Map<String, PhaseBuckets> out = new TreeMap<>();
@@ -186,6 +176,18 @@ public final class PrometheusText {
   /** Every sample in {@code text} by metric name, the series of one name (any labels) summed. */
   static Map<String, Double> parse(String text) {
     Map<String, Double> values = new HashMap<>();
+    for (Sample s : samples(text)) {
+      values.merge(s.name(), s.value(), Double::sum);
+    }
+    return values;
+  }
+
+  /** One sample line: the metric name, the text between its braces ("" if none), the value. */
+  record Sample(String name, String labels, double value) {}
+
+  /** The sample lines of {@code text}; comments, blank lines and malformed lines are skipped. */
+  static List<Sample> samples(String text) {
+    List<Sample> out = new ArrayList<>();
     for (String raw : text.split("\n")) {
       String line = raw.strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -194,6 +196,7 @@ public final class PrometheusText {
       int brace = line.indexOf('{');
       int space = line.indexOf(' ');
       String name;
+      String labels;
       String rest;
       if (brace >= 0 && (space < 0 || brace < space)) {
         int close = line.lastIndexOf('}');
@@ -201,21 +204,22 @@ public final class PrometheusText {
           continue;
         }
         name = line.substring(0, brace);
+        labels = line.substring(brace + 1, close);
         rest = line.substring(close + 1).strip();
       } else if (space > 0) {
         name = line.substring(0, space);
+        labels = "";
         rest = line.substring(space + 1).strip();
       } else {
         continue;
       }
-      String number = rest.split("\\s+")[0];
       try {
-        values.merge(name, Double.parseDouble(number), Double::sum);
+        out.add(new Sample(name, labels, Double.parseDouble(rest.split("\\s+")[0])));
       } catch (NumberFormatException e) {
         // Not a sample line of the format: skip it, as Prometheus would refuse only this line.
       }
     }
-    return values;
+    return out;
   }
 
   private static Long asLong(Double d) {
