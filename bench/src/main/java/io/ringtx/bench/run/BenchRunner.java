@@ -18,9 +18,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -113,11 +110,7 @@ public final class BenchRunner {
     long end = measureStart + options.duration().toNanos();
     Sink warm = new Sink();
     Sink measured = new Sink();
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicReference<Throwable> crash = new AtomicReference<>();
     OpenLoopSchedule schedule = options.openLoop() ? new OpenLoopSchedule(t0, options.rate()) : null;
-    AtomicLong tickets = new AtomicLong();
-    AtomicLong begun = new AtomicLong();
 
     Sample startSample = null;
     if (measureStart <= t0) {
@@ -128,19 +121,8 @@ public final class BenchRunner {
         options.warmup().isZero() ? "" : " after " + seconds(options.warmup()) + " of warmup");
     out.flush();
 
-    SplittableRandom seeds = new SplittableRandom(options.workload().seed());
-    Clients clients = new Clients(engine, driver, schedule, tickets, begun, stop, crash,
-        measureStart, end, warm, measured);
-    if (engine.asynchronous()) {
-      for (int i = 0; i < options.concurrency(); i++) {
-        clients.chain(seeds.split());
-      }
-    } else {
-      for (int i = 0; i < options.concurrency(); i++) {
-        clients.thread(seeds.split(), "bench-worker-" + i);
-      }
-    }
-    clients.start();
+    Clients clients = new Clients(engine, driver, schedule, measureStart, end, warm, measured);
+    clients.start(options.concurrency(), new SplittableRandom(options.workload().seed()));
 
     Histogram total = new Histogram(3);
     Histogram read = new Histogram(3);
@@ -188,15 +170,16 @@ public final class BenchRunner {
       }
     }
     clients.join();
-    if (crash.get() != null) {
-      throw new BenchException("RTX-7003 a worker failed: " + crash.get(), crash.get());
+    Throwable crash = clients.crash();
+    if (crash != null) {
+      throw new BenchException("RTX-7003 a worker failed: " + crash, crash);
     }
     Sample endSample = Sample.take(target);
     if (startSample == null) {
       startSample = endSample;
     }
     Long missed = schedule == null ? null
-        : Math.max(0, schedule.ticketsBefore(end) - begun.get());
+        : Math.max(0, schedule.ticketsBefore(end) - clients.begun());
     if (missed != null && missed > 0) {
       out.printf(Locale.ROOT, "the open loop fell behind: %,d of the %,d starts due never began%n",
           missed, schedule.ticketsBefore(end));

@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The clients of one measured run, each running one transaction after another until the end.
  * Two ways to run a client, with the same rules: a thread per client that waits on each
- * transaction ({@link #thread}), or — for an {@link TxEngine#asynchronous} engine — a chain of
- * callbacks ({@link #chain}), each transaction started when the last one's future ends, so that
- * no thread waits and the harness costs the machine little besides its requests.
+ * transaction, or — for an {@link TxEngine#asynchronous} engine — a chain of callbacks
+ * ({@link Chain}), each transaction started when the last one's future ends, so that no thread
+ * waits and the harness costs the machine little besides its requests.
  *
  * <p>Closed loop: a client starts its next transaction when its last ends. Open loop (a {@link
  * OpenLoopSchedule}): clients take tickets, wait for the ticket's intended start if it is ahead,
@@ -34,10 +34,10 @@ final class Clients {
   private final TxEngine engine;
   private final WorkloadDriver driver;
   private final OpenLoopSchedule schedule;
-  private final AtomicLong tickets;
-  private final AtomicLong begun;
-  private final AtomicBoolean stop;
-  private final AtomicReference<Throwable> crash;
+  private final AtomicLong tickets = new AtomicLong();
+  private final AtomicLong begun = new AtomicLong();
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final AtomicReference<Throwable> crash = new AtomicReference<>();
   private final long measureStart;
   private final long end;
   private final Sink warm;
@@ -47,24 +47,60 @@ final class Clients {
   private CountDownLatch chainsLeft;
   private ScheduledExecutorService scheduler;
 
-  Clients(TxEngine engine, WorkloadDriver driver, OpenLoopSchedule schedule, AtomicLong tickets,
-      AtomicLong begun, AtomicBoolean stop, AtomicReference<Throwable> crash, long measureStart,
+  /**
+   * @param schedule the open loop's, or null for a closed loop
+   * @param measureStart when the measured window begins (System.nanoTime): earlier ends go to
+   *     {@code warm}, later ones to {@code measured}
+   * @param end when clients stop starting transactions
+   */
+  Clients(TxEngine engine, WorkloadDriver driver, OpenLoopSchedule schedule, long measureStart,
       long end, Sink warm, Sink measured) {
     this.engine = engine;
     this.driver = driver;
     this.schedule = schedule;
-    this.tickets = tickets;
-    this.begun = begun;
-    this.stop = stop;
-    this.crash = crash;
     this.measureStart = measureStart;
     this.end = end;
     this.warm = warm;
     this.measured = measured;
   }
 
+  /**
+   * Starts {@code concurrency} clients, each drawing its transactions from its own split of
+   * {@code seeds}: chains of callbacks on an {@link TxEngine#asynchronous} engine, threads
+   * otherwise.
+   */
+  void start(int concurrency, SplittableRandom seeds) {
+    for (int i = 0; i < concurrency; i++) {
+      if (engine.asynchronous()) {
+        chains.add(new Chain(seeds.split()));
+      } else {
+        thread(seeds.split(), "bench-worker-" + i);
+      }
+    }
+    if (!chains.isEmpty()) {
+      chainsLeft = new CountDownLatch(chains.size());
+      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-clients");
+        t.setDaemon(true);
+        return t;
+      });
+      chains.forEach(c -> scheduler.execute(c::step));
+    }
+    threads.forEach(Thread::start);
+  }
+
+  /** What made a client fail (and every client stop), or null. */
+  Throwable crash() {
+    return crash.get();
+  }
+
+  /** Open-loop starts begun so far. */
+  long begun() {
+    return begun.get();
+  }
+
   /** Adds a client run by a thread of its own. */
-  void thread(SplittableRandom random, String name) {
+  private void thread(SplittableRandom random, String name) {
     Thread t = new Thread(() -> {
       try {
         long start;
@@ -83,25 +119,6 @@ final class Clients {
     }, name);
     t.setDaemon(true);
     threads.add(t);
-  }
-
-  /** Adds a client run as a chain of callbacks. */
-  void chain(SplittableRandom random) {
-    chains.add(new Chain(random));
-  }
-
-  /** Starts every client. */
-  void start() {
-    if (!chains.isEmpty()) {
-      chainsLeft = new CountDownLatch(chains.size());
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bench-clients");
-        t.setDaemon(true);
-        return t;
-      });
-      chains.forEach(c -> scheduler.execute(c::step));
-    }
-    threads.forEach(Thread::start);
   }
 
   /** Whether a client is still running. */
