@@ -1,6 +1,5 @@
 package io.ringtx.client;
 
-import io.ringtx.protocol.rpc.VertxSetup;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +12,7 @@ import io.ringtx.protocol.message.Outcome;
 import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.WriteOp;
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -439,15 +440,8 @@ final class HttpRingTxClient implements RingTxClient {
 
   /** Waits for a commit from a blocking call: an interruption leaves the outcome unknown. */
   private Learned awaitCommit(String id, Future<Learned> commit) {
-    try {
-      return commit.toCompletionStage().toCompletableFuture().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TxOutcomeUnknownException(
-          id, "interrupted while committing transaction " + id + "; its outcome is unknown", e);
-    } catch (ExecutionException e) {
-      throw rethrown(e.getCause(), "POST /v1/txn");
-    }
+    return await(commit, "POST /v1/txn", e -> new TxOutcomeUnknownException(
+        id, "interrupted while committing transaction " + id + "; its outcome is unknown", e));
   }
 
   private static byte[] commitBody(String id, TxAttempt tx) {
@@ -604,22 +598,26 @@ final class HttpRingTxClient implements RingTxClient {
 
   /** Blocks the calling (non event loop) thread until {@code future} ends. */
   private <T> T await(Future<T> future, String what) {
+    return await(future, what, e -> new RingTxException(what + " interrupted", e));
+  }
+
+  /**
+   * Blocks until {@code future} ends and returns its value or throws its failure (wrapped in a
+   * {@link RingTxException} unless unchecked); an interruption throws what {@code interrupted}
+   * makes of it, with the thread's interrupt flag set again.
+   */
+  private <T> T await(Future<T> future, String what,
+      Function<InterruptedException, RuntimeException> interrupted) {
     try {
       return future.toCompletionStage().toCompletableFuture().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RingTxException(what + " interrupted", e);
+      throw interrupted.apply(e);
     } catch (ExecutionException e) {
-      throw rethrown(e.getCause(), what);
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException r ? r
+          : new RingTxException(what + " failed: " + cause, cause);
     }
-  }
-
-  /** A failure of an asynchronous call, as the blocking calls throw it. */
-  private static RuntimeException rethrown(Throwable cause, String what) {
-    if (cause instanceof RuntimeException r) {
-      return r;
-    }
-    return new RingTxException(what + " failed: " + cause, cause);
   }
 
   private static RingTxException asRingTx(Throwable cause) {
