@@ -1,12 +1,12 @@
 package io.ringtx.coordinator.server;
 
 import io.ringtx.coordinator.core.CoordinatorObserver;
+import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.Outcome;
 import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.metrics.Histogram;
 import io.ringtx.protocol.metrics.PromText;
-import io.ringtx.protocol.id.TxId;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +26,6 @@ final class CoordinatorMetrics implements CoordinatorObserver {
    * abort acknowledged before its record was durable, must not hold memory for ever).
    */
   static final int MAX_OPEN_PHASES = 100_000;
-
 
   private final LongAdder begun = new LongAdder();
   private final LongAdder committed = new LongAdder();

@@ -1,6 +1,5 @@
 package io.ringtx.dist.local;
 
-import io.ringtx.protocol.rpc.VertxSetup;
 import io.ringtx.coordinator.http.HttpApi;
 import io.ringtx.coordinator.server.CoordinatorNode;
 import io.ringtx.coordinator.server.RingRouting;
@@ -18,6 +17,7 @@ import io.ringtx.protocol.rpc.FaultInjector;
 import io.ringtx.protocol.rpc.RequestAuth;
 import io.ringtx.protocol.rpc.TcpTransport;
 import io.ringtx.protocol.rpc.Transport;
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

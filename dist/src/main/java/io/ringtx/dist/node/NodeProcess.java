@@ -1,6 +1,5 @@
 package io.ringtx.dist.node;
 
-import io.ringtx.protocol.rpc.VertxSetup;
 import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.core.CoordinatorConfig;
 import io.ringtx.coordinator.http.HttpApi;
@@ -30,6 +29,7 @@ import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.protocol.rpc.FaultInjector;
 import io.ringtx.protocol.rpc.RequestAuth;
 import io.ringtx.protocol.rpc.TcpTransport;
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.ringtx.protocol.discovery.RpcDirectory;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;

@@ -88,7 +88,9 @@ public final class PromText {
       return Long.toString((long) v);
     }
     // 0.0003, not 3.0E-4: both parse, the plain form reads better beside its neighbours.
-    return Double.isFinite(v) ? BigDecimal.valueOf(v).stripTrailingZeros().toPlainString() : Double.toString(v);
+    return Double.isFinite(v)
+        ? BigDecimal.valueOf(v).stripTrailingZeros().toPlainString()
+        : Double.toString(v);
   }
 
   /** Label value escaping of the text format: backslash, double quote and line feed. */

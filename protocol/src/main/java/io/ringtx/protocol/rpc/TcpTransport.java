@@ -1,5 +1,6 @@
 package io.ringtx.protocol.rpc;
 
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.ringtx.protocol.codec.MalformedMessageException;
 import io.ringtx.protocol.codec.WireCodec;
 import io.ringtx.protocol.id.NodeId;
@@ -13,7 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
