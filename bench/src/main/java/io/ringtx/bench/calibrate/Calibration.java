@@ -29,7 +29,9 @@ import io.vertx.core.parsetools.RecordParser;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -66,10 +68,10 @@ public final class Calibration {
   }
 
   public Result run(Path scratch, int hazelcastPortBase) throws Exception {
-    Figure fw = forcedWrites(scratch.resolve("store"));
+    Figure fw = forcedWrites(scratch.resolve("one"), 1);
     out.println(fw.line());
     out.flush();
-    Figure two = forcedWritesTwoStores(scratch.resolve("two"));
+    Figure two = forcedWrites(scratch.resolve("two"), 2);
     out.println(two.line());
     out.flush();
     Figure tcp = tcpRoundTrip();
@@ -90,43 +92,41 @@ public final class Calibration {
     return new Result(fw, two, bus, tcp, transport, floor);
   }
 
-  Figure forcedWrites(Path dir) throws Exception {
-    Histogram h = new Histogram(3);
-    try (NodeStore store = RocksNodeStore.open(dir)) {
-      for (int i = 0; i < samples + samples / 10; i++) {
-        long t0 = System.nanoTime();
-        store.write(WriteSet.forced(new Aborted(TxId.of("cal-" + i), Reason.TIMEOUT)))
-            .get(10, TimeUnit.SECONDS);
-        if (i >= samples / 10) {
-          h.recordValue((System.nanoTime() - t0) / 1000);
-        }
-      }
-    }
-    return figure("forced write (store, 1 writer)", h);
-  }
-
   /**
-   * Forced writes to two stores at once, the time until both are durable: what the prepare round
-   * of a cross-shard commit waits for when its two participants share one disk, as in a cluster
-   * of processes on one machine. Their syncs share the disk's flushes, so this is more than one
-   * forced write, which is what the floor counts.
+   * Forced writes to {@code stores} stores at once, each sample the time until all of them are
+   * durable. With one store: the store's forced-write latency (one writer, so no group commit
+   * helps). With two: what the prepare round of a cross-shard commit waits for when its two
+   * participants share one disk, as in a cluster of processes on one machine; their syncs share
+   * the disk's flushes, so this is more than one forced write, which is what the floor counts.
    */
-  Figure forcedWritesTwoStores(Path dir) throws Exception {
+  Figure forcedWrites(Path dir, int stores) throws Exception {
     Histogram h = new Histogram(3);
-    try (NodeStore a = RocksNodeStore.open(dir.resolve("a"));
-        NodeStore b = RocksNodeStore.open(dir.resolve("b"))) {
+    List<NodeStore> open = new ArrayList<>();
+    try {
+      for (int s = 0; s < stores; s++) {
+        open.add(RocksNodeStore.open(dir.resolve("store-" + s)));
+      }
       for (int i = 0; i < samples + samples / 10; i++) {
         long t0 = System.nanoTime();
-        var fa = a.write(WriteSet.forced(new Aborted(TxId.of("cal-a-" + i), Reason.TIMEOUT)));
-        var fb = b.write(WriteSet.forced(new Aborted(TxId.of("cal-b-" + i), Reason.TIMEOUT)));
-        fa.get(10, TimeUnit.SECONDS);
-        fb.get(10, TimeUnit.SECONDS);
+        List<CompletableFuture<Long>> writes = new ArrayList<>();
+        for (int s = 0; s < stores; s++) {
+          writes.add(open.get(s).write(WriteSet.forced(
+              new Aborted(TxId.of("cal-" + s + "-" + i), Reason.TIMEOUT))));
+        }
+        for (CompletableFuture<Long> w : writes) {
+          w.get(10, TimeUnit.SECONDS);
+        }
         if (i >= samples / 10) {
           h.recordValue((System.nanoTime() - t0) / 1000);
         }
       }
+    } finally {
+      for (NodeStore store : open) {
+        store.close();
+      }
     }
-    return figure("forced writes, 2 stores at once", h);
+    return figure(stores == 1 ? "forced write (store, 1 writer)"
+        : "forced writes, " + stores + " stores at once", h);
   }
 
   Figure tcpRoundTrip() throws Exception {
