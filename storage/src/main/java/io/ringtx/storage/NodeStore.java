@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -42,6 +43,18 @@ public interface NodeStore extends DataView, AutoCloseable {
    * were submitted, forced or lazy alike.
    */
   CompletableFuture<Long> write(WriteSet writes);
+
+  /**
+   * As {@link #write(WriteSet)}, for a caller on an event loop that has more work at hand: the
+   * write may wait until {@code endOfTurn} runs a task this hands it, be written then with every
+   * other write submitted before it, on that thread, and complete there (a store may also write
+   * it as {@link #write(WriteSet)} does). {@code endOfTurn} must run the task only after the
+   * work at hand, like an event loop's task queue; {@code null} means a plain {@link
+   * #write(WriteSet)}.
+   */
+  default CompletableFuture<Long> write(WriteSet writes, Executor endOfTurn) {
+    return write(writes);
+  }
 
   /** The latest log record of {@code txId}, if any is retained. */
   Optional<LogRecord> txState(TxId txId);

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -394,6 +395,20 @@ public final class RocksNodeStore implements NodeStore {
           new IllegalStateException("store " + dir + " is open read-only"));
     }
     return writer.submit(writes);
+  }
+
+  /**
+   * Written at the end of the caller's turn, on its thread, while the store's disk is quick and
+   * its writer thread has nothing in hand; otherwise by the writer thread. See {@link
+   * StoreWriter}.
+   */
+  @Override
+  public CompletableFuture<Long> write(WriteSet writes, Executor endOfTurn) {
+    Objects.requireNonNull(writes, "writes");
+    if (writer == null || endOfTurn == null) {
+      return write(writes);
+    }
+    return writer.submitAtEndOfTurn(writes, endOfTurn);
   }
 
   @Override

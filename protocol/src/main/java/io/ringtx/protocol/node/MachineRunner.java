@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The I/O shell of a {@link StateMachine}: it feeds the machine events on one Vert.x context and
- * carries out each {@link Step}. A persist goes to the store (off the event loop); only when it
- * has completed are its after-persist messages sent and the machine told; sends go through the
- * {@link Transport} and their replies come back as events; timers are Vert.x timers.
+ * carries out each {@link Step}. A persist goes to the store (which may write it at the end of
+ * the event loop's turn, see {@link NodeStarter}); only when it has completed are its
+ * after-persist messages sent and the machine told; sends go through the {@link Transport} and
+ * their replies come back as events; timers are Vert.x timers.
  *
  * <p>It also reports the {@link CrashPoint}s it reaches to its {@link Crasher}: it knows when a
  * forced write completed, when prepares and decisions were delivered, and what each record is.

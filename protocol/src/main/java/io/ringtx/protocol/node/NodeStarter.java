@@ -10,8 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +24,9 @@ public final class NodeStarter {
   private NodeStarter() {}
 
   /**
+   * @param store the store's write; it is given a task runner for the end of the node's
+   *     event-loop turn ({@link #endOfTurn}), with which it may write there instead of handing
+   *     the write to another thread
    * @param crasher told of every crash point the runner reaches ({@link Crasher#NONE}: nothing)
    * @param machine builds the state machine (runs on the node's context)
    * @param recover the machine's recovery step from the log
@@ -33,7 +36,7 @@ public final class NodeStarter {
       Vertx vertx,
       NodeId id,
       Transport transport,
-      Function<WriteSet, CompletableFuture<Long>> store,
+      BiFunction<WriteSet, Executor, CompletableFuture<Long>> store,
       long requestTimeoutMillis,
       Crasher crasher,
       Supplier<M> machine,
@@ -44,7 +47,9 @@ public final class NodeStarter {
     ctx.runOnContext(v -> {
       try {
         M m = machine.get();
-        MachineRunner runner = new MachineRunner(vertx, ctx, m, transport, store,
+        Executor endOfTurn = endOfTurn(ctx);
+        MachineRunner runner = new MachineRunner(vertx, ctx, m, transport,
+            writes -> store.apply(writes, endOfTurn),
             System::currentTimeMillis, requestTimeoutMillis, crasher);
         runner.run(recover.apply(m, runner.now()));
         N n = node.apply(m, runner);
@@ -54,5 +59,13 @@ public final class NodeStarter {
       }
     });
     return started.future();
+  }
+
+  /**
+   * Runs tasks on {@code ctx} after the work it has at hand (what one wake-up of its event loop
+   * brought): its task queue. Null if {@code ctx} is not an event loop.
+   */
+  static Executor endOfTurn(Context ctx) {
+    return ctx.isEventLoopContext() ? task -> ctx.runOnContext(v -> task.run()) : null;
   }
 }

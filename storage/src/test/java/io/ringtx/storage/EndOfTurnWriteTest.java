@@ -1,0 +1,171 @@
+package io.ringtx.storage;
+
+import static io.ringtx.storage.Records.commitPut;
+import static io.ringtx.storage.Records.forced;
+import static io.ringtx.storage.Records.prepared;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringtx.protocol.step.Versioned;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Writes gathered for the end of an event loop's turn ({@link NodeStore#write(WriteSet,
+ * java.util.concurrent.Executor)}): one batch on the caller's thread when that is safe and quick,
+ * the writer thread otherwise, submission order either way. The "end of turn" here is a list of
+ * tasks the test runs when it chooses.
+ */
+class EndOfTurnWriteTest {
+  @TempDir Path dir;
+
+  private final List<Runnable> turnEnd = new ArrayList<>();
+
+  /** Runs the task(s) handed for the end of the turn, as the event loop would. */
+  private void endTurn() {
+    List<Runnable> tasks = new ArrayList<>(turnEnd);
+    turnEnd.clear();
+    tasks.forEach(Runnable::run);
+  }
+
+  @Test
+  void writesOfOneTurn_areOneSyncedBatch_writtenOnTheCallersThreadAtTheTurnsEnd() throws Exception {
+    List<String> writingThreads = new CopyOnWriteArrayList<>();
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          writingThreads.add(Thread.currentThread().getName());
+          real.write(options, batch);
+        })) {
+      List<CompletableFuture<Long>> futures = new ArrayList<>();
+      for (int i = 1; i <= 5; i++) {
+        futures.add(store.write(forced(prepared("t" + i)), turnEnd::add));
+      }
+      // One task for the whole turn, and nothing written before it runs.
+      assertThat(turnEnd).hasSize(1);
+      assertThat(futures).noneMatch(CompletableFuture::isDone);
+      assertThat(store.stats().syncs()).isZero();
+
+      endTurn();
+
+      // Written and completed within the task, on this thread, in submission order.
+      assertThat(futures).allMatch(CompletableFuture::isDone);
+      assertThat(futures).extracting(CompletableFuture::join).containsExactly(1L, 2L, 3L, 4L, 5L);
+      assertThat(writingThreads).containsExactly(Thread.currentThread().getName());
+      StoreStats stats = store.stats();
+      assertThat(stats.forcedWrites()).isEqualTo(5);
+      assertThat(stats.syncs()).isEqualTo(1);
+      assertThat(stats.maxBatch()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aQueuedWriteAfterGatheredOnes_takesThemAlongInFront() throws Exception {
+    try (RocksNodeStore store = RocksNodeStore.open(dir)) {
+      CompletableFuture<Long> first = store.write(commitPut("t1", "k", "one", 1), turnEnd::add);
+      CompletableFuture<Long> second = store.write(commitPut("t2", "k", "two", 2), turnEnd::add);
+      CompletableFuture<Long> queued = store.write(commitPut("t3", "k", "three", 3));
+
+      assertThat(queued.get(10, TimeUnit.SECONDS)).isEqualTo(3);
+      assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(store.read("k")).isEqualTo(new Versioned("three", 3));
+
+      // The turn's end finds nothing left to write.
+      long syncs = store.stats().syncs();
+      endTurn();
+      assertThat(store.stats().syncs()).isEqualTo(syncs);
+    }
+  }
+
+  @Test
+  void whileTheWriterThreadHasWritesInHand_turnEndWritesQueueBehindThem() throws Exception {
+    CountDownLatch writerEntered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> writingThreads = new CopyOnWriteArrayList<>();
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          writingThreads.add(Thread.currentThread().getName());
+          if (Thread.currentThread().getName().startsWith("ringtx-store-writer")
+              && writerEntered.getCount() > 0) {
+            writerEntered.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          real.write(options, batch);
+        })) {
+      CompletableFuture<Long> queued = store.write(commitPut("t1", "k", "queued", 1));
+      assertThat(writerEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+      CompletableFuture<Long> later = store.write(commitPut("t2", "k", "later", 2), turnEnd::add);
+      endTurn();
+      // Not written here: it would have overtaken the write the writer thread holds.
+      assertThat(later).isNotDone();
+
+      release.countDown();
+      assertThat(queued.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(later.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(store.read("k")).isEqualTo(new Versioned("later", 2));
+      assertThat(writingThreads).allMatch(t -> t.startsWith("ringtx-store-writer"));
+    }
+  }
+
+  @Test
+  void afterASlowTurnEndWrite_laterWritesGoToTheWriterThread() throws Exception {
+    AtomicBoolean slowDisk = new AtomicBoolean(true);
+    List<String> writingThreads = new CopyOnWriteArrayList<>();
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          writingThreads.add(Thread.currentThread().getName());
+          if (slowDisk.getAndSet(false)) {
+            // The disk under test: one sync that takes longer than a turn-end write may.
+            try {
+              Thread.sleep(StoreWriter.SLOW_TURN_NANOS / 1_000_000 + 5);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          real.write(options, batch);
+        })) {
+      CompletableFuture<Long> slow = store.write(forced(prepared("t1")), turnEnd::add);
+      endTurn();
+      assertThat(slow).isCompletedWithValue(1L);
+
+      CompletableFuture<Long> next = store.write(forced(prepared("t2")), turnEnd::add);
+      endTurn();
+      assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+
+      String caller = Thread.currentThread().getName();
+      assertThat(writingThreads).hasSize(2);
+      assertThat(writingThreads.get(0)).isEqualTo(caller);
+      assertThat(writingThreads.get(1)).startsWith("ringtx-store-writer");
+    }
+  }
+
+  @Test
+  void writesGatheredWhenTheStoreCloses_failAsClosed() {
+    RocksNodeStore store = RocksNodeStore.open(dir);
+    CompletableFuture<Long> gathered = store.write(forced(prepared("t1")), turnEnd::add);
+    store.close();
+
+    endTurn();
+
+    assertThatThrownBy(() -> gathered.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(IllegalStateException.class).hasMessageContaining("store closed");
+    assertThatThrownBy(() -> store.write(forced(prepared("t2")), turnEnd::add).join())
+        .cause().isInstanceOf(IllegalStateException.class);
+    assertThat(turnEnd).isEmpty();
+  }
+}
