@@ -1049,14 +1049,17 @@ public final class ParticipantCore implements StateMachine {
   private List<KeyWrite> resolve(List<WriteOp> ops) {
     Map<String, Optional<String>> values = new LinkedHashMap<>();
     for (WriteOp op : ops) {
-      String current =
-          values.containsKey(op.key())
-              ? values.get(op.key()).orElse(null)
-              : data.read(op.key()).value();
       String next =
           switch (op.op()) {
             case PUT -> op.value();
-            case APPEND -> (current == null ? "" : current) + op.value();
+            case APPEND -> {
+              // Only an append needs the current value: a store read saved per put and delete.
+              String current =
+                  values.containsKey(op.key())
+                      ? values.get(op.key()).orElse(null)
+                      : data.read(op.key()).value();
+              yield (current == null ? "" : current) + op.value();
+            }
             case DELETE -> null;
           };
       values.put(op.key(), Optional.ofNullable(next));
