@@ -40,14 +40,8 @@ public record NodeLauncher(Path java, List<String> jvmOptions, String classPath,
   /** The CLI's main class; {@code ringtx participant|coordinator} are its node commands. */
   public static final String RINGTX_MAIN = "io.ringtx.dist.Main";
 
-  /**
-   * A node that runs out of memory should die, visibly, rather than limp on. Its heap's pages are
-   * touched when the heap is reserved or grows, not on first use: otherwise a node under load
-   * spends a tenth of its event loop's time in page faults for a while (measured at 64 clients:
-   * the kernel zeroing fresh pages under allocations all over the request path).
-   */
-  private static final List<String> NODE_JVM_FLAGS =
-      List.of("-XX:+ExitOnOutOfMemoryError", "-XX:+AlwaysPreTouch");
+  /** A node that runs out of memory should die, visibly, rather than limp on. */
+  private static final List<String> NODE_JVM_FLAGS = List.of("-XX:+ExitOnOutOfMemoryError");
 
   private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
 
