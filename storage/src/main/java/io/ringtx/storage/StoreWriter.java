@@ -105,7 +105,7 @@ final class StoreWriter {
   private volatile long queuedUntil = System.nanoTime();
 
   private long lastSeq; // guarded by turnLock
-  // Written by the writer thread only; volatile so that other threads read them.
+  // Written under turnLock only; volatile so that other threads read them.
   private volatile long lastVersion;
   private volatile long forcedWrites;
   private volatile long syncs;
@@ -209,46 +209,53 @@ final class StoreWriter {
     gate.readLock().lock();
     try {
       if (!accepting) {
-        turn.forEach(p -> p.done().completeExceptionally(
-            new IllegalStateException(refusal, refusalCause)));
-        return;
-      }
-      // Here only if nothing handed to the writer thread is still unwritten (else this batch
-      // could overtake it) and no recent batch was slow.
-      if (queued.get() > 0 || System.nanoTime() - queuedUntil < 0 || !turnLock.tryLock()) {
+        for (Pending p : turn) {
+          IllegalStateException closed = new IllegalStateException(refusal, refusalCause);
+          completions.add(() -> p.done().completeExceptionally(closed));
+        }
+      } else if (queued.get() > 0 || System.nanoTime() - queuedUntil < 0
+          || !turnLock.tryLock()) {
+        // Written here only if nothing handed to the writer thread is still unwritten (else this
+        // batch could overtake it) and no recent batch was slow.
         turn.forEach(this::enqueue);
-        return;
-      }
-      try {
-        long start = System.nanoTime();
+      } else {
         try {
-          writeTurn(turn, completions);
-        } catch (Error e) {
-          fatal = e;
-          return;
+          fatal = writeTimed(turn, completions);
+        } finally {
+          turnLock.unlock();
         }
-        long took = System.nanoTime() - start;
-        if (took > SLOW_TURN_NANOS) {
-          queuedUntil = System.nanoTime() + QUEUED_AFTER_SLOW_NANOS;
-          LOG.warn("RTX-2007 a store write of {} sets took {} ms on an event loop in {}; every "
-              + "write goes to the store's writer thread for the next {} s",
-              turn.size(), took / 1_000_000, name, QUEUED_AFTER_SLOW_NANOS / 1_000_000_000L);
-        }
-      } finally {
-        turnLock.unlock();
       }
     } finally {
       gate.readLock().unlock();
-      if (fatal != null) {
-        // As on the writer thread: nothing more is written, and every caller is told.
-        die(turn, fatal);
-      }
     }
     if (fatal != null) {
+      // As on the writer thread: nothing more is written, and every caller is told.
+      die(turn, fatal);
       throw fatal;
     }
     // Outside the locks: a callback may close the store.
     completions.forEach(Runnable::run);
+  }
+
+  /**
+   * {@link #writeTurn} on the caller's thread, which holds {@link #turnLock}; a slow one sends
+   * every write to the writer thread for a while. Returns the {@link Error} it threw, if any.
+   */
+  private Error writeTimed(List<Pending> turn, List<Runnable> completions) {
+    long start = System.nanoTime();
+    try {
+      writeTurn(turn, completions);
+    } catch (Error e) {
+      return e;
+    }
+    long took = System.nanoTime() - start;
+    if (took > SLOW_TURN_NANOS) {
+      queuedUntil = System.nanoTime() + QUEUED_AFTER_SLOW_NANOS;
+      LOG.warn("RTX-2007 a store write of {} sets took {} ms on an event loop in {}; every "
+          + "write goes to the store's writer thread for the next {} s",
+          turn.size(), took / 1_000_000, name, QUEUED_AFTER_SLOW_NANOS / 1_000_000_000L);
+    }
+    return null;
   }
 
   /** Queues a set for the writer thread; the caller holds the gate's read lock, accepting. */

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * carries out each {@link Step}. A persist goes to the store (which may write it at the end of
  * the event loop's turn, see {@link NodeStarter}); only when it has completed are its
  * after-persist messages sent and the machine told; sends go through the {@link Transport} and
- * their replies come back as events; timers are Vert.x timers.
+ * their replies come back as events; timers are Vert.x timers, one per 10 ms slice.
  *
  * <p>It also reports the {@link CrashPoint}s it reaches to its {@link Crasher}: it knows when a
  * forced write completed, when prepares and decisions were delivered, and what each record is.
@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MachineRunner {
   private static final Logger LOG = LoggerFactory.getLogger(MachineRunner.class);
+
+  /** The width of the time slices that share one Vert.x timer. */
+  static final long TIMER_TICK_MILLIS = 10;
 
   private final Vertx vertx;
   private final Context context;
@@ -64,9 +67,6 @@ public final class MachineRunner {
   private final boolean crashing;
   private final Map<Long, Consumer<Message>> pendingReplies = new HashMap<>();
   private long nextToken = 1;
-
-  /** The width of the time slices that share one Vert.x timer. */
-  static final long TIMER_TICK_MILLIS = 10;
 
   /** Timers armed and not yet fired, by the slice they are due at the end of. */
   private final Map<Long, List<Timer>> timerSlices = new HashMap<>();
