@@ -1,11 +1,8 @@
 package io.ringtx.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.Outcome;
@@ -15,8 +12,10 @@ import io.ringtx.protocol.message.WriteOp;
 import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -141,16 +140,15 @@ final class HttpRingTxClient implements RingTxClient {
    * parallel.
    */
   private Future<Map<String, TxAttempt.Read>> readKeys(List<String> keys) {
-    ObjectNode request = Json.MAPPER.createObjectNode();
-    ArrayNode array = request.putArray("keys");
-    keys.forEach(array::add);
-    byte[] body;
-    try {
-      body = Json.MAPPER.writeValueAsBytes(request);
-    } catch (JsonProcessingException e) {
-      return Future.failedFuture(
-          new RingTxException("could not encode a read of " + keys.size() + " keys", e));
-    }
+    byte[] body = Json.write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("keys");
+      for (String k : keys) {
+        g.writeString(k);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
     return send(HttpMethod.POST, "/v1/read", body, "POST /v1/read").map(response -> {
       JsonNode answer = parseOrNull(response);
       if (response.statusCode() == 200 && answer != null && answer.path("items").isArray()) {
@@ -445,23 +443,30 @@ final class HttpRingTxClient implements RingTxClient {
   }
 
   private static byte[] commitBody(String id, TxAttempt tx) {
-    ObjectNode root = Json.MAPPER.createObjectNode().put("id", id);
-    ArrayNode reads = root.putArray("reads");
-    for (ReadItem r : tx.readSet()) {
-      reads.addObject().put("key", r.key()).put("version", r.version());
-    }
-    ArrayNode writes = root.putArray("writes");
-    for (WriteOp w : tx.writeSet()) {
-      ObjectNode o = writes.addObject().put("op", w.op().wireName()).put("key", w.key());
-      if (w.value() != null) {
-        o.put("value", w.value());
+    return Json.write(g -> {
+      g.writeStartObject();
+      g.writeStringField("id", id);
+      g.writeArrayFieldStart("reads");
+      for (ReadItem r : tx.readSet()) {
+        g.writeStartObject();
+        g.writeStringField("key", r.key());
+        g.writeNumberField("version", r.version());
+        g.writeEndObject();
       }
-    }
-    try {
-      return Json.MAPPER.writeValueAsBytes(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a tree of strings and numbers always encodes", e);
-    }
+      g.writeEndArray();
+      g.writeArrayFieldStart("writes");
+      for (WriteOp w : tx.writeSet()) {
+        g.writeStartObject();
+        g.writeStringField("op", w.op().wireName());
+        g.writeStringField("key", w.key());
+        if (w.value() != null) {
+          g.writeStringField("value", w.value());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
   }
 
   private static Learned learned(JsonNode answer) {
@@ -572,7 +577,29 @@ final class HttpRingTxClient implements RingTxClient {
         : vertx.timer(millis, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
+  /**
+   * Sends one request from {@link #home}. The connection pool opens a connection on the event
+   * loop of the context that asks for it and keeps it there, so a request made from any other
+   * thread (the blocking API's callers, a caller's own Vert.x context) would leave every pooled
+   * connection on some other loop, and each later request of {@link #runAsync} would cross
+   * threads twice (there and back), a wake-up each way.
+   */
   private Future<HttpResponse<Buffer>> sendOnce(HttpMethod method, String path, byte[] body,
+      String what) {
+    if (onHomeLoop()) {
+      return sendFromHome(method, path, body, what);
+    }
+    Promise<HttpResponse<Buffer>> sent = Promise.promise();
+    home.runOnContext(v -> sendFromHome(method, path, body, what).onComplete(sent));
+    return sent.future();
+  }
+
+  /** Whether this thread is {@link #home}'s event loop (its duplicated contexts included). */
+  private boolean onHomeLoop() {
+    return ((ContextInternal) home).nettyEventLoop().inEventLoop();
+  }
+
+  private Future<HttpResponse<Buffer>> sendFromHome(HttpMethod method, String path, byte[] body,
       String what) {
     long timeout = options.requestTimeout().toMillis();
     // An idle timeout only: timeout() would also arm a timer on the wait for a pooled connection,
