@@ -434,18 +434,21 @@ public final class HttpApi {
         ctx,
         "read of " + keys.size() + " keys",
         admitted(() -> service.readAll(keys)),
-        (List<ReadReply> replies) -> {
-          ObjectNode body = Json.MAPPER.createObjectNode();
-          ArrayNode items = body.putArray("items");
+        (List<ReadReply> replies) -> sendBytes(ctx, 200, Json.write(g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("items");
           for (ReadReply reply : replies) {
-            ObjectNode item = items.addObject().put("key", reply.key());
+            g.writeStartObject();
+            g.writeStringField("key", reply.key());
             if (reply.value() != null) {
-              item.put("value", reply.value());
+              g.writeStringField("value", reply.value());
             }
-            item.put("version", reply.version());
+            g.writeNumberField("version", reply.version());
+            g.writeEndObject();
           }
-          sendJson(ctx, 200, body);
-        });
+          g.writeEndArray();
+          g.writeEndObject();
+        })));
   }
 
   private void checkContentType(RoutingContext ctx, String route) {
@@ -498,12 +501,15 @@ public final class HttpApi {
         admitted(() -> service.commit(request)),
         (TxResult result) -> {
           metrics.result(result);
-          ObjectNode body = Json.MAPPER.createObjectNode();
-          body.put("id", result.id().value()).put("outcome", result.outcome().name());
-          if (result.reason() != null) {
-            body.put("reason", result.reason().name());
-          }
-          sendJson(ctx, 200, body);
+          sendBytes(ctx, 200, Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("id", result.id().value());
+            g.writeStringField("outcome", result.outcome().name());
+            if (result.reason() != null) {
+              g.writeStringField("reason", result.reason().name());
+            }
+            g.writeEndObject();
+          }));
         });
   }
 

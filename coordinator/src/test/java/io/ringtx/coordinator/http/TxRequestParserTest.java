@@ -264,6 +264,25 @@ class TxRequestParserTest {
   }
 
   @Test
+  void parse_utf16LittleEndianBody_isNotGuessedButRejected() {
+    // '{', NUL, '}', NUL: starts like an ordinary body, then a zero byte Jackson would take as
+    // UTF-16LE.
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_16LE);
+    assertThat(rejected(parser.parse(body)).get(0).code()).isEqualTo(ApiErrorCode.MALFORMED_JSON);
+    byte[] keys = "{\"keys\":[\"a\"]}".getBytes(StandardCharsets.UTF_16LE);
+    assertThat(parser.parseKeys(keys)).isInstanceOf(TxRequestParser.Rejected.class);
+  }
+
+  @Test
+  void parseKeys_multiByteUtf8Keys_areReadAsUtf8() {
+    byte[] body = "{\"keys\":[\"счёт\",\"口座\"]}".getBytes(StandardCharsets.UTF_8);
+    TxRequestParser.KeysResult parsed = parser.parseKeys(body);
+    assertThat(parsed).isInstanceOf(TxRequestParser.Keys.class);
+    assertThat(((TxRequestParser.Keys) parsed).keys())
+        .containsExactly("счёт", "口座");
+  }
+
+  @Test
   void parse_severalProblems_areAllListed() {
     List<ApiError> errors =
         rejected(

@@ -1,6 +1,7 @@
 package io.ringtx.protocol.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ringtx.protocol.ring.RingMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The one Jackson configuration used for the wire, the log and the HTTP API. The log and the
@@ -37,6 +41,29 @@ public final class Json {
           .build();
 
   private Json() {}
+
+  /** Writes the fields or elements of one JSON value on a generator. */
+  @FunctionalInterface
+  public interface Writer {
+    /** Writes on {@code g}; the generator is flushed and closed afterwards. */
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /**
+   * The UTF-8 JSON that {@code writer} writes, made with {@link #MAPPER}'s streaming generator:
+   * for the small answers sent on every transaction, where building a tree and serializing it
+   * through the mapper costs more than the answer is worth.
+   */
+  public static byte[] write(Writer writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      writer.write(g);
+    } catch (IOException e) {
+      // Writing to memory cannot fail for I/O reasons; a malformed sequence of calls is a bug.
+      throw new UncheckedIOException("could not write JSON", e);
+    }
+    return out.toByteArray();
+  }
 
   /** Applies the shared features and mix-ins to a builder of any Jackson format. */
   static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {
