@@ -16,6 +16,18 @@ public record IdSpace(int bits) {
   /** The production ring: 2^64 ids. */
   public static final IdSpace SHA256_64 = new IdSpace(64);
 
+  /**
+   * One digest per thread: looking the algorithm up among the security providers costs more than
+   * hashing a key, and every key of every transaction is hashed.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  });
+
   /** Validates {@code bits}. */
   public IdSpace {
     if (bits < 1 || bits > 64) {
@@ -60,10 +72,8 @@ public record IdSpace(int bits) {
   }
 
   private static byte[] sha256(byte[] input) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(input);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
+    // digest() resets the instance for its next use.
+    return SHA256.get().digest(input);
   }
+
 }
