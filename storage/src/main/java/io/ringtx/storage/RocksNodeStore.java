@@ -104,7 +104,7 @@ public final class RocksNodeStore implements NodeStore {
   /** Reads share it; {@link #close()} takes it exclusively so no read runs on a closed DB. */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
-  private boolean closed; // guarded by lifecycle
+  private volatile boolean closed; // written under lifecycle
 
   private RocksNodeStore(
       Path dir, RocksDB db, Columns columns, List<AutoCloseable> natives, StoreWriter writer,
@@ -431,6 +431,16 @@ public final class RocksNodeStore implements NodeStore {
   @Override
   public Versioned read(String key) {
     Objects.requireNonNull(key, "key");
+    if (writer == null) {
+      return readStored(key);
+    }
+    if (closed) {
+      throw new IllegalStateException("store closed: " + dir);
+    }
+    return writer.cache().read(key, () -> readStored(key));
+  }
+
+  private Versioned readStored(String key) {
     return reading(() -> "read of key '" + key + "'", () -> {
       byte[] value = db.get(columns.data(), Layout.dataKey(key));
       return value == null ? Versioned.ABSENT : Layout.decodeDataValue(key, value);

@@ -69,6 +69,8 @@ final class StoreWriter {
 
   private final String name;
   private final BatchWrite batchWrite;
+  /** Committed values of recent keys, updated here after each batch RocksDB applied. */
+  private final DataCache cache;
   private final ColumnFamilyHandle data;
   private final ColumnFamilyHandle log;
   private final ColumnFamilyHandle tx;
@@ -128,6 +130,7 @@ final class StoreWriter {
       long lastVersion) {
     this.name = name;
     this.batchWrite = batchWrite;
+    this.cache = new DataCache();
     this.data = columns.data();
     this.log = columns.log();
     this.tx = columns.tx();
@@ -439,6 +442,9 @@ final class StoreWriter {
       // Never reuse the seqs of a failed batch: if its bytes reached the WAL after all, a later
       // record must not take the same seq.
       lastSeq = seq;
+      for (Pending p : written) {
+        cache.forget(p.writes().data());
+      }
       count(written.size(), forced, sync);
       LOG.error(
           "RTX-2002 store write of {} sets ({} forced) failed in {}",
@@ -452,6 +458,9 @@ final class StoreWriter {
     }
     lastSeq = seq;
     lastVersion = version;
+    for (Pending p : written) {
+      cache.applied(p.writes().data());
+    }
     // Counters before completions: a caller that saw its future complete sees itself counted.
     count(written.size(), forced, sync);
     for (int i = 0; i < written.size(); i++) {
@@ -459,6 +468,11 @@ final class StoreWriter {
       long last = results[i];
       completions.add(() -> p.done().complete(last));
     }
+  }
+
+  /** The cache of committed values this writer keeps current. */
+  DataCache cache() {
+    return cache;
   }
 
   private void count(int sets, int forced, boolean sync) {

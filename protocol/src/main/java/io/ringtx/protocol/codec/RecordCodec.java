@@ -1,5 +1,6 @@
 package io.ringtx.protocol.codec;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.ringtx.protocol.log.LogRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,13 +22,16 @@ public final class RecordCodec {
   private static final byte MAGIC_1 = 'T';
   private static final int HEADER = 7;
 
+  /** Resolved once: resolving the record type per call cost a tenth of each encode. */
+  private static final ObjectWriter WRITER = Json.MAPPER.writerFor(LogRecord.class);
+
   private RecordCodec() {}
 
   /** Encodes one record. */
   public static byte[] encode(LogRecord record) {
     byte[] payload;
     try {
-      payload = Json.MAPPER.writerFor(LogRecord.class).writeValueAsBytes(record);
+      payload = WRITER.writeValueAsBytes(record);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode " + record, e);
     }
