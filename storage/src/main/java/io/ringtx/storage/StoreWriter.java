@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * project is measured on), this saves two hand-offs per forced write: to the writer thread and
  * back. It is done only while the writer thread has nothing in hand (so batches stay in
  * submission order) and while such writes stay quick: one that takes longer than {@link
- * #SLOW_TURN_NANOS} sends every write to the writer thread for {@link #QUEUED_AFTER_SLOW_NANOS},
- * so a slow disk never holds an event loop for long twice.
+ * #SLOW_TURN_NANOS} sends every write to the writer thread for a while: {@link
+ * #QUEUED_AFTER_SLOW_MIN_NANOS} at first, doubling while slow batches keep coming up to {@link
+ * #QUEUED_AFTER_SLOW_MAX_NANOS}, so a slow disk never holds an event loop for long often.
  *
  * <p>Either way a turn runs under one lock, and sequence numbers are assigned in it, so log order
  * is seq order. Futures complete only after RocksDB returned, so a caller that sees its future
@@ -61,8 +62,18 @@ final class StoreWriter {
   /** A batch written at the end of a caller's turn that takes longer than this is slow. */
   static final long SLOW_TURN_NANOS = 100_000_000L;
 
-  /** After a slow batch, every write goes to the writer thread for this long. */
-  static final long QUEUED_AFTER_SLOW_NANOS = 30_000_000_000L;
+  /**
+   * After a slow batch, every write goes to the writer thread for this long at first: a single
+   * stall of the whole machine (seen as all nodes' writes taking 100-250 ms at the same moment,
+   * a few times a minute on this project's VM) should not cost half a minute of the slower path.
+   */
+  static final long QUEUED_AFTER_SLOW_MIN_NANOS = 1_000_000_000L;
+
+  /** Each slow batch within {@link #SLOW_MEMORY_NANOS} of the one before doubles the time, up to this. */
+  static final long QUEUED_AFTER_SLOW_MAX_NANOS = 30_000_000_000L;
+
+  /** How long a slow batch is remembered when the next one comes. */
+  static final long SLOW_MEMORY_NANOS = 60_000_000_000L;
 
   /** Queued by {@link #stop()} as the last element; nothing can be queued after it. */
   private static final Pending STOP = new Pending(null, null);
@@ -105,6 +116,10 @@ final class StoreWriter {
 
   /** Until when (System.nanoTime) every write goes to the writer thread, after a slow batch. */
   private volatile long queuedUntil = System.nanoTime();
+
+  /** When the last slow batch ended and what it sent to the writer thread; under turnLock. */
+  private long lastSlowAt;
+  private long queuedAfterSlow;
 
   private long lastSeq; // guarded by turnLock
   // Written under turnLock only; volatile so that other threads read them.
@@ -253,10 +268,16 @@ final class StoreWriter {
     }
     long took = System.nanoTime() - start;
     if (took > SLOW_TURN_NANOS) {
-      queuedUntil = System.nanoTime() + QUEUED_AFTER_SLOW_NANOS;
+      long now = System.nanoTime();
+      boolean recent = queuedAfterSlow > 0 && now - lastSlowAt < SLOW_MEMORY_NANOS;
+      queuedAfterSlow = recent
+          ? Math.min(QUEUED_AFTER_SLOW_MAX_NANOS, queuedAfterSlow * 2)
+          : QUEUED_AFTER_SLOW_MIN_NANOS;
+      lastSlowAt = now;
+      queuedUntil = now + queuedAfterSlow;
       LOG.warn("RTX-2007 a store write of {} sets took {} ms on an event loop in {}; every "
           + "write goes to the store's writer thread for the next {} s",
-          turn.size(), took / 1_000_000, name, QUEUED_AFTER_SLOW_NANOS / 1_000_000_000L);
+          turn.size(), took / 1_000_000, name, queuedAfterSlow / 1_000_000_000L);
     }
     return null;
   }

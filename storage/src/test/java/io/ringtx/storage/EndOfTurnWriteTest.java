@@ -5,6 +5,7 @@ import static io.ringtx.storage.Records.forced;
 import static io.ringtx.storage.Records.prepared;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.ringtx.protocol.step.Versioned;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +151,41 @@ class EndOfTurnWriteTest {
       String caller = Thread.currentThread().getName();
       assertThat(writingThreads).hasSize(2);
       assertThat(writingThreads.get(0)).isEqualTo(caller);
+      assertThat(writingThreads.get(1)).startsWith("ringtx-store-writer");
+    }
+  }
+
+  @Test
+  void afterTheHoldOffOfOneSlowWrite_writesReturnToTheCallersThread() throws Exception {
+    AtomicBoolean slowDisk = new AtomicBoolean(true);
+    List<String> writingThreads = new CopyOnWriteArrayList<>();
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          writingThreads.add(Thread.currentThread().getName());
+          if (slowDisk.getAndSet(false)) {
+            try {
+              Thread.sleep(StoreWriter.SLOW_TURN_NANOS / 1_000_000 + 5);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          real.write(options, batch);
+        })) {
+      store.write(forced(prepared("t0")), turnEnd::add);
+      endTurn();
+      String caller = Thread.currentThread().getName();
+      AtomicInteger n = new AtomicInteger();
+      // One slow write sends writes to the writer thread for the shortest hold-off only.
+      await().atMost(StoreWriter.QUEUED_AFTER_SLOW_MIN_NANOS * 10, TimeUnit.NANOSECONDS)
+          .pollInterval(50, TimeUnit.MILLISECONDS)
+          .pollInSameThread()
+          .until(() -> {
+            CompletableFuture<Long> w =
+                store.write(forced(prepared("t" + n.incrementAndGet())), turnEnd::add);
+            endTurn();
+            w.get(10, TimeUnit.SECONDS);
+            return writingThreads.get(writingThreads.size() - 1).equals(caller);
+          });
       assertThat(writingThreads.get(1)).startsWith("ringtx-store-writer");
     }
   }
