@@ -80,6 +80,15 @@ public final class RocksNodeStore implements NodeStore {
   /** WAL bytes after which RocksDB flushes the column families that keep old WAL files alive. */
   private static final long MAX_TOTAL_WAL_BYTES = 64L * 1024 * 1024;
 
+  /**
+   * WAL files kept for reuse instead of deleted. A forced write into a fresh (preallocated) WAL
+   * file also makes the file system journal which blocks now hold data, on every fsync; into a
+   * reused file it does not. Measured with {@code bench run --target rocksdb-local --workload
+   * single --concurrency 1}: p50 0.163-0.170 ms without, 0.140-0.150 ms with. RocksDB replays
+   * reused files correctly in point-in-time recovery since 9.x (facebook/rocksdb#12403).
+   */
+  private static final long RECYCLED_WAL_FILES = 4;
+
   /** Bloom filter bits per key in every table file: about 1% false positives. */
   private static final double BLOOM_BITS_PER_KEY = 10;
 
@@ -262,6 +271,7 @@ public final class RocksNodeStore implements NodeStore {
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
+            .setRecycleLogFileNum(RECYCLED_WAL_FILES)
             // A column family written rarely (data, on a coordinator) would otherwise pin every
             // WAL file since its last flush.
             .setMaxTotalWalSize(MAX_TOTAL_WAL_BYTES)
