@@ -123,23 +123,29 @@ class EndOfTurnWriteTest {
     }
   }
 
+  /**
+   * A store on the disk under test: its first sync takes longer than a turn-end write may; the
+   * name of the thread of every RocksDB write goes to {@code writingThreads}.
+   */
+  private RocksNodeStore openWithOneSlowWrite(List<String> writingThreads) {
+    AtomicBoolean slowDisk = new AtomicBoolean(true);
+    return RocksNodeStore.open(dir, StoreOptions.defaults(), real -> (options, batch) -> {
+      writingThreads.add(Thread.currentThread().getName());
+      if (slowDisk.getAndSet(false)) {
+        try {
+          Thread.sleep(StoreWriter.SLOW_TURN_NANOS / 1_000_000 + 5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      real.write(options, batch);
+    });
+  }
+
   @Test
   void afterASlowTurnEndWrite_laterWritesGoToTheWriterThread() throws Exception {
-    AtomicBoolean slowDisk = new AtomicBoolean(true);
     List<String> writingThreads = new CopyOnWriteArrayList<>();
-    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
-        real -> (options, batch) -> {
-          writingThreads.add(Thread.currentThread().getName());
-          if (slowDisk.getAndSet(false)) {
-            // The disk under test: one sync that takes longer than a turn-end write may.
-            try {
-              Thread.sleep(StoreWriter.SLOW_TURN_NANOS / 1_000_000 + 5);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-          real.write(options, batch);
-        })) {
+    try (RocksNodeStore store = openWithOneSlowWrite(writingThreads)) {
       CompletableFuture<Long> slow = store.write(forced(prepared("t1")), turnEnd::add);
       endTurn();
       assertThat(slow).isCompletedWithValue(1L);
@@ -157,20 +163,8 @@ class EndOfTurnWriteTest {
 
   @Test
   void afterTheHoldOffOfOneSlowWrite_writesReturnToTheCallersThread() throws Exception {
-    AtomicBoolean slowDisk = new AtomicBoolean(true);
     List<String> writingThreads = new CopyOnWriteArrayList<>();
-    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
-        real -> (options, batch) -> {
-          writingThreads.add(Thread.currentThread().getName());
-          if (slowDisk.getAndSet(false)) {
-            try {
-              Thread.sleep(StoreWriter.SLOW_TURN_NANOS / 1_000_000 + 5);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-          real.write(options, batch);
-        })) {
+    try (RocksNodeStore store = openWithOneSlowWrite(writingThreads)) {
       store.write(forced(prepared("t0")), turnEnd::add);
       endTurn();
       String caller = Thread.currentThread().getName();
