@@ -62,7 +62,8 @@ final class DataCache {
     }
     synchronized (lock) {
       for (DataWrite w : writes) {
-        Versioned now = w.value() == null ? Versioned.ABSENT : new Versioned(w.value(), w.version());
+        Versioned now =
+            w.value() == null ? Versioned.ABSENT : new Versioned(w.value(), w.version());
         if (keepable(now)) {
           makeRoom();
           entries.put(w.key(), now);

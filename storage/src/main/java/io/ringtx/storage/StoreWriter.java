@@ -69,7 +69,10 @@ final class StoreWriter {
    */
   static final long QUEUED_AFTER_SLOW_MIN_NANOS = 1_000_000_000L;
 
-  /** Each slow batch within {@link #SLOW_MEMORY_NANOS} of the one before doubles the time, up to this. */
+  /**
+   * Each slow batch within {@link #SLOW_MEMORY_NANOS} of the one before doubles the time, up to
+   * this.
+   */
   static final long QUEUED_AFTER_SLOW_MAX_NANOS = 30_000_000_000L;
 
   /** How long a slow batch is remembered when the next one comes. */
