@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
@@ -231,7 +231,7 @@ final class StoreWriter {
     try {
       if (!accepting) {
         for (Pending p : turn) {
-          IllegalStateException closed = new IllegalStateException(refusal, refusalCause);
+          IllegalStateException closed = refusalError();
           completions.add(() -> p.done().completeExceptionally(closed));
         }
       } else if (queued.get() > 0 || System.nanoTime() - queuedUntil < 0
@@ -269,9 +269,9 @@ final class StoreWriter {
     } catch (Error e) {
       return e;
     }
-    long took = System.nanoTime() - start;
+    long now = System.nanoTime();
+    long took = now - start;
     if (took > SLOW_TURN_NANOS) {
-      long now = System.nanoTime();
       boolean recent = queuedAfterSlow > 0 && now - lastSlowAt < SLOW_MEMORY_NANOS;
       queuedAfterSlow = recent
           ? Math.min(QUEUED_AFTER_SLOW_MAX_NANOS, queuedAfterSlow * 2)
@@ -292,8 +292,12 @@ final class StoreWriter {
   }
 
   private CompletableFuture<Long> refused() {
-    // A fresh exception per caller: its own stack trace, and no one can alter another's.
-    return CompletableFuture.failedFuture(new IllegalStateException(refusal, refusalCause));
+    return CompletableFuture.failedFuture(refusalError());
+  }
+
+  /** Why writes are refused: a fresh exception per caller, so no one can alter another's. */
+  private IllegalStateException refusalError() {
+    return new IllegalStateException(refusal, refusalCause);
   }
 
   boolean isWriterThread() {

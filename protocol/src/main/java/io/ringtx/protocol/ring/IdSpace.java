@@ -75,5 +75,4 @@ public record IdSpace(int bits) {
     // digest() resets the instance for its next use.
     return SHA256.get().digest(input);
   }
-
 }
