@@ -219,8 +219,7 @@ final class HttpRingTxClient implements RingTxClient {
       return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    Context ctx = Vertx.currentContext();
-    if (ctx != null && ctx.owner() == vertx) {
+    if (onHomeLoop()) {
       attemptAsync(fn, 1, result);
     } else {
       home.runOnContext(v -> attemptAsync(fn, 1, result));
