@@ -75,7 +75,9 @@ public final class ParticipantHttp {
    */
   public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
       String host, int port, HttpSecurity security, Routes more) {
-    HttpServer server = vertx.createHttpServer(security.apply(new HttpServerOptions()));
+    HttpServer server = vertx.createHttpServer(security.apply(new HttpServerOptions()
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)));
     ParticipantInspector inspector = new ParticipantInspector(vertx, node, store);
     server.requestHandler(req -> {
       if (!security.allows(req)) {

@@ -1,6 +1,8 @@
 package io.ringtx.protocol.rpc;
 
 import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.ReadRequest;
+import io.ringtx.protocol.message.ValidateRequest;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.util.Iterator;
@@ -11,6 +13,10 @@ import java.util.LinkedHashMap;
  * stored reply and the handler never runs twice for one request (DESIGN §5). Entries are kept for
  * {@link #RETENTION_MILLIS} (well above any deadline) and at most {@link #MAX} of them. Used on
  * one context only, so nothing is locked.
+ *
+ * <p>Requests whose handler changes nothing ({@link #keeps}) are not kept: a retransmission runs
+ * them again, which answers as the first run would have or with a newer state, and keeping them
+ * cost a participant most of its long-lived objects (a read is a third of its requests).
  *
  * @param <K> the request id as the transport knows it
  */
@@ -33,6 +39,14 @@ final class StoredReplies<K> {
   }
 
   private final LinkedHashMap<K, Stored> replies = new LinkedHashMap<>();
+
+  /**
+   * Whether the reply to {@code request} is kept for retransmissions: every request but a read
+   * and a validation of reads, whose handlers take no lock, write nothing and change no state.
+   */
+  static boolean keeps(Message request) {
+    return !(request instanceof ReadRequest || request instanceof ValidateRequest);
+  }
 
   /** The reply kept for {@code id}, or null; drops the expired ones first. */
   Stored get(K id) {

@@ -9,6 +9,8 @@ import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ErrorReply;
 import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.ReadReply;
+import io.ringtx.protocol.message.ReadRequest;
 import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
 import io.ringtx.protocol.message.TxState;
@@ -169,6 +171,27 @@ class TcpTransportTest {
     assertThat(txOf(get(c1.request(P1, query("t1"), 2_000)))).isEqualTo(TxId.of("t1"));
     await().atMost(Duration.ofSeconds(5)).until(() -> p1.duplicatesAnswered() == 1);
     assertThat(handled).hasValue(1);
+  }
+
+  // A read changes nothing, so its reply is not kept: a duplicate runs the handler again.
+  @Test
+  void aDuplicatedRead_runsTheHandlerAgain_insteadOfKeepingItsReply() throws Exception {
+    TcpTransport p1 = transport(P1, FaultInjector.NONE, RequestAuth.NONE);
+    get(p1.serve(P1, (from, request, reply) -> {
+      handled.incrementAndGet();
+      String key = ((ReadRequest) request).key();
+      reply.accept(new ReadReply(key, "v" + handled.get(), handled.get()));
+    }));
+    addresses.put(P1, SocketAddress.inetSocketAddress(p1.port(), HOST));
+    TcpTransport c1 = transport(C1, (from, to, m, isReply) ->
+        isReply ? FaultInjector.Fate.DELIVER : new FaultInjector.Fate(true, true, 0),
+        RequestAuth.NONE);
+
+    ReadReply first = (ReadReply) get(c1.request(P1, new ReadRequest("k"), 2_000));
+
+    assertThat(first.key()).isEqualTo("k");
+    await().atMost(Duration.ofSeconds(5)).until(() -> handled.get() == 2);
+    assertThat(p1.duplicatesAnswered()).isZero();
   }
 
   @Test
