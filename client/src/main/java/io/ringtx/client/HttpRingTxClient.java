@@ -16,12 +16,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client over the coordinator's HTTP API, on Vert.x WebClient. Every call is asynchronous
+ * The client over the coordinator's HTTP API, on Vert.x's HTTP client. Every call is asynchronous
  * underneath; the public methods block the (user) thread on the future.
  */
 final class HttpRingTxClient implements RingTxClient {
@@ -64,7 +66,7 @@ final class HttpRingTxClient implements RingTxClient {
   private final ClientOptions options;
   private final Vertx vertx;
   private final boolean ownsVertx;
-  private final WebClient web;
+  private final HttpClientAgent http;
   /** Where {@link #runAsync} runs the functions and sends the requests it is called with. */
   private final Context home;
   private final String clientId;
@@ -77,15 +79,13 @@ final class HttpRingTxClient implements RingTxClient {
     this.options = options;
     this.ownsVertx = options.vertx().isEmpty();
     this.vertx = options.vertx().orElseGet(VertxSetup::vertx);
-    this.web =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
+    this.http =
+        vertx.createHttpClient(
+            new HttpClientOptions()
                 .setDefaultHost(endpoint.host())
                 .setDefaultPort(endpoint.port())
                 .setSsl(endpoint.ssl())
                 .setKeepAlive(true)
-                .setUserAgent("ringtx-java-client")
                 .setTrustOptions(options.trustedCa()
                     .map(ca -> new PemTrustOptions().addCertPath(ca.toString()))
                     .orElse(null)),
@@ -402,7 +402,7 @@ final class HttpRingTxClient implements RingTxClient {
     return send(HttpMethod.POST, "/v1/txn", body, "POST /v1/txn").transform(ar -> {
       RingTxException last;
       if (ar.succeeded()) {
-        HttpResponse<Buffer> response = ar.result();
+        Answer response = ar.result();
         JsonNode answer = parseOrNull(response);
         int status = response.statusCode();
         if (status == 200 && answer != null) {
@@ -505,17 +505,35 @@ final class HttpRingTxClient implements RingTxClient {
 
   // ---- plumbing ---------------------------------------------------------------------------
 
+  private static final String USER_AGENT = "ringtx-java-client";
+
+  /** A whole answer: status, headers and body. */
+  record Answer(int statusCode, String statusMessage, MultiMap headers, Buffer body) {
+    static Future<Answer> read(HttpClientResponse response) {
+      return response.body().map(b ->
+          new Answer(response.statusCode(), response.statusMessage(), response.headers(), b));
+    }
+
+    String getHeader(String name) {
+      return headers.get(name);
+    }
+
+    String bodyAsString() {
+      return body == null ? null : body.toString(StandardCharsets.UTF_8);
+    }
+  }
+
   /**
    * Sends one request; a 503 {@code overloaded} or {@code shutting_down} (refused before anything
    * was done) is waited out and sent again, up to {@link ClientOptions#overloadWaits()} times,
    * each pause as long as its {@link #overloadPauseMillis pause}.
    */
-  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, byte[] body,
+  private Future<Answer> send(HttpMethod method, String path, byte[] body,
       String what) {
     return send(method, path, body, what, 0);
   }
 
-  private Future<HttpResponse<Buffer>> send(HttpMethod method, String path, byte[] body,
+  private Future<Answer> send(HttpMethod method, String path, byte[] body,
       String what, int refusals) {
     return sendOnce(method, path, body, what).compose(response -> {
       String refusal = refusal(response);
@@ -535,7 +553,7 @@ final class HttpRingTxClient implements RingTxClient {
   }
 
   /** The error code of a 503 that refused a request before anything was done, or null. */
-  static String refusal(HttpResponse<Buffer> response) {
+  static String refusal(Answer response) {
     if (response.statusCode() != 503) {
       return null;
     }
@@ -550,7 +568,7 @@ final class HttpRingTxClient implements RingTxClient {
    * between half of it and all of it, so that clients refused together do not return together.
    */
   static long overloadPauseMillis(
-      HttpResponse<Buffer> response, long maxMillis, java.util.random.RandomGenerator random) {
+      Answer response, long maxMillis, java.util.random.RandomGenerator random) {
     long asked = 100;
     JsonNode body = parseOrNull(response);
     if (body != null && body.path("retryAfterMillis").canConvertToLong()
@@ -583,12 +601,12 @@ final class HttpRingTxClient implements RingTxClient {
    * connection on some other loop, and each later request of {@link #runAsync} would cross
    * threads twice (there and back), a wake-up each way.
    */
-  private Future<HttpResponse<Buffer>> sendOnce(HttpMethod method, String path, byte[] body,
+  private Future<Answer> sendOnce(HttpMethod method, String path, byte[] body,
       String what) {
     if (onHomeLoop()) {
       return sendFromHome(method, path, body, what);
     }
-    Promise<HttpResponse<Buffer>> sent = Promise.promise();
+    Promise<Answer> sent = Promise.promise();
     home.runOnContext(v -> sendFromHome(method, path, body, what).onComplete(sent));
     return sent.future();
   }
@@ -598,21 +616,24 @@ final class HttpRingTxClient implements RingTxClient {
     return ((ContextInternal) home).nettyEventLoop().inEventLoop();
   }
 
-  private Future<HttpResponse<Buffer>> sendFromHome(HttpMethod method, String path, byte[] body,
+  private Future<Answer> sendFromHome(HttpMethod method, String path, byte[] body,
       String what) {
     long timeout = options.requestTimeout().toMillis();
-    // An idle timeout only: timeout() would also arm a timer on the wait for a pooled connection,
-    // and Vert.x 5.0.10 can race that timer against a connection being handed over (logging
-    // "Promise already completed"). The bound below covers a request that waits too long.
-    var request = web.request(method, endpoint.prefix() + path).idleTimeout(timeout);
+    // An idle timeout only: a whole-request timeout would also arm a timer on the wait for a
+    // pooled connection, and Vert.x 5.0.10 can race that timer against a connection being handed
+    // over (logging "Promise already completed"). The bound below covers a request that waits
+    // too long.
+    RequestOptions request = new RequestOptions()
+        .setMethod(method)
+        .setURI(endpoint.prefix() + path)
+        .setIdleTimeout(timeout)
+        .putHeader("User-Agent", USER_AGENT);
     options.bearerToken().ifPresent(t -> request.putHeader("Authorization", "Bearer " + t));
-    Future<HttpResponse<Buffer>> future;
-    if (body == null) {
-      future = request.send();
-    } else {
+    if (body != null) {
       request.putHeader("Content-Type", "application/json");
-      future = request.sendBuffer(Buffer.buffer(body));
     }
+    Future<Answer> future = http.request(request).compose(req ->
+        (body == null ? req.send() : req.send(Buffer.buffer(body))).compose(Answer::read));
     // The idle timeout normally fires first; this bound covers the wait for a connection and a
     // lost callback.
     long bound = timeout + 1000;
@@ -690,7 +711,7 @@ final class HttpRingTxClient implements RingTxClient {
     return b.toString();
   }
 
-  private static JsonNode parseOrNull(HttpResponse<Buffer> response) {
+  private static JsonNode parseOrNull(Answer response) {
     Buffer body = response.body();
     if (body == null || body.length() == 0) {
       return null;
@@ -703,7 +724,7 @@ final class HttpRingTxClient implements RingTxClient {
   }
 
   private static RequestRejectedException rejected(
-      String what, HttpResponse<Buffer> response, JsonNode body) {
+      String what, Answer response, JsonNode body) {
     String error = body == null ? "http_" + response.statusCode() : body.path("error").asText("");
     String message = body == null ? response.statusMessage() : body.path("message").asText("");
     return new RequestRejectedException(
@@ -713,7 +734,7 @@ final class HttpRingTxClient implements RingTxClient {
   }
 
   private static RingTxException unexpected(
-      String what, HttpResponse<Buffer> response, JsonNode body) {
+      String what, Answer response, JsonNode body) {
     int status = response.statusCode();
     if (status >= 400 && status < 500) {
       return rejected(what, response, body);
@@ -745,7 +766,7 @@ final class HttpRingTxClient implements RingTxClient {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    web.close();
+    http.close();
     if (ownsVertx) {
       if (Context.isOnEventLoopThread()) {
         vertx.close();
