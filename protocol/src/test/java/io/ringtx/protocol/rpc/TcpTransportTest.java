@@ -378,17 +378,30 @@ class TcpTransportTest {
 
     get(first.close());
     transports.remove(first);
-    TcpTransport second =
-        new TcpTransport(vertx, P1, HOST, port, addresses::get, FaultInjector.NONE,
-            RequestAuth.NONE, null);
-    transports.add(second);
-    get(second.serve(P1, (from, request, reply) -> {
-      handled.incrementAndGet();
-      reply.accept(new StatusReply(((StatusQuery) request).txId(), P1, TxState.COMMIT));
-    }));
+    // Like a restarted process, binding is retried: the port can stay taken for a moment (one of
+    // the client's reconnection attempts may have been given it as its own local port).
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        .until(() -> restartedOn(port));
 
     assertThat(((StatusReply) get(c1.request(P1, query("t2"), 10_000))).state())
         .isEqualTo(TxState.COMMIT);
+  }
+
+  /** Whether a p1 answering COMMIT could be started on {@code port}. */
+  private boolean restartedOn(int port) throws Exception {
+    TcpTransport t = new TcpTransport(vertx, P1, HOST, port, addresses::get, FaultInjector.NONE,
+        RequestAuth.NONE, null);
+    try {
+      get(t.serve(P1, (from, request, reply) -> {
+        handled.incrementAndGet();
+        reply.accept(new StatusReply(((StatusQuery) request).txId(), P1, TxState.COMMIT));
+      }));
+    } catch (ExecutionException e) {
+      get(t.close());
+      return false;
+    }
+    transports.add(t);
+    return true;
   }
 
   // Found by the crash tests on the event bus: a restarted sender must not be answered with the
