@@ -445,7 +445,7 @@ public final class RocksNodeStore implements NodeStore {
       return readStored(key);
     }
     if (closed) {
-      throw new IllegalStateException("store closed: " + dir);
+      throw closedError();
     }
     return writer.cache().read(key, () -> readStored(key));
   }
@@ -653,7 +653,7 @@ public final class RocksNodeStore implements NodeStore {
     lifecycle.readLock().lock();
     try {
       if (closed) {
-        throw new IllegalStateException("store closed: " + dir);
+        throw closedError();
       }
       return read.run();
     } catch (RocksDBException e) {
@@ -662,6 +662,10 @@ public final class RocksNodeStore implements NodeStore {
     } finally {
       lifecycle.readLock().unlock();
     }
+  }
+
+  private IllegalStateException closedError() {
+    return new IllegalStateException("store closed: " + dir);
   }
 
   @FunctionalInterface

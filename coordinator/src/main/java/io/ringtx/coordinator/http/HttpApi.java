@@ -19,7 +19,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -137,13 +136,9 @@ public final class HttpApi {
     this.metrics = new HttpMetrics(inFlight::get, options.maxInFlight());
     // A maximum-size key percent-encodes to 3 characters per byte; leave room in the request line.
     int initialLine = Math.max(4096, service.limits().maxKeyBytes() * 3 + 1024);
-    // No WebSocket is served: without compression offered for one, Vert.x leaves the WebSocket
-    // extension handler out of every connection's pipeline (it looked at every request).
     this.server =
         vertx.createHttpServer(
-            options.security().apply(new HttpServerOptions().setMaxInitialLineLength(initialLine)
-                .setPerFrameWebSocketCompressionSupported(false)
-                .setPerMessageWebSocketCompressionSupported(false)));
+            options.security().serverOptions().setMaxInitialLineLength(initialLine));
   }
 
   /**

@@ -9,7 +9,6 @@ import io.ringtx.storage.NodeStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.buffer.Buffer;
@@ -75,9 +74,7 @@ public final class ParticipantHttp {
    */
   public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
       String host, int port, HttpSecurity security, Routes more) {
-    HttpServer server = vertx.createHttpServer(security.apply(new HttpServerOptions()
-        .setPerFrameWebSocketCompressionSupported(false)
-        .setPerMessageWebSocketCompressionSupported(false)));
+    HttpServer server = vertx.createHttpServer(security.serverOptions());
     ParticipantInspector inspector = new ParticipantInspector(vertx, node, store);
     server.requestHandler(req -> {
       if (!security.allows(req)) {

@@ -203,8 +203,7 @@ public final class EventBusTransport extends CountingTransport {
             msg.reply(Buffer.buffer(WireCodec.encode(err)), signed(self, rid, WireCodec.encode(err)));
             return;
           }
-          StoredReplies.Stored s = rid != null && StoredReplies.keeps(request)
-              ? replies.keep(rid) : new StoredReplies.Stored();
+          StoredReplies.Stored s = replies.keepFor(rid, request);
           handler.handle(from, request, m -> {
             Buffer b = Buffer.buffer(WireCodec.encode(m));
             s.answered(m, b);

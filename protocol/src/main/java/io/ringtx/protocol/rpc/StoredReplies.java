@@ -44,8 +44,16 @@ final class StoredReplies<K> {
    * Whether the reply to {@code request} is kept for retransmissions: every request but a read
    * and a validation of reads, whose handlers take no lock, write nothing and change no state.
    */
-  static boolean keeps(Message request) {
+  private static boolean keeps(Message request) {
     return !(request instanceof ReadRequest || request instanceof ValidateRequest);
+  }
+
+  /**
+   * The entry that {@code request}'s answer completes: kept under {@code id} if {@link #keeps}
+   * says so (and {@code id} is known), else one that no retransmission will find.
+   */
+  Stored keepFor(K id, Message request) {
+    return id != null && keeps(request) ? keep(id) : new Stored();
   }
 
   /** The reply kept for {@code id}, or null; drops the expired ones first. */

@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * not answered in time (a lost request or reply, a peer not yet in discovery, a connection that
  * broke) is sent again with the same request id until the deadline; the receiver keeps each reply
  * by request id ({@link StoredReplies}) and answers a retransmission from it, so a handler
- * never runs twice for one request (reads and validations, which change nothing, run again); with a {@link RequestAuth}, requests and replies
- * carry a MAC over sender, request id and body (RTX-8102 refuses a request, RTX-8103 discards a
- * reply); {@link FaultInjector} decides the fate of every request and reply at the same points.
+ * never runs twice for one request (reads and validations, which change nothing, run again);
+ * with a {@link RequestAuth}, requests and replies carry a MAC over sender, request id and body
+ * (RTX-8102 refuses a request, RTX-8103 discards a reply); {@link FaultInjector} decides the
+ * fate of every request and reply at the same points.
  * Deadlines and retransmissions are driven by one periodic sweep per transport, not a timer per
  * request.
  */
@@ -461,12 +462,7 @@ public final class TcpTransport extends CountingTransport {
       answer(served, sock, fromId, replyFrame(served.self, seq, inc, from, err), err);
       return;
     }
-    if (!StoredReplies.keeps(request)) {
-      served.handler.handle(fromId, request,
-          m -> answer(served, sock, fromId, replyFrame(served.self, seq, inc, from, m), m));
-      return;
-    }
-    StoredReplies.Stored s = served.replies.keep(key);
+    StoredReplies.Stored s = served.replies.keepFor(key, request);
     served.handler.handle(fromId, request, m -> {
       Buffer b = replyFrame(served.self, seq, inc, from, m);
       s.answered(m, b);

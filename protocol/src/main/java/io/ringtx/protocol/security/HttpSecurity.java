@@ -29,8 +29,15 @@ public record HttpSecurity(TlsFiles tls, BearerToken token) {
     return Optional.ofNullable(tls);
   }
 
-  /** {@code options} with TLS applied when configured. */
-  public HttpServerOptions apply(HttpServerOptions options) {
+  /**
+   * The options of a node's HTTP server: TLS when configured, and no WebSocket compression
+   * offered. No node serves a WebSocket; without compression offered for one, Vert.x leaves its
+   * WebSocket extension handler out of every connection's pipeline (it looked at every request).
+   */
+  public HttpServerOptions serverOptions() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false);
     return tls == null ? options : tls.apply(options);
   }
 
