@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ringtx.protocol.step.Versioned;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -51,9 +52,33 @@ class WalRecyclingTest {
     }
   }
 
+  @Test
+  void onEveryOpen_theStoreSetsUpTwoWalFilesOfAMemtableEach_beforeItsFirstWrite()
+      throws Exception {
+    long memtable = 1024 * 1024;
+    StoreOptions options = StoreOptions.defaults().withWriteBufferBytes(memtable);
+    try (RocksNodeStore store = RocksNodeStore.open(dir, options)) {
+      // The one being written (a reused file) and the next one to reuse.
+      assertThat(walFileSizes()).as("WAL file sizes of a fresh store")
+          .filteredOn(size -> size >= memtable).hasSizeGreaterThanOrEqualTo(2);
+      store.write(commitPut("t1", "k", "v", 1)).get(10, TimeUnit.SECONDS);
+    }
+    try (RocksNodeStore store = RocksNodeStore.open(dir, options)) {
+      assertThat(walFileSizes()).as("WAL file sizes after reopening")
+          .filteredOn(size -> size >= memtable).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(store.read("k")).isEqualTo(new Versioned("v", 1));
+      assertThat(RocksNodeStoreLogTest.entries(store, 0)).hasSize(1);
+    }
+  }
+
   private long walFiles() throws Exception {
+    return walFileSizes().size();
+  }
+
+  private List<Long> walFileSizes() throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".log")).count();
+      return files.filter(p -> p.getFileName().toString().endsWith(".log"))
+          .map(p -> p.toFile().length()).toList();
     }
   }
 }
