@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -42,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * #SLOW_TURN_NANOS} sends every write to the writer thread for a while: {@link
  * #QUEUED_AFTER_SLOW_MIN_NANOS} at first, doubling while slow batches keep coming up to {@link
  * #QUEUED_AFTER_SLOW_MAX_NANOS}, so a slow disk never holds an event loop for long often.
+ *
+ * <p>A batch at the end of a caller's turn that holds a single set, forced {@link
+ * WriteSet#background()}, is written without an fsync, and the writer thread makes it durable
+ * (an fsync of its own, or of a later batch, as the log is one sequence) before the set's future
+ * completes: the event loop goes on serving meanwhile, e.g. the reads that follow a commit. A
+ * node busy enough to gather several sets a turn syncs them all at once on its own thread.
  *
  * <p>Either way a turn runs under one lock, and sequence numbers are assigned in it, so log order
  * is seq order. Futures complete only after RocksDB returned, so a caller that sees its future
@@ -81,6 +88,12 @@ final class StoreWriter {
   /** Queued by {@link #stop()} as the last element; nothing can be queued after it. */
   private static final Pending STOP = new Pending(null, null);
 
+  /** Queued after a turn left sets in {@link #awaitingSync}: the writer thread forces them. */
+  private static final Pending SYNC = new Pending(null, new CompletableFuture<>());
+
+  /** Sets of one turn written without an fsync, to complete with {@code seqs} once durable. */
+  private record Deferred(long turn, List<Pending> sets, long[] seqs) {}
+
   private final String name;
   private final BatchWrite batchWrite;
   /** Committed values of recent keys, updated here after each batch RocksDB applied. */
@@ -116,6 +129,15 @@ final class StoreWriter {
 
   /** Sets waiting for the end of their caller's turn; guarded by itself. */
   private final List<Pending> endOfTurn = new ArrayList<>();
+
+  /** Background-forced sets written but not yet known durable; guarded by itself. */
+  private final List<Deferred> awaitingSync = new ArrayList<>();
+
+  /** Batches RocksDB accepted so far; under turnLock. */
+  private long writtenTurns;
+
+  /** The number of the last batch known durable (see {@link #writtenTurns}). */
+  private final AtomicLong syncedThrough = new AtomicLong();
 
   /** Until when (System.nanoTime) every write goes to the writer thread, after a slow batch. */
   private volatile long queuedUntil = System.nanoTime();
@@ -265,7 +287,7 @@ final class StoreWriter {
   private Error writeTimed(List<Pending> turn, List<Runnable> completions) {
     long start = System.nanoTime();
     try {
-      writeTurn(turn, completions);
+      writeTurn(turn, completions, true);
     } catch (Error e) {
       return e;
     }
@@ -357,16 +379,21 @@ final class StoreWriter {
           turn.remove(turn.size() - 1);
           stopping = true;
         }
+        boolean syncRequested = turn.removeIf(p -> p == SYNC);
         if (!turn.isEmpty()) {
           List<Runnable> completions = new ArrayList<>(turn.size());
           turnLock.lock();
           try {
-            writeTurn(turn, completions);
+            writeTurn(turn, completions, false);
           } finally {
             turnLock.unlock();
             queued.addAndGet(-turn.size());
           }
           completions.forEach(Runnable::run);
+        }
+        if (syncRequested) {
+          // After the turn: if it was forced, its fsync covered the deferred sets already.
+          forceDeferred();
         }
         turn.clear();
       }
@@ -378,6 +405,57 @@ final class StoreWriter {
       die(turn, e);
       if (e instanceof Error error) {
         throw error;
+      }
+    }
+  }
+
+  /**
+   * Makes the sets of {@link #awaitingSync} durable, with an fsync of its own (an empty synced
+   * batch) unless a later forced batch already made them so, then completes them. A failed fsync
+   * fails them as a failed batch fails its sets.
+   */
+  private void forceDeferred() {
+    List<Deferred> due;
+    synchronized (awaitingSync) {
+      due = new ArrayList<>(awaitingSync);
+      awaitingSync.clear();
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    long through = due.get(due.size() - 1).turn();
+    int sets = 0;
+    for (Deferred d : due) {
+      sets += d.sets().size();
+    }
+    if (syncedThrough.get() < through) {
+      try (WriteBatch nothing = new WriteBatch()) {
+        // Not under turnLock: an end-of-turn batch may be written meanwhile, and RocksDB may
+        // serve both with one fsync.
+        batchWrite.write(synced, nothing);
+      } catch (RocksDBException | RuntimeException e) {
+        LOG.error("RTX-2002 store fsync of {} sets written in the background failed in {}",
+            sets, name, e);
+        StorageException failure =
+            new StorageException("store fsync failed in " + name + ": " + e.getMessage(), e);
+        for (Deferred d : due) {
+          d.sets().forEach(p -> p.done().completeExceptionally(failure));
+        }
+        return;
+      }
+      syncedThrough.accumulateAndGet(through, Math::max);
+      turnLock.lock();
+      try {
+        syncs++;
+        maxBatch = Math.max(maxBatch, sets);
+        syncBatches.observe(sets);
+      } finally {
+        turnLock.unlock();
+      }
+    }
+    for (Deferred d : due) {
+      for (int i = 0; i < d.sets().size(); i++) {
+        d.sets().get(i).done().complete(d.seqs()[i]);
       }
     }
   }
@@ -396,6 +474,10 @@ final class StoreWriter {
     }
     List<Pending> left = new ArrayList<>(inHand);
     queue.drainTo(left);
+    synchronized (awaitingSync) {
+      awaitingSync.forEach(d -> left.addAll(d.sets()));
+      awaitingSync.clear();
+    }
     for (Pending p : left) {
       if (p != STOP) {
         p.done().completeExceptionally(failure);
@@ -406,14 +488,18 @@ final class StoreWriter {
   /**
    * Writes {@code turn} as one batch; the caller holds {@link #turnLock}. Completing the futures
    * is left to the caller, as tasks added to {@code completions}, to run once it let go of its
-   * locks.
+   * locks. With {@code mayDefer} (the caller holds the gate's read lock, accepting) a batch
+   * whose forced sets are all background ones is written without an fsync, and those sets are
+   * left to the writer thread ({@link #forceDeferred}).
    */
-  private void writeTurn(List<Pending> turn, List<Runnable> completions) {
+  private void writeTurn(List<Pending> turn, List<Runnable> completions, boolean mayDefer) {
     long time = clock.millis();
     long seq = lastSeq;
     long version = lastVersion;
     boolean sync = false;
+    boolean urgent = false;
     int forced = 0;
+    boolean deferred = false;
     List<Pending> written = new ArrayList<>(turn.size());
     long[] results = new long[turn.size()];
     try (WriteBatch batch = new WriteBatch()) {
@@ -457,11 +543,18 @@ final class StoreWriter {
         written.add(p);
         if (set.forced()) {
           sync = true;
+          urgent |= !set.background();
           forced++;
         }
       }
       if (written.isEmpty()) {
         return;
+      }
+      // Only a lone set: a node busy enough to gather several sets a turn is better served by
+      // one fsync here than by a hand-off to the writer thread and back for each turn.
+      if (sync && !urgent && mayDefer && written.size() == 1) {
+        sync = false;
+        deferred = true;
       }
       batch.put(meta, Layout.utf8(Layout.META_LAST_SEQ), Layout.longBytes(seq));
       batch.put(meta, Layout.utf8(Layout.META_LAST_VERSION), Layout.longBytes(version));
@@ -486,15 +579,32 @@ final class StoreWriter {
     }
     lastSeq = seq;
     lastVersion = version;
+    long turnNumber = ++writtenTurns;
+    if (sync) {
+      syncedThrough.accumulateAndGet(turnNumber, Math::max);
+    }
     for (Pending p : written) {
       cache.applied(p.writes().data());
     }
     // Counters before completions: a caller that saw its future complete sees itself counted.
     count(written.size(), forced, sync);
+    List<Pending> later = new ArrayList<>(deferred ? forced : 0);
+    long[] laterSeqs = new long[deferred ? forced : 0];
     for (int i = 0; i < written.size(); i++) {
       Pending p = written.get(i);
       long last = results[i];
-      completions.add(() -> p.done().complete(last));
+      if (deferred && p.writes().forced()) {
+        laterSeqs[later.size()] = last;
+        later.add(p);
+      } else {
+        completions.add(() -> p.done().complete(last));
+      }
+    }
+    if (deferred) {
+      synchronized (awaitingSync) {
+        awaitingSync.add(new Deferred(turnNumber, later, laterSeqs));
+      }
+      queue.add(SYNC);
     }
   }
 

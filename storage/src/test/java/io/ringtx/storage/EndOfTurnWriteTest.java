@@ -185,6 +185,115 @@ class EndOfTurnWriteTest {
   }
 
   @Test
+  void aLoneBackgroundForcedWrite_isReadableAtOnce_andCompletesOnlyOnceTheWriterThreadSynced()
+      throws Exception {
+    CountDownLatch syncMayRun = new CountDownLatch(1);
+    List<String> synced = new CopyOnWriteArrayList<>();
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          if (options.sync()) {
+            synced.add(Thread.currentThread().getName() + " " + batch.count());
+            try {
+              syncMayRun.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          real.write(options, batch);
+        })) {
+      CompletableFuture<Long> commit =
+          store.write(Records.commitPutInBackground("t1", "k", "v", 1), turnEnd::add);
+
+      endTurn();
+
+      // Applied on this thread without an fsync, so readable; forced by the writer thread.
+      assertThat(store.read("k")).isEqualTo(new Versioned("v", 1));
+      await().atMost(10, TimeUnit.SECONDS).until(() -> !synced.isEmpty());
+      assertThat(synced).containsExactly("ringtx-store-writer-" + dir.toAbsolutePath() + " 0");
+      assertThat(commit).isNotDone();
+      // Meanwhile this thread's next turns are still written here, not held up.
+      CompletableFuture<Long> aborted =
+          store.write(Records.lazy(Records.aborted("t2")), turnEnd::add);
+      endTurn();
+      assertThat(aborted).isCompletedWithValue(2L);
+
+      syncMayRun.countDown();
+
+      assertThat(commit.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      StoreStats stats = store.stats();
+      assertThat(stats.forcedWrites()).isEqualTo(1);
+      assertThat(stats.syncs()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void backgroundForcedWritesGatheredInOneTurn_areSyncedTogetherOnTheCallersThread()
+      throws Exception {
+    List<String> writes = new CopyOnWriteArrayList<>();
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          writes.add(Thread.currentThread().getName() + " sync=" + options.sync());
+          real.write(options, batch);
+        })) {
+      CompletableFuture<Long> first =
+          store.write(Records.commitPutInBackground("t1", "k1", "v", 1), turnEnd::add);
+      CompletableFuture<Long> second =
+          store.write(Records.commitPutInBackground("t2", "k2", "v", 2), turnEnd::add);
+
+      endTurn();
+
+      assertThat(first).isCompletedWithValue(1L);
+      assertThat(second).isCompletedWithValue(2L);
+      assertThat(writes).containsExactly(Thread.currentThread().getName() + " sync=true");
+    }
+  }
+
+  @Test
+  void aBackgroundForcedWriteInATurnWithAnUrgentOne_isSyncedWithItOnTheCallersThread()
+      throws Exception {
+    List<String> writes = new CopyOnWriteArrayList<>();
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          writes.add(Thread.currentThread().getName() + " sync=" + options.sync());
+          real.write(options, batch);
+        })) {
+      CompletableFuture<Long> commit =
+          store.write(Records.commitPutInBackground("t1", "k", "v", 1), turnEnd::add);
+      CompletableFuture<Long> vote = store.write(forced(prepared("t2")), turnEnd::add);
+
+      endTurn();
+
+      assertThat(commit).isCompletedWithValue(1L);
+      assertThat(vote).isCompletedWithValue(2L);
+      assertThat(writes).containsExactly(Thread.currentThread().getName() + " sync=true");
+    }
+  }
+
+  @Test
+  void whenTheBackgroundFsyncFails_theWriteFails_andTheNextOnesStillRun() throws Exception {
+    AtomicBoolean failSyncs = new AtomicBoolean(true);
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          if (options.sync() && failSyncs.get()) {
+            throw new org.rocksdb.RocksDBException("disk gone");
+          }
+          real.write(options, batch);
+        })) {
+      CompletableFuture<Long> commit =
+          store.write(Records.commitPutInBackground("t1", "k", "v", 1), turnEnd::add);
+      endTurn();
+
+      assertThatThrownBy(() -> commit.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(StorageException.class).hasMessageContaining("disk gone");
+      failSyncs.set(false);
+      CompletableFuture<Long> next = store.write(forced(prepared("t2")), turnEnd::add);
+      endTurn();
+      assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void writesGatheredWhenTheStoreCloses_failAsClosed() {
     RocksNodeStore store = RocksNodeStore.open(dir);
     CompletableFuture<Long> gathered = store.write(forced(prepared("t1")), turnEnd::add);

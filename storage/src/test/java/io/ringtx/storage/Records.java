@@ -41,6 +41,12 @@ final class Records {
         List.of(new DataWrite(key, value, version)));
   }
 
+  /** As {@link #commitPut}, forced in the background. */
+  static WriteSet commitPutInBackground(String txId, String key, String value, long version) {
+    WriteSet set = commitPut(txId, key, value, version);
+    return WriteSet.forcedInBackground(set.records(), set.data());
+  }
+
   static WriteSet forced(LogRecord... records) {
     return WriteSet.forced(List.of(records), List.of());
   }

@@ -790,8 +790,13 @@ public final class ParticipantCore implements StateMachine {
       e.phase = Phase.COMMITTING;
       List<KeyWrite> w = e.prepared.writes();
       // The ack waits for this forced write: once acked, the coordinator may forget the
-      // transaction, and a lost COMMITTED record could no longer be recovered (DESIGN §3).
-      WriteSet ws = WriteSet.forced(List.of(new Committed(e.id, version, List.of())), dataWrites(w, version));
+      // transaction, and a lost COMMITTED record could no longer be recovered (DESIGN §3). Only
+      // the ack waits for it, so it is forced in the background: the data is readable at once
+      // (the decision is already durable at the coordinator, and a crash before the fsync
+      // leaves this transaction READY with its locks, to commit the same writes again), and
+      // this node's event loop serves the next requests meanwhile.
+      WriteSet ws = WriteSet.forcedInBackground(
+          List.of(new Committed(e.id, version, List.of())), dataWrites(w, version));
       return persist(e.id, Phase.COMMITTING, ws, List.of());
     }
     // Presumed abort: the ABORTED record need not be forced. The locks go once it is written

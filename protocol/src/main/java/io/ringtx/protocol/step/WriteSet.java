@@ -7,13 +7,30 @@ import java.util.List;
  * Log records, data writes and metadata writes that must become durable together (one RocksDB
  * WriteBatch). {@code forced}: fsynced before the write completes; otherwise written lazily (a
  * crash may lose it, which presumed abort tolerates for the records that are written this way).
+ *
+ * <p>{@code background} (forced sets only): nothing the node does next waits for the fsync, only
+ * the message that follows the write (a participant's acknowledgement of a decision). The store
+ * may then apply the set at once (visible to reads) and leave the fsync to another thread, so
+ * that the caller's event loop goes on serving; the write still completes only once durable.
+ * The set is never less durable than a forced one: an fsync of any later write covers it, as
+ * the log is one sequence.
  */
 public record WriteSet(
-    List<LogRecord> records, List<DataWrite> data, List<MetaWrite> meta, boolean forced) {
+    List<LogRecord> records, List<DataWrite> data, List<MetaWrite> meta, boolean forced,
+    boolean background) {
   public WriteSet {
     records = List.copyOf(records);
     data = List.copyOf(data);
     meta = List.copyOf(meta);
+    if (background && !forced) {
+      throw new IllegalArgumentException("only a forced write set can be forced in the background");
+    }
+  }
+
+  /** Forced or lazy, never in the background. */
+  public WriteSet(
+      List<LogRecord> records, List<DataWrite> data, List<MetaWrite> meta, boolean forced) {
+    this(records, data, meta, forced, false);
   }
 
   /** Records and data only, no metadata. */
@@ -23,6 +40,11 @@ public record WriteSet(
 
   public static WriteSet forced(List<LogRecord> records, List<DataWrite> data) {
     return new WriteSet(records, data, true);
+  }
+
+  /** Forced, in the background: see the class comment. */
+  public static WriteSet forcedInBackground(List<LogRecord> records, List<DataWrite> data) {
+    return new WriteSet(records, data, List.of(), true, true);
   }
 
   public static WriteSet forced(LogRecord record) {
