@@ -91,8 +91,8 @@ final class StoreWriter {
   /** Queued after a turn left sets in {@link #awaitingSync}: the writer thread forces them. */
   private static final Pending SYNC = new Pending(null, new CompletableFuture<>());
 
-  /** Sets of one turn written without an fsync, to complete with {@code seqs} once durable. */
-  private record Deferred(long turn, List<Pending> sets, long[] seqs) {}
+  /** A set written without an fsync in batch number {@code turn}, to complete with its seq. */
+  private record Deferred(long turn, Pending set, long seq) {}
 
   private final String name;
   private final BatchWrite batchWrite;
@@ -410,7 +410,7 @@ final class StoreWriter {
   }
 
   /**
-   * Makes the sets of {@link #awaitingSync} durable, with an fsync of its own (an empty synced
+   * Makes the sets in {@link #awaitingSync} durable, with an fsync of its own (an empty synced
    * batch) unless a later forced batch already made them so, then completes them. A failed fsync
    * fails them as a failed batch fails its sets.
    */
@@ -424,10 +424,7 @@ final class StoreWriter {
       return;
     }
     long through = due.get(due.size() - 1).turn();
-    int sets = 0;
-    for (Deferred d : due) {
-      sets += d.sets().size();
-    }
+    int sets = due.size();
     if (syncedThrough.get() < through) {
       try (WriteBatch nothing = new WriteBatch()) {
         // Not under turnLock: an end-of-turn batch may be written meanwhile, and RocksDB may
@@ -438,9 +435,7 @@ final class StoreWriter {
             sets, name, e);
         StorageException failure =
             new StorageException("store fsync failed in " + name + ": " + e.getMessage(), e);
-        for (Deferred d : due) {
-          d.sets().forEach(p -> p.done().completeExceptionally(failure));
-        }
+        due.forEach(d -> d.set().done().completeExceptionally(failure));
         return;
       }
       syncedThrough.accumulateAndGet(through, Math::max);
@@ -453,11 +448,7 @@ final class StoreWriter {
         turnLock.unlock();
       }
     }
-    for (Deferred d : due) {
-      for (int i = 0; i < d.sets().size(); i++) {
-        d.sets().get(i).done().complete(d.seqs()[i]);
-      }
-    }
+    due.forEach(d -> d.set().done().complete(d.seq()));
   }
 
   /** Fails the writes in hand and every queued one, and refuses new ones, naming the cause. */
@@ -475,11 +466,11 @@ final class StoreWriter {
     List<Pending> left = new ArrayList<>(inHand);
     queue.drainTo(left);
     synchronized (awaitingSync) {
-      awaitingSync.forEach(d -> left.addAll(d.sets()));
+      awaitingSync.forEach(d -> left.add(d.set()));
       awaitingSync.clear();
     }
     for (Pending p : left) {
-      if (p != STOP) {
+      if (p != STOP && p != SYNC) {
         p.done().completeExceptionally(failure);
       }
     }
@@ -488,9 +479,9 @@ final class StoreWriter {
   /**
    * Writes {@code turn} as one batch; the caller holds {@link #turnLock}. Completing the futures
    * is left to the caller, as tasks added to {@code completions}, to run once it let go of its
-   * locks. With {@code mayDefer} (the caller holds the gate's read lock, accepting) a batch
-   * whose forced sets are all background ones is written without an fsync, and those sets are
-   * left to the writer thread ({@link #forceDeferred}).
+   * locks. With {@code mayDefer} (the caller holds the gate's read lock, accepting) a batch of
+   * one background-forced set is written without an fsync, and the set is left to the writer
+   * thread ({@link #forceDeferred}).
    */
   private void writeTurn(List<Pending> turn, List<Runnable> completions, boolean mayDefer) {
     long time = clock.millis();
@@ -588,23 +579,17 @@ final class StoreWriter {
     }
     // Counters before completions: a caller that saw its future complete sees itself counted.
     count(written.size(), forced, sync);
-    List<Pending> later = new ArrayList<>(deferred ? forced : 0);
-    long[] laterSeqs = new long[deferred ? forced : 0];
+    if (deferred) {
+      synchronized (awaitingSync) {
+        awaitingSync.add(new Deferred(turnNumber, written.get(0), results[0]));
+      }
+      queue.add(SYNC);
+      return;
+    }
     for (int i = 0; i < written.size(); i++) {
       Pending p = written.get(i);
       long last = results[i];
-      if (deferred && p.writes().forced()) {
-        laterSeqs[later.size()] = last;
-        later.add(p);
-      } else {
-        completions.add(() -> p.done().complete(last));
-      }
-    }
-    if (deferred) {
-      synchronized (awaitingSync) {
-        awaitingSync.add(new Deferred(turnNumber, later, laterSeqs));
-      }
-      queue.add(SYNC);
+      completions.add(() -> p.done().complete(last));
     }
   }
 
