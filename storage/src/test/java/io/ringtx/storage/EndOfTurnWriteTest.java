@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -226,9 +228,10 @@ class EndOfTurnWriteTest {
     }
   }
 
-  @Test
-  void backgroundForcedWritesGatheredInOneTurn_areSyncedTogetherOnTheCallersThread()
-      throws Exception {
+  @ParameterizedTest(name = "second write forced in the background: {0}")
+  @ValueSource(booleans = {true, false})
+  void aBackgroundForcedWriteGatheredWithAnother_isSyncedWithItOnTheCallersThread(
+      boolean secondInBackground) throws Exception {
     List<String> writes = new CopyOnWriteArrayList<>();
     try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
         real -> (options, batch) -> {
@@ -237,34 +240,14 @@ class EndOfTurnWriteTest {
         })) {
       CompletableFuture<Long> first =
           store.write(Records.commitPutInBackground("t1", "k1", "v", 1), turnEnd::add);
-      CompletableFuture<Long> second =
-          store.write(Records.commitPutInBackground("t2", "k2", "v", 2), turnEnd::add);
+      CompletableFuture<Long> second = store.write(secondInBackground
+          ? Records.commitPutInBackground("t2", "k2", "v", 2)
+          : forced(prepared("t2")), turnEnd::add);
 
       endTurn();
 
       assertThat(first).isCompletedWithValue(1L);
       assertThat(second).isCompletedWithValue(2L);
-      assertThat(writes).containsExactly(Thread.currentThread().getName() + " sync=true");
-    }
-  }
-
-  @Test
-  void aBackgroundForcedWriteInATurnWithAnUrgentOne_isSyncedWithItOnTheCallersThread()
-      throws Exception {
-    List<String> writes = new CopyOnWriteArrayList<>();
-    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
-        real -> (options, batch) -> {
-          writes.add(Thread.currentThread().getName() + " sync=" + options.sync());
-          real.write(options, batch);
-        })) {
-      CompletableFuture<Long> commit =
-          store.write(Records.commitPutInBackground("t1", "k", "v", 1), turnEnd::add);
-      CompletableFuture<Long> vote = store.write(forced(prepared("t2")), turnEnd::add);
-
-      endTurn();
-
-      assertThat(commit).isCompletedWithValue(1L);
-      assertThat(vote).isCompletedWithValue(2L);
       assertThat(writes).containsExactly(Thread.currentThread().getName() + " sync=true");
     }
   }
