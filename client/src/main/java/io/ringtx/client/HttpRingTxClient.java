@@ -507,7 +507,7 @@ final class HttpRingTxClient implements RingTxClient {
 
   private static final String USER_AGENT = "ringtx-java-client";
 
-  /** A whole answer: status, headers and body. */
+  /** A whole answer: status, headers and body (empty, never null, when there is none). */
   record Answer(int statusCode, String statusMessage, MultiMap headers, Buffer body) {
     static Future<Answer> read(HttpClientResponse response) {
       return response.body().map(b ->
@@ -519,7 +519,7 @@ final class HttpRingTxClient implements RingTxClient {
     }
 
     String bodyAsString() {
-      return body == null ? null : body.toString(StandardCharsets.UTF_8);
+      return body.toString(StandardCharsets.UTF_8);
     }
   }
 
@@ -713,7 +713,7 @@ final class HttpRingTxClient implements RingTxClient {
 
   private static JsonNode parseOrNull(Answer response) {
     Buffer body = response.body();
-    if (body == null || body.length() == 0) {
+    if (body.length() == 0) {
       return null;
     }
     try {
@@ -741,7 +741,7 @@ final class HttpRingTxClient implements RingTxClient {
     }
     String detail =
         body == null
-            ? abbreviate(response.bodyAsString() == null ? "" : response.bodyAsString())
+            ? abbreviate(response.bodyAsString())
             : body.path("error").asText("") + ": " + body.path("message").asText("");
     return new RingTxException(what + " answered " + status + " " + detail);
   }

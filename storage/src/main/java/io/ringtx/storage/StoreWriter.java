@@ -488,7 +488,6 @@ final class StoreWriter {
     long seq = lastSeq;
     long version = lastVersion;
     boolean sync = false;
-    boolean urgent = false;
     int forced = 0;
     boolean deferred = false;
     List<Pending> written = new ArrayList<>(turn.size());
@@ -534,7 +533,6 @@ final class StoreWriter {
         written.add(p);
         if (set.forced()) {
           sync = true;
-          urgent |= !set.background();
           forced++;
         }
       }
@@ -543,7 +541,7 @@ final class StoreWriter {
       }
       // Only a lone set: a node busy enough to gather several sets a turn is better served by
       // one fsync here than by a hand-off to the writer thread and back for each turn.
-      if (sync && !urgent && mayDefer && written.size() == 1) {
+      if (mayDefer && written.size() == 1 && written.get(0).writes().background()) {
         sync = false;
         deferred = true;
       }
