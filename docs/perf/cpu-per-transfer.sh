@@ -7,6 +7,7 @@
 # this, e.g. (session 8):
 #   OUT=/tmp/cpu bash docs/perf/cpu-per-transfer.sh a1 64            # from checkout A
 #   OUT=/tmp/cpu bash docs/perf/cpu-per-transfer.sh b1 64 --jvm-opt=-Xmx1g   # from checkout B
+# BENCH_ARGS adds options to `bench run` (e.g. BENCH_ARGS="--reads coordinator").
 # Prints: committed/s, CPU µs per committed transaction of the coordinator (c), the participants
 # together (p), the harness (h) and all of them, and the machine's steal and idle time.
 set -u
@@ -20,7 +21,7 @@ URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$M/start.txt" | tail -1)
 bin/ringtx cluster status --dir "$D" --json | python3 -c 'import json,sys
 for n in json.load(sys.stdin)["nodes"]: print(n["id"], n["pid"])' > "$M/pids.txt"
 bin/ringtx bench run --cluster "$URL" --workload "$W" --keys 10000 --concurrency "$C" \
-  --duration "${DS}s" --warmup "${WS}s" > "$M/bench.txt" 2>&1 &
+  --duration "${DS}s" --warmup "${WS}s" ${BENCH_ARGS:-} > "$M/bench.txt" 2>&1 &
 BENCH=$!
 sleep 4
 echo "h $(pgrep -f 'java.*bench run' | head -1)" >> "$M/pids.txt"

@@ -54,7 +54,8 @@ public final class ClientOptions {
           DEFAULT_OVERLOAD_WAITS,
           DEFAULT_MAX_OVERLOAD_PAUSE,
           null,
-          null);
+          null,
+          true);
 
   private final Vertx vertx;
   private final String clientId;
@@ -68,6 +69,7 @@ public final class ClientOptions {
   private final Duration maxOverloadPause;
   private final Path trustedCa;
   private final String bearerToken;
+  private final boolean directReads;
 
   private ClientOptions(
       Vertx vertx,
@@ -81,7 +83,8 @@ public final class ClientOptions {
       int overloadWaits,
       Duration maxOverloadPause,
       Path trustedCa,
-      String bearerToken) {
+      String bearerToken,
+      boolean directReads) {
     this.vertx = vertx;
     this.clientId = clientId;
     this.maxAttempts = maxAttempts;
@@ -94,6 +97,7 @@ public final class ClientOptions {
     this.maxOverloadPause = maxOverloadPause;
     this.trustedCa = trustedCa;
     this.bearerToken = bearerToken;
+    this.directReads = directReads;
   }
 
   /** The defaults. */
@@ -114,7 +118,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
   }
 
   /**
@@ -136,7 +140,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
   }
 
   /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
@@ -152,7 +156,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
   }
 
   /**
@@ -167,7 +171,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections,
-        overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+        overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
   }
 
   /** A copy with another limit on the wait for one HTTP answer. */
@@ -178,7 +182,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
   }
 
   /**
@@ -191,7 +195,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
   }
 
   /** A copy with another number of pooled HTTP connections. */
@@ -201,7 +205,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+        connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
   }
 
   /**
@@ -223,7 +227,7 @@ public final class ClientOptions {
     Duration maxOverloadPause = maxPause;
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
   }
 
   /**
@@ -235,7 +239,7 @@ public final class ClientOptions {
     Objects.requireNonNull(pemFile, "pemFile");
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken);
+        maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken, directReads);
   }
 
   /**
@@ -250,7 +254,26 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, token);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, token, directReads);
+  }
+
+  /**
+   * A copy that reads through the coordinator only ({@code false}) or, as by default, straight
+   * from the participant that owns each key ({@code true}). Both read the same: the participant
+   * serves a client's read exactly as the coordinator's; reading from the owner saves a hop
+   * (DESIGN §2). The client learns the ring from the coordinator's {@code GET /v1/routing} and
+   * reads through the coordinator while it does not know it, when a participant refuses a key
+   * ({@code not_owner}: the ring moved) or does not answer.
+   */
+  public ClientOptions withDirectReads(boolean direct) {
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, direct);
+  }
+
+  /** Whether reads go straight to the owning participant when the ring is known. */
+  public boolean directReads() {
+    return directReads;
   }
 
   /** The PEM file of trusted CA certificates, if one was given. */
@@ -337,6 +360,8 @@ public final class ClientOptions {
         + trustedCa
         + ", bearerToken="
         + (bearerToken == null ? "none" : "set")
+        + ", directReads="
+        + directReads
         + ", ownVertx="
         + (vertx == null)
         + "}";

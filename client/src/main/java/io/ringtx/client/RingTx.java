@@ -48,6 +48,15 @@ public final class RingTx {
   public static RingTxClient connect(String url, ClientOptions options) {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(options, "options");
+    return new HttpRingTxClient(endpoint(url), options);
+  }
+
+  /**
+   * Host, port, TLS and path prefix of an {@code http(s)://} URL.
+   *
+   * @throws IllegalArgumentException if the URL is not an http(s) URL with a host
+   */
+  static HttpRingTxClient.Endpoint endpoint(String url) {
     URI uri;
     try {
       uri = new URI(url);
@@ -74,6 +83,6 @@ public final class RingTx {
     while (prefix.endsWith("/")) {
       prefix = prefix.substring(0, prefix.length() - 1);
     }
-    return new HttpRingTxClient(new HttpRingTxClient.Endpoint(host, port, ssl, prefix), options);
+    return new HttpRingTxClient.Endpoint(host, port, ssl, prefix);
   }
 }

@@ -134,6 +134,12 @@ final class BenchRunCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
+  @Option(names = "--reads", defaultValue = "owner", paramLabel = "HOW",
+      description = "How the client reads: owner (straight from the participant that owns each"
+          + " key, as the Java client does by default) or coordinator (every read through the"
+          + " coordinator) (default: ${DEFAULT-VALUE}).")
+  String reads;
+
   @Option(names = "--no-load",
       description = "Skip creating the initial data (reuse what an earlier run left in --cluster).")
   boolean noLoad;
@@ -334,8 +340,12 @@ final class BenchRunCommand implements Callable<Integer> {
     try {
       WorkloadSettings w = new WorkloadSettings(Workload.parse(workload), keys, valueSize,
           opsPerTxn, Workload.Distribution.parse(dist), zipfTheta, seed);
+      if (!reads.equals("owner") && !reads.equals("coordinator")) {
+        throw new IllegalArgumentException(
+            "--reads must be owner or coordinator, was '" + reads + "'");
+      }
       return new BenchOptions(w, duration, warmup, concurrency, rate == null ? 0 : rate,
-          maxAttempts, !noLoad, progress);
+          maxAttempts, !noLoad, progress, reads.equals("owner"));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param load whether to create the workload's initial data first (false to reuse data that a
  *     previous run left in an existing cluster)
  * @param progressInterval how often a progress line is printed
+ * @param readsFromOwner whether the Java client reads each key straight from its owning
+ *     participant (the default) or through the coordinator
  */
 public record BenchOptions(
     WorkloadSettings workload,
@@ -28,7 +30,8 @@ public record BenchOptions(
     double rate,
     int maxAttempts,
     boolean load,
-    Duration progressInterval) {
+    Duration progressInterval,
+    boolean readsFromOwner) {
   /** Validates the options. */
   public BenchOptions {
     Objects.requireNonNull(workload, "workload");
@@ -53,6 +56,12 @@ public record BenchOptions(
     if (progressInterval.toMillis() < 10) {
       throw new IllegalArgumentException("progress interval must be at least 10 ms");
     }
+  }
+
+  /** As the canonical constructor, reading from each key's owner. */
+  public BenchOptions(WorkloadSettings workload, Duration duration, Duration warmup,
+      int concurrency, double rate, int maxAttempts, boolean load, Duration progressInterval) {
+    this(workload, duration, warmup, concurrency, rate, maxAttempts, load, progressInterval, true);
   }
 
   /** Whether transactions start on a schedule ({@code rate > 0}). */

@@ -48,7 +48,8 @@ public final class BenchRunner {
     Double loadStart = Cpu.loadAverage();
     WorkloadDriver driver = WorkloadDriver.of(options.workload());
     BankWorkload bank = driver instanceof BankWorkload b ? b : null;
-    try (TxEngine engine = target.engine(options.concurrency(), options.maxAttempts())) {
+    try (TxEngine engine = target.engine(options.concurrency(), options.maxAttempts(),
+        options.readsFromOwner())) {
       int loaders = Math.min(options.concurrency(), 8);
       List<TxBody> batches = options.load() ? driver.loadBatches() : List.of();
       if (!batches.isEmpty()) {

@@ -29,11 +29,13 @@ public interface BenchTarget extends AutoCloseable {
 
   /**
    * An engine that runs transactions on this target with {@code connections} connections per
-   * coordinator and {@code maxAttempts} attempts per transaction. By default the Java client over
-   * {@link #urls()}.
+   * coordinator and {@code maxAttempts} attempts per transaction, reading from each key's owner
+   * or through the coordinator ({@link io.ringtx.client.ClientOptions#withDirectReads}). By
+   * default the Java client over {@link #urls()}.
    */
-  default TxEngine engine(int connections, int maxAttempts) {
-    return RingTxEngine.connect(urls(), connections, maxAttempts);
+  default TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
+    return RingTxEngine.connect(urls(), connections, maxAttempts,
+        io.ringtx.client.ClientOptions.defaults().withDirectReads(readsFromOwner));
   }
 
   /** Whether the nodes run in the harness's own JVM (its CPU time is then theirs too). */

@@ -70,8 +70,9 @@ public final class ClusterTarget implements BenchTarget {
   }
 
   @Override
-  public TxEngine engine(int connections, int maxAttempts) {
-    return RingTxEngine.connect(urls, connections, maxAttempts, clientOptions);
+  public TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
+    return RingTxEngine.connect(urls, connections, maxAttempts,
+        clientOptions.withDirectReads(readsFromOwner));
   }
 
   @Override

@@ -48,7 +48,7 @@ public final class RocksLocalTarget implements BenchTarget {
   }
 
   @Override
-  public TxEngine engine(int connections, int maxAttempts) {
+  public TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
     return new RocksLocalEngine(store, maxAttempts);
   }
 

@@ -71,7 +71,7 @@ final class FakeTarget implements BenchTarget {
   }
 
   @Override
-  public TxEngine engine(int connections, int maxAttempts) {
+  public TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
     return new TxEngine() {
       @Override
       public boolean asynchronous() {

@@ -39,6 +39,16 @@ public interface TransactionService {
   /** Nodes, roles, ranges and health, as a JSON-ready map. */
   Map<String, Object> cluster();
 
+  /**
+   * Where keys are read, for clients that read straight from the owning participant: {@code
+   * {"bits","virtualNodes":[{"node","id"}],"participants":{"<node>":"<url>"}}} (the routing this
+   * coordinator uses, ids unsigned decimal, and the HTTP URL of every participant discovery sees
+   * alive); empty if this service has no such routing.
+   */
+  default Optional<Map<String, Object>> routing() {
+    return Optional.empty();
+  }
+
   /** The limits that inputs are checked against. */
   Limits limits();
 

@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /v1/txn/{id}}</td><td>200 {@code {"id","outcome","participants":[{"node","state"}]}},
  *       or 404 {@code tx_not_found}</td></tr>
  *   <tr><td>{@code GET /v1/cluster}</td><td>200, the service's cluster map as JSON</td></tr>
+ *   <tr><td>{@code GET /v1/routing}</td><td>200 {@code {"bits","virtualNodes":[{"node","id"}],
+ *       "participants":{"<node>":"<url>"}}}: who owns which keys and where it serves reads, for
+ *       clients that read from the owner; 404 {@code not_found} if the coordinator has none</td></tr>
  *   <tr><td>{@code GET /metrics}</td><td>200, Prometheus text format 0.0.4</td></tr>
  *   <tr><td>{@code GET /health}</td><td>200 {@code {"status":"UP"}}</td></tr>
  * </table>
@@ -219,6 +222,7 @@ public final class HttpApi {
     r.get("/health").handler(this::health);
     r.get("/metrics").handler(this::metrics);
     r.get("/v1/cluster").handler(this::cluster);
+    r.get("/v1/routing").handler(this::routing);
     // Keys and ids come from the raw path. The router matches on the normalised path, where a
     // key ".." would vanish ("/v1/kv/.." becomes "/v1/"), so GETs under these prefixes are caught
     // here first; the routes below still serve "/v1/kv" and decide 405 for other methods.
@@ -371,6 +375,34 @@ public final class HttpApi {
                 .toCompletionStage()
                 .toCompletableFuture(),
         bytes -> sendBytes(ctx, 200, bytes));
+  }
+
+  /** {@code GET /v1/routing}: {@link TransactionService#routing}, or 404 if it has none. */
+  private void routing(RoutingContext ctx) {
+    ctx.put(ROUTE_LABEL, "/v1/routing");
+    // Discovery's view may block: not on the event loop.
+    call(
+        ctx,
+        "routing",
+        () ->
+            vertx
+                .executeBlocking(() -> service.routing()
+                    .map(r -> {
+                      try {
+                        return Json.MAPPER.writeValueAsBytes(r);
+                      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException("a map of strings always encodes", e);
+                      }
+                    }), false)
+                .toCompletionStage()
+                .toCompletableFuture(),
+        (Optional<byte[]> bytes) -> {
+          if (bytes.isPresent()) {
+            sendBytes(ctx, 200, bytes.get());
+          } else {
+            error(ctx, ApiErrorCode.NOT_FOUND, "this coordinator publishes no routing");
+          }
+        });
   }
 
   private void read(RoutingContext ctx) {

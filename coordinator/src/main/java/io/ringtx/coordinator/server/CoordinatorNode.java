@@ -40,6 +40,9 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.TreeMap;
+import io.ringtx.protocol.ring.VirtualNode;
+import io.ringtx.protocol.ring.RingSnapshot;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -322,6 +325,31 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   public void routing(Supplier<Future<Void>> refresh, Supplier<Object> ringView) {
     this.routingRefresh = refresh;
     this.ringView = ringView;
+  }
+
+  @Override
+  public Optional<Map<String, Object>> routing() {
+    RingSnapshot table = router instanceof RingRouting r ? r.snapshot()
+        : router instanceof RingSnapshot snapshot ? snapshot : null;
+    Supplier<List<NodeInfo>> source = liveNodes;
+    if (table == null || source == null) {
+      return Optional.empty();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("bits", table.space().bits());
+    List<Map<String, String>> vnodes = new ArrayList<>();
+    for (VirtualNode v : table.virtualNodes()) {
+      vnodes.add(Map.of("node", v.node().value(), "id", v.id().toString()));
+    }
+    out.put("virtualNodes", vnodes);
+    Map<String, String> urls = new TreeMap<>();
+    for (NodeInfo n : source.get()) {
+      if (n.role().equals("participant") && n.host() != null && n.httpPort() > 0) {
+        urls.put(n.nodeId(), (httpsUrls ? "https://" : "http://") + n.host() + ":" + n.httpPort());
+      }
+    }
+    out.put("participants", urls);
+    return Optional.of(out);
   }
 
   @Override

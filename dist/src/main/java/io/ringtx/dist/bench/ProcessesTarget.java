@@ -50,9 +50,9 @@ public final class ProcessesTarget implements BenchTarget {
   }
 
   @Override
-  public TxEngine engine(int connections, int maxAttempts) {
+  public TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
     return RingTxEngine.connect(urls(), connections, maxAttempts,
-        cluster.clientOptions(ClientOptions.defaults()));
+        cluster.clientOptions(ClientOptions.defaults().withDirectReads(readsFromOwner)));
   }
 
   @Override

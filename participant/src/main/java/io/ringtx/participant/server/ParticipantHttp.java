@@ -7,6 +7,7 @@ import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.security.HttpSecurity;
 import io.ringtx.storage.NodeStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,6 +16,8 @@ import io.vertx.core.buffer.Buffer;
 import io.ringtx.protocol.message.Ack;
 import io.ringtx.protocol.message.Decision;
 import io.ringtx.protocol.message.ErrorReply;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.ReadReply;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
@@ -83,7 +86,11 @@ public final class ParticipantHttp {
         handle(req, node, store, inspector);
       }
     });
-    return server.listen(port, host).map(ParticipantHttp::new);
+    // Listening from the node's context puts the requests on its event loop, so a read reaches
+    // the core without a hand-off between threads.
+    Promise<HttpServer> listening = Promise.promise();
+    node.execute(() -> server.listen(port, host).onComplete(listening));
+    return listening.future().map(ParticipantHttp::new);
   }
 
   /** The body of {@code POST /v1/recovery/tx/{id}/decide}. */
@@ -92,6 +99,8 @@ public final class ParticipantHttp {
   private static final String TX_PREFIX = "/v1/recovery/tx/";
   private static final String DECIDE_SUFFIX = "/decide";
   private static final int MAX_DECIDE_BODY = 4096;
+  /** Bounds of {@code POST /v1/read}: what a client sends one participant for one read. */
+  static final int MAX_READ_BODY = 2 * 1024 * 1024;
   private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   private static void handle(
@@ -99,6 +108,12 @@ public final class ParticipantHttp {
     String path = req.path();
     if (path.startsWith("/v1/recovery/")) {
       recovery(req, path, node, inspector);
+    } else if (path.equals("/v1/read")) {
+      if (req.method() != HttpMethod.POST) {
+        error(req, 405, "method_not_allowed", req.method() + " is not allowed on " + path);
+      } else {
+        read(req, node);
+      }
     } else if (path.equals("/health")) {
       req.response().putHeader("content-type", "application/json")
           .end("{\"status\":\"UP\",\"node\":\"" + node.id() + "\"}");
@@ -203,6 +218,86 @@ public final class ParticipantHttp {
     } else {
       error(req, 405, "method_not_allowed", req.method() + " is not allowed on " + path);
     }
+  }
+
+  /**
+   * {@code POST /v1/read} with {@code {"keys":[…]}}: the keys read here, as a coordinator reads
+   * them (DESIGN §2 reads; clients that know the ring read straight from the owner). 200 {@code
+   * {"items":[{"key","value"?,"version"}]}} in the order named (a key named twice once); 409
+   * {@code {"error":"not_owner","message","keys"}} when this node does not own some of them
+   * (nothing is answered for the others: ask the coordinator); 503 {@code {"error":"overloaded"}};
+   * 400, 413 or 415 for bad input.
+   */
+  private static void read(HttpServerRequest req, ParticipantNode node) {
+    String type = req.getHeader("content-type");
+    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      error(req, 415, "unsupported_media_type", "Content-Type must be application/json");
+      return;
+    }
+    req.body().onComplete(body -> {
+      if (body.failed()) {
+        error(req, 400, "bad_request", "cannot read the body: " + body.cause().getMessage());
+        return;
+      }
+      if (body.result().length() > MAX_READ_BODY) {
+        error(req, 413, "body_too_large", "body above " + MAX_READ_BODY + " bytes");
+        return;
+      }
+      ReadKeys parsed = ReadKeys.parse(body.result().getBytes());
+      if (parsed.problem() != null) {
+        error(req, 400, "bad_request", parsed.problem());
+        return;
+      }
+      node.read(parsed.keys()).onComplete(ar -> {
+        if (ar.failed()) {
+          error(req, 503, "unavailable", String.valueOf(ar.cause().getMessage()));
+          return;
+        }
+        answerReads(req, parsed.keys(), ar.result());
+      });
+    });
+  }
+
+  private static void answerReads(HttpServerRequest req, List<String> keys, List<Message> answers) {
+    List<String> notOwned = new java.util.ArrayList<>();
+    for (int i = 0; i < answers.size(); i++) {
+      if (answers.get(i) instanceof ErrorReply e) {
+        if (e.code() != ErrorReply.Code.NOT_OWNER) {
+          boolean busy = e.code() == ErrorReply.Code.OVERLOADED;
+          error(req, busy ? 503 : 500, busy ? "overloaded" : "internal", e.message());
+          return;
+        }
+        notOwned.add(keys.get(i));
+      } else if (!(answers.get(i) instanceof ReadReply)) {
+        error(req, 500, "internal", "unexpected answer " + answers.get(i));
+        return;
+      }
+    }
+    if (!notOwned.isEmpty()) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("error", "not_owner");
+      body.put("message", "participant does not own " + notOwned.size() + " of the keys");
+      body.put("keys", notOwned);
+      send(req, 409, body);
+      return;
+    }
+    byte[] bytes = Json.write(g -> {
+      g.writeStartObject();
+      g.writeArrayFieldStart("items");
+      for (Message m : answers) {
+        ReadReply r = (ReadReply) m;
+        g.writeStartObject();
+        g.writeStringField("key", r.key());
+        if (r.value() != null) {
+          g.writeStringField("value", r.value());
+        }
+        g.writeNumberField("version", r.version());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+    req.response().putHeader("content-type", "application/json").end(Buffer.buffer(bytes));
   }
 
   private static <T> void answer(HttpServerRequest req, Future<T> result) {

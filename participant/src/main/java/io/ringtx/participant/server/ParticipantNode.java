@@ -6,6 +6,7 @@ import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.Decision;
 import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.ReadRequest;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.node.Crasher;
@@ -158,6 +159,38 @@ public final class ParticipantNode implements AutoCloseable {
       runner.run(core.onOperatorDecision(runner.now(), token, txId, decision, operator, heuristic));
     });
     return p.future();
+  }
+
+  /**
+   * Reads {@code keys} here for a client, each exactly as a {@code ReadRequest} from a
+   * coordinator is read (ownership checked, a key being committed waited for, overload refused):
+   * the answers in the order of {@code keys}, each a {@code ReadReply} or an {@code ErrorReply}.
+   */
+  public Future<List<Message>> read(List<String> keys) {
+    Promise<List<Message>> done = Promise.promise();
+    Runnable start = () -> {
+      if (runner.stopped()) {
+        done.fail("participant " + id + " is stopping");
+        return;
+      }
+      Message[] answers = new Message[keys.size()];
+      int[] missing = {keys.size()};
+      for (int i = 0; i < keys.size(); i++) {
+        int at = i;
+        runner.onRequest(id, new ReadRequest(keys.get(i)), answer -> {
+          answers[at] = answer;
+          if (--missing[0] == 0) {
+            done.complete(List.of(answers));
+          }
+        });
+      }
+    };
+    if (runner.onLoop()) {
+      start.run(); // a request served on this node's event loop: no hand-off
+    } else {
+      runner.execute(start);
+    }
+    return done.future();
   }
 
   /** Stops serving; the store is closed by its owner. */

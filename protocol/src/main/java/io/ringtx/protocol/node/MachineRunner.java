@@ -22,6 +22,7 @@ import io.ringtx.protocol.step.Timer;
 import io.ringtx.protocol.step.WriteSet;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -112,6 +113,11 @@ public final class MachineRunner {
     return clock.getAsLong();
   }
 
+  /** Whether the calling thread is the runner's event loop (on any context of it). */
+  public boolean onLoop() {
+    return context instanceof ContextInternal c && c.nettyEventLoop().inEventLoop();
+  }
+
   /** Runs {@code action} on the runner's context. */
   public void execute(Runnable action) {
     context.runOnContext(v -> action.run());
@@ -137,6 +143,11 @@ public final class MachineRunner {
     }
     long token = register(reply);
     run(machine.onRequest(now(), token, from, request));
+  }
+
+  /** Whether {@link #stop} was called: requests are no longer answered. */
+  public boolean stopped() {
+    return stopped;
   }
 
   /** Stops carrying out effects: pending writes complete but nothing more is sent. */
