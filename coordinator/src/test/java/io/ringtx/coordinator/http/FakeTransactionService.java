@@ -39,6 +39,17 @@ public final class FakeTransactionService implements TransactionService {
     return java.util.Optional.ofNullable(recovery);
   }
 
+  /** What {@link #routing()} answers (none unless a test sets it), and how often it was asked. */
+  public volatile Map<String, Object> routing;
+  public final java.util.concurrent.atomic.AtomicInteger routingCalls =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public java.util.Optional<Map<String, Object>> routing() {
+    routingCalls.incrementAndGet();
+    return java.util.Optional.ofNullable(routing);
+  }
+
   /** A stored value; {@code value == null} is a deleted key that keeps its version. */
   public record Stored(String value, long version) {}
 

@@ -335,6 +335,20 @@ class HttpApiTest {
   }
 
   @Test
+  void routing_answersTheServiceRouting_or404WhenItHasNone() throws Exception {
+    Answer none = get("/v1/routing");
+    fake.routing = java.util.Map.of("bits", 64, "virtualNodes", java.util.List.of(),
+        "participants", java.util.Map.of("p1", "http://127.0.0.1:1"));
+    Answer some = get("/v1/routing");
+
+    assertThat(none.status()).isEqualTo(404);
+    assertThat(none.json().get("error").asText()).isEqualTo("not_found");
+    assertThat(some.status()).isEqualTo(200);
+    assertThat(some.json().get("bits").asInt()).isEqualTo(64);
+    assertThat(some.json().get("participants").get("p1").asText()).isEqualTo("http://127.0.0.1:1");
+  }
+
+  @Test
   void metrics_countRequestsByRouteAndStatus_andOutcomesByReason() throws Exception {
     post("/v1/txn", "{\"id\":\"m-1\"}");
     fake.thenAbort(Reason.CONFLICT).thenAbort(Reason.CONFLICT).thenAbort(Reason.TIMEOUT);

@@ -97,6 +97,48 @@ class RealProcessClusterIT {
       Map<String, Long> after = balances(cluster.urls(), accounts(100));
       assertThat(after).isEqualTo(before);
       assertThat(after.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(10_000);
+
+      // Once the client knows the ring (GET /v1/routing), it reads from the owners themselves,
+      // and what they answer is what the coordinator answers.
+      String coordinator = cluster.urls().get(0);
+      try (RingTxClient client = RingTx.connect(coordinator)) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+          client.get(accounts(1).get(0));
+          return clientReads(coordinator) > 0;
+        });
+        long direct = clientReads(coordinator);
+        assertThat(balances(List.of(coordinator), accounts(100))).isEqualTo(before);
+        Map<String, Long> read = new java.util.LinkedHashMap<>();
+        client.run(tx -> {
+          tx.getAll(accounts(100)).forEach((k, v) -> read.put(k, Long.parseLong(v.orElseThrow())));
+          return null;
+        });
+        assertThat(read).isEqualTo(before);
+        assertThat(clientReads(coordinator)).isGreaterThanOrEqualTo(direct + 100);
+      }
+    }
+  }
+
+  /** Keys the participants have read straight for clients, from each one's {@code /metrics}. */
+  private static long clientReads(String coordinatorUrl) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      WebClient web = WebClient.create(vertx);
+      JsonObject routing = web.getAbs(coordinatorUrl + "/v1/routing").send()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).bodyAsJsonObject();
+      long sum = 0;
+      for (Object url : routing.getJsonObject("participants").getMap().values()) {
+        String text = web.getAbs(url + "/metrics").send().toCompletionStage()
+            .toCompletableFuture().get(10, TimeUnit.SECONDS).bodyAsString();
+        for (String line : text.split("\n")) {
+          if (line.startsWith("ringtx_participant_client_reads_total ")) {
+            sum += (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+          }
+        }
+      }
+      return sum;
+    } finally {
+      vertx.close();
     }
   }
 

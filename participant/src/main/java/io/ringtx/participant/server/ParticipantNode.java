@@ -37,6 +37,8 @@ public final class ParticipantNode implements AutoCloseable {
   private final MachineRunner runner;
   private final ParticipantCore core;
   private final int maxQueuedWork;
+  /** Keys read here for clients ({@link #read}); on the node's context only. */
+  private long clientReads;
 
   private ParticipantNode(NodeId id, Transport transport, MachineRunner runner, ParticipantCore core,
       int maxQueuedWork) {
@@ -135,6 +137,9 @@ public final class ParticipantNode implements AutoCloseable {
           .counter("ringtx_participant_overload_refusals_total",
               "Reads, validations, prepares and one-phase commits refused as OVERLOADED.",
               c.overloadRefusals())
+          .counter("ringtx_participant_client_reads_total",
+              "Keys read here straight for clients (POST /v1/read), not through a coordinator.",
+              clientReads)
           .counter("ringtx_participant_heuristic_decisions_total",
               "Heuristic decisions taken here by an operator since the node started.",
               c.heuristicDecisions())
@@ -173,6 +178,7 @@ public final class ParticipantNode implements AutoCloseable {
         done.fail("participant " + id + " is stopping");
         return;
       }
+      clientReads += keys.size();
       Message[] answers = new Message[keys.size()];
       int[] missing = {keys.size()};
       for (int i = 0; i < keys.size(); i++) {

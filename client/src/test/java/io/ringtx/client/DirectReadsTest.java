@@ -1,0 +1,247 @@
+package io.ringtx.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ringtx.coordinator.api.Limits;
+import io.ringtx.coordinator.http.FakeTransactionService;
+import io.ringtx.coordinator.http.HttpApi;
+import io.ringtx.coordinator.http.HttpApiOptions;
+import io.ringtx.protocol.codec.Json;
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.message.ReadItem;
+import io.ringtx.protocol.ring.IdSpace;
+import io.ringtx.protocol.ring.RingId;
+import io.ringtx.protocol.ring.RingSnapshot;
+import io.ringtx.protocol.ring.VirtualNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reads straight from the owning participant: the client learns the ring from the coordinator's
+ * {@code GET /v1/routing} and sends each key to its owner (here two stand-in participants that
+ * serve {@code POST /v1/read}), and reads through the coordinator whenever that cannot be done.
+ */
+class DirectReadsTest {
+  private static final IdSpace SPACE = IdSpace.SHA256_64;
+  private static final NodeId P1 = NodeId.of("p1");
+  private static final NodeId P2 = NodeId.of("p2");
+  /** p1 owns ids in (p2's id, 2^62], p2 the rest. */
+  private static final RingSnapshot RING = RingSnapshot.of(SPACE, List.of(
+      new VirtualNode(P1, new RingId(64, 1L << 62)), new VirtualNode(P2, new RingId(64, -1L))));
+
+  /** A participant's read endpoint: answers from {@code data}, or refuses every key. */
+  static final class Shard {
+    final Map<String, String> data = new LinkedHashMap<>();
+    final Map<String, Long> versions = new LinkedHashMap<>();
+    final List<String> asked = new ArrayList<>();
+    volatile boolean refuse;
+    HttpServer server;
+
+    synchronized List<String> asked() {
+      return List.copyOf(asked);
+    }
+
+    void start(Vertx vertx) throws Exception {
+      server = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+        JsonNode keys;
+        try {
+          keys = Json.MAPPER.readTree(b.getBytes()).get("keys");
+        } catch (Exception e) {
+          req.response().setStatusCode(400).end();
+          return;
+        }
+        synchronized (this) {
+          keys.forEach(k -> asked.add(k.asText()));
+        }
+        if (refuse || !req.path().equals("/v1/read")) {
+          req.response().setStatusCode(409).putHeader("content-type", "application/json")
+              .end("{\"error\":\"not_owner\",\"message\":\"moved\"}");
+          return;
+        }
+        StringBuilder out = new StringBuilder("{\"items\":[");
+        for (int i = 0; i < keys.size(); i++) {
+          String k = keys.get(i).asText();
+          out.append(i == 0 ? "" : ",").append("{\"key\":\"").append(k)
+              .append("\",\"value\":\"").append(data.get(k))
+              .append("\",\"version\":").append(versions.get(k)).append('}');
+        }
+        req.response().putHeader("content-type", "application/json").end(out + "]}");
+      })).listen(0, "127.0.0.1"));
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.actualPort();
+    }
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Shard s1 = new Shard();
+  private final Shard s2 = new Shard();
+  private FakeTransactionService fake;
+  private HttpApi api;
+  /** A key of each participant. */
+  private String k1;
+  private String k2;
+
+  @BeforeEach
+  void start() throws Exception {
+    for (int i = 0; k1 == null || k2 == null; i++) {
+      String k = "key-" + i;
+      if (RING.ownerOf(k).equals(P1) && k1 == null) {
+        k1 = k;
+      } else if (RING.ownerOf(k).equals(P2) && k2 == null) {
+        k2 = k;
+      }
+    }
+    s1.start(vertx);
+    s2.start(vertx);
+    s1.data.put(k1, "from-p1");
+    s2.data.put(k2, "from-p2");
+    fake = new FakeTransactionService(new Limits(64, 1024, 100));
+    fake.put(k1, "via-coordinator");
+    fake.put(k2, "via-coordinator");
+    s1.versions.put(k1, fake.stored(k1).orElseThrow().version());
+    s2.versions.put(k2, fake.stored(k2).orElseThrow().version());
+    api = await(HttpApi.start(vertx, fake, HttpApiOptions.of("127.0.0.1", 0)));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  private void publishRouting() {
+    List<Map<String, String>> vnodes = new ArrayList<>();
+    for (VirtualNode v : RING.virtualNodes()) {
+      vnodes.add(Map.of("node", v.node().value(), "id", v.id().toString()));
+    }
+    fake.routing = Map.of("bits", 64, "virtualNodes", vnodes,
+        "participants", Map.of("p1", s1.url(), "p2", s2.url()));
+  }
+
+  private RingTxClient connect(ClientOptions options) {
+    return RingTx.connect("http://127.0.0.1:" + api.port(),
+        options.withRequestTimeout(Duration.ofSeconds(5)));
+  }
+
+  private static Optional<String> value(RingTxClient c, String key) {
+    return c.get(key).map(KeyValue::value);
+  }
+
+  /** Reads {@code key} until the client reads it from its owner, i.e. has the ring. */
+  private void awaitDirect(RingTxClient c, String key, String ownerValue) {
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> value(c, key).orElse("").equals(ownerValue));
+  }
+
+  @Test
+  void withTheRingKnown_eachKeyIsReadAtItsOwner_andNotAtTheCoordinator() {
+    publishRouting();
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitDirect(c, k1, "from-p1");
+      int coordinatorReads = fake.reads().size();
+
+      Map<String, String> seen = c.run(tx -> {
+        Map<String, String> out = new LinkedHashMap<>();
+        tx.getAll(List.of(k1, k2)).forEach((k, v) -> out.put(k, v.orElse(null)));
+        tx.put(k1, "x");
+        return out;
+      });
+
+      assertThat(seen).containsEntry(k1, "from-p1").containsEntry(k2, "from-p2");
+      assertThat(s1.asked()).contains(k1).doesNotContain(k2);
+      assertThat(s2.asked()).containsExactly(k2);
+      assertThat(fake.reads()).hasSize(coordinatorReads);
+      // The commit carries the versions the owners answered.
+      assertThat(fake.commits().get(0).reads()).containsExactlyInAnyOrder(
+          new ReadItem(k1, s1.versions.get(k1)), new ReadItem(k2, s2.versions.get(k2)));
+    }
+  }
+
+  @Test
+  void anOwnerThatRefuses_isReadThroughTheCoordinator_andTheRingIsAskedForAgain() {
+    publishRouting();
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitDirect(c, k2, "from-p2");
+      int asked = fake.routingCalls.get();
+      s2.refuse = true;
+
+      assertThat(value(c, k2)).hasValue("via-coordinator");
+      assertThat(fake.reads()).contains(k2);
+      Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> value(c, k2).isPresent() && fake.routingCalls.get() > asked);
+      s2.refuse = false;
+      awaitDirect(c, k2, "from-p2");
+    }
+  }
+
+  @Test
+  void aCoordinatorWithoutRouting_servesEveryRead_andIsAskedForItOnce() {
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      assertThat(value(c, k1)).hasValue("via-coordinator");
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fake.routingCalls.get() == 1);
+      // Past the client's pause between asks: it does not ask again.
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
+      while (System.nanoTime() < until) {
+        assertThat(value(c, k1)).hasValue("via-coordinator");
+      }
+    }
+    assertThat(fake.routingCalls.get()).isEqualTo(1);
+    assertThat(s1.asked()).isEmpty();
+  }
+
+  @Test
+  void withDirectReadsOff_theRingIsNeverAsked_andEveryReadGoesThroughTheCoordinator() {
+    publishRouting();
+    try (RingTxClient c = connect(ClientOptions.defaults().withDirectReads(false))) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(value(c, k1)).hasValue("via-coordinator");
+      }
+    }
+    assertThat(fake.routingCalls.get()).isZero();
+    assertThat(s1.asked()).isEmpty();
+  }
+
+  @Test
+  void aBusyClient_readsThroughTheCoordinator() throws Exception {
+    publishRouting();
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitDirect(c, k1, "from-p1");
+      int before = s1.asked().size();
+      List<CompletableFuture<Object>> held = new ArrayList<>();
+      for (int i = 0; i < HttpRingTxClient.DIRECT_READS_MAX_IN_FLIGHT; i++) {
+        fake.thenNeverAnswer();
+      }
+      for (int i = 0; i < HttpRingTxClient.DIRECT_READS_MAX_IN_FLIGHT; i++) {
+        int n = i;
+        held.add(c.runAsync(tx -> {
+          tx.put("w" + n, "v");
+          return null;
+        }));
+      }
+      Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> api.inFlight() == HttpRingTxClient.DIRECT_READS_MAX_IN_FLIGHT);
+
+      assertThat(value(c, k1)).hasValue("via-coordinator");
+      assertThat(s1.asked()).hasSize(before);
+    }
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
