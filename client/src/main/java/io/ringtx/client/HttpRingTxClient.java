@@ -194,7 +194,7 @@ final class HttpRingTxClient implements RingTxClient {
    *
    * <p>Reading from the owner saves a hop, which is what a lone transaction waits for. A busy
    * client reads through the coordinator, whose transport carries many reads per message to each
-   * participant: measured with 64 clients, direct reads took 30-40% more CPU per transfer over all
+   * participant: measured with 64 clients, direct reads took 20-30% more CPU per transfer over all
    * processes (one HTTP exchange per participant and read instead of shared messages).
    */
   private Future<Map<String, TxAttempt.Read>> readAll(List<String> keys) {
