@@ -27,12 +27,19 @@ class OwnerRoutingTest {
     return b.toString();
   }
 
+  private static RingSnapshot ring(String... nodes) {
+    return RingSnapshot.hashed(IdSpace.SHA256_64,
+        java.util.Arrays.stream(nodes).map(NodeId::of).toList(), 8);
+  }
+
+  private static OwnerRouting routing(RingSnapshot ring) throws Exception {
+    return OwnerRouting.parse(Json.MAPPER.readTree(ROUTING.formatted(vnodes(ring))));
+  }
+
   @Test
   void keysAreGroupedByTheEndpointOfTheOwnerThatTheCoordinatorsRingNames() throws Exception {
-    RingSnapshot ring = RingSnapshot.hashed(IdSpace.SHA256_64,
-        List.of(NodeId.of("p1"), NodeId.of("p2")), 8);
-    OwnerRouting routing =
-        OwnerRouting.parse(Json.MAPPER.readTree(ROUTING.formatted(vnodes(ring))));
+    RingSnapshot ring = ring("p1", "p2");
+    OwnerRouting routing = routing(ring);
     List<String> keys = List.of("a", "b", "c", "d", "e", "f", "g", "h");
 
     Map<HttpRingTxClient.Endpoint, List<String>> groups = routing.group(keys);
@@ -48,10 +55,8 @@ class OwnerRoutingTest {
 
   @Test
   void anOwnerWithoutAKnownAddress_leavesNoGrouping() throws Exception {
-    RingSnapshot ring = RingSnapshot.hashed(IdSpace.SHA256_64,
-        List.of(NodeId.of("p1"), NodeId.of("p3")), 8);
-    OwnerRouting routing =
-        OwnerRouting.parse(Json.MAPPER.readTree(ROUTING.formatted(vnodes(ring))));
+    RingSnapshot ring = ring("p1", "p3");
+    OwnerRouting routing = routing(ring);
     String ofP3 = "k0";
     for (int i = 0; !ring.ownerOf(ofP3).value().equals("p3"); i++) {
       ofP3 = "k" + i;

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ringtx.participant.core.ParticipantConfig;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.OnePhaseCommit;
+import io.ringtx.protocol.message.WriteOp;
 import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.storage.RocksNodeStore;
 import io.vertx.core.Future;
@@ -16,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +29,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A participant's {@code /v1/recovery/} endpoints on a real node (RocksDB store, Vert.x event
- * bus): bad input is refused with a clear error and changes nothing; decisions are applied.
+ * A participant's {@code /v1/recovery/} endpoints and {@code POST /v1/read} on a real node
+ * (RocksDB store, Vert.x event bus): bad input is refused with a clear error and changes nothing;
+ * decisions are applied; reads answer what the node holds and refuse keys it does not own.
  */
 class ParticipantHttpTest {
   @TempDir Path dir;
@@ -48,8 +53,9 @@ class ParticipantHttpTest {
     vertx = Vertx.vertx();
     store = RocksNodeStore.open(dir.resolve("store"));
     NodeId id = NodeId.of("p1");
+    // Keys starting with "other-" belong to another shard.
     node = await(ParticipantNode.start(vertx, id, store, new EventBusTransport(vertx, id),
-        ParticipantConfig.defaults(), 1_000));
+        ParticipantConfig.defaults().withOwnership(k -> !k.startsWith("other-")), 1_000));
     http = await(ParticipantHttp.start(vertx, node, store, "127.0.0.1", 0));
   }
 
@@ -134,5 +140,87 @@ class ParticipantHttpTest {
     assertThat(get("/metrics").text()).contains(
         "ringtx_participant_heuristic_decisions_total 0",
         "ringtx_participant_heuristic_mismatches_total 0");
+  }
+
+  private boolean seeded;
+
+  /** {@code POST /v1/read}, after a one-phase commit put "a" and "b" here. */
+  Answer read(String contentType, String body) throws Exception {
+    if (!seeded) {
+      seeded = true;
+      NodeId c1 = NodeId.of("c1");
+      Message done = await(new EventBusTransport(vertx, c1).request(NodeId.of("p1"),
+          new OnePhaseCommit(io.ringtx.protocol.id.TxId.of("w-1"), c1, List.of(),
+              List.of(WriteOp.put("a", "1"), WriteOp.put("b", "two"))), 5_000));
+      assertThat(done.toString()).contains("COMMIT");
+    }
+    HttpRequest.Builder b = at("/v1/read").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b);
+  }
+
+  @Test
+  void read_answersValuesAndVersions_inTheOrderNamed_aKeyNamedTwiceOnce() throws Exception {
+    Answer a = read("application/json", "{\"keys\":[\"b\",\"missing\",\"a\",\"b\"]}");
+
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    JsonNode items = a.json().get("items");
+    assertThat(items).hasSize(3);
+    assertThat(items.get(0).get("key").asText()).isEqualTo("b");
+    assertThat(items.get(0).get("value").asText()).isEqualTo("two");
+    assertThat(items.get(0).get("version").asLong()).isPositive();
+    assertThat(items.get(1).get("key").asText()).isEqualTo("missing");
+    assertThat(items.get(1).has("value")).isFalse();
+    assertThat(items.get(1).get("version").asLong()).isZero();
+    assertThat(items.get(2).get("value").asText()).isEqualTo("1");
+  }
+
+  @Test
+  void read_ofAKeyNotOwned_is409NotOwner_namingIt() throws Exception {
+    Answer a = read(null, "{\"keys\":[\"a\",\"other-x\"]}");
+
+    assertThat(a.status()).as(a.text()).isEqualTo(409);
+    assertThat(a.json().get("error").asText()).isEqualTo("not_owner");
+    assertThat(a.json().get("keys").toString()).isEqualTo("[\"other-x\"]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "", "xx", "[]", "{}", "{\"keys\":[]}", "{\"keys\":\"a\"}", "{\"keys\":[1]}",
+      "{\"keys\":[\"\"]}", "{\"keys\":[\"a\"],\"more\":1}", "{\"keys\":[\"a\"]} {}"})
+  void read_withABadBody_is400_andTheNodeKeepsServing(String body) throws Exception {
+    Answer a = read("application/json", body);
+
+    assertThat(a.status()).as(a.text()).isEqualTo(400);
+    assertThat(a.json().get("error").asText()).isEqualTo("bad_request");
+    assertThat(read("application/json", "{\"keys\":[\"a\"]}").status()).isEqualTo(200);
+  }
+
+  @Test
+  void read_ofTooManyOrTooLongKeys_isRefused() throws Exception {
+    StringBuilder many = new StringBuilder("{\"keys\":[");
+    for (int i = 0; i <= ReadKeys.MAX_KEYS; i++) {
+      many.append(i == 0 ? "" : ",").append("\"k").append(i).append('"');
+    }
+    Answer tooMany = read("application/json", many.append("]}").toString());
+    Answer tooLong = read("application/json",
+        "{\"keys\":[\"" + "x".repeat(ReadKeys.MAX_KEY_BYTES + 1) + "\"]}");
+    Answer tooBig = read("application/json",
+        "{\"keys\":[\"" + "x".repeat(ParticipantHttp.MAX_READ_BODY) + "\"]}");
+
+    assertThat(tooMany.status()).as(tooMany.text()).isEqualTo(400);
+    assertThat(tooMany.json().get("message").asText()).contains("more than 1000 distinct keys");
+    assertThat(tooLong.status()).as(tooLong.text()).isEqualTo(400);
+    assertThat(tooBig.status()).as(tooBig.text()).isEqualTo(413);
+  }
+
+  @Test
+  void read_withAnotherContentType_is415() throws Exception {
+    Answer a = read("text/plain", "{\"keys\":[\"a\"]}");
+
+    assertThat(a.status()).isEqualTo(415);
+    assertThat(a.json().get("error").asText()).isEqualTo("unsupported_media_type");
   }
 }
