@@ -198,10 +198,10 @@ final class HttpRingTxClient implements RingTxClient {
    * processes (one HTTP exchange per participant and read instead of shared messages).
    */
   private Future<Map<String, TxAttempt.Read>> readAll(List<String> keys) {
-    OwnerRouting table = owners;
     if (inFlight.get() >= DIRECT_READS_MAX_IN_FLIGHT) {
       return readThroughCoordinator(keys);
     }
+    OwnerRouting table = owners;
     Map<Endpoint, List<String>> groups = table == null ? null : table.group(keys);
     if (groups == null) {
       refreshRouting();

@@ -2,6 +2,7 @@ package io.ringtx.bench.target;
 
 import io.ringtx.bench.engine.RingTxEngine;
 import io.ringtx.bench.engine.TxEngine;
+import io.ringtx.client.ClientOptions;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ public interface BenchTarget extends AutoCloseable {
    */
   default TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
     return RingTxEngine.connect(urls(), connections, maxAttempts,
-        io.ringtx.client.ClientOptions.defaults().withDirectReads(readsFromOwner));
+        ClientOptions.defaults().withDirectReads(readsFromOwner));
   }
 
   /** Whether the nodes run in the harness's own JVM (its CPU time is then theirs too). */

@@ -8,6 +8,7 @@ import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxStatus;
 import io.ringtx.protocol.codec.Json;
+import io.ringtx.protocol.codec.ReadItemsJson;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.TxResult;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -384,21 +386,11 @@ public final class HttpApi {
     call(
         ctx,
         "routing",
-        () ->
-            vertx
-                .executeBlocking(() -> service.routing()
-                    .map(r -> {
-                      try {
-                        return Json.MAPPER.writeValueAsBytes(r);
-                      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new IllegalStateException("a map of strings always encodes", e);
-                      }
-                    }), false)
-                .toCompletionStage()
-                .toCompletableFuture(),
-        (Optional<byte[]> bytes) -> {
-          if (bytes.isPresent()) {
-            sendBytes(ctx, 200, bytes.get());
+        () -> vertx.executeBlocking(service::routing, false).toCompletionStage()
+            .toCompletableFuture(),
+        (Optional<Map<String, Object>> routing) -> {
+          if (routing.isPresent()) {
+            sendJson(ctx, 200, Json.MAPPER.valueToTree(routing.get()));
           } else {
             error(ctx, ApiErrorCode.NOT_FOUND, "this coordinator publishes no routing");
           }
@@ -465,21 +457,7 @@ public final class HttpApi {
         ctx,
         "read of " + keys.size() + " keys",
         admitted(() -> service.readAll(keys)),
-        (List<ReadReply> replies) -> sendBytes(ctx, 200, Json.write(g -> {
-          g.writeStartObject();
-          g.writeArrayFieldStart("items");
-          for (ReadReply reply : replies) {
-            g.writeStartObject();
-            g.writeStringField("key", reply.key());
-            if (reply.value() != null) {
-              g.writeStringField("value", reply.value());
-            }
-            g.writeNumberField("version", reply.version());
-            g.writeEndObject();
-          }
-          g.writeEndArray();
-          g.writeEndObject();
-        })));
+        (List<ReadReply> replies) -> sendBytes(ctx, 200, ReadItemsJson.write(replies)));
   }
 
   private void checkContentType(RoutingContext ctx, String route) {

@@ -329,12 +329,12 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
 
   @Override
   public Optional<Map<String, Object>> routing() {
-    RingSnapshot table = router instanceof RingRouting r ? r.snapshot()
-        : router instanceof RingSnapshot snapshot ? snapshot : null;
+    Optional<RingSnapshot> ring = router.ring();
     Supplier<List<NodeInfo>> source = liveNodes;
-    if (table == null || source == null) {
+    if (ring.isEmpty() || source == null) {
       return Optional.empty();
     }
+    RingSnapshot table = ring.get();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("bits", table.space().bits());
     List<Map<String, String>> vnodes = new ArrayList<>();

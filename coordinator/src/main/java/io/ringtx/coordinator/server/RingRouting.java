@@ -71,6 +71,11 @@ public final class RingRouting implements Router {
   }
 
   @Override
+  public java.util.Optional<RingSnapshot> ring() {
+    return java.util.Optional.of(snapshot);
+  }
+
+  @Override
   public NodeId ownerOf(String key) {
     return snapshot.ownerOf(key);
   }

@@ -2,6 +2,7 @@ package io.ringtx.participant.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ringtx.protocol.codec.Json;
+import io.ringtx.protocol.codec.ReadItemsJson;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.security.HttpSecurity;
@@ -20,7 +21,9 @@ import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.ReadReply;
 import java.io.IOException;
 import java.util.regex.Pattern;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -230,7 +233,7 @@ public final class ParticipantHttp {
    */
   private static void read(HttpServerRequest req, ParticipantNode node) {
     String type = req.getHeader("content-type");
-    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       error(req, 415, "unsupported_media_type", "Content-Type must be application/json");
       return;
     }
@@ -259,7 +262,8 @@ public final class ParticipantHttp {
   }
 
   private static void answerReads(HttpServerRequest req, List<String> keys, List<Message> answers) {
-    List<String> notOwned = new java.util.ArrayList<>();
+    List<String> notOwned = new ArrayList<>();
+    List<ReadReply> replies = new ArrayList<>(answers.size());
     for (int i = 0; i < answers.size(); i++) {
       if (answers.get(i) instanceof ErrorReply e) {
         if (e.code() != ErrorReply.Code.NOT_OWNER) {
@@ -268,7 +272,9 @@ public final class ParticipantHttp {
           return;
         }
         notOwned.add(keys.get(i));
-      } else if (!(answers.get(i) instanceof ReadReply)) {
+      } else if (answers.get(i) instanceof ReadReply r) {
+        replies.add(r);
+      } else {
         error(req, 500, "internal", "unexpected answer " + answers.get(i));
         return;
       }
@@ -281,23 +287,8 @@ public final class ParticipantHttp {
       send(req, 409, body);
       return;
     }
-    byte[] bytes = Json.write(g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart("items");
-      for (Message m : answers) {
-        ReadReply r = (ReadReply) m;
-        g.writeStartObject();
-        g.writeStringField("key", r.key());
-        if (r.value() != null) {
-          g.writeStringField("value", r.value());
-        }
-        g.writeNumberField("version", r.version());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    });
-    req.response().putHeader("content-type", "application/json").end(Buffer.buffer(bytes));
+    req.response().putHeader("content-type", "application/json")
+        .end(Buffer.buffer(ReadItemsJson.write(replies)));
   }
 
   private static <T> void answer(HttpServerRequest req, Future<T> result) {

@@ -69,6 +69,11 @@ public final class RingSnapshot implements Router {
   }
 
   /** The identifier circle. */
+  @Override
+  public java.util.Optional<RingSnapshot> ring() {
+    return java.util.Optional.of(this);
+  }
+
   public IdSpace space() {
     return space;
   }

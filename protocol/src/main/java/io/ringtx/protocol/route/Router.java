@@ -1,7 +1,9 @@
 package io.ringtx.protocol.route;
 
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.ring.RingSnapshot;
 import java.util.List;
+import java.util.Optional;
 
 /** Maps a key to the participant that owns it. The Chord ring implements this. */
 public interface Router {
@@ -10,4 +12,9 @@ public interface Router {
 
   /** Every participant, in a stable order. */
   List<NodeId> participants();
+
+  /** The ring this router routes by right now, if it is one (clients may route by it too). */
+  default Optional<RingSnapshot> ring() {
+    return Optional.empty();
+  }
 }
