@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -44,11 +45,14 @@ import org.slf4j.LoggerFactory;
  * #QUEUED_AFTER_SLOW_MIN_NANOS} at first, doubling while slow batches keep coming up to {@link
  * #QUEUED_AFTER_SLOW_MAX_NANOS}, so a slow disk never holds an event loop for long often.
  *
- * <p>A batch at the end of a caller's turn that holds a single set, forced {@link
- * WriteSet#background()}, is written without an fsync, and the writer thread makes it durable
- * (an fsync of its own, or of a later batch, as the log is one sequence) before the set's future
- * completes: the event loop goes on serving meanwhile, e.g. the reads that follow a commit. A
- * node busy enough to gather several sets a turn syncs them all at once on its own thread.
+ * <p>A set forced {@link WriteSet#background()} never makes a batch synced by itself: in a batch
+ * that is synced for another set it completes with it; otherwise it is written without an fsync
+ * and completes once a later synced batch covers it (the log is one sequence), or, if none comes
+ * within {@link StoreOptions#backgroundSyncMicros()}, once the writer thread forced every such set
+ * with one fsync of its own. An empty one is a barrier: nothing is written for it, and it
+ * completes once everything written before it is durable. Nothing but the set's own future waits
+ * for that: a participant's COMMITTED record is applied (readable, its locks released) as soon as
+ * it is written, and only its acknowledgement waits, usually for the next transaction's PREPARED.
  *
  * <p>Either way a turn runs under one lock, and sequence numbers are assigned in it, so log order
  * is seq order. Futures complete only after RocksDB returned, so a caller that sees its future
@@ -88,11 +92,18 @@ final class StoreWriter {
   /** Queued by {@link #stop()} as the last element; nothing can be queued after it. */
   private static final Pending STOP = new Pending(null, null);
 
-  /** Queued after a turn left sets in {@link #awaitingSync}: the writer thread forces them. */
+  /**
+   * Queued to wake the writer thread when a set joins {@link #awaitingSync} while the thread waits
+   * for no deadline: it then waits until the set is due ({@link #forceDue}).
+   */
   private static final Pending SYNC = new Pending(null, new CompletableFuture<>());
 
-  /** A set written without an fsync in batch number {@code turn}, to complete with its seq. */
-  private record Deferred(long turn, Pending set, long seq) {}
+  /**
+   * A background-forced set written without an fsync in batch number {@code turn} (or, empty,
+   * after it), to complete with {@code seq} once that batch is durable; the writer thread forces
+   * it at {@code dueNanos} (System.nanoTime) if no synced batch covered it by then.
+   */
+  private record Deferred(long turn, Pending set, long seq, long dueNanos) {}
 
   private final String name;
   private final BatchWrite batchWrite;
@@ -106,6 +117,7 @@ final class StoreWriter {
   private final WriteOptions lazy;
   private final Clock clock;
   private final int maxBatchSets;
+  private final long backgroundSyncNanos;
 
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
@@ -130,8 +142,14 @@ final class StoreWriter {
   /** Sets waiting for the end of their caller's turn; guarded by itself. */
   private final List<Pending> endOfTurn = new ArrayList<>();
 
-  /** Background-forced sets written but not yet known durable; guarded by itself. */
+  /** Background-forced sets written but not yet known durable, in turn order; guarded by itself. */
   private final List<Deferred> awaitingSync = new ArrayList<>();
+
+  /**
+   * Whether the writer thread will wake by itself (at the due time of the first set in {@link
+   * #awaitingSync}) rather than only when something is queued; guarded by awaitingSync.
+   */
+  private boolean writerWakesForDue;
 
   /** Batches RocksDB accepted so far; under turnLock. */
   private long writtenTurns;
@@ -179,6 +197,7 @@ final class StoreWriter {
     this.lazy = lazy;
     this.clock = options.clock();
     this.maxBatchSets = options.maxBatchSets();
+    this.backgroundSyncNanos = options.backgroundSyncMicros() * 1_000L;
     this.lastSeq = lastSeq;
     this.lastVersion = lastVersion;
     this.thread = new Thread(this::run, "ringtx-store-writer-" + name);
@@ -287,7 +306,7 @@ final class StoreWriter {
   private Error writeTimed(List<Pending> turn, List<Runnable> completions) {
     long start = System.nanoTime();
     try {
-      writeTurn(turn, completions, true);
+      writeTurn(turn, completions);
     } catch (Error e) {
       return e;
     }
@@ -372,29 +391,33 @@ final class StoreWriter {
     try {
       boolean stopping = false;
       while (!stopping) {
-        turn.add(queue.take());
+        Pending first = next();
+        if (first == null) {
+          forceDue(false);
+          continue;
+        }
+        turn.add(first);
         queue.drainTo(turn, maxBatchSets - 1);
         // STOP is always the last element ever queued, so it can only end a turn.
         if (turn.get(turn.size() - 1) == STOP) {
           turn.remove(turn.size() - 1);
           stopping = true;
         }
-        boolean syncRequested = turn.removeIf(p -> p == SYNC);
+        turn.removeIf(p -> p == SYNC); // a wake-up only: the loop looks at the due sets
         if (!turn.isEmpty()) {
           List<Runnable> completions = new ArrayList<>(turn.size());
           turnLock.lock();
           try {
-            writeTurn(turn, completions, false);
+            writeTurn(turn, completions);
           } finally {
             turnLock.unlock();
             queued.addAndGet(-turn.size());
           }
           completions.forEach(Runnable::run);
         }
-        if (syncRequested) {
-          // After the turn: if it was forced, its fsync covered the deferred sets already.
-          forceDeferred();
-        }
+        // After the turn: if it was synced, it covered the deferred sets already. On the way out,
+        // nothing written may be left unforced.
+        forceDue(stopping);
         turn.clear();
       }
     } catch (InterruptedException e) {
@@ -410,19 +433,81 @@ final class StoreWriter {
   }
 
   /**
-   * Makes the sets in {@link #awaitingSync} durable, with an fsync of its own (an empty synced
-   * batch) unless a later forced batch already made them so, then completes them. A failed fsync
-   * fails them as a failed batch fails its sets.
+   * The next queued element, waiting at most until the first set in {@link #awaitingSync} is due;
+   * null if it is due before anything is queued.
    */
-  private void forceDeferred() {
+  private Pending next() throws InterruptedException {
+    boolean timed;
+    long due = 0;
+    synchronized (awaitingSync) {
+      timed = !awaitingSync.isEmpty();
+      if (timed) {
+        due = awaitingSync.get(0).dueNanos();
+      }
+      writerWakesForDue = timed;
+    }
+    if (!timed) {
+      return queue.take();
+    }
+    long wait = due - System.nanoTime();
+    return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Adds {@code d} to {@link #awaitingSync}, waking the writer thread if it would not wake by
+   * itself; the caller holds {@link #turnLock}, so sets join in turn order.
+   */
+  private void awaitSync(Deferred d) {
+    boolean wake;
+    synchronized (awaitingSync) {
+      awaitingSync.add(d);
+      wake = !writerWakesForDue;
+      writerWakesForDue = true;
+    }
+    if (wake) {
+      queue.add(SYNC);
+    }
+  }
+
+  /**
+   * Takes the sets in {@link #awaitingSync} that the batch number {@code turn}, just synced, made
+   * durable, and adds their completions to {@code completions}; returns how many.
+   */
+  private int completeCovered(long turn, List<Runnable> completions) {
+    int covered = 0;
+    synchronized (awaitingSync) {
+      while (!awaitingSync.isEmpty() && awaitingSync.get(0).turn() <= turn) {
+        Deferred d = awaitingSync.remove(0);
+        completions.add(() -> d.set().done().complete(d.seq()));
+        covered++;
+      }
+    }
+    return covered;
+  }
+
+  /**
+   * Forces every set in {@link #awaitingSync} if the first is due (or {@code all}): one fsync
+   * serves them all.
+   */
+  private void forceDue(boolean all) {
     List<Deferred> due;
     synchronized (awaitingSync) {
+      if (awaitingSync.isEmpty()
+          || (!all && awaitingSync.get(0).dueNanos() - System.nanoTime() > 0)) {
+        return;
+      }
       due = new ArrayList<>(awaitingSync);
       awaitingSync.clear();
     }
-    if (due.isEmpty()) {
-      return;
-    }
+    forceDeferred(due);
+  }
+
+  /**
+   * Makes {@code due} durable, with an fsync of its own (an empty synced batch) unless a later
+   * forced batch already made them so, then completes them. A failed fsync fails them as a failed
+   * batch fails its sets.
+   */
+  private void forceDeferred(List<Deferred> due) {
     long through = due.get(due.size() - 1).turn();
     int sets = due.size();
     if (syncedThrough.get() < through) {
@@ -479,17 +564,17 @@ final class StoreWriter {
   /**
    * Writes {@code turn} as one batch; the caller holds {@link #turnLock}. Completing the futures
    * is left to the caller, as tasks added to {@code completions}, to run once it let go of its
-   * locks. With {@code mayDefer} (the caller holds the gate's read lock, accepting) a batch of
-   * one background-forced set is written without an fsync, and the set is left to the writer
-   * thread ({@link #forceDeferred}).
+   * locks. The batch is synced if a set of it is forced, not in the background; background-forced
+   * sets of a batch that is not synced are left in {@link #awaitingSync}. A batch with nothing to
+   * write (only empty sets) is not written at all, unless it must be synced.
    */
-  private void writeTurn(List<Pending> turn, List<Runnable> completions, boolean mayDefer) {
+  private void writeTurn(List<Pending> turn, List<Runnable> completions) {
     long time = clock.millis();
     long seq = lastSeq;
     long version = lastVersion;
     boolean sync = false;
     int forced = 0;
-    boolean deferred = false;
+    boolean wrote = false;
     List<Pending> written = new ArrayList<>(turn.size());
     long[] results = new long[turn.size()];
     try (WriteBatch batch = new WriteBatch()) {
@@ -532,22 +617,19 @@ final class StoreWriter {
         results[written.size()] = seq;
         written.add(p);
         if (set.forced()) {
-          sync = true;
+          sync |= !set.background();
           forced++;
         }
       }
       if (written.isEmpty()) {
         return;
       }
-      // Only a lone set: a node busy enough to gather several sets a turn is better served by
-      // one fsync here than by a hand-off to the writer thread and back for each turn.
-      if (mayDefer && written.size() == 1 && written.get(0).writes().background()) {
-        sync = false;
-        deferred = true;
+      if (sync || batch.count() > 0) {
+        batch.put(meta, Layout.utf8(Layout.META_LAST_SEQ), Layout.longBytes(seq));
+        batch.put(meta, Layout.utf8(Layout.META_LAST_VERSION), Layout.longBytes(version));
+        wrote = true;
+        batchWrite.write(sync ? synced : lazy, batch);
       }
-      batch.put(meta, Layout.utf8(Layout.META_LAST_SEQ), Layout.longBytes(seq));
-      batch.put(meta, Layout.utf8(Layout.META_LAST_VERSION), Layout.longBytes(version));
-      batchWrite.write(sync ? synced : lazy, batch);
     } catch (RocksDBException | RuntimeException e) {
       // Never reuse the seqs of a failed batch: if its bytes reached the WAL after all, a later
       // record must not take the same seq.
@@ -555,7 +637,7 @@ final class StoreWriter {
       for (Pending p : written) {
         cache.forget(p.writes().data());
       }
-      count(written.size(), forced, sync);
+      count(written.size(), forced, sync, 0);
       LOG.error(
           "RTX-2002 store write of {} sets ({} forced) failed in {}",
           written.size(), forced, name, e);
@@ -568,26 +650,26 @@ final class StoreWriter {
     }
     lastSeq = seq;
     lastVersion = version;
-    long turnNumber = ++writtenTurns;
+    long turnNumber = wrote ? ++writtenTurns : writtenTurns;
+    int covered = 0;
     if (sync) {
       syncedThrough.accumulateAndGet(turnNumber, Math::max);
+      covered = completeCovered(turnNumber, completions);
     }
     for (Pending p : written) {
       cache.applied(p.writes().data());
     }
     // Counters before completions: a caller that saw its future complete sees itself counted.
-    count(written.size(), forced, sync);
-    if (deferred) {
-      synchronized (awaitingSync) {
-        awaitingSync.add(new Deferred(turnNumber, written.get(0), results[0]));
-      }
-      queue.add(SYNC);
-      return;
-    }
+    count(written.size(), forced, sync, covered);
+    long due = System.nanoTime() + backgroundSyncNanos;
     for (int i = 0; i < written.size(); i++) {
       Pending p = written.get(i);
       long last = results[i];
-      completions.add(() -> p.done().complete(last));
+      if (p.writes().background() && syncedThrough.get() < turnNumber) {
+        awaitSync(new Deferred(turnNumber, p, last, due));
+      } else {
+        completions.add(() -> p.done().complete(last));
+      }
     }
   }
 
@@ -596,13 +678,17 @@ final class StoreWriter {
     return cache;
   }
 
-  private void count(int sets, int forced, boolean sync) {
+  /**
+   * Counts a batch of {@code sets}, {@code forced} of them forced; if synced, {@code covered}
+   * background-forced sets of earlier batches became durable with it (the group it served).
+   */
+  private void count(int sets, int forced, boolean sync, int covered) {
     forcedWrites += forced;
     lazyWrites += sets - forced;
     if (sync) {
       syncs++;
-      maxBatch = Math.max(maxBatch, sets);
-      syncBatches.observe(sets);
+      maxBatch = Math.max(maxBatch, sets + covered);
+      syncBatches.observe(sets + covered);
     }
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.ringtx.protocol.step.Versioned;
+import io.ringtx.protocol.step.WriteSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -228,10 +227,9 @@ class EndOfTurnWriteTest {
     }
   }
 
-  @ParameterizedTest(name = "second write forced in the background: {0}")
-  @ValueSource(booleans = {true, false})
-  void aBackgroundForcedWriteGatheredWithAnother_isSyncedWithItOnTheCallersThread(
-      boolean secondInBackground) throws Exception {
+  @Test
+  void aBackgroundForcedWriteGatheredWithAForcedOne_isSyncedWithItOnTheCallersThread()
+      throws Exception {
     List<String> writes = new CopyOnWriteArrayList<>();
     try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
         real -> (options, batch) -> {
@@ -240,9 +238,7 @@ class EndOfTurnWriteTest {
         })) {
       CompletableFuture<Long> first =
           store.write(Records.commitPutInBackground("t1", "k1", "v", 1), turnEnd::add);
-      CompletableFuture<Long> second = store.write(secondInBackground
-          ? Records.commitPutInBackground("t2", "k2", "v", 2)
-          : forced(prepared("t2")), turnEnd::add);
+      CompletableFuture<Long> second = store.write(forced(prepared("t2")), turnEnd::add);
 
       endTurn();
 
@@ -250,6 +246,134 @@ class EndOfTurnWriteTest {
       assertThat(second).isCompletedWithValue(2L);
       assertThat(writes).containsExactly(Thread.currentThread().getName() + " sync=true");
     }
+  }
+
+  /**
+   * A store whose writer thread's fsyncs wait for {@code writerMaySync}; every RocksDB write is
+   * noted in {@code writes} as "caller|writer sync=…", and background-forced sets wait up to 100
+   * ms for a later forced batch.
+   */
+  private RocksNodeStore openHoldingWriterSyncs(List<String> writes, CountDownLatch writerMaySync) {
+    String caller = Thread.currentThread().getName();
+    return RocksNodeStore.open(dir,
+        StoreOptions.defaults().withBackgroundSyncMicros(StoreOptions.MAX_BACKGROUND_SYNC_MICROS),
+        real -> (options, batch) -> {
+          boolean onCaller = Thread.currentThread().getName().equals(caller);
+          writes.add((onCaller ? "caller" : "writer") + " sync=" + options.sync());
+          if (!onCaller && options.sync()) {
+            try {
+              writerMaySync.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          real.write(options, batch);
+        });
+  }
+
+  @Test
+  void backgroundForcedWrites_areWrittenWithoutAnFsync_andCompleteWithTheNextForcedBatch()
+      throws Exception {
+    List<String> writes = new CopyOnWriteArrayList<>();
+    CountDownLatch writerMaySync = new CountDownLatch(1);
+    try (RocksNodeStore store = openHoldingWriterSyncs(writes, writerMaySync)) {
+      CompletableFuture<Long> first =
+          store.write(Records.commitPutInBackground("t1", "k1", "v", 1), turnEnd::add);
+      CompletableFuture<Long> second =
+          store.write(Records.commitPutInBackground("t2", "k2", "v", 2), turnEnd::add);
+      endTurn();
+
+      assertThat(store.read("k2")).isEqualTo(new Versioned("v", 2));
+      assertThat(writes).containsExactly("caller sync=false");
+      assertThat(first).isNotDone();
+      assertThat(second).isNotDone();
+
+      CompletableFuture<Long> prepare = store.write(forced(prepared("t3")), turnEnd::add);
+      endTurn();
+
+      // Covered by the forced batch, while any fsync of the writer thread's own is held back.
+      assertThat(prepare).isCompletedWithValue(3L);
+      assertThat(first).isCompletedWithValue(1L);
+      assertThat(second).isCompletedWithValue(2L);
+      assertThat(writes.subList(0, 2)).containsExactly("caller sync=false", "caller sync=true");
+      assertThat(store.stats().syncs()).isEqualTo(1);
+      assertThat(store.stats().maxBatch()).as("one fsync for the three sets").isEqualTo(3);
+      writerMaySync.countDown();
+    }
+  }
+
+  @Test
+  void aSyncBarrier_writesNothing_andCompletesOnceEverythingBeforeItIsDurable() throws Exception {
+    List<String> writes = new CopyOnWriteArrayList<>();
+    CountDownLatch writerMaySync = new CountDownLatch(1);
+    try (RocksNodeStore store = openHoldingWriterSyncs(writes, writerMaySync)) {
+      CompletableFuture<Long> lazy = store.write(Records.lazy(Records.aborted("t1")), turnEnd::add);
+      endTurn();
+      assertThat(lazy).isCompletedWithValue(1L);
+
+      CompletableFuture<Long> barrier = store.write(WriteSet.syncBarrier(), turnEnd::add);
+      endTurn();
+
+      assertThat(writes).containsExactly("caller sync=false");
+      assertThat(barrier).as("the lazy write before it is not durable yet").isNotDone();
+
+      store.write(forced(prepared("t2")), turnEnd::add);
+      endTurn();
+      assertThat(barrier).isCompletedWithValue(1L);
+
+      // Everything written is durable now: a barrier completes at once, writing nothing.
+      CompletableFuture<Long> next = store.write(WriteSet.syncBarrier(), turnEnd::add);
+      endTurn();
+      assertThat(next).isCompletedWithValue(2L);
+      assertThat(writes.subList(0, 2)).containsExactly("caller sync=false", "caller sync=true");
+      assertThat(writes.stream().filter(w -> w.startsWith("caller"))).hasSize(2);
+      writerMaySync.countDown();
+    }
+  }
+
+  @Test
+  void withNoForcedWriteToCoverIt_theWriterThreadForcesABackgroundWrite() throws Exception {
+    List<String> writes = new CopyOnWriteArrayList<>();
+    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
+        real -> (options, batch) -> {
+          writes.add(Thread.currentThread().getName() + " sync=" + options.sync());
+          real.write(options, batch);
+        })) {
+      CompletableFuture<Long> commit =
+          store.write(Records.commitPutInBackground("t1", "k", "v", 1), turnEnd::add);
+      endTurn();
+
+      assertThat(commit.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(writes).containsExactly(
+          Thread.currentThread().getName() + " sync=false",
+          "ringtx-store-writer-" + dir.toAbsolutePath() + " sync=true");
+    }
+  }
+
+  @Test
+  void aBackgroundSyncDelayOutsideItsBounds_isRefused() {
+    StoreOptions options = StoreOptions.defaults();
+    assertThatThrownBy(() -> options.withBackgroundSyncMicros(-1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backgroundSyncMicros");
+    assertThatThrownBy(() -> options.withBackgroundSyncMicros(
+        StoreOptions.MAX_BACKGROUND_SYNC_MICROS + 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0-100000");
+    assertThat(options.withBackgroundSyncMicros(0).backgroundSyncMicros()).isZero();
+  }
+
+  @Test
+  void closingTheStore_forcesTheBackgroundWritesWaitingForAnFsync() throws Exception {
+    List<String> writes = new CopyOnWriteArrayList<>();
+    CountDownLatch writerMaySync = new CountDownLatch(0);
+    RocksNodeStore store = openHoldingWriterSyncs(writes, writerMaySync);
+    CompletableFuture<Long> commit =
+        store.write(Records.commitPutInBackground("t1", "k", "v", 1), turnEnd::add);
+    endTurn();
+
+    store.close();
+
+    assertThat(commit).isCompletedWithValue(1L);
+    assertThat(writes).containsExactly("caller sync=false", "writer sync=true");
   }
 
   @Test

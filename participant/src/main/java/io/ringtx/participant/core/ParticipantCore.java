@@ -80,8 +80,13 @@ public final class ParticipantCore implements StateMachine {
     READY,
     /** Read-only at this shard: shared locks held, nothing logged, waiting for the decision. */
     READY_READ_ONLY,
-    /** GLOBAL-COMMIT received, COMMITTED and the data being forced. */
+    /** GLOBAL-COMMIT received, COMMITTED and the data being written. */
     COMMITTING,
+    /**
+     * COMMITTED and the data written and applied, the locks released; the acknowledgement waits
+     * for the record to be durable (usually with the next forced write).
+     */
+    COMMITTED,
     /** Aborted, the ABORTED record being written. */
     ABORTING,
     /** A one-phase commit being forced. */
@@ -124,6 +129,8 @@ public final class ParticipantCore implements StateMachine {
     boolean blocked;
     /** The operator who took a heuristic decision being written; null for the protocol's. */
     String heuristicBy;
+    /** COMMITTED only: the write that makes the record durable is in flight. */
+    boolean syncing;
 
     Entry(TxId id, Phase phase) {
       this.id = id;
@@ -346,18 +353,20 @@ public final class ParticipantCore implements StateMachine {
           out.add(decide(e, d));
         }
       }
-      case COMMITTING, ONE_PHASE -> {
-        // The data is durable and visible: only now may another transaction lock these keys.
-        txs.remove(e.id);
-        countHeuristic(e);
-        out.add(release(now, e.id));
-        Message answer =
-            w.phase() == Phase.ONE_PHASE
-                ? new OnePhaseResult(e.id, self, Decision.COMMIT, null)
-                : new Ack(e.id, self, Decision.COMMIT);
-        e.waiting.forEach(t -> out.send(new Reply(t, answer)));
-        LOG.debug("tx={} state →COMMIT", e.id);
+      case COMMITTING -> {
+        if (e.heuristicBy != null) {
+          // An operator's commit is forced in one write, and answered now (below).
+          out.add(committed(now, e, Phase.COMMITTING));
+        } else {
+          // The data is visible, and any later write on these keys follows the record in the
+          // log: the locks go now. The ack waits until the record is durable.
+          e.phase = Phase.COMMITTED;
+          out.add(syncCommitted(e));
+          out.add(release(now, e.id));
+        }
       }
+      case COMMITTED -> out.add(committed(now, e, Phase.COMMITTED));
+      case ONE_PHASE -> out.add(committed(now, e, Phase.ONE_PHASE));
       case ABORTING -> {
         // ABORTED is written: a later write on these keys now follows it in the log.
         txs.remove(e.id);
@@ -370,6 +379,40 @@ public final class ParticipantCore implements StateMachine {
       default -> throw new IllegalStateException("no write is made in phase " + w.phase());
     }
     return out.build();
+  }
+
+  /**
+   * The commit of {@code e} is durable ({@code phase}: how it was written): answers the requests
+   * waiting for it and forgets the transaction, which the log answers from now on. A commit
+   * forced in one write releases its locks here.
+   */
+  private Step committed(long now, Entry e, Phase phase) {
+    txs.remove(e.id);
+    countHeuristic(e);
+    Step.Builder out = Step.builder();
+    if (phase != Phase.COMMITTED) {
+      out.add(release(now, e.id));
+    }
+    Message answer =
+        phase == Phase.ONE_PHASE
+            ? new OnePhaseResult(e.id, self, Decision.COMMIT, null)
+            : new Ack(e.id, self, Decision.COMMIT);
+    e.waiting.forEach(t -> out.send(new Reply(t, answer)));
+    LOG.debug("tx={} state →COMMIT", e.id);
+    return out.build();
+  }
+
+  /**
+   * Asks for the COMMITTED record of {@code e}, written lazily, to be made durable: the
+   * acknowledgement waits for it, since once acknowledged the coordinator may forget the
+   * transaction and a lost record could no longer be recovered (DESIGN §3). Nothing else waits:
+   * a crash before it leaves the transaction READY after the restart, with its locks, to commit
+   * the same writes again when the coordinator answers; and every later forced write here (the
+   * next PREPARED, usually) makes it durable, as the log is one sequence.
+   */
+  private Step syncCommitted(Entry e) {
+    e.syncing = true;
+    return persist(e.id, Phase.COMMITTED, WriteSet.syncBarrier(), List.of());
   }
 
   @Override
@@ -411,6 +454,13 @@ public final class ParticipantCore implements StateMachine {
         e.heuristicBy = null;
         e.waiting.clear();
         out.add(unpark(now, e.id));
+      }
+      case COMMITTED -> {
+        // The record may not be durable: no ack. The coordinator resends its decision, which
+        // asks for the record to be made durable again (the store has failed, so most likely
+        // in vain; the coordinator keeps the transaction meanwhile).
+        e.syncing = false;
+        e.waiting.clear();
       }
       case ABORTING -> {
         if (e.prepared != null) {
@@ -469,7 +519,7 @@ public final class ParticipantCore implements StateMachine {
           e.waiting.add(token);
           yield Step.NONE;
         }
-        case READY, COMMITTING -> reply(token, Vote.ok(id, self));
+        case READY, COMMITTING, COMMITTED -> reply(token, Vote.ok(id, self));
         case READY_READ_ONLY -> reply(token, Vote.readOnly(id, self));
         case ABORTING -> reply(token, Vote.no(id, self, e.abortReason));
         case ONE_PHASE -> reply(token, Vote.no(id, self, Reason.INVALID));
@@ -607,6 +657,13 @@ public final class ParticipantCore implements StateMachine {
         e.waiting.add(token);
         yield decide(e, d);
       }
+      case COMMITTED -> {
+        if (d.decision() != Decision.COMMIT) {
+          LOG.error("tx={} RTX-2002 received GLOBAL-{} while COMMITTED", id, d.decision());
+        }
+        e.waiting.add(token);
+        yield e.syncing ? Step.NONE : syncCommitted(e);
+      }
       case COMMITTING, ABORTING -> {
         Decision current = e.phase == Phase.COMMITTING ? Decision.COMMIT : Decision.ABORT;
         if (e.heuristicBy != null) {
@@ -634,7 +691,7 @@ public final class ParticipantCore implements StateMachine {
       TxState s =
           switch (e.phase) {
             case PREPARING, READY, READY_READ_ONLY -> TxState.READY;
-            case COMMITTING -> TxState.COMMIT;
+            case COMMITTING, COMMITTED -> TxState.COMMIT;
             case ABORTING -> TxState.ABORT;
             case ONE_PHASE -> TxState.INIT;
           };
@@ -789,14 +846,12 @@ public final class ParticipantCore implements StateMachine {
       long version = ++lastVersion;
       e.phase = Phase.COMMITTING;
       List<KeyWrite> w = e.prepared.writes();
-      // The ack waits for this forced write: once acked, the coordinator may forget the
-      // transaction, and a lost COMMITTED record could no longer be recovered (DESIGN §3). Only
-      // the ack waits for it, so it is forced in the background: the data is readable at once
-      // (the decision is already durable at the coordinator, and a crash before the fsync
-      // leaves this transaction READY with its locks, to commit the same writes again), and
-      // this node's event loop serves the next requests meanwhile.
-      WriteSet ws = WriteSet.forcedInBackground(
-          List.of(new Committed(e.id, version, List.of())), dataWrites(w, version));
+      // Written lazily: the decision is already durable at the coordinator, and a crash before
+      // the record is durable leaves this transaction READY with its locks, to commit the same
+      // writes again. Once it is written the locks go, and only the ack waits for the record to
+      // be durable (syncCommitted).
+      WriteSet ws = new WriteSet(
+          List.of(new Committed(e.id, version, List.of())), dataWrites(w, version), false);
       return persist(e.id, Phase.COMMITTING, ws, List.of());
     }
     // Presumed abort: the ABORTED record need not be forced. The locks go once it is written
@@ -1162,7 +1217,7 @@ public final class ParticipantCore implements StateMachine {
       return switch (e.phase) {
         case PREPARING, ONE_PHASE -> TxState.INIT;
         case READY, READY_READ_ONLY -> TxState.READY;
-        case COMMITTING -> TxState.COMMIT;
+        case COMMITTING, COMMITTED -> TxState.COMMIT;
         case ABORTING -> TxState.ABORT;
       };
     }

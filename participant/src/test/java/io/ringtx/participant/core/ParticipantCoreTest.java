@@ -41,6 +41,7 @@ import io.ringtx.protocol.step.Step;
 import io.ringtx.protocol.step.Timer;
 import io.ringtx.protocol.step.TimerKind;
 import io.ringtx.protocol.step.Versioned;
+import io.ringtx.protocol.step.WriteSet;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -94,9 +95,33 @@ class ParticipantCoreTest {
     }
   }
 
+  /**
+   * Completes {@code p}, and then any sync barrier that its completion asks for (a commit's ack
+   * waits for one), as the store does once a later forced write covered it; {@link #completeOnly}
+   * leaves the barrier to the test.
+   */
   Completed complete(Persist p) {
+    Completed first = completeOnly(p);
+    Step.Builder next = Step.builder();
+    for (Persist q : first.next().persists()) {
+      if (isSyncBarrier(q)) {
+        next.add(completeOnly(q).next());
+      } else {
+        next.persist(q);
+      }
+    }
+    first.next().sends().forEach(next::send);
+    first.next().timers().forEach(next::timer);
+    return new Completed(first.afterPersist(), next.build());
+  }
+
+  Completed completeOnly(Persist p) {
     store.apply(p.writes());
     return new Completed(p.afterPersist(), core.onPersisted(now, p.id()));
+  }
+
+  static boolean isSyncBarrier(Persist p) {
+    return p.writes().equals(WriteSet.syncBarrier());
   }
 
   Step fail(Persist p) {
@@ -434,29 +459,63 @@ class ParticipantCoreTest {
       assertThat(d.step().sends()).as("no ack before the write is durable").isEmpty();
       Persist p = onlyPersist(d.step());
       long v = lastVersion + 1;
-      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().forced()).as("written lazily: the ack waits for durability").isFalse();
       assertThat(p.writes().records()).containsExactly(new Committed(T1, v, List.of()));
       assertThat(p.writes().data())
           .containsExactly(
               new DataWrite("x", "9", v), new DataWrite("y", "abc", v), new DataWrite("z", null, v));
       assertThat(core.locksHeldBy(T1))
-          .as("locks held until the data is durable")
+          .as("locks held until the data is written")
           .containsExactlyInAnyOrder("x", "y", "z");
       // A request that conflicts with a commit being applied waits for it (only the disk is
       // left to wait for), then is served against the committed data: here, a stale read.
       Call reader = call(voteReq(T2, List.of(new ReadItem("x", 3)), List.of()));
       assertThat(reader.step().sends()).as("parked behind the commit being applied").isEmpty();
 
-      Completed done = complete(p);
-      assertThat(done.allSent())
+      Completed written = completeOnly(p);
+      // Written: the locks go and the parked request is served, but the ack waits for the
+      // record to be durable, which the one write the step asks for (a sync barrier) tells.
+      assertThat(written.allSent())
+          .containsExactly(new Reply(reader.token(), Vote.no(T2, SELF, Reason.CONFLICT)));
+      assertThat(core.lockHolders()).isEmpty();
+      assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
+      List<Persist> barriers = written.next().persists().stream()
+          .filter(ParticipantCoreTest::isSyncBarrier).toList();
+      assertThat(barriers).hasSize(1);
+      Persist barrier = barriers.get(0);
+      assertThat(barrier.afterPersist()).isEmpty();
+      // A duplicate decision meanwhile waits for the same barrier.
+      Call again = call(GlobalDecision.commit(T1));
+      assertThat(again.step().isEmpty()).isTrue();
+
+      Completed durable = completeOnly(barrier);
+      assertThat(durable.allSent())
           .containsExactlyInAnyOrder(
               new Reply(d.token(), new Ack(T1, SELF, Decision.COMMIT)),
-              new Reply(reader.token(), Vote.no(T2, SELF, Reason.CONFLICT)));
-      assertThat(core.lockHolders()).isEmpty();
+              new Reply(again.token(), new Ack(T1, SELF, Decision.COMMIT)));
+      assertThat(durable.next().persists()).isEmpty();
       assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
       assertThat(store.read("x").value()).isEqualTo("9");
       assertThat(store.read("y").value()).isEqualTo("abc");
       assertThat(store.read("z").present()).isFalse();
+    }
+
+    @Test
+    void whenTheCommittedRecordCannotBeMadeDurable_noAckLeaves_andTheResendAsksAgain() {
+      prepareT1();
+      Call d = call(GlobalDecision.commit(T1));
+      Persist barrier = onlyPersist(completeOnly(onlyPersist(d.step())).next());
+
+      Step failed = fail(barrier);
+
+      assertThat(failed.sends()).as("no ack: the record may not be durable").isEmpty();
+      assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
+      // The coordinator resends its decision: the record is made durable again, then acked.
+      Call resend = call(GlobalDecision.commit(T1));
+      Persist again = onlyPersist(resend.step());
+      assertThat(isSyncBarrier(again)).isTrue();
+      assertThat(completeOnly(again).allSent())
+          .containsExactly(new Reply(resend.token(), new Ack(T1, SELF, Decision.COMMIT)));
     }
 
     @Test
@@ -960,7 +1019,7 @@ class ParticipantCoreTest {
       Message query = ((Send) asked.sends().get(0)).message();
       Step s = core.onReply(now, COORD, query, new StatusReply(T1, COORD, TxState.COMMIT));
       Persist p = onlyPersist(s);
-      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().forced()).as("written lazily, made durable before the ack").isFalse();
       assertThat(p.writes().records()).hasOnlyElementsOfType(Committed.class);
       complete(p);
       assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
@@ -1097,7 +1156,7 @@ class ParticipantCoreTest {
       Send toPeer = (Send) coordinatorSilent(q).sends().get(0);
       Step s = core.onReply(now, toPeer.to(), toPeer.message(), new StatusReply(T1, toPeer.to(), TxState.COMMIT));
       Persist p = onlyPersist(s);
-      assertThat(p.writes().forced()).isTrue();
+      assertThat(p.writes().forced()).as("written lazily, made durable before the ack").isFalse();
       complete(p);
       assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
       assertThat(store.read("x").value()).isEqualTo("9");

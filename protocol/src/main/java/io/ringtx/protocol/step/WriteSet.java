@@ -10,10 +10,10 @@ import java.util.List;
  *
  * <p>{@code background} (forced sets only): nothing the node does next waits for the fsync, only
  * the message that follows the write (a participant's acknowledgement of a decision). The store
- * may then apply the set at once (visible to reads) and leave the fsync to another thread, so
- * that the caller's event loop goes on serving; the write still completes only once durable.
- * The set is never less durable than a forced one: an fsync of any later write covers it, as
- * the log is one sequence.
+ * may then apply the set at once (visible to reads), write it without an fsync, and complete it
+ * once a later forced write made it durable (as the log is one sequence) or, if none comes soon,
+ * once it forced it itself; the write still completes only once durable. An empty one ({@link
+ * #syncBarrier()}) completes once everything written before it is durable.
  */
 public record WriteSet(
     List<LogRecord> records, List<DataWrite> data, List<MetaWrite> meta, boolean forced,
@@ -45,6 +45,14 @@ public record WriteSet(
   /** Forced, in the background: see the class comment. */
   public static WriteSet forcedInBackground(List<LogRecord> records, List<DataWrite> data) {
     return new WriteSet(records, data, List.of(), true, true);
+  }
+
+  /**
+   * Nothing to write, forced in the background: completes once every write before it is durable,
+   * usually with the next forced write (see the class comment).
+   */
+  public static WriteSet syncBarrier() {
+    return forcedInBackground(List.of(), List.of());
   }
 
   public static WriteSet forced(LogRecord record) {
