@@ -227,15 +227,19 @@ class EndOfTurnWriteTest {
     }
   }
 
+  /** A store with default options that notes each RocksDB write as "thread sync=…". */
+  private RocksNodeStore openNotingWrites(List<String> writes) {
+    return RocksNodeStore.open(dir, StoreOptions.defaults(), real -> (options, batch) -> {
+      writes.add(Thread.currentThread().getName() + " sync=" + options.sync());
+      real.write(options, batch);
+    });
+  }
+
   @Test
   void aBackgroundForcedWriteGatheredWithAForcedOne_isSyncedWithItOnTheCallersThread()
       throws Exception {
     List<String> writes = new CopyOnWriteArrayList<>();
-    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
-        real -> (options, batch) -> {
-          writes.add(Thread.currentThread().getName() + " sync=" + options.sync());
-          real.write(options, batch);
-        })) {
+    try (RocksNodeStore store = openNotingWrites(writes)) {
       CompletableFuture<Long> first =
           store.write(Records.commitPutInBackground("t1", "k1", "v", 1), turnEnd::add);
       CompletableFuture<Long> second = store.write(forced(prepared("t2")), turnEnd::add);
@@ -334,11 +338,7 @@ class EndOfTurnWriteTest {
   @Test
   void withNoForcedWriteToCoverIt_theWriterThreadForcesABackgroundWrite() throws Exception {
     List<String> writes = new CopyOnWriteArrayList<>();
-    try (RocksNodeStore store = RocksNodeStore.open(dir, StoreOptions.defaults(),
-        real -> (options, batch) -> {
-          writes.add(Thread.currentThread().getName() + " sync=" + options.sync());
-          real.write(options, batch);
-        })) {
+    try (RocksNodeStore store = openNotingWrites(writes)) {
       CompletableFuture<Long> commit =
           store.write(Records.commitPutInBackground("t1", "k", "v", 1), turnEnd::add);
       endTurn();
