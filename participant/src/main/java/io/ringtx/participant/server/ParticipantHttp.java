@@ -8,6 +8,7 @@ import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.security.HttpSecurity;
 import io.ringtx.storage.NodeStore;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -177,18 +178,10 @@ public final class ParticipantHttp {
     if (!decide && get) {
       answer(req, inspector.tx(txId));
     } else if (decide && req.method() == HttpMethod.POST) {
-      req.body().onComplete(body -> {
-        if (body.failed()) {
-          error(req, 400, "bad_request", "cannot read the body: " + body.cause().getMessage());
-          return;
-        }
-        if (body.result().length() > MAX_DECIDE_BODY) {
-          error(req, 413, "body_too_large", "body above " + MAX_DECIDE_BODY + " bytes");
-          return;
-        }
+      boundedBody(req, MAX_DECIDE_BODY, body -> {
         DecideRequest r;
         try {
-          r = Json.MAPPER.readValue(body.result().getBytes(), DecideRequest.class);
+          r = Json.MAPPER.readValue(body.getBytes(), DecideRequest.class);
         } catch (IOException e) {
           error(req, 400, "bad_request", "body must be {\"decision\":\"COMMIT\"|\"ABORT\","
               + "\"operator\":\"…\",\"heuristic\":true|false}: "
@@ -237,16 +230,8 @@ public final class ParticipantHttp {
       error(req, 415, "unsupported_media_type", "Content-Type must be application/json");
       return;
     }
-    req.body().onComplete(body -> {
-      if (body.failed()) {
-        error(req, 400, "bad_request", "cannot read the body: " + body.cause().getMessage());
-        return;
-      }
-      if (body.result().length() > MAX_READ_BODY) {
-        error(req, 413, "body_too_large", "body above " + MAX_READ_BODY + " bytes");
-        return;
-      }
-      ReadKeys parsed = ReadKeys.parse(body.result().getBytes());
+    boundedBody(req, MAX_READ_BODY, body -> {
+      ReadKeys parsed = ReadKeys.parse(body.getBytes());
       if (parsed.problem() != null) {
         error(req, 400, "bad_request", parsed.problem());
         return;
@@ -310,6 +295,54 @@ public final class ParticipantHttp {
     }
     req.response().setStatusCode(status).putHeader("content-type", "application/json")
         .end(Buffer.buffer(bytes));
+  }
+
+  /**
+   * Reads the body of {@code req} and hands it to {@code then}, holding at most {@code max} bytes:
+   * a body declared or found larger is answered 413 at once, and the rest of it is read and
+   * dropped as it arrives (so the connection stays usable) instead of kept; a body that cannot be
+   * read is answered 400.
+   */
+  private static void boundedBody(HttpServerRequest req, int max, Handler<Buffer> then) {
+    String declared = req.getHeader("content-length");
+    boolean[] answered = {false};
+    if (declared != null && declared.trim().length() > 10) {
+      answered[0] = true; // over 9,999,999,999 bytes: far above any limit here
+    } else if (declared != null) {
+      try {
+        answered[0] = Long.parseLong(declared.trim()) > max;
+      } catch (NumberFormatException e) {
+        answered[0] = true;
+        error(req, 400, "bad_request", "Content-Length is not a number: '"
+            + abbreviate(declared) + "'");
+      }
+    }
+    if (answered[0] && !req.response().ended()) {
+      error(req, 413, "body_too_large", "body above " + max + " bytes");
+    }
+    Buffer body = Buffer.buffer();
+    req.handler(chunk -> {
+      if (answered[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > max) {
+        answered[0] = true;
+        error(req, 413, "body_too_large", "body above " + max + " bytes");
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    req.exceptionHandler(e -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        error(req, 400, "bad_request", "cannot read the body: " + e.getMessage());
+      }
+    });
+    req.endHandler(v -> {
+      if (!answered[0]) {
+        then.handle(body);
+      }
+    });
   }
 
   private static void error(HttpServerRequest req, int status, String code, String message) {

@@ -217,6 +217,23 @@ class ParticipantHttpTest {
   }
 
   @Test
+  void read_ofABodyAboveTheLimitSentWithoutALength_is413_andTheNodeKeepsServing()
+      throws Exception {
+    read("application/json", "{\"keys\":[\"a\"]}"); // seeds the data
+    String big = "{\"keys\":[\"" + "x".repeat(ParticipantHttp.MAX_READ_BODY) + "\"]}";
+    // No Content-Length: sent chunked, so only the bytes read tell the size.
+    HttpRequest.BodyPublisher chunked = HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofString(big));
+
+    Answer tooBig = send(at("/v1/read").header("Content-Type", "application/json")
+        .POST(chunked));
+
+    assertThat(tooBig.status()).as(tooBig.text()).isEqualTo(413);
+    assertThat(tooBig.json().get("error").asText()).isEqualTo("body_too_large");
+    assertThat(read("application/json", "{\"keys\":[\"a\"]}").status()).isEqualTo(200);
+  }
+
+  @Test
   void read_withAnotherContentType_is415() throws Exception {
     Answer a = read("text/plain", "{\"keys\":[\"a\"]}");
 
