@@ -3,7 +3,9 @@ package io.ringtx.bench.calibrate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -13,13 +15,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `ringtx bench calibrate` on this machine, with few samples: every figure, and the floor. */
 class CalibrationTest {
+  /**
+   * Two free neighbouring loopback ports below Linux's ephemeral range (32768 and up), which the
+   * calibration's own connections draw from: a pair taken from that range could be handed to one
+   * of them before Hazelcast binds it.
+   */
+  static int freePortPair() throws Exception {
+    int start = 20_000 + (int) (ProcessHandle.current().pid() % 5_000) * 2;
+    for (int p = start; p < 32_000; p += 2) {
+      try (ServerSocket a = new ServerSocket(p, 1, InetAddress.getLoopbackAddress());
+          ServerSocket b = new ServerSocket(p + 1, 1, InetAddress.getLoopbackAddress())) {
+        return p;
+      } catch (IOException taken) {
+        // try the next pair
+      }
+    }
+    throw new IllegalStateException("no two free neighbouring ports from " + start);
+  }
+
   @Test
   @Timeout(120)
   void measuresEveryFigure_andTheFloorFromThem(@TempDir Path dir) throws Exception {
-    int hazelcastPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      hazelcastPort = s.getLocalPort();
-    }
+    int hazelcastPort = freePortPair();
     StringWriter text = new StringWriter();
     Calibration.Result r = new Calibration(50, new PrintWriter(text, true))
         .run(dir, hazelcastPort);
