@@ -200,8 +200,21 @@ public final class ChordNode {
       }
     }
     state = State.LEFT;
-    lookups.clear();
+    dropLookups(out);
     return out.build();
+  }
+
+  /**
+   * Drops every lookup under way; the shell's own ({@link Lookup.Purpose#CLIENT}) end without an
+   * owner, so that no caller waits for an answer that will never come.
+   */
+  private void dropLookups(RingStep.Builder out) {
+    for (Lookup l : lookups.values()) {
+      if (l.purpose == Lookup.Purpose.CLIENT) {
+        out.lookupDone(new LookupDone(l.requestId, l.target, null, l.hops));
+      }
+    }
+    lookups.clear();
   }
 
   /**
@@ -766,7 +779,7 @@ public final class ChordNode {
   private void lostTheRing(long now, VirtualNode dead, RingStep.Builder out) {
     state = State.JOINING;
     predecessor = null;
-    lookups.clear();
+    dropLookups(out);
     if (joinVia != null && !joinVia.equals(dead)) {
       startJoinLookup(out);
     } else {

@@ -26,7 +26,7 @@ class ChordSimulationTest {
   private static final int LOOKUPS_PER_NODE = 10;
   private static final long MAX_CONVERGE_MILLIS = 120_000;
   private static final long MAX_BUILD_MILLIS = 300_000;
-  private static final long MAX_LOOKUP_MILLIS = 60_000;
+  private static final long MAX_LOOKUP_SLACK_MILLIS = 10_000;
 
   private int nextNode;
   private long nextRequest;
@@ -242,11 +242,15 @@ class ChordSimulationTest {
         targets.add(target);
       }
     }
-    // Every lookup ends, by an answer or by giving up; each dead node it meets costs a timeout.
-    long deadline = sim.now() + MAX_LOOKUP_MILLIS;
+    // Every lookup ends, by an answer or by giving up; each dead node it meets costs a timeout,
+    // and a node gives a lookup up after 4·m + 4·r + 16 steps (ChordNode): so the bound is that
+    // many timeouts, plus slack for the answered steps.
+    long bound = (4L * 64 + 4L * sim.config.successors() + 16) * sim.timeoutMillis
+        + MAX_LOOKUP_SLACK_MILLIS;
+    long deadline = sim.now() + bound;
     while (started.stream().anyMatch(s -> sim.lookup(s[0]) == null)) {
       if (sim.now() > deadline) {
-        throw new AssertionError("lookups still running after " + MAX_LOOKUP_MILLIS + " ms");
+        throw new AssertionError("lookups still running after " + bound + " ms");
       }
       sim.runFor(100);
     }
