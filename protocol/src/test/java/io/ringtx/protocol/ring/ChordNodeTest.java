@@ -129,6 +129,23 @@ class ChordNodeTest {
   }
 
   @Test
+  void aNodeThatLosesTheRing_endsTheLookupsItWasAskedFor_withoutAnOwner() {
+    ChordNode n50 = node(50);
+    FindSuccessor ask = (FindSuccessor) n50.join(0, v(15)).sends().get(0).request();
+    n50.onReply(5, v(15), ask, new NextHop(v(58), true));
+    n50.onReply(6, v(58), new ConfirmOwner(ask.lookupId()), new RingMessage.Ack());
+    RingStep asked = n50.lookup(10, 77, M6.id(60));
+    assertThat(asked.lookups()).as("under way: its successor is asked").isEmpty();
+    Ping probe = new Ping();
+
+    RingStep lost = n50.onSendFailed(300, v(58), probe);
+
+    assertThat(n50.state()).isEqualTo(ChordNode.State.JOINING);
+    assertThat(lost.lookups())
+        .containsExactly(new RingStep.LookupDone(77, M6.id(60), null, 1)); // 58 was asked
+  }
+
+  @Test
   void periodicTimers_notSetForTheCurrentMembership_areIgnored() {
     ChordNode n8 = node(8);
     RingStep started = n8.start(0);
