@@ -304,22 +304,7 @@ public final class ParticipantHttp {
    * read is answered 400.
    */
   private static void boundedBody(HttpServerRequest req, int max, Handler<Buffer> then) {
-    String declared = req.getHeader("content-length");
-    boolean[] answered = {false};
-    if (declared != null && declared.trim().length() > 10) {
-      answered[0] = true; // over 9,999,999,999 bytes: far above any limit here
-    } else if (declared != null) {
-      try {
-        answered[0] = Long.parseLong(declared.trim()) > max;
-      } catch (NumberFormatException e) {
-        answered[0] = true;
-        error(req, 400, "bad_request", "Content-Length is not a number: '"
-            + abbreviate(declared) + "'");
-      }
-    }
-    if (answered[0] && !req.response().ended()) {
-      error(req, 413, "body_too_large", "body above " + max + " bytes");
-    }
+    boolean[] answered = {refusedByDeclaredLength(req, max)};
     Buffer body = Buffer.buffer();
     req.handler(chunk -> {
       if (answered[0]) {
@@ -327,7 +312,7 @@ public final class ParticipantHttp {
       }
       if (body.length() + chunk.length() > max) {
         answered[0] = true;
-        error(req, 413, "body_too_large", "body above " + max + " bytes");
+        tooLarge(req, max);
         return;
       }
       body.appendBuffer(chunk);
@@ -343,6 +328,35 @@ public final class ParticipantHttp {
         then.handle(body);
       }
     });
+  }
+
+  /**
+   * Answers {@code req} if its Content-Length rules the body out: 413 above {@code max} (or longer
+   * than 10 digits), 400 if it is not a number. Returns whether it answered.
+   */
+  private static boolean refusedByDeclaredLength(HttpServerRequest req, int max) {
+    String declared = req.getHeader("content-length");
+    if (declared == null) {
+      return false;
+    }
+    String digits = declared.trim();
+    if (digits.length() <= 10) { // else over 9,999,999,999 bytes: far above any limit here
+      try {
+        if (Long.parseLong(digits) <= max) {
+          return false;
+        }
+      } catch (NumberFormatException e) {
+        error(req, 400, "bad_request", "Content-Length is not a number: '"
+            + abbreviate(declared) + "'");
+        return true;
+      }
+    }
+    tooLarge(req, max);
+    return true;
+  }
+
+  private static void tooLarge(HttpServerRequest req, int max) {
+    error(req, 413, "body_too_large", "body above " + max + " bytes");
   }
 
   private static void error(HttpServerRequest req, int status, String code, String message) {

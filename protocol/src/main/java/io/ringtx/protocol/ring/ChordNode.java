@@ -96,9 +96,16 @@ public final class ChordNode {
     }
     this.fingers = new VirtualNode[bits];
     Arrays.fill(fingers, self);
-    // Every step of a lookup moves strictly closer to the target, or steps back past a dead node;
-    // the bound only guards against tables that are wrong in a way the protocol does not expect.
-    this.maxLookupSteps = 4 * bits + 4 * config.successors() + 16;
+    this.maxLookupSteps = maxLookupSteps(config);
+  }
+
+  /**
+   * The steps after which a node gives a lookup up. Every step of a lookup moves strictly closer
+   * to the target, or steps back past a dead node; the bound only guards against tables that are
+   * wrong in a way the protocol does not expect.
+   */
+  static int maxLookupSteps(RingConfig config) {
+    return 4 * config.space().bits() + 4 * config.successors() + 16;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -112,13 +112,19 @@ class ChordNodeTest {
     assertThat(n8.fingers()).doesNotContain(v(40));
   }
 
-  @Test
-  void aJoinedNodeThatLosesEveryContact_joinsAgainThroughItsJoinNode() {
-    // Taking itself for the whole ring would make it claim every key and grow a second ring.
+  /** Node 50, joined through 15, which named 58 its successor (58 confirmed). */
+  private static ChordNode joinedThrough15With58AsSuccessor() {
     ChordNode n50 = node(50);
     FindSuccessor ask = (FindSuccessor) n50.join(0, v(15)).sends().get(0).request();
     n50.onReply(5, v(15), ask, new NextHop(v(58), true));
     n50.onReply(6, v(58), new ConfirmOwner(ask.lookupId()), new RingMessage.Ack());
+    return n50;
+  }
+
+  @Test
+  void aJoinedNodeThatLosesEveryContact_joinsAgainThroughItsJoinNode() {
+    // Taking itself for the whole ring would make it claim every key and grow a second ring.
+    ChordNode n50 = joinedThrough15With58AsSuccessor();
 
     RingStep lost = n50.onSendFailed(300, v(58), new GetNeighbours());
     assertThat(n50.state()).isEqualTo(ChordNode.State.JOINING);
@@ -130,10 +136,7 @@ class ChordNodeTest {
 
   @Test
   void aNodeThatLosesTheRing_endsTheLookupsItWasAskedFor_withoutAnOwner() {
-    ChordNode n50 = node(50);
-    FindSuccessor ask = (FindSuccessor) n50.join(0, v(15)).sends().get(0).request();
-    n50.onReply(5, v(15), ask, new NextHop(v(58), true));
-    n50.onReply(6, v(58), new ConfirmOwner(ask.lookupId()), new RingMessage.Ack());
+    ChordNode n50 = joinedThrough15With58AsSuccessor();
     RingStep asked = n50.lookup(10, 77, M6.id(60));
     assertThat(asked.lookups()).as("under way: its successor is asked").isEmpty();
     Ping probe = new Ping();

@@ -243,9 +243,9 @@ class ChordSimulationTest {
       }
     }
     // Every lookup ends, by an answer or by giving up; each dead node it meets costs a timeout,
-    // and a node gives a lookup up after 4·m + 4·r + 16 steps (ChordNode): so the bound is that
-    // many timeouts, plus slack for the answered steps.
-    long bound = (4L * 64 + 4L * sim.config.successors() + 16) * sim.timeoutMillis
+    // and a node gives a lookup up after a bounded number of steps: so the bound is that many
+    // timeouts, plus slack for the answered steps.
+    long bound = (long) ChordNode.maxLookupSteps(sim.config) * sim.timeoutMillis
         + MAX_LOOKUP_SLACK_MILLIS;
     long deadline = sim.now() + bound;
     while (started.stream().anyMatch(s -> sim.lookup(s[0]) == null)) {
