@@ -142,8 +142,8 @@ public record BenchResult(
 
   /**
    * One node's counters over the measured window: forced writes and fsyncs of its store, their
-   * ratio (the mean group-commit batch), and its CPU time (in seconds, and as a share of one
-   * core over the window).
+   * ratio (the mean group-commit batch), its CPU time (in seconds, and as a share of one core
+   * over the window), and the seconds its JVM spent in JIT compilation and garbage collection.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Node(
@@ -152,7 +152,15 @@ public record BenchResult(
       Long lazyWrites,
       Double meanBatch,
       Double cpuSeconds,
-      Double cpuCores) {}
+      Double cpuCores,
+      Double jitSeconds,
+      Double gcSeconds) {
+    /** A node whose JVM times are not known. */
+    public Node(Long forcedWrites, Long syncs, Long lazyWrites, Double meanBatch,
+        Double cpuSeconds, Double cpuCores) {
+      this(forcedWrites, syncs, lazyWrites, meanBatch, cpuSeconds, cpuCores, null, null);
+    }
+  }
 
   /** The stores' counters summed over the nodes that told them, and per committed transaction. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

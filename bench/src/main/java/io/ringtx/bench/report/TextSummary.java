@@ -10,6 +10,12 @@ public final class TextSummary {
   /** A second half this much faster than the first means the run had not warmed up. */
   static final double WARMING = 1.10;
 
+  /**
+   * The share of the nodes' CPU time in JIT compilation from which the summary warns that the
+   * JVMs were still warming up.
+   */
+  static final double JIT_WARNING = 0.05;
+
   private TextSummary() {}
 
   /** Prints {@code r} to {@code out}. */
@@ -70,9 +76,16 @@ public final class TextSummary {
             n.syncs() == null ? "-" : String.format(Locale.ROOT, "%,d", n.syncs()),
             num(n.meanBatch()),
             n.cpuSeconds() == null ? "-" : String.format(Locale.ROOT, "%.2f s (%.2f cores)",
-                n.cpuSeconds(), n.cpuCores()));
+                n.cpuSeconds(), n.cpuCores()) + jvmTimes(n));
       }
     });
+    double[] jit = jitAndCpu(r.nodes());
+    if (jit[1] > 0 && jit[0] / jit[1] >= JIT_WARNING) {
+      out.printf(Locale.ROOT, "warning       the nodes' JVMs spent %.1f s compiling against %.1f s"
+          + " of CPU in the measured window (%.0f%%): still compiling, which costs throughput and"
+          + " latency on a machine of few cores; a longer --warmup measures the steady state%n",
+          jit[0], jit[1], 100 * jit[0] / jit[1]);
+    }
     BenchResult.BenchJvm j = r.benchJvm();
     if (j != null && j.cpuSeconds() != null) {
       out.printf(Locale.ROOT, "harness JVM   cpu %.2f s (%.2f cores): %s%n", j.cpuSeconds(),
@@ -85,6 +98,29 @@ public final class TextSummary {
           b.conserved() ? "conserved" : "NOT CONSERVED (expected " + b.expectedTotal() + ")");
     }
     out.flush();
+  }
+
+  /** ", JIT 1.20 s, GC 0.10 s" for a node whose JVM told them, else "". */
+  private static String jvmTimes(BenchResult.Node n) {
+    return (n.jitSeconds() == null ? "" : String.format(Locale.ROOT, ", JIT %.2f s", n.jitSeconds()))
+        + (n.gcSeconds() == null ? "" : String.format(Locale.ROOT, ", GC %.2f s", n.gcSeconds()));
+  }
+
+  /**
+   * The nodes' JIT compilation time and their CPU time in the measured window, in seconds,
+   * summed over the nodes that told both. Compilation time is the JVM's own count (elapsed time
+   * of each compilation), so on a busy machine it can exceed the compiler threads' CPU time.
+   */
+  static double[] jitAndCpu(Map<String, BenchResult.Node> nodes) {
+    double jit = 0;
+    double cpu = 0;
+    for (BenchResult.Node n : nodes.values()) {
+      if (n.jitSeconds() != null && n.cpuSeconds() != null) {
+        jit += n.jitSeconds();
+        cpu += n.cpuSeconds();
+      }
+    }
+    return new double[] {jit, cpu};
   }
 
   private static void line(PrintWriter out, String what, BenchResult.Stats s) {

@@ -124,8 +124,11 @@ final class ResultBuilder {
       Long syncs = delta(s.syncs(), e.syncs(), v -> v);
       Long lazy = delta(s.lazyWrites(), e.lazyWrites(), v -> v);
       Double cpu = delta(s.cpuNanos(), e.cpuNanos(), v -> v / 1e9);
+      Double jit = delta(s.jitNanos(), e.jitNanos(), v -> v / 1e9);
+      Double gc = delta(s.gcNanos(), e.gcNanos(), v -> v / 1e9);
       nodes.put(name, new BenchResult.Node(forced, syncs, lazy, meanBatch(forced, syncs),
-          round(cpu, 3), cpu == null || window <= 0 ? null : round(cpu / window, 3)));
+          round(cpu, 3), cpu == null || window <= 0 ? null : round(cpu / window, 3),
+          round(jit, 3), round(gc, 3)));
     });
     return nodes;
   }

@@ -11,9 +11,11 @@ import java.util.Map;
  * @param cpuNanos CPU time of the node's process
  * @param phases a coordinator's phase latency histograms by phase name ({@code prepare}, {@code
  *     decision}, ...); empty for a node that has none
+ * @param jitNanos time the node's JIT compiler spent compiling
+ * @param gcNanos time the node's garbage collectors spent
  */
 public record NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cpuNanos,
-    Map<String, PhaseBuckets> phases) {
+    Map<String, PhaseBuckets> phases, Long jitNanos, Long gcNanos) {
   /** A node that told nothing. */
   public static final NodeSample EMPTY = new NodeSample(null, null, null, null);
 
@@ -21,13 +23,19 @@ public record NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cp
     phases = phases == null ? Map.of() : Map.copyOf(phases);
   }
 
-  /** A sample without phase histograms. */
+  /** A sample without JVM times. */
+  public NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cpuNanos,
+      Map<String, PhaseBuckets> phases) {
+    this(forcedWrites, syncs, lazyWrites, cpuNanos, phases, null, null);
+  }
+
+  /** A sample without phase histograms or JVM times. */
   public NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cpuNanos) {
     this(forcedWrites, syncs, lazyWrites, cpuNanos, Map.of());
   }
 
   /** This sample with {@code cpuNanos} set. */
   public NodeSample withCpuNanos(Long nanos) {
-    return new NodeSample(forcedWrites, syncs, lazyWrites, nanos, phases);
+    return new NodeSample(forcedWrites, syncs, lazyWrites, nanos, phases, jitNanos, gcNanos);
   }
 }

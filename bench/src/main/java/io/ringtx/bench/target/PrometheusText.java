@@ -25,7 +25,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Reads the counters the harness needs from a node's {@code GET /metrics} (Prometheus text format
  * 0.0.4): the store's {@code ringtx_store_forced_writes_total}, {@code ringtx_store_syncs_total},
- * {@code ringtx_store_lazy_writes_total}, and the standard {@code process_cpu_seconds_total}.
+ * {@code ringtx_store_lazy_writes_total}, the standard {@code process_cpu_seconds_total}, and the
+ * JVM's {@code ringtx_jvm_compile_seconds_total} and {@code ringtx_jvm_gc_seconds_total}.
  */
 public final class PrometheusText {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -97,13 +98,17 @@ public final class PrometheusText {
   /** The counters in {@code text}. */
   public static NodeSample sample(String text) {
     Map<String, Double> v = parse(text);
-    Long cpu = Optional.ofNullable(v.get("process_cpu_seconds_total"))
-        .map(s -> Math.round(s * 1e9)).orElse(null);
     return new NodeSample(
         asLong(v.get("ringtx_store_forced_writes_total")),
         asLong(v.get("ringtx_store_syncs_total")),
         asLong(v.get("ringtx_store_lazy_writes_total")),
-        cpu, phases(text));
+        nanos(v.get("process_cpu_seconds_total")), phases(text),
+        nanos(v.get("ringtx_jvm_compile_seconds_total")),
+        nanos(v.get("ringtx_jvm_gc_seconds_total")));
+  }
+
+  private static Long nanos(Double seconds) {
+    return Optional.ofNullable(seconds).map(x -> Math.round(x * 1e9)).orElse(null);
   }
 
   private static final String PHASE = "ringtx_coordinator_phase_seconds";

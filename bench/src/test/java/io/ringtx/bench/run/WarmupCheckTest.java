@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The check that a run had warmed up: its measured window's second half against its first. */
@@ -53,6 +54,36 @@ class WarmupCheckTest {
     TextSummary.print(withRatio(steadyRun, 1.5), new PrintWriter(warned, true));
     assertThat(warned.toString()).contains("rose 50%").contains("still warming up")
         .contains("--warmup");
+  }
+
+  @Test
+  void theSummaryWarnsOfJvmsStillCompiling_fromTheNodesJitShareOfTheirCpu() throws Exception {
+    BenchResult run = new BenchRunner(new BenchOptions(
+        new WorkloadSettings(Workload.SINGLE, 20, 8, 4, Workload.Distribution.UNIFORM, 0.99, 3),
+        Duration.ofMillis(600), Duration.ZERO, 2, 0, 1, true, Duration.ofMillis(200)),
+        new PrintWriter(new StringWriter())).run(new FakeTarget(5));
+    // Two nodes: 10 s of CPU of which 0.4 s compiling (4%), then 0.6 s (6%).
+    BenchResult.Node quiet = new BenchResult.Node(1L, 1L, 0L, 1.0, 6.0, 0.2, 0.1, 0.05);
+    BenchResult.Node still = new BenchResult.Node(1L, 1L, 0L, 1.0, 4.0, 0.13, 0.3, 0.05);
+    BenchResult.Node compiling = new BenchResult.Node(1L, 1L, 0L, 1.0, 4.0, 0.13, 0.5, 0.05);
+    BenchResult.Node untold = new BenchResult.Node(1L, 1L, 0L, 1.0, 50.0, 1.6);
+    StringWriter below = new StringWriter();
+    TextSummary.print(withNodes(run, Map.of("p1", quiet, "p2", still, "p3", untold)),
+        new PrintWriter(below, true));
+    assertThat(below.toString()).contains("JIT 0.30 s, GC 0.05 s")
+        .doesNotContain("still compiling");
+    StringWriter warned = new StringWriter();
+    TextSummary.print(withNodes(run, Map.of("p1", quiet, "p2", compiling, "p3", untold)),
+        new PrintWriter(warned, true));
+    assertThat(warned.toString())
+        .contains("spent 0.6 s compiling against 10.0 s of CPU in the measured window (6%)")
+        .contains("still compiling").contains("--warmup");
+  }
+
+  private static BenchResult withNodes(BenchResult r, Map<String, BenchResult.Node> nodes) {
+    return new BenchResult(r.format(), r.tool(), r.startedAt(), r.options(), r.target(),
+        r.machine(), r.summary(), r.latencyMs(), r.timeline(), nodes, r.storeTotals(),
+        r.benchJvm(), r.bank(), r.histograms());
   }
 
   private static BenchResult withRatio(BenchResult r, double ratio) {

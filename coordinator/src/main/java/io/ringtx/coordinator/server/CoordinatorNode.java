@@ -25,6 +25,7 @@ import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.message.TxState;
+import io.ringtx.protocol.metrics.JvmMetrics;
 import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
@@ -568,6 +569,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
           metrics.render(t);
           RpcMetrics.render(t, transport);
           StoreMetrics.render(t, store);
+          JvmMetrics.render(t);
           return t.toString();
         })
         .toCompletionStage()

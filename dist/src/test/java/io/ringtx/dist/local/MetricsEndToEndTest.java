@@ -134,7 +134,11 @@ class MetricsEndToEndTest {
         .containsEntry("ringtx_participant_overload_refusals_total", "counter")
         .containsEntry("ringtx_participant_max_queued_work", "gauge")
         .containsEntry("ringtx_rpc_duplicates_answered_total", "counter")
-        .containsEntry("ringtx_store_sync_batch_size", "histogram");
+        .containsEntry("ringtx_store_sync_batch_size", "histogram")
+        .containsEntry("process_cpu_seconds_total", "counter")
+        .containsEntry("ringtx_jvm_compile_seconds_total", "counter")
+        .containsEntry("ringtx_jvm_gc_seconds_total", "counter");
+    assertThat(value(participantText, "process_cpu_seconds_total")).isPositive();
     assertThat(value(participantText, "ringtx_participant_max_queued_work")).isEqualTo(1000);
     assertThat(value(participantText, "ringtx_store_sync_batch_size_count"))
         .isEqualTo(value(participantText, "ringtx_store_syncs_total"));

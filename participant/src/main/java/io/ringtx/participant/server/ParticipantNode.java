@@ -8,6 +8,7 @@ import io.ringtx.protocol.message.Decision;
 import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.ReadRequest;
 import io.ringtx.protocol.log.Prepared;
+import io.ringtx.protocol.metrics.JvmMetrics;
 import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.node.Crasher;
 import io.ringtx.protocol.node.MachineRunner;
@@ -148,6 +149,7 @@ public final class ParticipantNode implements AutoCloseable {
                   + "the node started.", c.heuristicMismatches());
       RpcMetrics.render(t, transport);
       StoreMetrics.render(t, store);
+      JvmMetrics.render(t);
       return t.toString();
     });
   }

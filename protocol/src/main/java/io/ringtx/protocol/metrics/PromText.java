@@ -28,6 +28,13 @@ public final class PromText {
     return this;
   }
 
+  /** A counter without labels whose value is not a whole number, e.g. seconds. */
+  public PromText counter(String name, String help, double value) {
+    header(name, help, "counter");
+    b.append(name).append(' ').append(number(value)).append('\n');
+    return this;
+  }
+
   /** A gauge without labels. */
   public PromText gauge(String name, String help, long value) {
     header(name, help, "gauge");
