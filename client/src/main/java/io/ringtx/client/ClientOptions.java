@@ -41,6 +41,15 @@ public final class ClientOptions {
   /** Longest pause after one such 503, whatever its {@code Retry-After} says: 2 s. */
   public static final Duration DEFAULT_MAX_OVERLOAD_PAUSE = Duration.ofSeconds(2);
 
+  /**
+   * Most commits in one batch request by default: 100 (a coordinator takes up to 1,000 per
+   * request).
+   */
+  public static final int DEFAULT_MAX_COMMIT_BATCH = 100;
+
+  /** The largest {@link #withMaxCommitBatch} accepted: what a coordinator takes in one request. */
+  public static final int MAX_COMMIT_BATCH_LIMIT = 1_000;
+
   private static final ClientOptions DEFAULTS =
       new ClientOptions(
           null,
@@ -55,7 +64,8 @@ public final class ClientOptions {
           DEFAULT_MAX_OVERLOAD_PAUSE,
           null,
           null,
-          true);
+          true,
+          DEFAULT_MAX_COMMIT_BATCH);
 
   private final Vertx vertx;
   private final String clientId;
@@ -70,6 +80,7 @@ public final class ClientOptions {
   private final Path trustedCa;
   private final String bearerToken;
   private final boolean directReads;
+  private final int maxCommitBatch;
 
   private ClientOptions(
       Vertx vertx,
@@ -84,7 +95,8 @@ public final class ClientOptions {
       Duration maxOverloadPause,
       Path trustedCa,
       String bearerToken,
-      boolean directReads) {
+      boolean directReads,
+      int maxCommitBatch) {
     this.vertx = vertx;
     this.clientId = clientId;
     this.maxAttempts = maxAttempts;
@@ -98,6 +110,7 @@ public final class ClientOptions {
     this.trustedCa = trustedCa;
     this.bearerToken = bearerToken;
     this.directReads = directReads;
+    this.maxCommitBatch = maxCommitBatch;
   }
 
   /** The defaults. */
@@ -118,7 +131,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
   }
 
   /**
@@ -140,7 +153,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
   }
 
   /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
@@ -156,7 +169,7 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
   }
 
   /**
@@ -171,7 +184,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections,
-        overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
+        overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
   }
 
   /** A copy with another limit on the wait for one HTTP answer. */
@@ -182,7 +195,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
   }
 
   /**
@@ -195,7 +208,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
   }
 
   /** A copy with another number of pooled HTTP connections. */
@@ -205,7 +218,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
+        connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
   }
 
   /**
@@ -227,7 +240,7 @@ public final class ClientOptions {
     Duration maxOverloadPause = maxPause;
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
   }
 
   /**
@@ -239,7 +252,7 @@ public final class ClientOptions {
     Objects.requireNonNull(pemFile, "pemFile");
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken, directReads);
+        maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken, directReads, maxCommitBatch);
   }
 
   /**
@@ -254,7 +267,7 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, token, directReads);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, token, directReads, maxCommitBatch);
   }
 
   /**
@@ -268,7 +281,31 @@ public final class ClientOptions {
   public ClientOptions withDirectReads(boolean direct) {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, direct);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, direct, maxCommitBatch);
+  }
+
+  /**
+   * A copy that sends at most {@code max} commits in one request. Commits that the client's
+   * transactions reach while its event loop handles one wake-up (many transactions under way at
+   * once, as with {@link RingTxClient#runAsync}) go to the coordinator together, in one {@code
+   * POST /v1/txns}, which saves a request, an answer and their system calls per transaction at
+   * both ends; each is still its own transaction, with its own outcome. A commit alone goes as
+   * {@code POST /v1/txn}, as does every re-send. 1 turns batching off; the default is {@link
+   * #DEFAULT_MAX_COMMIT_BATCH}.
+   */
+  public ClientOptions withMaxCommitBatch(int max) {
+    if (max < 1 || max > MAX_COMMIT_BATCH_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxCommitBatch must be 1.." + MAX_COMMIT_BATCH_LIMIT + ", got " + max);
+    }
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, max);
+  }
+
+  /** The most commits sent in one request (1: no batching). */
+  public int maxCommitBatch() {
+    return maxCommitBatch;
   }
 
   /** Whether reads go straight to the owning participant when the ring is known. */
@@ -362,6 +399,8 @@ public final class ClientOptions {
         + (bearerToken == null ? "none" : "set")
         + ", directReads="
         + directReads
+        + ", maxCommitBatch="
+        + maxCommitBatch
         + ", ownVertx="
         + (vertx == null)
         + "}";

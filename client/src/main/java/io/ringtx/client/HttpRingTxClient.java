@@ -84,7 +84,7 @@ final class HttpRingTxClient implements RingTxClient {
   private static final long ROUTING_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** From this many requests under way, reads go through the coordinator (see {@link #readAll}). */
   static final int DIRECT_READS_MAX_IN_FLIGHT = 4;
-  /** Requests of this client sent and not yet answered. */
+  /** Requests of this client sent and not yet answered (a batch of commits counts each). */
   private final AtomicInteger inFlight = new AtomicInteger();
 
   HttpRingTxClient(Endpoint endpoint, ClientOptions options) {
@@ -505,7 +505,10 @@ final class HttpRingTxClient implements RingTxClient {
             last));
       });
     }
-    return send(HttpMethod.POST, "/v1/txn", body, "POST /v1/txn").transform(ar -> {
+    Future<Answer> sent = send == 1
+        ? firstCommitSend(body)
+        : send(HttpMethod.POST, "/v1/txn", body, "POST /v1/txn");
+    return sent.transform(ar -> {
       RingTxException last;
       if (ar.succeeded()) {
         Answer response = ar.result();
@@ -539,6 +542,126 @@ final class HttpRingTxClient implements RingTxClient {
       return pause(backoff.delayMillis(send, ThreadLocalRandom.current()))
           .compose(v -> commitSend(id, body, send + 1, failed));
     });
+  }
+
+  // ---- commit batching --------------------------------------------------------------------
+
+  /** A first send of a commit, waiting for the end of the home loop's turn. */
+  private record QueuedCommit(byte[] body, Promise<Answer> answer) {}
+
+  /** First sends gathered in this turn of the home loop; used on the home loop only. */
+  private List<QueuedCommit> queuedCommits = new ArrayList<>();
+  /** Set when the coordinator does not serve {@code POST /v1/txns}: every commit goes alone. */
+  private volatile boolean batchesUnsupported;
+
+  /**
+   * The first send of a commit: alone ({@code POST /v1/txn}) if batching is off, else queued
+   * until the home loop has handled what its wake-up brought, and sent with every other commit
+   * queued by then ({@link #sendQueuedCommits}). Completes with the answer that {@code POST
+   * /v1/txn} would have given for it.
+   */
+  private Future<Answer> firstCommitSend(byte[] body) {
+    if (options.maxCommitBatch() == 1 || batchesUnsupported) {
+      return send(HttpMethod.POST, "/v1/txn", body, "POST /v1/txn");
+    }
+    Promise<Answer> answer = Promise.promise();
+    if (!onHomeLoop()) {
+      home.runOnContext(v -> firstCommitSend(body).onComplete(answer));
+      return answer.future();
+    }
+    queuedCommits.add(new QueuedCommit(body, answer));
+    if (queuedCommits.size() == 1) {
+      home.runOnContext(v -> sendQueuedCommits());
+    }
+    return answer.future();
+  }
+
+  /** Sends the commits queued in this turn: one alone, more in batches of maxCommitBatch. */
+  private void sendQueuedCommits() {
+    List<QueuedCommit> all = queuedCommits;
+    queuedCommits = new ArrayList<>();
+    int max = options.maxCommitBatch();
+    for (int from = 0; from < all.size(); from += max) {
+      List<QueuedCommit> batch = all.subList(from, Math.min(all.size(), from + max));
+      if (batch.size() == 1) {
+        sendAlone(batch.get(0));
+      } else {
+        sendBatch(List.copyOf(batch));
+      }
+    }
+  }
+
+  private void sendAlone(QueuedCommit q) {
+    send(HttpMethod.POST, "/v1/txn", q.body(), "POST /v1/txn").onComplete(q.answer());
+  }
+
+  /**
+   * Sends {@code batch} as one {@code POST /v1/txns} and hands each commit its item of the
+   * answer. A batch refused whole with a 4xx did nothing: each commit is then sent alone (and
+   * after a 404 or 405, which a coordinator without batches answers, every later one too). Any
+   * other answer without items (5xx, or a failed request) is each commit's answer, which leaves
+   * its outcome to be learned as for a commit sent alone.
+   */
+  private void sendBatch(List<QueuedCommit> batch) {
+    // A batch counts as as many requests under way as it has commits: how busy the client is
+    // (which decides where it reads) does not depend on how its commits travel.
+    int others = batch.size() - 1;
+    inFlight.addAndGet(others);
+    send(HttpMethod.POST, "/v1/txns", batchBody(batch), "POST /v1/txns").onComplete(ar -> {
+      inFlight.addAndGet(-others);
+      if (ar.failed()) {
+        batch.forEach(q -> q.answer().fail(ar.cause()));
+        return;
+      }
+      Answer answer = ar.result();
+      int status = answer.statusCode();
+      if (status == 200) {
+        JsonNode results = parseOrNull(answer);
+        results = results == null ? null : results.get("results");
+        if (results != null && results.isArray() && results.size() == batch.size()) {
+          for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).answer().complete(Answer.item(results.get(i)));
+          }
+          return;
+        }
+        RingTxException bad = unexpected("POST /v1/txns", answer, parseOrNull(answer));
+        batch.forEach(q -> q.answer().fail(bad));
+        return;
+      }
+      if (status >= 400 && status < 500) {
+        if (status == 404 || status == 405) {
+          batchesUnsupported = true;
+        }
+        LOG.debug("POST /v1/txns of {} commits answered {}; sending each alone", batch.size(),
+            status);
+        batch.forEach(this::sendAlone);
+        return;
+      }
+      batch.forEach(q -> q.answer().complete(answer));
+    });
+  }
+
+  /** {@code {"txns":[<body>,...]}} from the commits' own bodies. */
+  private static byte[] batchBody(List<QueuedCommit> batch) {
+    byte[] head = "{\"txns\":[".getBytes(StandardCharsets.US_ASCII);
+    int length = head.length + batch.size() + 1;
+    for (QueuedCommit q : batch) {
+      length += q.body().length;
+    }
+    byte[] out = new byte[length];
+    System.arraycopy(head, 0, out, 0, head.length);
+    int at = head.length;
+    for (int i = 0; i < batch.size(); i++) {
+      if (i > 0) {
+        out[at++] = ',';
+      }
+      byte[] b = batch.get(i).body();
+      System.arraycopy(b, 0, out, at, b.length);
+      at += b.length;
+    }
+    out[at++] = ']';
+    out[at] = '}';
+    return out;
   }
 
   /** Waits for a commit from a blocking call: an interruption leaves the outcome unknown. */
@@ -614,10 +737,19 @@ final class HttpRingTxClient implements RingTxClient {
   private static final String USER_AGENT = "ringtx-java-client";
 
   /** A whole answer: status, headers and body (empty, never null, when there is none). */
-  record Answer(int statusCode, String statusMessage, MultiMap headers, Buffer body) {
+  record Answer(
+      int statusCode, String statusMessage, MultiMap headers, Buffer body, JsonNode json) {
     static Future<Answer> read(HttpClientResponse response) {
-      return response.body().map(b ->
-          new Answer(response.statusCode(), response.statusMessage(), response.headers(), b));
+      return response.body().map(b -> new Answer(
+          response.statusCode(), response.statusMessage(), response.headers(), b, null));
+    }
+
+    /** One item of a batch's answer, seen as the answer {@code POST /v1/txn} would have given. */
+    static Answer item(JsonNode item) {
+      String error = item.path("error").asText(null);
+      int status = error == null ? 200 : error.equals("internal") ? 500 : 503;
+      return new Answer(status, error == null ? "OK" : error, MultiMap.caseInsensitiveMultiMap(),
+          Buffer.buffer(), item);
     }
 
     String getHeader(String name) {
@@ -823,6 +955,9 @@ final class HttpRingTxClient implements RingTxClient {
   }
 
   private static JsonNode parseOrNull(Answer response) {
+    if (response.json() != null) {
+      return response.json();
+    }
     Buffer body = response.body();
     if (body.length() == 0) {
       return null;

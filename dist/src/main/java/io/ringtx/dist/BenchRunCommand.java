@@ -134,6 +134,11 @@ final class BenchRunCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
+  @Option(names = "--commit-batch", defaultValue = "100", paramLabel = "N",
+      description = "Most commits the Java client sends in one request (POST /v1/txns) when"
+          + " several are ready at once; 1 sends each alone (default: ${DEFAULT-VALUE}).")
+  int commitBatch;
+
   @Option(names = "--reads", defaultValue = "owner", paramLabel = "HOW",
       description = "How the client reads: owner (straight from the participant that owns each"
           + " key, as the Java client does by default) or coordinator (every read through the"
@@ -330,6 +335,7 @@ final class BenchRunCommand implements Callable<Integer> {
     Check.atLeast(spec, "--concurrency", concurrency, 1);
     Check.atMost(spec, "--concurrency", concurrency, 4096);
     Check.atLeast(spec, "--max-attempts", maxAttempts, 1);
+    Check.between(spec, "--commit-batch", commitBatch, 1, ClientOptions.MAX_COMMIT_BATCH_LIMIT);
     Check.between(spec, "--participants", participants, 1, 64);
     Check.between(spec, "--coordinators", coordinators, 1, ClusterSpec.MAX_COORDINATORS);
     if (!kind().equals("processes") && spec.commandLine().getParseResult() != null
@@ -345,7 +351,7 @@ final class BenchRunCommand implements Callable<Integer> {
             "--reads must be owner or coordinator, was '" + reads + "'");
       }
       return new BenchOptions(w, duration, warmup, concurrency, rate == null ? 0 : rate,
-          maxAttempts, !noLoad, progress, reads.equals("owner"));
+          maxAttempts, !noLoad, progress, reads.equals("owner"), commitBatch);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

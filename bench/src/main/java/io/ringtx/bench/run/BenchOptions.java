@@ -1,6 +1,7 @@
 package io.ringtx.bench.run;
 
 import io.ringtx.bench.workload.WorkloadSettings;
+import io.ringtx.client.ClientOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param progressInterval how often a progress line is printed
  * @param readsFromOwner whether the Java client reads each key straight from its owning
  *     participant (the default) or through the coordinator
+ * @param commitBatch the most commits the Java client sends in one request ({@link
+ *     ClientOptions#withMaxCommitBatch}; 1: each alone)
  */
 public record BenchOptions(
     WorkloadSettings workload,
@@ -31,7 +34,8 @@ public record BenchOptions(
     int maxAttempts,
     boolean load,
     Duration progressInterval,
-    boolean readsFromOwner) {
+    boolean readsFromOwner,
+    int commitBatch) {
   /** Validates the options. */
   public BenchOptions {
     Objects.requireNonNull(workload, "workload");
@@ -53,15 +57,20 @@ public record BenchOptions(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("max attempts must be >= 1, got " + maxAttempts);
     }
+    if (commitBatch < 1 || commitBatch > ClientOptions.MAX_COMMIT_BATCH_LIMIT) {
+      throw new IllegalArgumentException("commit batch must be 1.."
+          + ClientOptions.MAX_COMMIT_BATCH_LIMIT + ", got " + commitBatch);
+    }
     if (progressInterval.toMillis() < 10) {
       throw new IllegalArgumentException("progress interval must be at least 10 ms");
     }
   }
 
-  /** As the canonical constructor, reading from each key's owner. */
+  /** As the canonical constructor, reading from each key's owner and batching as the client does. */
   public BenchOptions(WorkloadSettings workload, Duration duration, Duration warmup,
       int concurrency, double rate, int maxAttempts, boolean load, Duration progressInterval) {
-    this(workload, duration, warmup, concurrency, rate, maxAttempts, load, progressInterval, true);
+    this(workload, duration, warmup, concurrency, rate, maxAttempts, load, progressInterval, true,
+        ClientOptions.DEFAULT_MAX_COMMIT_BATCH);
   }
 
   /** Whether transactions start on a schedule ({@code rate > 0}). */

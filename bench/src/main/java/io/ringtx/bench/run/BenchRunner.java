@@ -49,7 +49,8 @@ public final class BenchRunner {
     WorkloadDriver driver = WorkloadDriver.of(options.workload());
     BankWorkload bank = driver instanceof BankWorkload b ? b : null;
     try (TxEngine engine = target.engine(options.concurrency(), options.maxAttempts(),
-        options.readsFromOwner())) {
+        client -> client.withDirectReads(options.readsFromOwner())
+            .withMaxCommitBatch(options.commitBatch()))) {
       int loaders = Math.min(options.concurrency(), 8);
       List<TxBody> batches = options.load() ? driver.loadBatches() : List.of();
       if (!batches.isEmpty()) {

@@ -3,6 +3,7 @@ package io.ringtx.bench.target;
 import io.ringtx.bench.engine.RingTxEngine;
 import io.ringtx.bench.engine.TxEngine;
 import io.ringtx.client.ClientOptions;
+import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.Map;
 
@@ -30,13 +31,14 @@ public interface BenchTarget extends AutoCloseable {
 
   /**
    * An engine that runs transactions on this target with {@code connections} connections per
-   * coordinator and {@code maxAttempts} attempts per transaction, reading from each key's owner
-   * or through the coordinator ({@link io.ringtx.client.ClientOptions#withDirectReads}). By
-   * default the Java client over {@link #urls()}.
+   * coordinator and {@code maxAttempts} attempts per transaction; {@code client} applies the
+   * harness's choices for the Java client (where it reads, how it batches commits) to the
+   * target's own client options. By default the Java client over {@link #urls()}.
    */
-  default TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
+  default TxEngine engine(
+      int connections, int maxAttempts, UnaryOperator<ClientOptions> client) {
     return RingTxEngine.connect(urls(), connections, maxAttempts,
-        ClientOptions.defaults().withDirectReads(readsFromOwner));
+        client.apply(ClientOptions.defaults()));
   }
 
   /** Whether the nodes run in the harness's own JVM (its CPU time is then theirs too). */

@@ -3,6 +3,7 @@ package io.ringtx.bench.target;
 import io.ringtx.bench.engine.RingTxEngine;
 import io.ringtx.bench.engine.TxEngine;
 import io.ringtx.client.ClientOptions;
+import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,9 +71,9 @@ public final class ClusterTarget implements BenchTarget {
   }
 
   @Override
-  public TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
-    return RingTxEngine.connect(urls, connections, maxAttempts,
-        clientOptions.withDirectReads(readsFromOwner));
+  public TxEngine engine(
+      int connections, int maxAttempts, UnaryOperator<ClientOptions> client) {
+    return RingTxEngine.connect(urls, connections, maxAttempts, client.apply(clientOptions));
   }
 
   @Override

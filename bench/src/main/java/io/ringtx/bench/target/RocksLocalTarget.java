@@ -2,11 +2,13 @@ package io.ringtx.bench.target;
 
 import io.ringtx.bench.engine.RocksLocalEngine;
 import io.ringtx.bench.engine.TxEngine;
+import io.ringtx.client.ClientOptions;
 import io.ringtx.storage.RocksNodeStore;
 import io.ringtx.storage.StoreStats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * One RocksDB store in this JVM ({@link RocksNodeStore}, the store RingTx's nodes use, with its
@@ -48,7 +50,8 @@ public final class RocksLocalTarget implements BenchTarget {
   }
 
   @Override
-  public TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
+  public TxEngine engine(
+      int connections, int maxAttempts, UnaryOperator<ClientOptions> client) {
     return new RocksLocalEngine(store, maxAttempts);
   }
 

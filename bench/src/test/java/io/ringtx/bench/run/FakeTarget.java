@@ -71,7 +71,8 @@ final class FakeTarget implements BenchTarget {
   }
 
   @Override
-  public TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
+  public TxEngine engine(int connections, int maxAttempts,
+      java.util.function.UnaryOperator<io.ringtx.client.ClientOptions> client) {
     return new TxEngine() {
       @Override
       public boolean asynchronous() {

@@ -36,6 +36,8 @@ public enum ApiErrorCode {
   INVALID_VERSION(400),
   /** More distinct keys than {@code Limits.maxKeysPerTx()} in one transaction. */
   TOO_MANY_KEYS(400),
+  /** {@code POST /v1/txns}: more transactions in one batch than {@code MAX_BATCH_TXNS}. */
+  TOO_MANY_TXNS(400),
   /** The same key twice in the read set (a transaction sees one version per key). */
   DUPLICATE_READ(400),
   /** A transaction id that {@code TxId.isValid} refuses. */

@@ -1,11 +1,13 @@
 package io.ringtx.coordinator.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.coordinator.api.TransactionService;
+import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.api.TxStatus;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.codec.ReadItemsJson;
@@ -27,9 +29,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +41,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +58,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /v1/read}</td><td>200 {@code {"items":[{"key","value"?,"version"}]}}
  *       for a body {@code {"keys":[…]}}: each key read at its owner, in parallel</td></tr>
  *   <tr><td>{@code POST /v1/txn}</td><td>200 {@code {"id","outcome","reason"?}}</td></tr>
+ *   <tr><td>{@code POST /v1/txns}</td><td>200 {@code {"results":[{"id","outcome","reason"?} or
+ *       {"id"?,"error","message"}]}} for a body {@code {"txns":[<txn>,…]}}: independent
+ *       commits, answered together in the order sent (see {@link #commitBatch})</td></tr>
  *   <tr><td>{@code GET /v1/txn/{id}}</td><td>200 {@code {"id","outcome","participants":[{"node","state"}]}},
  *       or 404 {@code tx_not_found}</td></tr>
  *   <tr><td>{@code GET /v1/cluster}</td><td>200, the service's cluster map as JSON</td></tr>
@@ -247,6 +255,10 @@ public final class HttpApi {
     r.post("/v1/txn")
         .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
         .handler(this::commit);
+    r.post("/v1/txns").handler(ctx -> checkContentType(ctx, "/v1/txns"));
+    r.post("/v1/txns")
+        .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
+        .handler(this::commitBatch);
     r.post("/v1/read").handler(ctx -> checkContentType(ctx, "/v1/read"));
     r.post("/v1/read")
         .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
@@ -321,13 +333,22 @@ public final class HttpApi {
    * is given back when the service's future completes (see {@link #admitted}).
    */
   private boolean admit(RoutingContext ctx) {
+    return admit(ctx, 1);
+  }
+
+  /**
+   * Admits {@code n} commits or reads at once, taking {@code n} slots, if fewer than {@code
+   * maxInFlight} are in flight (so a batch larger than the bound can still pass when the
+   * coordinator is idle); otherwise refuses them all.
+   */
+  private boolean admit(RoutingContext ctx, int n) {
     if (draining) {
       refuse(ctx, ApiErrorCode.SHUTTING_DOWN,
           "this coordinator is shutting down and takes no new transactions; nothing was done");
       return false;
     }
-    if (inFlight.incrementAndGet() > options.maxInFlight()) {
-      inFlight.decrementAndGet();
+    if (inFlight.getAndAdd(n) >= options.maxInFlight()) {
+      inFlight.addAndGet(-n);
       refuse(ctx, ApiErrorCode.OVERLOADED,
           "this coordinator has its limit of " + options.maxInFlight()
               + " transactions and reads in flight; nothing was done, retry after "
@@ -474,23 +495,106 @@ public final class HttpApi {
   }
 
   private void commit(RoutingContext ctx) {
+    parseThen(ctx, parser::parse, this::onParsed);
+  }
+
+  /**
+   * Parses the body with {@code parse} and hands the result to {@code then} on this event loop:
+   * here, or, for a large body, on a worker thread first (parsing tens of MiB takes long enough
+   * to stall every connection on this event loop).
+   */
+  private <R> void parseThen(
+      RoutingContext ctx, Function<byte[], R> parse, BiConsumer<RoutingContext, R> then) {
     Buffer buffer = ctx.body().buffer();
     byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
     if (body.length <= INLINE_PARSE_BYTES) {
-      onParsed(ctx, parser.parse(body));
+      then.accept(ctx, parse.apply(body));
     } else {
-      // Parsing tens of MiB takes long enough to stall every connection on this event loop.
       vertx
-          .executeBlocking(() -> parser.parse(body), false)
+          .executeBlocking(() -> parse.apply(body), false)
           .onComplete(
               ar -> {
                 if (ar.succeeded()) {
-                  onParsed(ctx, ar.result());
+                  then.accept(ctx, ar.result());
                 } else {
                   unexpected(ctx, "parse of a transaction body", ar.cause());
                 }
               });
     }
+  }
+
+  /**
+   * {@code POST /v1/txns}: several independent commits in one request, which saves a client
+   * with many transactions under way a request, an answer and their system calls per
+   * transaction. Each is what {@code POST /v1/txn} takes and is committed on its own (a batch is
+   * not atomic: some may commit and others abort); all are answered together, in the order
+   * sent, once the last is decided. A body with any invalid transaction is refused whole (400,
+   * messages naming {@code txns[i]}) and nothing is done; so is a batch that finds the
+   * coordinator at its in-flight bound (503 {@code overloaded}). Otherwise the answer is 200 and
+   * each item is an outcome, or an error ({@code timeout}, {@code overloaded}, {@code internal})
+   * that means what it means for {@code POST /v1/txn}.
+   */
+  private void commitBatch(RoutingContext ctx) {
+    parseThen(ctx, parser::parseBatch, this::onBatchParsed);
+  }
+
+  private void onBatchParsed(RoutingContext ctx, TxRequestParser.BatchResult parsed) {
+    if (parsed instanceof TxRequestParser.Rejected rejected) {
+      LOG.debug("rejected batch body: {}", rejected.errors());
+      sendJson(ctx, 400, errorsBody(rejected.errors()));
+      return;
+    }
+    List<TxRequest> requests = ((TxRequestParser.Batch) parsed).requests();
+    if (!admit(ctx, requests.size())) {
+      return;
+    }
+    List<Future<TxResult>> results = new ArrayList<>(requests.size());
+    for (TxRequest request : requests) {
+      results.add(invoke(admitted(() -> service.commit(request))));
+    }
+    Future.join(results).onComplete(done -> {
+      try {
+        sendBytes(ctx, 200, Json.write(g -> {
+          g.writeStartObject();
+          g.writeArrayFieldStart("results");
+          for (int i = 0; i < results.size(); i++) {
+            Future<TxResult> f = results.get(i);
+            TxRequest request = requests.get(i);
+            if (f.succeeded()) {
+              metrics.result(f.result());
+              writeResult(g, f.result());
+            } else {
+              ApiError e = failure(commitWhat(request), f.cause());
+              g.writeStartObject();
+              if (request.id() != null) {
+                g.writeStringField("id", request.id().value());
+              }
+              g.writeStringField("error", e.code().wire());
+              g.writeStringField("message", e.message());
+              g.writeEndObject();
+            }
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        }));
+      } catch (RuntimeException e) {
+        unexpected(ctx, "answer of a batch of " + requests.size() + " commits", e);
+      }
+    });
+  }
+
+  private static String commitWhat(TxRequest request) {
+    return request.id() == null ? "commit" : "tx=" + request.id() + " commit";
+  }
+
+  private static void writeResult(JsonGenerator g, TxResult result) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", result.id().value());
+    g.writeStringField("outcome", result.outcome().name());
+    if (result.reason() != null) {
+      g.writeStringField("reason", result.reason().name());
+    }
+    g.writeEndObject();
   }
 
   private void onParsed(RoutingContext ctx, TxRequestParser.Result parsed) {
@@ -500,7 +604,7 @@ public final class HttpApi {
       return;
     }
     var request = ((TxRequestParser.Accepted) parsed).request();
-    String what = request.id() == null ? "commit" : "tx=" + request.id() + " commit";
+    String what = commitWhat(request);
     if (!admit(ctx)) {
       return;
     }
@@ -510,15 +614,7 @@ public final class HttpApi {
         admitted(() -> service.commit(request)),
         (TxResult result) -> {
           metrics.result(result);
-          sendBytes(ctx, 200, Json.write(g -> {
-            g.writeStartObject();
-            g.writeStringField("id", result.id().value());
-            g.writeStringField("outcome", result.outcome().name());
-            if (result.reason() != null) {
-              g.writeStringField("reason", result.reason().name());
-            }
-            g.writeEndObject();
-          }));
+          sendBytes(ctx, 200, Json.write(g -> writeResult(g, result)));
         });
   }
 
@@ -644,6 +740,30 @@ public final class HttpApi {
    */
   private <T> void call(
       RoutingContext ctx, String what, Supplier<CompletableFuture<T>> call, Consumer<T> answer) {
+    invoke(call).onComplete(
+        ar -> {
+          if (ar.failed()) {
+            ApiError e = failure(what, ar.cause());
+            if (e.code() == ApiErrorCode.OVERLOADED) {
+              refuse(ctx, e.code(), e.message());
+            } else {
+              error(ctx, e.code(), e.message());
+            }
+            return;
+          }
+          try {
+            answer.accept(ar.result());
+          } catch (RuntimeException e) {
+            unexpected(ctx, what, e);
+          }
+        });
+  }
+
+  /**
+   * The service's future for {@code call}, on this event loop: failed if the call throws, returns
+   * no future, completes with null, or takes longer than the request timeout.
+   */
+  private <T> Future<T> invoke(Supplier<CompletableFuture<T>> call) {
     CompletableFuture<T> future;
     try {
       future = call.get();
@@ -653,37 +773,30 @@ public final class HttpApi {
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
-    Future.fromCompletionStage(future, vertx.getOrCreateContext())
+    return Future.fromCompletionStage(future, vertx.getOrCreateContext())
         .timeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                Throwable cause = unwrap(ar.cause());
-                if (cause instanceof OverloadedException) {
-                  refuse(ctx, ApiErrorCode.OVERLOADED, what + " refused: " + cause.getMessage());
-                } else if (cause instanceof TimeoutException) {
-                  LOG.warn(
-                      "{} got no answer from the service within {}", what, options.requestTimeout());
-                  error(
-                      ctx,
-                      ApiErrorCode.TIMEOUT,
-                      what
-                          + " got no answer within "
-                          + options.requestTimeout().toMillis()
-                          + " ms; for a commit the outcome is unknown");
-                } else {
-                  unexpected(ctx, what, cause);
-                }
-              } else if (ar.result() == null) {
-                unexpected(ctx, what, new IllegalStateException("service completed with null"));
-              } else {
-                try {
-                  answer.accept(ar.result());
-                } catch (RuntimeException e) {
-                  unexpected(ctx, what, e);
-                }
-              }
-            });
+        .compose(v -> v == null
+            ? Future.failedFuture(new IllegalStateException("service completed with null"))
+            : Future.succeededFuture(v));
+  }
+
+  /**
+   * What a failed service call for {@code what} is answered with: {@code overloaded} if refused
+   * as such, {@code timeout} if it took too long (logged), else {@code internal} (logged).
+   */
+  private ApiError failure(String what, Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof OverloadedException) {
+      return new ApiError(ApiErrorCode.OVERLOADED, what + " refused: " + cause.getMessage());
+    }
+    if (cause instanceof TimeoutException) {
+      LOG.warn("{} got no answer from the service within {}", what, options.requestTimeout());
+      return new ApiError(ApiErrorCode.TIMEOUT, what + " got no answer within "
+          + options.requestTimeout().toMillis() + " ms; for a commit the outcome is unknown");
+    }
+    LOG.error("{} failed", what, cause);
+    return new ApiError(ApiErrorCode.INTERNAL,
+        what + " failed: " + describe(cause, "internal error"));
   }
 
   private void unexpectedFailure(RoutingContext ctx) {

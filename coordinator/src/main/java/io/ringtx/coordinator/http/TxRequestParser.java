@@ -84,7 +84,7 @@ public final class TxRequestParser {
   }
 
   /** The body is not acceptable; {@code errors} is never empty, the first is the main one. */
-  public record Rejected(List<ApiError> errors) implements Result, KeysResult {
+  public record Rejected(List<ApiError> errors) implements Result, KeysResult, BatchResult {
     /** Validates and copies the list. */
     public Rejected {
       errors = List.copyOf(errors);
@@ -102,6 +102,99 @@ public final class TxRequestParser {
   /** Parses and validates a request body (raw bytes, expected to be UTF-8 JSON). */
   public Result parse(byte[] body) {
     return parseBody(body, "a JSON object", p -> new Walk(p).run(), r -> r);
+  }
+
+  /** What {@link #parseBatch} found: the transactions, in order, or the problems. */
+  public sealed interface BatchResult permits Batch, Rejected {}
+
+  /** A valid batch: one to {@link #MAX_BATCH_TXNS} transaction requests. */
+  public record Batch(List<TxRequest> requests) implements BatchResult {
+    /** Copies the list. */
+    public Batch {
+      requests = List.copyOf(requests);
+    }
+  }
+
+  /** Most transactions in one {@code POST /v1/txns} body. */
+  public static final int MAX_BATCH_TXNS = 1_000;
+
+  /**
+   * Parses and validates the body of a batch of commits, {@code {"txns":[<txn>,...]}}: one to
+   * {@link #MAX_BATCH_TXNS} objects, each what {@link #parse} accepts. If any is not acceptable
+   * the whole batch is rejected (its messages name the item, {@code txns[3]: ...}), so that a
+   * rejected batch has done nothing.
+   */
+  public BatchResult parseBatch(byte[] body) {
+    return parseBody(body, "a JSON object {\"txns\":[...]}", this::walkBatch, r -> r);
+  }
+
+  private BatchResult walkBatch(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      throw new Malformed("request body is blank; expected a JSON object");
+    }
+    if (t != JsonToken.START_OBJECT) {
+      return reject(ApiErrorCode.NOT_AN_OBJECT,
+          "request body must be a JSON object, not " + describe(t));
+    }
+    List<ApiError> errors = new ArrayList<>();
+    List<TxRequest> requests = new ArrayList<>();
+    boolean seen = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME && errors.size() < MAX_ERRORS) {
+      String name = p.currentName();
+      JsonToken v = p.nextToken();
+      if (!name.equals("txns")) {
+        errors.add(new ApiError(ApiErrorCode.UNKNOWN_FIELD,
+            "unknown field " + quote(name) + " (expected txns)"));
+        p.skipChildren();
+      } else if (seen) {
+        errors.add(new ApiError(ApiErrorCode.DUPLICATE_FIELD,
+            "field 'txns' appears more than once"));
+        p.skipChildren();
+      } else if (v != JsonToken.START_ARRAY) {
+        seen = true;
+        errors.add(new ApiError(ApiErrorCode.WRONG_TYPE,
+            "txns must be an array of transaction objects, not " + describe(v)));
+        p.skipChildren();
+      } else {
+        seen = true;
+        int index = 0;
+        JsonToken item;
+        while ((item = p.nextToken()) != JsonToken.END_ARRAY && errors.size() < MAX_ERRORS) {
+          if (item == null) {
+            throw new Malformed("request body is not valid JSON: txns is not closed");
+          }
+          String where = "txns[" + index++ + "]";
+          if (index > MAX_BATCH_TXNS) {
+            errors.add(new ApiError(ApiErrorCode.TOO_MANY_TXNS,
+                "more than " + MAX_BATCH_TXNS + " transactions in one batch"));
+            return new Rejected(errors);
+          }
+          Result r = new Walk(p).walkOne(item, where);
+          if (r instanceof Accepted a) {
+            requests.add(a.request());
+          } else {
+            for (ApiError e : ((Rejected) r).errors()) {
+              errors.add(new ApiError(e.code(), where + ": " + e.message()));
+            }
+          }
+        }
+      }
+    }
+    if (errors.size() >= MAX_ERRORS) {
+      return new Rejected(errors.subList(0, MAX_ERRORS));
+    }
+    if (p.nextToken() != null) {
+      throw new Malformed(
+          "request body is not valid JSON: unexpected content after the top-level object");
+    }
+    if (!seen) {
+      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD, "field 'txns' is missing"));
+    } else if (requests.isEmpty() && errors.isEmpty()) {
+      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD,
+          "txns is empty: send at least one transaction"));
+    }
+    return errors.isEmpty() ? new Batch(requests) : new Rejected(errors);
   }
 
   /** Walks a parser over a JSON body; returns what it found. */
@@ -401,9 +494,28 @@ public final class TxRequestParser {
     }
 
     Result run() throws IOException {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new Malformed("request body is blank; expected a JSON object");
+      }
+      Result r = walkOne(t, "request body");
+      if (p.nextToken() != null) {
+        throw new Malformed(
+            "request body is not valid JSON: unexpected content after the top-level object");
+      }
+      return r;
+    }
+
+    /**
+     * Walks one transaction object, whose first token {@code t} was just read, to its end (also
+     * when it is rejected, so that a batch's next item starts where it should); {@code what}
+     * names it in messages.
+     */
+    Result walkOne(JsonToken t, String what) throws IOException {
       try {
-        walkBody();
+        walkBody(t, what);
       } catch (Stop stop) {
+        skipRest();
         return new Rejected(errors);
       }
       if (!errors.isEmpty()) {
@@ -412,15 +524,25 @@ public final class TxRequestParser {
       return new Accepted(new TxRequest(id, reads, writes));
     }
 
-    private void walkBody() throws IOException {
-      JsonToken t = p.nextToken();
-      if (t == null) {
-        throw new Malformed("request body is blank; expected a JSON object");
+    /** After a {@link Stop}: skips to the end of the object being walked (nothing if done). */
+    private void skipRest() throws IOException {
+      while (depth() > baseDepth) {
+        p.nextToken();
+        p.skipChildren();
       }
+    }
+
+    private int baseDepth;
+
+    private int depth() {
+      return p.getParsingContext().getNestingDepth();
+    }
+
+    private void walkBody(JsonToken t, String what) throws IOException {
+      baseDepth = depth() - (t.isStructStart() ? 1 : 0);
       if (t != JsonToken.START_OBJECT) {
-        add(
-            ApiErrorCode.NOT_AN_OBJECT,
-            "request body must be a JSON object, not " + describe(t));
+        add(ApiErrorCode.NOT_AN_OBJECT, what + " must be a JSON object, not " + describe(t));
+        p.skipChildren();
         throw new Stop();
       }
       Set<String> seen = new HashSet<>();
@@ -443,10 +565,6 @@ public final class TxRequestParser {
         } else {
           walkArray("writes", v, false);
         }
-      }
-      if (p.nextToken() != null) {
-        throw new Malformed(
-            "request body is not valid JSON: unexpected content after the top-level object");
       }
     }
 

@@ -624,4 +624,59 @@ class HttpApiTest {
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().get("error").asText()).isEqualTo("invalid_id");
   }
+
+  // ---- POST /v1/txns ---------------------------------------------------------------------
+
+  static String put(String id, String key, String value) {
+    return "{\"id\":\"" + id + "\",\"writes\":[{\"op\":\"put\",\"key\":\"" + key
+        + "\",\"value\":\"" + value + "\"}]}";
+  }
+
+  @Test
+  void postTxns_commitsEachOnItsOwn_andAnswersEachInOrder() throws Exception {
+    fake.put("a", "0");
+    fake.thenAnswer(r -> CompletableFuture.completedFuture(fake.apply(r))).thenAbort(Reason.CONFLICT)
+        .thenFail(new IllegalStateException("log write failed"));
+    Answer a = post("/v1/txns", "{\"txns\":[" + put("b1", "a", "1") + ","
+        + put("b2", "b", "2") + "," + put("b3", "c", "3") + "," + put("b4", "d", "4") + "]}");
+    assertThat(a.status()).as("answer %s", a).isEqualTo(200);
+    JsonNode results = a.json().get("results");
+    assertThat(results).hasSize(4);
+    assertThat(results.get(0).toString()).isEqualTo("{\"id\":\"b1\",\"outcome\":\"COMMITTED\"}");
+    assertThat(results.get(1).toString())
+        .isEqualTo("{\"id\":\"b2\",\"outcome\":\"ABORTED\",\"reason\":\"CONFLICT\"}");
+    assertThat(results.get(2).get("id").asText()).isEqualTo("b3");
+    assertThat(results.get(2).get("error").asText()).isEqualTo("internal");
+    assertThat(results.get(2).get("message").asText()).contains("b3", "log write failed");
+    assertThat(results.get(3).toString()).isEqualTo("{\"id\":\"b4\",\"outcome\":\"COMMITTED\"}");
+    assertThat(fake.stored("a").map(FakeTransactionService.Stored::value)).hasValue("1");
+    assertThat(fake.stored("b")).isEmpty();
+    assertThat(fake.stored("c")).isEmpty();
+    assertThat(fake.stored("d").map(FakeTransactionService.Stored::value)).hasValue("4");
+    assertThat(api.inFlight()).as("every slot given back").isZero();
+  }
+
+  @Test
+  void postTxns_anItemThatTimesOut_isAnsweredAsSuch_andTheOthersStillAre() throws Exception {
+    fake.thenAnswer(r -> CompletableFuture.completedFuture(fake.apply(r))).thenNeverAnswer();
+    Answer a = post("/v1/txns", "{\"txns\":[" + put("s1", "a", "1") + ","
+        + put("s2", "b", "2") + "]}");
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.json().get("results").get(0).get("outcome").asText()).isEqualTo("COMMITTED");
+    assertThat(a.json().get("results").get(1).get("error").asText()).isEqualTo("timeout");
+  }
+
+  @Test
+  void postTxns_anInvalidItem_refusesTheBatch_andCommitsNothing() throws Exception {
+    Answer a = post("/v1/txns", "{\"txns\":[" + put("ok", "a", "1") + ","
+        + put("bad", "k".repeat(17), "1") + "]}");
+    assertError(a, 400, ApiErrorCode.KEY_TOO_LARGE);
+    assertThat(a.json().get("message").asText()).startsWith("txns[1]: ");
+    assertError(post("/v1/txns", "{\"txns\":[]}"), 400, ApiErrorCode.MISSING_FIELD);
+    assertError(postBytes("/v1/txns", "{}".getBytes(StandardCharsets.UTF_8), "text/plain"),
+        415, ApiErrorCode.UNSUPPORTED_MEDIA_TYPE);
+    assertThat(fake.commits()).isEmpty();
+    assertThat(post("/v1/txns", "{\"txns\":[" + put("ok", "a", "1") + "]}").status())
+        .as("still serving").isEqualTo(200);
+  }
 }

@@ -352,4 +352,90 @@ class TxRequestParserTest {
     assertThat(TxRequestParser.utf8Length("\ud800")).isEqualTo(-1);
     assertThat(TxRequestParser.utf8Length("\udc00a")).isEqualTo(-1);
   }
+
+  // ---- batches ---------------------------------------------------------------------------
+
+  private TxRequestParser.BatchResult batch(String json) {
+    return parser.parseBatch(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private List<ApiError> batchRejected(String json) {
+    TxRequestParser.BatchResult r = batch(json);
+    assertThat(r).as("result of %s", json).isInstanceOf(TxRequestParser.Rejected.class);
+    return ((TxRequestParser.Rejected) r).errors();
+  }
+
+  @Test
+  void parseBatch_keepsEveryTransactionInOrder() {
+    TxRequestParser.BatchResult r = batch("""
+        {"txns":[{"id":"t1","writes":[{"op":"put","key":"a","value":"1"}]},
+                 {"reads":[{"key":"a","version":2}],"writes":[{"op":"delete","key":"b"}]},
+                 {"id":"t1","writes":[{"op":"put","key":"a","value":"1"}]}]}
+        """);
+    assertThat(r).isInstanceOf(TxRequestParser.Batch.class);
+    List<TxRequest> requests = ((TxRequestParser.Batch) r).requests();
+    assertThat(requests).hasSize(3);
+    assertThat(requests.get(0).id()).isEqualTo(TxId.of("t1"));
+    assertThat(requests.get(0).writes()).containsExactly(WriteOp.put("a", "1"));
+    assertThat(requests.get(1).id()).isNull();
+    assertThat(requests.get(1).reads()).containsExactly(new ReadItem("a", 2));
+    assertThat(requests.get(1).writes()).containsExactly(WriteOp.delete("b"));
+    // The same id twice is the same transaction twice (commits are idempotent by id).
+    assertThat(requests.get(2)).isEqualTo(requests.get(0));
+  }
+
+  @Test
+  void parseBatch_anInvalidTransaction_rejectsTheWholeBatch_namingEachBadItem() {
+    List<ApiError> errors = batchRejected("""
+        {"txns":[{"writes":[{"op":"put","key":"a","value":"1"}]},
+                 {"writes":[{"op":"put","key":"far-too-long","value":"1"}]},
+                 {"writes":[{"op":"nope","key":"a"}]},
+                 7,
+                 {"writes":[{"op":"put","key":"b","value":"2"}]}]}
+        """);
+    assertThat(errors).extracting(ApiError::code).containsExactly(
+        ApiErrorCode.KEY_TOO_LARGE, ApiErrorCode.UNKNOWN_OP, ApiErrorCode.NOT_AN_OBJECT);
+    assertThat(errors.get(0).message()).startsWith("txns[1]: ");
+    assertThat(errors.get(1).message()).startsWith("txns[2]: ");
+    assertThat(errors.get(2).message()).startsWith("txns[3]: ");
+  }
+
+  @Test
+  void parseBatch_anItemStoppedAtTheErrorLimit_doesNotDerailTheNextItems() {
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < TxRequestParser.MAX_ERRORS + 5; i++) {
+      many.append(i == 0 ? "" : ",").append("{\"op\":\"nope\",\"key\":\"k").append(i)
+          .append("\",\"extra\":[[1],{\"x\":[2]}]}");
+    }
+    // The first item is cut short at the error limit; the parse must still end cleanly.
+    List<ApiError> errors = batchRejected("{\"txns\":[{\"writes\":[" + many + "]},"
+        + "{\"writes\":[{\"op\":\"put\",\"key\":\"a\",\"value\":\"1\"}]}]}");
+    assertThat(errors).hasSize(TxRequestParser.MAX_ERRORS);
+    assertThat(errors).allSatisfy(e -> assertThat(e.message()).startsWith("txns[0]: "));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badBatches")
+  void parseBatch_badEnvelope_isRejected(String body, ApiErrorCode code, String inMessage) {
+    List<ApiError> errors = batchRejected(body);
+    assertThat(errors.get(0).code()).isEqualTo(code);
+    assertThat(errors.get(0).message()).contains(inMessage);
+  }
+
+  static Stream<Arguments> badBatches() {
+    String one = "{\"writes\":[{\"op\":\"put\",\"key\":\"a\",\"value\":\"1\"}]}";
+    return Stream.of(
+        Arguments.of("", ApiErrorCode.MALFORMED_JSON, "empty"),
+        Arguments.of("[]", ApiErrorCode.NOT_AN_OBJECT, "JSON object"),
+        Arguments.of("{}", ApiErrorCode.MISSING_FIELD, "txns"),
+        Arguments.of("{\"txns\":[]}", ApiErrorCode.MISSING_FIELD, "at least one"),
+        Arguments.of("{\"txns\":{}}", ApiErrorCode.WRONG_TYPE, "array"),
+        Arguments.of("{\"txns\":[" + one + "],\"x\":1}", ApiErrorCode.UNKNOWN_FIELD, "'x'"),
+        Arguments.of("{\"txns\":[" + one + "],\"txns\":[" + one + "]}",
+            ApiErrorCode.DUPLICATE_FIELD, "txns"),
+        Arguments.of("{\"txns\":[" + one + "]", ApiErrorCode.MALFORMED_JSON, "JSON"),
+        Arguments.of("{\"txns\":[" + one + "]} {}", ApiErrorCode.MALFORMED_JSON, "after"),
+        Arguments.of("{\"txns\":[" + (one + ",").repeat(TxRequestParser.MAX_BATCH_TXNS) + one
+            + "]}", ApiErrorCode.TOO_MANY_TXNS, "more than 1000"));
+  }
 }

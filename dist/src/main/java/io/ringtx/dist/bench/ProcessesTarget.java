@@ -7,6 +7,7 @@ import io.ringtx.bench.target.Cpu;
 import io.ringtx.bench.target.NodeSample;
 import io.ringtx.bench.target.PrometheusText;
 import io.ringtx.client.ClientOptions;
+import java.util.function.UnaryOperator;
 import io.ringtx.dist.cluster.ClusterLayout;
 import io.ringtx.dist.cluster.ProcessCluster;
 import java.io.IOException;
@@ -50,9 +51,10 @@ public final class ProcessesTarget implements BenchTarget {
   }
 
   @Override
-  public TxEngine engine(int connections, int maxAttempts, boolean readsFromOwner) {
+  public TxEngine engine(
+      int connections, int maxAttempts, UnaryOperator<ClientOptions> client) {
     return RingTxEngine.connect(urls(), connections, maxAttempts,
-        cluster.clientOptions(ClientOptions.defaults().withDirectReads(readsFromOwner)));
+        cluster.clientOptions(client.apply(ClientOptions.defaults())));
   }
 
   @Override

@@ -1,0 +1,209 @@
+package io.ringtx.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringtx.coordinator.api.Limits;
+import io.ringtx.coordinator.http.FakeTransactionService;
+import io.ringtx.coordinator.http.HttpApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commits that a client's transactions reach in one turn of its event loop go to the coordinator
+ * together ({@code POST /v1/txns}), each still its own transaction. The coordinator is the real
+ * HTTP API over the in-memory fake; the client runs on a Vert.x of one event loop, and the test
+ * starts every transaction in one task of that loop, so which commits share a turn is certain.
+ */
+class CommitBatchTest {
+  Vertx server;
+  Vertx clientVertx;
+  FakeTransactionService fake;
+  HttpApi api;
+  RingTxClient client;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = Vertx.vertx();
+    clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    fake = new FakeTransactionService(new Limits(64, 1024, 100));
+    api = await(HttpApi.start(server, fake, "127.0.0.1", 0));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    await(api.close());
+    await(server.close());
+    await(clientVertx.close());
+  }
+
+  void connect(ClientOptions options) {
+    client = RingTx.connect("http://127.0.0.1:" + api.port(), options.withVertx(clientVertx)
+        .withRequestTimeout(Duration.ofSeconds(5))
+        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts a one-key put per key, all in one task of the client's event loop. */
+  List<CompletableFuture<Void>> putAll(List<String> keys) throws Exception {
+    CompletableFuture<List<CompletableFuture<Void>>> started = new CompletableFuture<>();
+    clientVertx.runOnContext(v -> {
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (String key : keys) {
+        all.add(client.runAsync(tx -> {
+          tx.put(key, "v-" + key);
+          return null;
+        }));
+      }
+      started.complete(all);
+    });
+    return started.get(10, TimeUnit.SECONDS);
+  }
+
+  static List<String> keys(String prefix, int n) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      keys.add(prefix + i);
+    }
+    return keys;
+  }
+
+  static void awaitAll(List<CompletableFuture<Void>> all) throws Exception {
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .get(30, TimeUnit.SECONDS);
+  }
+
+  /** Requests the coordinator answered on {@code route}, any status (from its /metrics). */
+  long requests(String route) throws Exception {
+    String text = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Matcher m = Pattern.compile(
+        "ringtx_http_requests_total\\{route=\"" + Pattern.quote(route) + "\",[^}]*} (\\d+)")
+        .matcher(text);
+    long sum = 0;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
+  }
+
+  void assertStored(List<String> keys) {
+    for (String k : keys) {
+      assertThat(fake.stored(k).map(FakeTransactionService.Stored::value))
+          .as("key %s", k).hasValue("v-" + k);
+    }
+  }
+
+  @Test
+  void commitsOfOneTurn_goInOneRequest_andEachCommits() throws Exception {
+    connect(ClientOptions.defaults());
+    List<String> keys = keys("k", 60);
+    List<CompletableFuture<Void>> all = putAll(keys);
+    awaitAll(all);
+    assertThat(all).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
+    assertStored(keys);
+    assertThat(fake.commits()).hasSize(60);
+    assertThat(requests("/v1/txns")).isEqualTo(1);
+    assertThat(requests("/v1/txn")).isZero();
+  }
+
+  @Test
+  void batchesHoldAtMostMaxCommitBatch_andACommitLeftAloneGoesAlone() throws Exception {
+    connect(ClientOptions.defaults().withMaxCommitBatch(4));
+    List<String> keys = keys("m", 9);
+    awaitAll(putAll(keys));
+    assertStored(keys);
+    assertThat(requests("/v1/txns")).as("4 + 4").isEqualTo(2);
+    assertThat(requests("/v1/txn")).as("the ninth").isEqualTo(1);
+  }
+
+  @Test
+  void withBatchingOff_everyCommitGoesAlone() throws Exception {
+    connect(ClientOptions.defaults().withMaxCommitBatch(1));
+    List<String> keys = keys("o", 10);
+    awaitAll(putAll(keys));
+    assertStored(keys);
+    assertThat(requests("/v1/txns")).isZero();
+    assertThat(requests("/v1/txn")).isEqualTo(10);
+  }
+
+  @Test
+  void anAbortInABatch_isThatTransactionsAlone() throws Exception {
+    connect(ClientOptions.defaults().withMaxAttempts(1));
+    fake.thenAnswer(r -> CompletableFuture.completedFuture(fake.apply(r)))
+        .thenAbort(io.ringtx.protocol.message.Reason.CONFLICT);
+    List<CompletableFuture<Void>> all = putAll(keys("a", 5));
+    awaitAll(all);
+    assertThat(all.stream().filter(CompletableFuture::isCompletedExceptionally)).hasSize(1);
+    assertThatThrownBy(() -> all.get(1).get()).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(TxAbortedException.class);
+    assertStored(List.of("a0", "a2", "a3", "a4"));
+    assertThat(fake.stored("a1")).isEmpty();
+    assertThat(requests("/v1/txns")).isEqualTo(1);
+  }
+
+  @Test
+  void anItemWithoutOutcome_isSentAgainAlone_andCommits() throws Exception {
+    connect(ClientOptions.defaults());
+    fake.thenFail(new IllegalStateException("log write failed"));
+    List<String> keys = keys("u", 5);
+    List<CompletableFuture<Void>> all = putAll(keys);
+    awaitAll(all);
+    assertThat(all).allSatisfy(f -> assertThat(f).isNotCompletedExceptionally());
+    assertStored(keys);
+    assertThat(fake.commits()).as("the failed one twice").hasSize(6);
+    assertThat(fake.commits().get(5).id()).isEqualTo(fake.commits().get(0).id());
+    assertThat(requests("/v1/txn")).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchRefusedForOneBadCommit_sendsEachAlone_andOnlyTheBadOneFails() throws Exception {
+    connect(ClientOptions.defaults());
+    List<String> keys = new ArrayList<>(keys("b", 4));
+    keys.add(2, "k".repeat(65)); // longer than the coordinator's 64-byte limit
+    List<CompletableFuture<Void>> all = putAll(keys);
+    awaitAll(all);
+    assertThatThrownBy(() -> all.get(2).get()).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(RequestRejectedException.class);
+    keys.remove(2);
+    assertStored(keys);
+    assertThat(fake.commits()).as("the batch applied nothing").hasSize(4);
+    assertThat(requests("/v1/txns")).isEqualTo(1);
+    assertThat(requests("/v1/txn")).isEqualTo(5);
+  }
+
+  @Test
+  void maxCommitBatch_outsideItsRange_isRefused() {
+    assertThatThrownBy(() -> ClientOptions.defaults().withMaxCommitBatch(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..1000");
+    assertThatThrownBy(() -> ClientOptions.defaults().withMaxCommitBatch(1001))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ClientOptions.defaults().maxCommitBatch())
+        .isEqualTo(ClientOptions.DEFAULT_MAX_COMMIT_BATCH);
+  }
+}
