@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Commits that a client's transactions reach in one turn of its event loop go to the coordinator
@@ -132,24 +134,20 @@ class CommitBatchTest {
     assertThat(requests("/v1/txn")).isZero();
   }
 
-  @Test
-  void batchesHoldAtMostMaxCommitBatch_andACommitLeftAloneGoesAlone() throws Exception {
-    connect(ClientOptions.defaults().withMaxCommitBatch(4));
-    List<String> keys = keys("m", 9);
+  /**
+   * With at most 4 per batch, 9 commits go as 4 + 4 and the ninth alone; with batching off (1),
+   * each of 10 goes alone.
+   */
+  @ParameterizedTest
+  @CsvSource({"4, 9, 2, 1", "1, 10, 0, 10"})
+  void batchesHoldAtMostMaxCommitBatch_andACommitLeftAloneGoesAlone(
+      int maxBatch, int commits, long batches, long alone) throws Exception {
+    connect(ClientOptions.defaults().withMaxCommitBatch(maxBatch));
+    List<String> keys = keys("m", commits);
     awaitAll(putAll(keys));
     assertStored(keys);
-    assertThat(requests("/v1/txns")).as("4 + 4").isEqualTo(2);
-    assertThat(requests("/v1/txn")).as("the ninth").isEqualTo(1);
-  }
-
-  @Test
-  void withBatchingOff_everyCommitGoesAlone() throws Exception {
-    connect(ClientOptions.defaults().withMaxCommitBatch(1));
-    List<String> keys = keys("o", 10);
-    awaitAll(putAll(keys));
-    assertStored(keys);
-    assertThat(requests("/v1/txns")).isZero();
-    assertThat(requests("/v1/txn")).isEqualTo(10);
+    assertThat(requests("/v1/txns")).isEqualTo(batches);
+    assertThat(requests("/v1/txn")).isEqualTo(alone);
   }
 
   @Test

@@ -129,72 +129,31 @@ public final class TxRequestParser {
   }
 
   private BatchResult walkBatch(JsonParser p) throws IOException {
-    JsonToken t = p.nextToken();
-    if (t == null) {
-      throw new Malformed("request body is blank; expected a JSON object");
-    }
-    if (t != JsonToken.START_OBJECT) {
-      return reject(ApiErrorCode.NOT_AN_OBJECT,
-          "request body must be a JSON object, not " + describe(t));
-    }
-    List<ApiError> errors = new ArrayList<>();
     List<TxRequest> requests = new ArrayList<>();
-    boolean seen = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME && errors.size() < MAX_ERRORS) {
-      String name = p.currentName();
-      JsonToken v = p.nextToken();
-      if (!name.equals("txns")) {
-        errors.add(new ApiError(ApiErrorCode.UNKNOWN_FIELD,
-            "unknown field " + quote(name) + " (expected txns)"));
-        p.skipChildren();
-      } else if (seen) {
-        errors.add(new ApiError(ApiErrorCode.DUPLICATE_FIELD,
-            "field 'txns' appears more than once"));
-        p.skipChildren();
-      } else if (v != JsonToken.START_ARRAY) {
-        seen = true;
-        errors.add(new ApiError(ApiErrorCode.WRONG_TYPE,
-            "txns must be an array of transaction objects, not " + describe(v)));
-        p.skipChildren();
+    Rejected rejected = walkEnvelope(p, "txns", "transaction objects", (item, index, errors) -> {
+      if (index >= MAX_BATCH_TXNS) {
+        errors.add(new ApiError(ApiErrorCode.TOO_MANY_TXNS,
+            "more than " + MAX_BATCH_TXNS + " transactions in one batch"));
+        return false;
+      }
+      String where = "txns[" + index + "]";
+      Result r = new Walk(p).walkOne(item, where);
+      if (r instanceof Accepted a) {
+        requests.add(a.request());
       } else {
-        seen = true;
-        int index = 0;
-        JsonToken item;
-        while ((item = p.nextToken()) != JsonToken.END_ARRAY && errors.size() < MAX_ERRORS) {
-          if (item == null) {
-            throw new Malformed("request body is not valid JSON: txns is not closed");
-          }
-          String where = "txns[" + index++ + "]";
-          if (index > MAX_BATCH_TXNS) {
-            errors.add(new ApiError(ApiErrorCode.TOO_MANY_TXNS,
-                "more than " + MAX_BATCH_TXNS + " transactions in one batch"));
-            return new Rejected(errors);
-          }
-          Result r = new Walk(p).walkOne(item, where);
-          if (r instanceof Accepted a) {
-            requests.add(a.request());
-          } else {
-            for (ApiError e : ((Rejected) r).errors()) {
-              errors.add(new ApiError(e.code(), where + ": " + e.message()));
-            }
-          }
+        for (ApiError e : ((Rejected) r).errors()) {
+          errors.add(new ApiError(e.code(), where + ": " + e.message()));
         }
       }
+      return true;
+    });
+    if (rejected != null) {
+      return rejected;
     }
-    if (errors.size() >= MAX_ERRORS) {
-      return new Rejected(errors.subList(0, MAX_ERRORS));
+    if (requests.isEmpty()) {
+      return reject(ApiErrorCode.MISSING_FIELD, "txns is empty: send at least one transaction");
     }
-    if (p.nextToken() != null) {
-      throw new Malformed(
-          "request body is not valid JSON: unexpected content after the top-level object");
-    }
-    if (!seen) {
-      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD, "field 'txns' is missing"));
-    } else if (requests.isEmpty() && errors.isEmpty()) {
-      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD,
-          "txns is empty: send at least one transaction"));
-    }
-    return errors.isEmpty() ? new Batch(requests) : new Rejected(errors);
+    return new Batch(requests);
   }
 
   /** Walks a parser over a JSON body; returns what it found. */
@@ -274,6 +233,47 @@ public final class TxRequestParser {
   }
 
   private KeysResult walkKeys(JsonParser p) throws IOException {
+    Set<String> keys = new LinkedHashSet<>();
+    Rejected rejected = walkEnvelope(p, "keys", "strings", (k, index, errors) -> {
+      String where = "keys[" + index + "]";
+      if (k != JsonToken.VALUE_STRING) {
+        errors.add(new ApiError(ApiErrorCode.WRONG_TYPE,
+            where + " must be a string, not " + describe(k)));
+        p.skipChildren();
+        return true;
+      }
+      String key = p.getText();
+      Optional<ApiError> problem = checkKey(key, where);
+      if (problem.isPresent()) {
+        errors.add(problem.get());
+      } else if (keys.add(key) && keys.size() == limits.maxKeysPerTx() + 1) {
+        errors.add(new ApiError(ApiErrorCode.TOO_MANY_KEYS,
+            "more than " + limits.maxKeysPerTx() + " distinct keys to read"));
+      }
+      return true;
+    });
+    if (rejected != null) {
+      return rejected;
+    }
+    if (keys.isEmpty()) {
+      return reject(ApiErrorCode.MISSING_FIELD, "keys is empty: name at least one key");
+    }
+    return new Keys(new ArrayList<>(keys));
+  }
+
+  /** Takes one element of an envelope's array, whose first token is {@code first}. */
+  private interface ElementWalker {
+    /** Adds what is wrong with the element to {@code errors}; false stops the walk. */
+    boolean element(JsonToken first, int index, List<ApiError> errors) throws IOException;
+  }
+
+  /**
+   * Walks a body of one field, {@code {"<field>":[...]}}, handing each element of the array to
+   * {@code each}; {@code elements} names what the array holds. Null if nothing was wrong (the
+   * array may have been empty), else the problems, at most {@link #MAX_ERRORS}.
+   */
+  private static Rejected walkEnvelope(
+      JsonParser p, String field, String elements, ElementWalker each) throws IOException {
     JsonToken t = p.nextToken();
     if (t == null) {
       throw new Malformed("request body is blank; expected a JSON object");
@@ -283,43 +283,36 @@ public final class TxRequestParser {
           "request body must be a JSON object, not " + describe(t));
     }
     List<ApiError> errors = new ArrayList<>();
-    Set<String> keys = new LinkedHashSet<>();
     boolean seen = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken v = p.nextToken();
-      if (!name.equals("keys")) {
+      if (!name.equals(field)) {
         errors.add(new ApiError(ApiErrorCode.UNKNOWN_FIELD,
-            "unknown field " + quote(name) + " (expected keys)"));
+            "unknown field " + quote(name) + " (expected " + field + ")"));
         p.skipChildren();
       } else if (seen) {
         errors.add(new ApiError(ApiErrorCode.DUPLICATE_FIELD,
-            "field 'keys' appears more than once"));
+            "field '" + field + "' appears more than once"));
         p.skipChildren();
       } else if (v != JsonToken.START_ARRAY) {
         seen = true;
         errors.add(new ApiError(ApiErrorCode.WRONG_TYPE,
-            "keys must be an array of strings, not " + describe(v)));
+            field + " must be an array of " + elements + ", not " + describe(v)));
         p.skipChildren();
       } else {
         seen = true;
         int index = 0;
-        JsonToken k;
-        while ((k = p.nextToken()) != JsonToken.END_ARRAY) {
-          String where = "keys[" + index++ + "]";
-          if (k != JsonToken.VALUE_STRING) {
-            errors.add(new ApiError(ApiErrorCode.WRONG_TYPE,
-                where + " must be a string, not " + describe(k)));
-            p.skipChildren();
-            continue;
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+          if (e == null) {
+            throw new Malformed("request body is not valid JSON: " + field + " is not closed");
           }
-          String key = p.getText();
-          Optional<ApiError> problem = checkKey(key, where);
-          if (problem.isPresent()) {
-            errors.add(problem.get());
-          } else if (keys.add(key) && keys.size() == limits.maxKeysPerTx() + 1) {
-            errors.add(new ApiError(ApiErrorCode.TOO_MANY_KEYS,
-                "more than " + limits.maxKeysPerTx() + " distinct keys to read"));
+          if (!each.element(e, index++, errors)) {
+            return new Rejected(errors);
+          }
+          if (errors.size() >= MAX_ERRORS) {
+            return new Rejected(errors.subList(0, MAX_ERRORS));
           }
         }
       }
@@ -332,11 +325,9 @@ public final class TxRequestParser {
           "request body is not valid JSON: unexpected content after the top-level object");
     }
     if (!seen) {
-      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD, "field 'keys' is missing"));
-    } else if (keys.isEmpty() && errors.isEmpty()) {
-      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD, "keys is empty: name at least one key"));
+      errors.add(new ApiError(ApiErrorCode.MISSING_FIELD, "field '" + field + "' is missing"));
     }
-    return errors.isEmpty() ? new Keys(new ArrayList<>(keys)) : new Rejected(errors);
+    return errors.isEmpty() ? null : new Rejected(errors);
   }
 
   /**
