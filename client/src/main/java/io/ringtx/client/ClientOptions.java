@@ -285,13 +285,13 @@ public final class ClientOptions {
   }
 
   /**
-   * A copy that sends at most {@code max} commits in one request. Commits that the client's
-   * transactions reach while its event loop handles one wake-up (many transactions under way at
-   * once, as with {@link RingTxClient#runAsync}) go to the coordinator together, in one {@code
-   * POST /v1/txns}, which saves a request, an answer and their system calls per transaction at
-   * both ends; each is still its own transaction, with its own outcome. A commit alone goes as
-   * {@code POST /v1/txn}, as does every re-send. 1 turns batching off; the default is {@link
-   * #DEFAULT_MAX_COMMIT_BATCH}.
+   * A copy that sends at most {@code max} commits in one request. While a commit of the client
+   * is under way, the commits that its transactions reach while its event loop handles one
+   * wake-up (many transactions under way at once, as with {@link RingTxClient#runAsync}) go to
+   * the coordinator together, in one {@code POST /v1/txns}, which saves a request, an answer and
+   * their system calls per transaction at both ends; each is still its own transaction, with its
+   * own outcome. A commit with none under way goes at once as {@code POST /v1/txn}, as does every
+   * re-send. 1 turns batching off; the default is {@link #DEFAULT_MAX_COMMIT_BATCH}.
    */
   public ClientOptions withMaxCommitBatch(int max) {
     if (max < 1 || max > MAX_COMMIT_BATCH_LIMIT) {

@@ -11,6 +11,7 @@ import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.WriteOp;
 import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.Context;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -551,14 +552,17 @@ final class HttpRingTxClient implements RingTxClient {
 
   /** First sends gathered in this turn of the home loop; used on the home loop only. */
   private List<QueuedCommit> queuedCommits = new ArrayList<>();
+  /** First sends of commits under way (alone or in a batch); used on the home loop only. */
+  private int commitsUnderWay;
   /** Set when the coordinator does not serve {@code POST /v1/txns}: every commit goes alone. */
   private volatile boolean batchesUnsupported;
 
   /**
-   * The first send of a commit: alone ({@code POST /v1/txn}) if batching is off, else queued
-   * until the home loop has handled what its wake-up brought, and sent with every other commit
-   * queued by then ({@link #sendQueuedCommits}). Completes with the answer that {@code POST
-   * /v1/txn} would have given for it.
+   * The first send of a commit: alone ({@code POST /v1/txn}) at once if batching is off or no
+   * other commit is under way (a lone client waits for nothing), else queued until the home loop
+   * has handled what its wake-up brought, and sent with every other commit queued by then
+   * ({@link #sendQueuedCommits}). Completes with the answer that {@code POST /v1/txn} would have
+   * given for it.
    */
   private Future<Answer> firstCommitSend(byte[] body) {
     if (options.maxCommitBatch() == 1 || batchesUnsupported) {
@@ -569,7 +573,12 @@ final class HttpRingTxClient implements RingTxClient {
       home.runOnContext(v -> firstCommitSend(body).onComplete(answer));
       return answer.future();
     }
-    queuedCommits.add(new QueuedCommit(body, answer));
+    QueuedCommit commit = new QueuedCommit(body, answer);
+    if (commitsUnderWay == 0 && queuedCommits.isEmpty()) {
+      sendAlone(commit);
+      return answer.future();
+    }
+    queuedCommits.add(commit);
     if (queuedCommits.size() == 1) {
       home.runOnContext(v -> sendQueuedCommits());
     }
@@ -592,7 +601,11 @@ final class HttpRingTxClient implements RingTxClient {
   }
 
   private void sendAlone(QueuedCommit q) {
-    send(HttpMethod.POST, "/v1/txn", q.body(), "POST /v1/txn").onComplete(q.answer());
+    commitsUnderWay++;
+    send(HttpMethod.POST, "/v1/txn", q.body(), "POST /v1/txn").onComplete(ar -> {
+      q.answer().handle(ar);
+      commitsUnderWay--;
+    });
   }
 
   /**
@@ -607,38 +620,49 @@ final class HttpRingTxClient implements RingTxClient {
     // (which decides where it reads) does not depend on how its commits travel.
     int others = batch.size() - 1;
     inFlight.addAndGet(others);
+    commitsUnderWay += batch.size();
     send(HttpMethod.POST, "/v1/txns", batchBody(batch), "POST /v1/txns").onComplete(ar -> {
       inFlight.addAndGet(-others);
-      if (ar.failed()) {
-        batch.forEach(q -> q.answer().fail(ar.cause()));
-        return;
+      // Counted until each commit has its answer: the commits that those answers start then
+      // see the batch still under way, and gather into the next one.
+      try {
+        answerBatch(batch, ar);
+      } finally {
+        commitsUnderWay -= batch.size();
       }
-      Answer answer = ar.result();
-      int status = answer.statusCode();
-      if (status == 200) {
-        JsonNode results = parseOrNull(answer);
-        results = results == null ? null : results.get("results");
-        if (results != null && results.isArray() && results.size() == batch.size()) {
-          for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).answer().complete(Answer.item(results.get(i)));
-          }
-          return;
-        }
-        RingTxException bad = unexpected("POST /v1/txns", answer, parseOrNull(answer));
-        batch.forEach(q -> q.answer().fail(bad));
-        return;
-      }
-      if (status >= 400 && status < 500) {
-        if (status == 404 || status == 405) {
-          batchesUnsupported = true;
-        }
-        LOG.debug("POST /v1/txns of {} commits answered {}; sending each alone", batch.size(),
-            status);
-        batch.forEach(this::sendAlone);
-        return;
-      }
-      batch.forEach(q -> q.answer().complete(answer));
     });
+  }
+
+  private void answerBatch(List<QueuedCommit> batch, AsyncResult<Answer> ar) {
+    if (ar.failed()) {
+      batch.forEach(q -> q.answer().fail(ar.cause()));
+      return;
+    }
+    Answer answer = ar.result();
+    int status = answer.statusCode();
+    if (status == 200) {
+      JsonNode results = parseOrNull(answer);
+      results = results == null ? null : results.get("results");
+      if (results != null && results.isArray() && results.size() == batch.size()) {
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).answer().complete(Answer.item(results.get(i)));
+        }
+        return;
+      }
+      RingTxException bad = unexpected("POST /v1/txns", answer, parseOrNull(answer));
+      batch.forEach(q -> q.answer().fail(bad));
+      return;
+    }
+    if (status >= 400 && status < 500) {
+      if (status == 404 || status == 405) {
+        batchesUnsupported = true;
+      }
+      LOG.debug("POST /v1/txns of {} commits answered {}; sending each alone", batch.size(),
+          status);
+      batch.forEach(this::sendAlone);
+      return;
+    }
+    batch.forEach(q -> q.answer().complete(answer));
   }
 
   /** {@code {"txns":[<body>,...]}} from the commits' own bodies. */

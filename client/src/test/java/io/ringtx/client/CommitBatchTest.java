@@ -28,8 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Commits that a client's transactions reach in one turn of its event loop go to the coordinator
- * together ({@code POST /v1/txns}), each still its own transaction. The coordinator is the real
+ * Commits that a client's transactions reach in one turn of its event loop, while another commit
+ * is under way, go to the coordinator together ({@code POST /v1/txns}), each still its own
+ * transaction; a commit with nothing under way goes at once. The coordinator is the real
  * HTTP API over the in-memory fake; the client runs on a Vert.x of one event loop, and the test
  * starts every transaction in one task of that loop, so which commits share a turn is certain.
  */
@@ -121,6 +122,7 @@ class CommitBatchTest {
     }
   }
 
+  /** The first commit finds nothing under way and goes at once; the 59 after it wait for it. */
   @Test
   void commitsOfOneTurn_goInOneRequest_andEachCommits() throws Exception {
     connect(ClientOptions.defaults());
@@ -131,12 +133,23 @@ class CommitBatchTest {
     assertStored(keys);
     assertThat(fake.commits()).hasSize(60);
     assertThat(requests("/v1/txns")).isEqualTo(1);
-    assertThat(requests("/v1/txn")).isZero();
+    assertThat(requests("/v1/txn")).isEqualTo(1);
+  }
+
+  @Test
+  void aLoneCommit_goesAtOnce_neverWaitingForABatch() throws Exception {
+    connect(ClientOptions.defaults());
+    for (int i = 0; i < 3; i++) {
+      awaitAll(putAll(List.of("lone" + i)));
+    }
+    assertStored(List.of("lone0", "lone1", "lone2"));
+    assertThat(requests("/v1/txns")).isZero();
+    assertThat(requests("/v1/txn")).isEqualTo(3);
   }
 
   /**
-   * With at most 4 per batch, 9 commits go as 4 + 4 and the ninth alone; with batching off (1),
-   * each of 10 goes alone.
+   * With at most 4 per batch, 9 commits go as the first alone (nothing under way yet), then 4 +
+   * 4; with batching off (1), each of 10 goes alone.
    */
   @ParameterizedTest
   @CsvSource({"4, 9, 2, 1", "1, 10, 0, 10"})
@@ -168,15 +181,18 @@ class CommitBatchTest {
   @Test
   void anItemWithoutOutcome_isSentAgainAlone_andCommits() throws Exception {
     connect(ClientOptions.defaults());
-    fake.thenFail(new IllegalStateException("log write failed"));
+    // The first commit goes alone; the second is the first of the batch, and fails.
+    fake.thenAnswer(r -> CompletableFuture.completedFuture(fake.apply(r)))
+        .thenFail(new IllegalStateException("log write failed"));
     List<String> keys = keys("u", 5);
     List<CompletableFuture<Void>> all = putAll(keys);
     awaitAll(all);
     assertThat(all).allSatisfy(f -> assertThat(f).isNotCompletedExceptionally());
     assertStored(keys);
     assertThat(fake.commits()).as("the failed one twice").hasSize(6);
-    assertThat(fake.commits().get(5).id()).isEqualTo(fake.commits().get(0).id());
-    assertThat(requests("/v1/txn")).isEqualTo(1);
+    assertThat(fake.commits().get(5).id()).isEqualTo(fake.commits().get(1).id());
+    assertThat(requests("/v1/txns")).isEqualTo(1);
+    assertThat(requests("/v1/txn")).as("the first, and the failed one again").isEqualTo(2);
   }
 
   @Test
