@@ -131,7 +131,8 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /**
@@ -153,7 +154,8 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
@@ -169,7 +171,8 @@ public final class ClientOptions {
         maxBackoff,
         requestTimeout,
         commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /**
@@ -184,7 +187,8 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections,
-        overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
+        overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /** A copy with another limit on the wait for one HTTP answer. */
@@ -195,7 +199,8 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /**
@@ -208,7 +213,8 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /** A copy with another number of pooled HTTP connections. */
@@ -218,7 +224,8 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
+        connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /**
@@ -240,7 +247,8 @@ public final class ClientOptions {
     Duration maxOverloadPause = maxPause;
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /**
@@ -252,7 +260,8 @@ public final class ClientOptions {
     Objects.requireNonNull(pemFile, "pemFile");
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken, directReads, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken, directReads,
+        maxCommitBatch);
   }
 
   /**
@@ -267,7 +276,8 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, token, directReads, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, token, directReads,
+        maxCommitBatch);
   }
 
   /**
@@ -281,7 +291,8 @@ public final class ClientOptions {
   public ClientOptions withDirectReads(boolean direct) {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, direct, maxCommitBatch);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, direct,
+        maxCommitBatch);
   }
 
   /**
@@ -300,7 +311,8 @@ public final class ClientOptions {
     }
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
-        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads, max);
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        max);
   }
 
   /** The most commits sent in one request (1: no batching). */

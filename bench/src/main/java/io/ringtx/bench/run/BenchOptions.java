@@ -66,7 +66,10 @@ public record BenchOptions(
     }
   }
 
-  /** As the canonical constructor, reading from each key's owner and batching as the client does. */
+  /**
+   * As the canonical constructor, reading from each key's owner and batching commits as the
+   * client does by default.
+   */
   public BenchOptions(WorkloadSettings workload, Duration duration, Duration warmup,
       int concurrency, double rate, int maxAttempts, boolean load, Duration progressInterval) {
     this(workload, duration, warmup, concurrency, rate, maxAttempts, load, progressInterval, true,

@@ -3,9 +3,9 @@ package io.ringtx.bench.target;
 import io.ringtx.bench.engine.RingTxEngine;
 import io.ringtx.bench.engine.TxEngine;
 import io.ringtx.client.ClientOptions;
-import java.util.function.UnaryOperator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The system a benchmark runs against: where its coordinators listen, how to read its nodes'

@@ -3,11 +3,11 @@ package io.ringtx.bench.target;
 import io.ringtx.bench.engine.RingTxEngine;
 import io.ringtx.bench.engine.TxEngine;
 import io.ringtx.client.ClientOptions;
-import java.util.function.UnaryOperator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A cluster that runs already, given by its coordinators' URLs: the harness starts and stops

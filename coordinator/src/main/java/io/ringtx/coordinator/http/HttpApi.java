@@ -564,14 +564,7 @@ public final class HttpApi {
               metrics.result(f.result());
               writeResult(g, f.result());
             } else {
-              ApiError e = failure(commitWhat(request), f.cause());
-              g.writeStartObject();
-              if (request.id() != null) {
-                g.writeStringField("id", request.id().value());
-              }
-              g.writeStringField("error", e.code().wire());
-              g.writeStringField("message", e.message());
-              g.writeEndObject();
+              writeItemError(g, request, failure(commitWhat(request), f.cause()));
             }
           }
           g.writeEndArray();
@@ -585,6 +578,18 @@ public final class HttpApi {
 
   private static String commitWhat(TxRequest request) {
     return request.id() == null ? "commit" : "tx=" + request.id() + " commit";
+  }
+
+  /** A batch item that got no outcome: its id (if it had one), error code and message. */
+  private static void writeItemError(JsonGenerator g, TxRequest request, ApiError e)
+      throws IOException {
+    g.writeStartObject();
+    if (request.id() != null) {
+      g.writeStringField("id", request.id().value());
+    }
+    g.writeStringField("error", e.code().wire());
+    g.writeStringField("message", e.message());
+    g.writeEndObject();
   }
 
   private static void writeResult(JsonGenerator g, TxResult result) throws IOException {

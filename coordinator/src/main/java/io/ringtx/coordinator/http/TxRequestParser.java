@@ -479,6 +479,8 @@ public final class TxRequestParser {
     private final List<ReadItem> reads = new ArrayList<>();
     private final List<WriteOp> writes = new ArrayList<>();
     private TxId id;
+    /** The parser's nesting depth around the object being walked. */
+    private int baseDepth;
 
     Walk(JsonParser p) {
       this.p = p;
@@ -522,8 +524,6 @@ public final class TxRequestParser {
         p.skipChildren();
       }
     }
-
-    private int baseDepth;
 
     private int depth() {
       return p.getParsingContext().getNestingDepth();

@@ -635,7 +635,8 @@ class HttpApiTest {
   @Test
   void postTxns_commitsEachOnItsOwn_andAnswersEachInOrder() throws Exception {
     fake.put("a", "0");
-    fake.thenAnswer(r -> CompletableFuture.completedFuture(fake.apply(r))).thenAbort(Reason.CONFLICT)
+    fake.thenAnswer(r -> CompletableFuture.completedFuture(fake.apply(r)))
+        .thenAbort(Reason.CONFLICT)
         .thenFail(new IllegalStateException("log write failed"));
     Answer a = post("/v1/txns", "{\"txns\":[" + put("b1", "a", "1") + ","
         + put("b2", "b", "2") + "," + put("b3", "c", "3") + "," + put("b4", "d", "4") + "]}");
