@@ -564,7 +564,12 @@ public final class HttpApi {
               metrics.result(f.result());
               writeResult(g, f.result());
             } else {
-              writeItemError(g, request, failure(commitWhat(request), f.cause()));
+              ApiError e = failure(commitWhat(request), f.cause());
+              if (e.code() == ApiErrorCode.OVERLOADED) {
+                // Refused before anything was done, as refuse() counts it for a lone commit.
+                metrics.refused(e.code().wire());
+              }
+              writeItemError(g, request, e);
             }
           }
           g.writeEndArray();

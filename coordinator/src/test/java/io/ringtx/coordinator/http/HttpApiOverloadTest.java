@@ -184,4 +184,20 @@ class HttpApiOverloadTest {
     assertThat(Json.MAPPER.readTree(r.body()).get("error").asText()).isEqualTo("overloaded");
     assertThat(api.inFlight()).isZero();
   }
+
+  @Test
+  void aBatchItemRefusedByAnOverloadedParticipant_isCountedAsARefusal() throws Exception {
+    fake.thenFail(new OverloadedException("participant p1 has 1000 queued"));
+    HttpResponse<String> r = http.send(request("/v1/txns")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"txns\":[" + commitBody("b-1") + ","
+                + commitBody("b-2") + "]}")).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    var results = Json.MAPPER.readTree(r.body()).get("results");
+    assertThat(results.get(0).get("error").asText()).isEqualTo("overloaded");
+    assertThat(results.get(1).get("outcome").asText()).isEqualTo("COMMITTED");
+    assertThat(get("/metrics").body())
+        .contains("ringtx_http_refused_total{error=\"overloaded\"} 1");
+  }
 }
