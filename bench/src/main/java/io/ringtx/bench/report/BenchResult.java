@@ -143,7 +143,8 @@ public record BenchResult(
   /**
    * One node's counters over the measured window: forced writes and fsyncs of its store, their
    * ratio (the mean group-commit batch), its CPU time (in seconds, and as a share of one core
-   * over the window), and the seconds its JVM spent in JIT compilation and garbage collection.
+   * over the window), the seconds its JVM spent in JIT compilation and garbage collection, and
+   * the seconds its threads spent ready to run but waiting for a CPU (summed over its threads).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Node(
@@ -154,11 +155,12 @@ public record BenchResult(
       Double cpuSeconds,
       Double cpuCores,
       Double jitSeconds,
-      Double gcSeconds) {
+      Double gcSeconds,
+      Double cpuWaitSeconds) {
     /** A node whose JVM times are not known. */
     public Node(Long forcedWrites, Long syncs, Long lazyWrites, Double meanBatch,
         Double cpuSeconds, Double cpuCores) {
-      this(forcedWrites, syncs, lazyWrites, meanBatch, cpuSeconds, cpuCores, null, null);
+      this(forcedWrites, syncs, lazyWrites, meanBatch, cpuSeconds, cpuCores, null, null, null);
     }
   }
 

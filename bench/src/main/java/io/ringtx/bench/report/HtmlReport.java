@@ -191,7 +191,7 @@ public final class HtmlReport {
   private static void nodes(StringBuilder b, BenchResult r) {
     b.append("<h2>Nodes (measured window)</h2>\n<table><tr><th class=\"l\">node</th>"
         + "<th>forced writes</th><th>fsyncs</th><th>mean batch</th><th>lazy writes</th>"
-        + "<th>CPU s</th><th>cores</th><th>JIT s</th><th>GC s</th></tr>\n");
+        + "<th>CPU s</th><th>cores</th><th>JIT s</th><th>GC s</th><th>CPU wait s</th></tr>\n");
     for (Map.Entry<String, BenchResult.Node> e : r.nodes().entrySet()) {
       BenchResult.Node n = e.getValue();
       b.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td>")
@@ -200,13 +200,13 @@ public final class HtmlReport {
           .append(opt(n.lazyWrites())).append("</td><td>").append(fmt(n.cpuSeconds(), 2))
           .append("</td><td>").append(fmt(n.cpuCores(), 2)).append("</td><td>")
           .append(fmt(n.jitSeconds(), 2)).append("</td><td>").append(fmt(n.gcSeconds(), 2))
-          .append("</td></tr>\n");
+          .append("</td><td>").append(fmt(n.cpuWaitSeconds(), 2)).append("</td></tr>\n");
     }
     BenchResult.BenchJvm j = r.benchJvm();
     if (j != null) {
       b.append("<tr><td class=\"l\">harness JVM</td><td></td><td></td><td></td><td></td><td>")
           .append(fmt(j.cpuSeconds(), 2)).append("</td><td>").append(fmt(j.cpuCores(), 2))
-          .append("</td><td></td><td></td></tr>\n");
+          .append("</td><td></td><td></td><td></td></tr>\n");
     }
     b.append("</table>\n");
     if (j != null && j.note() != null) {

@@ -100,10 +100,14 @@ public final class TextSummary {
     out.flush();
   }
 
-  /** ", JIT 1.20 s, GC 0.10 s" for a node whose JVM told them, else "". */
+  /**
+   * ", JIT 1.20 s, GC 0.10 s, waited for a CPU 2.50 s" with what the node told of these, else "".
+   */
   private static String jvmTimes(BenchResult.Node n) {
     return (n.jitSeconds() == null ? "" : String.format(Locale.ROOT, ", JIT %.2f s", n.jitSeconds()))
-        + (n.gcSeconds() == null ? "" : String.format(Locale.ROOT, ", GC %.2f s", n.gcSeconds()));
+        + (n.gcSeconds() == null ? "" : String.format(Locale.ROOT, ", GC %.2f s", n.gcSeconds()))
+        + (n.cpuWaitSeconds() == null ? ""
+            : String.format(Locale.ROOT, ", waited for a CPU %.2f s", n.cpuWaitSeconds()));
   }
 
   /**

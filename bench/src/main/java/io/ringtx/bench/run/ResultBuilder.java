@@ -126,9 +126,10 @@ final class ResultBuilder {
       Double cpu = delta(s.cpuNanos(), e.cpuNanos(), v -> v / 1e9);
       Double jit = delta(s.jitNanos(), e.jitNanos(), v -> v / 1e9);
       Double gc = delta(s.gcNanos(), e.gcNanos(), v -> v / 1e9);
+      Double cpuWait = delta(s.cpuWaitNanos(), e.cpuWaitNanos(), v -> v / 1e9);
       nodes.put(name, new BenchResult.Node(forced, syncs, lazy, meanBatch(forced, syncs),
           round(cpu, 3), cpu == null || window <= 0 ? null : round(cpu / window, 3),
-          round(jit, 3), round(gc, 3)));
+          round(jit, 3), round(gc, 3), round(cpuWait, 3)));
     });
     return nodes;
   }

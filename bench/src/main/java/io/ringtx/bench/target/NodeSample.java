@@ -13,9 +13,10 @@ import java.util.Map;
  *     decision}, ...); empty for a node that has none
  * @param jitNanos time the node's JIT compiler spent compiling
  * @param gcNanos time the node's garbage collectors spent
+ * @param cpuWaitNanos time the node's threads spent ready to run but waiting for a CPU
  */
 public record NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cpuNanos,
-    Map<String, PhaseBuckets> phases, Long jitNanos, Long gcNanos) {
+    Map<String, PhaseBuckets> phases, Long jitNanos, Long gcNanos, Long cpuWaitNanos) {
   /** A node that told nothing. */
   public static final NodeSample EMPTY = new NodeSample(null, null, null, null);
 
@@ -26,7 +27,7 @@ public record NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cp
   /** A sample without JVM times. */
   public NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cpuNanos,
       Map<String, PhaseBuckets> phases) {
-    this(forcedWrites, syncs, lazyWrites, cpuNanos, phases, null, null);
+    this(forcedWrites, syncs, lazyWrites, cpuNanos, phases, null, null, null);
   }
 
   /** A sample without phase histograms or JVM times. */
@@ -36,6 +37,7 @@ public record NodeSample(Long forcedWrites, Long syncs, Long lazyWrites, Long cp
 
   /** This sample with {@code cpuNanos} set. */
   public NodeSample withCpuNanos(Long nanos) {
-    return new NodeSample(forcedWrites, syncs, lazyWrites, nanos, phases, jitNanos, gcNanos);
+    return new NodeSample(forcedWrites, syncs, lazyWrites, nanos, phases, jitNanos, gcNanos,
+        cpuWaitNanos);
   }
 }

@@ -25,8 +25,9 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Reads the counters the harness needs from a node's {@code GET /metrics} (Prometheus text format
  * 0.0.4): the store's {@code ringtx_store_forced_writes_total}, {@code ringtx_store_syncs_total},
- * {@code ringtx_store_lazy_writes_total}, the standard {@code process_cpu_seconds_total}, and the
- * JVM's {@code ringtx_jvm_compile_seconds_total} and {@code ringtx_jvm_gc_seconds_total}.
+ * {@code ringtx_store_lazy_writes_total}, the standard {@code process_cpu_seconds_total}, the
+ * threads' {@code ringtx_process_cpu_wait_seconds_total}, and the JVM's {@code
+ * ringtx_jvm_compile_seconds_total} and {@code ringtx_jvm_gc_seconds_total}.
  */
 public final class PrometheusText {
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -104,7 +105,8 @@ public final class PrometheusText {
         asLong(v.get("ringtx_store_lazy_writes_total")),
         nanos(v.get("process_cpu_seconds_total")), phases(text),
         nanos(v.get("ringtx_jvm_compile_seconds_total")),
-        nanos(v.get("ringtx_jvm_gc_seconds_total")));
+        nanos(v.get("ringtx_jvm_gc_seconds_total")),
+        nanos(v.get("ringtx_process_cpu_wait_seconds_total")));
   }
 
   private static Long nanos(Double seconds) {

@@ -63,14 +63,15 @@ class WarmupCheckTest {
         Duration.ofMillis(600), Duration.ZERO, 2, 0, 1, true, Duration.ofMillis(200)),
         new PrintWriter(new StringWriter())).run(new FakeTarget(5));
     // Two nodes: 10 s of CPU of which 0.4 s compiling (4%), then 0.6 s (6%).
-    BenchResult.Node quiet = new BenchResult.Node(1L, 1L, 0L, 1.0, 6.0, 0.2, 0.1, 0.05);
-    BenchResult.Node still = new BenchResult.Node(1L, 1L, 0L, 1.0, 4.0, 0.13, 0.3, 0.05);
-    BenchResult.Node compiling = new BenchResult.Node(1L, 1L, 0L, 1.0, 4.0, 0.13, 0.5, 0.05);
+    BenchResult.Node quiet = new BenchResult.Node(1L, 1L, 0L, 1.0, 6.0, 0.2, 0.1, 0.05, 1.25);
+    BenchResult.Node still = new BenchResult.Node(1L, 1L, 0L, 1.0, 4.0, 0.13, 0.3, 0.05, null);
+    BenchResult.Node compiling = new BenchResult.Node(1L, 1L, 0L, 1.0, 4.0, 0.13, 0.5, 0.05, null);
     BenchResult.Node untold = new BenchResult.Node(1L, 1L, 0L, 1.0, 50.0, 1.6);
     StringWriter below = new StringWriter();
     TextSummary.print(withNodes(run, Map.of("p1", quiet, "p2", still, "p3", untold)),
         new PrintWriter(below, true));
-    assertThat(below.toString()).contains("JIT 0.30 s, GC 0.05 s")
+    assertThat(below.toString()).contains("JIT 0.30 s, GC 0.05 s\n")
+        .contains("JIT 0.10 s, GC 0.05 s, waited for a CPU 1.25 s\n")
         .doesNotContain("still compiling");
     StringWriter warned = new StringWriter();
     TextSummary.print(withNodes(run, Map.of("p1", quiet, "p2", compiling, "p3", untold)),

@@ -24,6 +24,9 @@ class JvmTimesTest {
     assertThat(after.cpuNanos() - before.cpuNanos()).as("burned %d", x)
         .isGreaterThan(100_000_000L);
     assertThat(after.jitNanos()).isGreaterThanOrEqualTo(before.jitNanos());
+    if (before.cpuWaitNanos() != null) {
+      assertThat(after.cpuWaitNanos()).isGreaterThanOrEqualTo(before.cpuWaitNanos());
+    }
   }
 
   @Test
@@ -31,6 +34,7 @@ class JvmTimesTest {
     String text = new PromText()
         .counter("process_cpu_seconds_total", "cpu", 12.5)
         .counter("ringtx_jvm_compile_seconds_total", "jit", 0.0003)
+        .counter("ringtx_process_cpu_wait_seconds_total", "wait", 2.25)
         .toString();
     assertThat(text).contains("process_cpu_seconds_total 12.5\n")
         .contains("ringtx_jvm_compile_seconds_total 0.0003\n");
@@ -38,5 +42,6 @@ class JvmTimesTest {
     assertThat(s.cpuNanos()).isEqualTo(12_500_000_000L);
     assertThat(s.jitNanos()).isEqualTo(300_000L);
     assertThat(s.gcNanos()).isNull();
+    assertThat(s.cpuWaitNanos()).isEqualTo(2_250_000_000L);
   }
 }

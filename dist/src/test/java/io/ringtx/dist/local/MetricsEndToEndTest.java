@@ -139,6 +139,12 @@ class MetricsEndToEndTest {
         .containsEntry("ringtx_jvm_compile_seconds_total", "counter")
         .containsEntry("ringtx_jvm_gc_seconds_total", "counter");
     assertThat(value(participantText, "process_cpu_seconds_total")).isPositive();
+    if (Files.isReadable(Path.of("/proc/self/task"))) {
+      // Linux tells each thread's run-queue wait.
+      assertThat(f).containsEntry("ringtx_process_cpu_wait_seconds_total", "counter");
+      assertThat(value(participantText, "ringtx_process_cpu_wait_seconds_total"))
+          .isNotNegative();
+    }
     assertThat(value(participantText, "ringtx_participant_max_queued_work")).isEqualTo(1000);
     assertThat(value(participantText, "ringtx_store_sync_batch_size_count"))
         .isEqualTo(value(participantText, "ringtx_store_syncs_total"));

@@ -6,7 +6,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * What a node's JVM spends besides the node's own work, in the Prometheus text format: its CPU
- * time, and the time its JIT compiler and its garbage collector took. On a machine of few cores a
+ * time, the time its threads waited for a CPU ({@link CpuWait}), and the time its JIT compiler
+ * and its garbage collector took. On a machine of few cores a
  * JVM that is still compiling its hot paths takes a fair share of them from the work (measured
  * on this project's 2-core VM: a tenth of each node's CPU one minute into a load), so a
  * benchmark that reads these can tell whether it measured the steady state.
@@ -24,6 +25,9 @@ public final class JvmMetrics {
             "CPU time of the node's process (user and system).", cpu / 1e9);
       }
     }
+    CpuWait.selfNanos().ifPresent(wait -> out.counter("ringtx_process_cpu_wait_seconds_total",
+        "Time the node's threads spent ready to run but waiting for a CPU (Linux only).",
+        wait / 1e9));
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
       out.counter("ringtx_jvm_compile_seconds_total",
