@@ -569,9 +569,10 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
           metrics.render(t);
           RpcMetrics.render(t, transport);
           StoreMetrics.render(t, store);
-          JvmMetrics.render(t);
-          return t.toString();
+          return t;
         })
+        // The JVM's figures read a file per thread under /proc: not on the node's event loop.
+        .compose(t -> vertx.executeBlocking(() -> JvmMetrics.render(t).toString(), false))
         .toCompletionStage()
         .toCompletableFuture();
   }

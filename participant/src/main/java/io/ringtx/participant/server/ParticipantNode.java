@@ -149,9 +149,11 @@ public final class ParticipantNode implements AutoCloseable {
                   + "the node started.", c.heuristicMismatches());
       RpcMetrics.render(t, transport);
       StoreMetrics.render(t, store);
-      JvmMetrics.render(t);
-      return t.toString();
-    });
+      return t;
+    })
+        // The JVM's figures read a file per thread under /proc: not on the node's event loop.
+        .compose(t -> runner.context().owner()
+            .executeBlocking(() -> JvmMetrics.render(t).toString(), false));
   }
 
   /**

@@ -15,7 +15,10 @@ import java.lang.management.ManagementFactory;
 public final class JvmMetrics {
   private JvmMetrics() {}
 
-  /** Appends the JVM's counters to {@code out}; a counter the JVM does not tell is left out. */
+  /**
+   * Appends the JVM's counters to {@code out}; a counter the JVM does not tell is left out. Reads
+   * a file per thread ({@link CpuWait}): call it off event loops.
+   */
   public static PromText render(PromText out) {
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
