@@ -134,7 +134,8 @@ final class BenchRunCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
-  @Option(names = "--commit-batch", defaultValue = "100", paramLabel = "N",
+  @Option(names = "--commit-batch", defaultValue = "" + ClientOptions.DEFAULT_MAX_COMMIT_BATCH,
+      paramLabel = "N",
       description = "Most commits the Java client sends in one request (POST /v1/txns) when"
           + " several are ready at once; 1 sends each alone (default: ${DEFAULT-VALUE}).")
   int commitBatch;

@@ -804,6 +804,11 @@ public final class HttpApi {
       return new ApiError(ApiErrorCode.TIMEOUT, what + " got no answer within "
           + options.requestTimeout().toMillis() + " ms; for a commit the outcome is unknown");
     }
+    return internal(what, cause);
+  }
+
+  /** An unexpected failure of {@code what}, logged: answered {@code internal}. */
+  private static ApiError internal(String what, Throwable cause) {
     LOG.error("{} failed", what, cause);
     return new ApiError(ApiErrorCode.INTERNAL,
         what + " failed: " + describe(cause, "internal error"));
@@ -814,11 +819,8 @@ public final class HttpApi {
   }
 
   private void unexpected(RoutingContext ctx, String what, Throwable cause) {
-    LOG.error("{} failed", what, cause);
-    error(
-        ctx,
-        ApiErrorCode.INTERNAL,
-        what + " failed: " + describe(cause, "internal error"));
+    ApiError e = internal(what, cause);
+    error(ctx, e.code(), e.message());
   }
 
   /**

@@ -7,18 +7,18 @@ import io.ringtx.bench.target.Cpu;
 import io.ringtx.bench.target.NodeSample;
 import io.ringtx.bench.target.PrometheusText;
 import io.ringtx.client.ClientOptions;
-import java.util.function.UnaryOperator;
 import io.ringtx.dist.cluster.ClusterLayout;
 import io.ringtx.dist.cluster.ProcessCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 
 /**
  * A cluster of node processes ({@link ProcessCluster}, as {@code ringtx cluster start} runs it)
