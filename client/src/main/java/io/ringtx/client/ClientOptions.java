@@ -65,7 +65,8 @@ public final class ClientOptions {
           null,
           null,
           true,
-          DEFAULT_MAX_COMMIT_BATCH);
+          DEFAULT_MAX_COMMIT_BATCH,
+          true);
 
   private final Vertx vertx;
   private final String clientId;
@@ -81,6 +82,7 @@ public final class ClientOptions {
   private final String bearerToken;
   private final boolean directReads;
   private final int maxCommitBatch;
+  private final boolean directCommits;
 
   private ClientOptions(
       Vertx vertx,
@@ -96,7 +98,8 @@ public final class ClientOptions {
       Path trustedCa,
       String bearerToken,
       boolean directReads,
-      int maxCommitBatch) {
+      int maxCommitBatch,
+      boolean directCommits) {
     this.vertx = vertx;
     this.clientId = clientId;
     this.maxAttempts = maxAttempts;
@@ -111,6 +114,7 @@ public final class ClientOptions {
     this.bearerToken = bearerToken;
     this.directReads = directReads;
     this.maxCommitBatch = maxCommitBatch;
+    this.directCommits = directCommits;
   }
 
   /** The defaults. */
@@ -132,7 +136,7 @@ public final class ClientOptions {
         requestTimeout,
         commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /**
@@ -155,7 +159,7 @@ public final class ClientOptions {
         requestTimeout,
         commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
@@ -172,7 +176,7 @@ public final class ClientOptions {
         requestTimeout,
         commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /**
@@ -188,7 +192,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections,
         overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /** A copy with another limit on the wait for one HTTP answer. */
@@ -200,7 +204,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /**
@@ -214,7 +218,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /** A copy with another number of pooled HTTP connections. */
@@ -225,7 +229,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /**
@@ -248,7 +252,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /**
@@ -261,7 +265,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /**
@@ -277,7 +281,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, token, directReads,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /**
@@ -292,7 +296,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, direct,
-        maxCommitBatch);
+        maxCommitBatch, directCommits);
   }
 
   /**
@@ -312,7 +316,32 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        max);
+        max, directCommits);
+  }
+
+  /**
+   * A copy that sends every commit to the coordinator ({@code false}) or, as by default, sends a
+   * transaction whose every key (read or written) one participant owns straight to that
+   * participant ({@code true}), which commits it in one phase exactly as it does for a
+   * coordinator (DESIGN §3 step 1), with the same outcome and the same at-most-once rule: the
+   * participant logs the outcome under the transaction's id and answers a re-send from its log.
+   * This saves the coordinator's two hops and its work. Only the first send goes to the
+   * participant; a send that learns no outcome is followed by re-sends to the coordinator, which
+   * routes them to the same owner. A participant that does not take commits (404) turns direct
+   * commits off for the client; one that no longer owns a key aborts the transaction with {@code
+   * NOT_OWNER}, which is retried once the client has asked for the ring again. Needs the ring,
+   * as {@link #withDirectReads} does.
+   */
+  public ClientOptions withDirectCommits(boolean direct) {
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch, direct);
+  }
+
+  /** Whether one-shard commits go straight to the owning participant when the ring is known. */
+  public boolean directCommits() {
+    return directCommits;
   }
 
   /** The most commits sent in one request (1: no batching). */
@@ -413,6 +442,8 @@ public final class ClientOptions {
         + directReads
         + ", maxCommitBatch="
         + maxCommitBatch
+        + ", directCommits="
+        + directCommits
         + ", ownVertx="
         + (vertx == null)
         + "}";

@@ -36,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +108,7 @@ final class HttpRingTxClient implements RingTxClient {
     this.home = vertx.getOrCreateContext();
     this.clientId = options.clientId().orElseGet(HttpRingTxClient::randomClientId);
     this.backoff = new Backoff(options.baseBackoff(), options.maxBackoff());
+    this.coordinatorLane = new CommitLane(endpoint);
   }
 
   /** 16 hex digits (64 random bits): unique enough across clients for the retention window. */
@@ -199,7 +201,7 @@ final class HttpRingTxClient implements RingTxClient {
    * processes (one HTTP exchange per participant and read instead of shared messages).
    */
   private Future<Map<String, TxAttempt.Read>> readAll(List<String> keys) {
-    if (inFlight.get() >= DIRECT_READS_MAX_IN_FLIGHT) {
+    if (!options.directReads() || inFlight.get() >= DIRECT_READS_MAX_IN_FLIGHT) {
       return readThroughCoordinator(keys);
     }
     OwnerRouting table = owners;
@@ -222,10 +224,7 @@ final class HttpRingTxClient implements RingTxClient {
     }).recover(e -> {
       LOG.debug("reading {} keys from their owners failed ({}); reading through the coordinator",
           keys.size(), e.getMessage());
-      if (owners == table) {
-        owners = null;
-      }
-      refreshRouting();
+      forgetRouting(table);
       return readThroughCoordinator(keys);
     });
   }
@@ -235,7 +234,8 @@ final class HttpRingTxClient implements RingTxClient {
    * has none, or it was asked less than {@link #ROUTING_RETRY_NANOS} ago. Runs on {@link #home}.
    */
   private void refreshRouting() {
-    if (!options.directReads() || routingUnsupported || closed.get()) {
+    if ((!options.directReads() && !options.directCommits()) || routingUnsupported
+        || closed.get()) {
       return;
     }
     if (!onHomeLoop()) {
@@ -480,10 +480,91 @@ final class HttpRingTxClient implements RingTxClient {
   /**
    * Sends the commit of {@code tx}, re-sending the same id while the outcome is unknown (commits
    * are idempotent by id, DESIGN §2), then asks for the outcome. Ends with COMMITTED or ABORTED;
-   * anything else fails the future.
+   * anything else fails the future. A transaction that one participant owns entirely goes first
+   * to that participant ({@link ClientOptions#directCommits}); every re-send goes to the
+   * coordinator, which routes it to the same owner, where the id finds its outcome.
    */
   private Future<Learned> commit(String id, TxAttempt tx) {
-    return commitSend(id, commitBody(id, tx), 1, null);
+    byte[] body = commitBody(id, tx);
+    OwnerRouting table = owners;
+    CommitLane direct = directLane(table, tx);
+    if (direct == null) {
+      return commitSend(id, body, 1, null);
+    }
+    return firstCommitSend(direct, body).transform(ar -> {
+      if (ar.succeeded() && (ar.result().statusCode() == 404 || ar.result().statusCode() == 405)) {
+        // A participant without commits did nothing: this and every later commit go to the
+        // coordinator.
+        LOG.debug("participant {} does not take commits ({}); commits go to the coordinator",
+            direct.target, ar.result().statusCode());
+        directCommitsUnsupported = true;
+        return commitSend(id, body, 1, null);
+      }
+      Object seen = ar.succeeded()
+          ? interpret(id, ar.result())
+          : asRingTx(ar.cause());
+      if (seen instanceof Learned learned) {
+        if (learned.reason() == Reason.NOT_OWNER) {
+          forgetRouting(table); // the ring moved: the retry routes by the new one
+        }
+        return Future.succeededFuture(learned);
+      }
+      if (seen instanceof RequestRejectedException rejected) {
+        return Future.failedFuture(rejected);
+      }
+      RingTxException last = (RingTxException) seen;
+      LOG.debug("tx={} commit at its owner {} got no outcome ({}); asking the coordinator", id,
+          direct.target, last.getMessage());
+      forgetRouting(table);
+      return commitSend(id, body, 2, last);
+    });
+  }
+
+  /**
+   * The participant to send {@code tx}'s commit to: the one that owns every key it read or
+   * wrote, when it wrote something, direct commits are on and the ring is known; else null (the
+   * coordinator). Asks for the ring if it is not known.
+   */
+  private CommitLane directLane(OwnerRouting table, TxAttempt tx) {
+    if (!options.directCommits() || directCommitsUnsupported || tx.writeSet().isEmpty()) {
+      return null;
+    }
+    if (table == null) {
+      refreshRouting();
+      return null;
+    }
+    Endpoint owner = table.soleOwner(tx.readSet(), tx.writeSet());
+    return owner == null ? null : participantLanes.computeIfAbsent(owner, CommitLane::new);
+  }
+
+  /** Drops {@code table} if it is still the one in use, and asks for the ring again. */
+  private void forgetRouting(OwnerRouting table) {
+    if (table != null && owners == table) {
+      owners = null;
+    }
+    refreshRouting();
+  }
+
+  /**
+   * What an answer to {@code POST /v1/txn} says: the {@link Learned} outcome, a {@link
+   * RequestRejectedException} (refused as invalid, nothing written), or a {@link
+   * RingTxException} saying why it told no outcome.
+   */
+  private static Object interpret(String id, Answer response) {
+    JsonNode answer = parseOrNull(response);
+    int status = response.statusCode();
+    if (status == 200 && answer != null) {
+      Learned learned = learned(answer);
+      if (learned != null && learned.outcome() != Outcome.UNKNOWN) {
+        return learned;
+      }
+      return new RingTxException("commit of transaction " + id + " answered UNKNOWN");
+    }
+    if (status >= 400 && status < 500) {
+      // Refused as invalid before it reached the engine: nothing was written.
+      return rejected("POST /v1/txn", response, answer);
+    }
+    return unexpected("POST /v1/txn", response, answer);
   }
 
   private Future<Learned> commitSend(String id, byte[] body, int send, RingTxException before) {
@@ -507,26 +588,19 @@ final class HttpRingTxClient implements RingTxClient {
       });
     }
     Future<Answer> sent = send == 1
-        ? firstCommitSend(body)
+        ? firstCommitSend(coordinatorLane, body)
         : send(HttpMethod.POST, "/v1/txn", body, "POST /v1/txn");
     return sent.transform(ar -> {
       RingTxException last;
       if (ar.succeeded()) {
-        Answer response = ar.result();
-        JsonNode answer = parseOrNull(response);
-        int status = response.statusCode();
-        if (status == 200 && answer != null) {
-          Learned learned = learned(answer);
-          if (learned != null && learned.outcome() != Outcome.UNKNOWN) {
-            return Future.succeededFuture(learned);
-          }
-          last = new RingTxException("coordinator answered UNKNOWN for transaction " + id);
-        } else if (status >= 400 && status < 500) {
-          // Refused as invalid before it reached the engine: nothing was written.
-          return Future.failedFuture(rejected("POST /v1/txn", response, answer));
-        } else {
-          last = unexpected("POST /v1/txn", response, answer);
+        Object seen = interpret(id, ar.result());
+        if (seen instanceof Learned learned) {
+          return Future.succeededFuture(learned);
         }
+        if (seen instanceof RequestRejectedException rejected) {
+          return Future.failedFuture(rejected);
+        }
+        last = (RingTxException) seen;
       } else if (ar.cause() instanceof CoordinatorOverloadedException e && send == 1) {
         // Refused before anything was done, and no earlier send may have been: not applied.
         return Future.failedFuture(e);
@@ -550,90 +624,107 @@ final class HttpRingTxClient implements RingTxClient {
   /** A first send of a commit, waiting for the end of the home loop's turn. */
   private record QueuedCommit(byte[] body, Promise<Answer> answer) {}
 
-  /** First sends gathered in this turn of the home loop; used on the home loop only. */
-  private List<QueuedCommit> queuedCommits = new ArrayList<>();
-  /** First sends of commits under way (alone or in a batch); used on the home loop only. */
-  private int commitsUnderWay;
-  /** Set when the coordinator does not serve {@code POST /v1/txns}: every commit goes alone. */
-  private volatile boolean batchesUnsupported;
+  /**
+   * Where first sends of commits go, each batched on its own: the coordinator, or one
+   * participant (direct commits). Used on the home loop only, but for the flag.
+   */
+  private static final class CommitLane {
+    final Endpoint target;
+    /** First sends gathered in this turn of the home loop. */
+    List<QueuedCommit> queued = new ArrayList<>();
+    /** First sends under way (alone or in a batch). */
+    int underWay;
+    /** Set when the target does not serve {@code POST /v1/txns}: every commit goes alone. */
+    volatile boolean batchesUnsupported;
+
+    CommitLane(Endpoint target) {
+      this.target = target;
+    }
+  }
+
+  private final CommitLane coordinatorLane;
+  private final Map<Endpoint, CommitLane> participantLanes = new ConcurrentHashMap<>();
+  /** Set when a participant does not serve {@code POST /v1/txn}: every commit goes to the coordinator. */
+  private volatile boolean directCommitsUnsupported;
 
   /**
-   * The first send of a commit: alone ({@code POST /v1/txn}) at once if batching is off or no
-   * other commit is under way (a lone client waits for nothing), else queued until the home loop
-   * has handled what its wake-up brought, and sent with every other commit queued by then
-   * ({@link #sendQueuedCommits}). Completes with the answer that {@code POST /v1/txn} would have
-   * given for it.
+   * The first send of a commit to {@code lane}: alone ({@code POST /v1/txn}) at once if batching
+   * is off or no other commit is under way there (a lone client waits for nothing), else queued
+   * until the home loop has handled what its wake-up brought, and sent with every other commit
+   * queued for the same target by then ({@link #sendQueuedCommits}). Completes with the answer
+   * that {@code POST /v1/txn} would have given for it.
    */
-  private Future<Answer> firstCommitSend(byte[] body) {
-    if (options.maxCommitBatch() == 1 || batchesUnsupported) {
-      return send(HttpMethod.POST, "/v1/txn", body, "POST /v1/txn");
+  private Future<Answer> firstCommitSend(CommitLane lane, byte[] body) {
+    if (options.maxCommitBatch() == 1 || lane.batchesUnsupported) {
+      return send(lane.target, HttpMethod.POST, "/v1/txn", body, "POST /v1/txn", 0);
     }
     Promise<Answer> answer = Promise.promise();
     if (!onHomeLoop()) {
-      home.runOnContext(v -> firstCommitSend(body).onComplete(answer));
+      home.runOnContext(v -> firstCommitSend(lane, body).onComplete(answer));
       return answer.future();
     }
     QueuedCommit commit = new QueuedCommit(body, answer);
-    if (commitsUnderWay == 0 && queuedCommits.isEmpty()) {
-      sendAlone(commit);
+    if (lane.underWay == 0 && lane.queued.isEmpty()) {
+      sendAlone(lane, commit);
       return answer.future();
     }
-    queuedCommits.add(commit);
-    if (queuedCommits.size() == 1) {
-      home.runOnContext(v -> sendQueuedCommits());
+    lane.queued.add(commit);
+    if (lane.queued.size() == 1) {
+      home.runOnContext(v -> sendQueuedCommits(lane));
     }
     return answer.future();
   }
 
   /** Sends the commits queued in this turn: one alone, more in batches of maxCommitBatch. */
-  private void sendQueuedCommits() {
-    List<QueuedCommit> all = queuedCommits;
-    queuedCommits = new ArrayList<>();
+  private void sendQueuedCommits(CommitLane lane) {
+    List<QueuedCommit> all = lane.queued;
+    lane.queued = new ArrayList<>();
     int max = options.maxCommitBatch();
     for (int from = 0; from < all.size(); from += max) {
       List<QueuedCommit> batch = all.subList(from, Math.min(all.size(), from + max));
       if (batch.size() == 1) {
-        sendAlone(batch.get(0));
+        sendAlone(lane, batch.get(0));
       } else {
-        sendBatch(List.copyOf(batch));
+        sendBatch(lane, List.copyOf(batch));
       }
     }
   }
 
-  private void sendAlone(QueuedCommit q) {
-    commitsUnderWay++;
-    send(HttpMethod.POST, "/v1/txn", q.body(), "POST /v1/txn").onComplete(ar -> {
+  private void sendAlone(CommitLane lane, QueuedCommit q) {
+    lane.underWay++;
+    send(lane.target, HttpMethod.POST, "/v1/txn", q.body(), "POST /v1/txn", 0).onComplete(ar -> {
       q.answer().handle(ar);
-      commitsUnderWay--;
+      lane.underWay--;
     });
   }
 
   /**
    * Sends {@code batch} as one {@code POST /v1/txns} and hands each commit its item of the
    * answer. A batch refused whole with a 4xx did nothing: each commit is then sent alone (and
-   * after a 404 or 405, which a coordinator without batches answers, every later one too). Any
-   * other answer without items (5xx, or a failed request) is each commit's answer, which leaves
-   * its outcome to be learned as for a commit sent alone.
+   * after a 404 or 405, which a node without batches answers, every later one too). Any other
+   * answer without items (5xx, or a failed request) is each commit's answer, which leaves its
+   * outcome to be learned as for a commit sent alone.
    */
-  private void sendBatch(List<QueuedCommit> batch) {
+  private void sendBatch(CommitLane lane, List<QueuedCommit> batch) {
     // A batch counts as as many requests under way as it has commits: how busy the client is
     // (which decides where it reads) does not depend on how its commits travel.
     int others = batch.size() - 1;
     inFlight.addAndGet(others);
-    commitsUnderWay += batch.size();
-    send(HttpMethod.POST, "/v1/txns", batchBody(batch), "POST /v1/txns").onComplete(ar -> {
-      inFlight.addAndGet(-others);
-      // Counted until each commit has its answer: the commits that those answers start then
-      // see the batch still under way, and gather into the next one.
-      try {
-        answerBatch(batch, ar);
-      } finally {
-        commitsUnderWay -= batch.size();
-      }
-    });
+    lane.underWay += batch.size();
+    send(lane.target, HttpMethod.POST, "/v1/txns", batchBody(batch), "POST /v1/txns", 0)
+        .onComplete(ar -> {
+          inFlight.addAndGet(-others);
+          // Counted until each commit has its answer: the commits that those answers start then
+          // see the batch still under way, and gather into the next one.
+          try {
+            answerBatch(lane, batch, ar);
+          } finally {
+            lane.underWay -= batch.size();
+          }
+        });
   }
 
-  private void answerBatch(List<QueuedCommit> batch, AsyncResult<Answer> ar) {
+  private void answerBatch(CommitLane lane, List<QueuedCommit> batch, AsyncResult<Answer> ar) {
     if (ar.failed()) {
       batch.forEach(q -> q.answer().fail(ar.cause()));
       return;
@@ -655,11 +746,11 @@ final class HttpRingTxClient implements RingTxClient {
     }
     if (status >= 400 && status < 500) {
       if (status == 404 || status == 405) {
-        batchesUnsupported = true;
+        lane.batchesUnsupported = true;
       }
       LOG.debug("POST /v1/txns of {} commits answered {}; sending each alone", batch.size(),
           status);
-      batch.forEach(this::sendAlone);
+      batch.forEach(q -> sendAlone(lane, q));
       return;
     }
     batch.forEach(q -> q.answer().complete(answer));
@@ -792,12 +883,12 @@ final class HttpRingTxClient implements RingTxClient {
    */
   private Future<Answer> send(HttpMethod method, String path, byte[] body,
       String what) {
-    return send(method, path, body, what, 0);
+    return send(endpoint, method, path, body, what, 0);
   }
 
-  private Future<Answer> send(HttpMethod method, String path, byte[] body,
+  private Future<Answer> send(Endpoint target, HttpMethod method, String path, byte[] body,
       String what, int refusals) {
-    return sendOnce(endpoint, method, path, body, what).compose(response -> {
+    return sendOnce(target, method, path, body, what).compose(response -> {
       String refusal = refusal(response);
       if (refusal == null) {
         return Future.succeededFuture(response);
@@ -810,7 +901,7 @@ final class HttpRingTxClient implements RingTxClient {
       long pause = overloadPauseMillis(response, options.maxOverloadPause().toMillis(),
           ThreadLocalRandom.current());
       LOG.debug("{} refused ({}), waiting {} ms", what, refusal, pause);
-      return pause(pause).compose(v -> send(method, path, body, what, refusals + 1));
+      return pause(pause).compose(v -> send(target, method, path, body, what, refusals + 1));
     });
   }
 

@@ -2,6 +2,8 @@ package io.ringtx.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.message.ReadItem;
+import io.ringtx.protocol.message.WriteOp;
 import io.ringtx.protocol.ring.IdSpace;
 import io.ringtx.protocol.ring.RingId;
 import io.ringtx.protocol.ring.RingSnapshot;
@@ -57,6 +59,29 @@ final class OwnerRouting {
       urls.put(NodeId.of(p.getKey()), RingTx.endpoint(p.getValue().asText("")));
     }
     return new OwnerRouting(RingSnapshot.of(space, vnodes), Map.copyOf(urls));
+  }
+
+  /**
+   * Where the one participant that owns every key of {@code reads} and {@code writes} serves; null
+   * if they have several owners, or an owner whose address is not known.
+   */
+  HttpRingTxClient.Endpoint soleOwner(List<ReadItem> reads, List<WriteOp> writes) {
+    NodeId owner = null;
+    for (ReadItem r : reads) {
+      NodeId o = ring.ownerOf(r.key());
+      if (owner != null && !owner.equals(o)) {
+        return null;
+      }
+      owner = o;
+    }
+    for (WriteOp w : writes) {
+      NodeId o = ring.ownerOf(w.key());
+      if (owner != null && !owner.equals(o)) {
+        return null;
+      }
+      owner = o;
+    }
+    return owner == null ? null : urls.get(owner);
   }
 
   /**

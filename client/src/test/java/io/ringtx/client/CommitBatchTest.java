@@ -3,9 +3,9 @@ package io.ringtx.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.http.FakeTransactionService;
 import io.ringtx.coordinator.http.HttpApi;
+import io.ringtx.protocol.api.Limits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -3,10 +3,10 @@ package io.ringtx.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.http.FakeTransactionService;
 import io.ringtx.coordinator.http.HttpApi;
 import io.ringtx.coordinator.http.HttpApiOptions;
+import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.message.ReadItem;
@@ -133,9 +133,10 @@ class DirectReadsTest {
         "participants", Map.of("p1", s1.url(), "p2", s2.url()));
   }
 
+  /** A client whose commits all go to the coordinator: these stand-ins serve reads only. */
   private RingTxClient connect(ClientOptions options) {
     return RingTx.connect("http://127.0.0.1:" + api.port(),
-        options.withRequestTimeout(Duration.ofSeconds(5)));
+        options.withRequestTimeout(Duration.ofSeconds(5)).withDirectCommits(false));
   }
 
   private static Optional<String> value(RingTxClient c, String key) {

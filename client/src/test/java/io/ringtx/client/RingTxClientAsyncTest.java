@@ -2,8 +2,8 @@ package io.ringtx.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.http.FakeTransactionService;
+import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.WriteOp;
 import io.vertx.core.Context;

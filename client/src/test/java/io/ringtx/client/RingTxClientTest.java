@@ -3,10 +3,10 @@ package io.ringtx.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ringtx.coordinator.api.Limits;
-import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.http.FakeTransactionService;
 import io.ringtx.coordinator.http.HttpApi;
+import io.ringtx.protocol.api.Limits;
+import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.Outcome;
 import io.ringtx.protocol.message.ReadItem;

@@ -146,6 +146,12 @@ final class BenchRunCommand implements Callable<Integer> {
           + " coordinator) (default: ${DEFAULT-VALUE}).")
   String reads;
 
+  @Option(names = "--commits", defaultValue = "owner", paramLabel = "HOW",
+      description = "Where the client sends a commit whose keys one participant owns: owner"
+          + " (straight to that participant, as the Java client does by default) or coordinator"
+          + " (every commit through the coordinator) (default: ${DEFAULT-VALUE}).")
+  String commits;
+
   @Option(names = "--no-load",
       description = "Skip creating the initial data (reuse what an earlier run left in --cluster).")
   boolean noLoad;
@@ -351,8 +357,13 @@ final class BenchRunCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--reads must be owner or coordinator, was '" + reads + "'");
       }
+      if (!commits.equals("owner") && !commits.equals("coordinator")) {
+        throw new IllegalArgumentException(
+            "--commits must be owner or coordinator, was '" + commits + "'");
+      }
       return new BenchOptions(w, duration, warmup, concurrency, rate == null ? 0 : rate,
-          maxAttempts, !noLoad, progress, reads.equals("owner"), commitBatch);
+          maxAttempts, !noLoad, progress, reads.equals("owner"), commitBatch,
+          commits.equals("owner"));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

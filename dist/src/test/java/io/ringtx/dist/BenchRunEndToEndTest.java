@@ -210,6 +210,8 @@ class BenchRunEndToEndTest {
         .isEqualTo(2);
     assertThat(execute(run("bank", dir, "--embedded", "--coordinators", "2"))).isEqualTo(2);
     assertThat(err.toString()).contains("--coordinators needs --processes");
+    assertThat(execute(run("bank", dir, "--commits", "participant"))).isEqualTo(2);
+    assertThat(err.toString()).contains("--commits must be owner or coordinator");
     assertThat(Files.exists(dir.resolve("data"))).isFalse();
   }
 }

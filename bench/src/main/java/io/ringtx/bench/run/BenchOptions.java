@@ -24,6 +24,9 @@ import java.util.Objects;
  *     participant (the default) or through the coordinator
  * @param commitBatch the most commits the Java client sends in one request ({@link
  *     ClientOptions#withMaxCommitBatch}; 1: each alone)
+ * @param commitsToOwner whether the Java client sends a one-shard commit straight to its owning
+ *     participant (the default, {@link ClientOptions#withDirectCommits}) or every commit to the
+ *     coordinator
  */
 public record BenchOptions(
     WorkloadSettings workload,
@@ -35,7 +38,8 @@ public record BenchOptions(
     boolean load,
     Duration progressInterval,
     boolean readsFromOwner,
-    int commitBatch) {
+    int commitBatch,
+    boolean commitsToOwner) {
   /** Validates the options. */
   public BenchOptions {
     Objects.requireNonNull(workload, "workload");
@@ -64,6 +68,14 @@ public record BenchOptions(
     if (progressInterval.toMillis() < 10) {
       throw new IllegalArgumentException("progress interval must be at least 10 ms");
     }
+  }
+
+  /** As the canonical constructor, sending one-shard commits to their owner. */
+  public BenchOptions(WorkloadSettings workload, Duration duration, Duration warmup,
+      int concurrency, double rate, int maxAttempts, boolean load, Duration progressInterval,
+      boolean readsFromOwner, int commitBatch) {
+    this(workload, duration, warmup, concurrency, rate, maxAttempts, load, progressInterval,
+        readsFromOwner, commitBatch, true);
   }
 
   /**

@@ -50,7 +50,8 @@ public final class BenchRunner {
     BankWorkload bank = driver instanceof BankWorkload b ? b : null;
     try (TxEngine engine = target.engine(options.concurrency(), options.maxAttempts(),
         client -> client.withDirectReads(options.readsFromOwner())
-            .withMaxCommitBatch(options.commitBatch()))) {
+            .withMaxCommitBatch(options.commitBatch())
+            .withDirectCommits(options.commitsToOwner()))) {
       int loaders = Math.min(options.concurrency(), 8);
       List<TxBody> batches = options.load() ? driver.loadBatches() : List.of();
       if (!batches.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.ringtx.coordinator.api;
 
+import io.ringtx.protocol.api.Limits;
+import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.TxResult;

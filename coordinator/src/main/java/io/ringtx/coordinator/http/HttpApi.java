@@ -1,14 +1,17 @@
 package io.ringtx.coordinator.http;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.coordinator.api.TransactionService;
-import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.api.TxStatus;
+import io.ringtx.protocol.api.ApiError;
+import io.ringtx.protocol.api.ApiErrorCode;
+import io.ringtx.protocol.api.TxRequest;
+import io.ringtx.protocol.api.TxAnswers;
+import io.ringtx.protocol.api.TxRequestParser;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.codec.ReadItemsJson;
 import io.ringtx.protocol.id.TxId;
@@ -467,7 +470,7 @@ public final class HttpApi {
     TxRequestParser.KeysResult parsed =
         parser.parseKeys(buffer == null ? new byte[0] : buffer.getBytes());
     if (parsed instanceof TxRequestParser.Rejected rejected) {
-      sendJson(ctx, 400, errorsBody(rejected.errors()));
+      sendBytes(ctx, 400, TxAnswers.refusal(rejected.errors()));
       return;
     }
     List<String> keys = ((TxRequestParser.Keys) parsed).keys();
@@ -541,7 +544,7 @@ public final class HttpApi {
   private void onBatchParsed(RoutingContext ctx, TxRequestParser.BatchResult parsed) {
     if (parsed instanceof TxRequestParser.Rejected rejected) {
       LOG.debug("rejected batch body: {}", rejected.errors());
-      sendJson(ctx, 400, errorsBody(rejected.errors()));
+      sendBytes(ctx, 400, TxAnswers.refusal(rejected.errors()));
       return;
     }
     List<TxRequest> requests = ((TxRequestParser.Batch) parsed).requests();
@@ -562,14 +565,14 @@ public final class HttpApi {
             TxRequest request = requests.get(i);
             if (f.succeeded()) {
               metrics.result(f.result());
-              writeResult(g, f.result());
+              TxAnswers.writeResult(g, f.result());
             } else {
               ApiError e = failure(commitWhat(request), f.cause());
               if (e.code() == ApiErrorCode.OVERLOADED) {
                 // Refused before anything was done, as refuse() counts it for a lone commit.
                 metrics.refused(e.code().wire());
               }
-              writeItemError(g, request, e);
+              TxAnswers.writeItemError(g, request.id(), e);
             }
           }
           g.writeEndArray();
@@ -585,32 +588,11 @@ public final class HttpApi {
     return request.id() == null ? "commit" : "tx=" + request.id() + " commit";
   }
 
-  /** A batch item that got no outcome: its id (if it had one), error code and message. */
-  private static void writeItemError(JsonGenerator g, TxRequest request, ApiError e)
-      throws IOException {
-    g.writeStartObject();
-    if (request.id() != null) {
-      g.writeStringField("id", request.id().value());
-    }
-    g.writeStringField("error", e.code().wire());
-    g.writeStringField("message", e.message());
-    g.writeEndObject();
-  }
-
-  private static void writeResult(JsonGenerator g, TxResult result) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("id", result.id().value());
-    g.writeStringField("outcome", result.outcome().name());
-    if (result.reason() != null) {
-      g.writeStringField("reason", result.reason().name());
-    }
-    g.writeEndObject();
-  }
 
   private void onParsed(RoutingContext ctx, TxRequestParser.Result parsed) {
     if (parsed instanceof TxRequestParser.Rejected rejected) {
       LOG.debug("rejected transaction body: {}", rejected.errors());
-      sendJson(ctx, 400, errorsBody(rejected.errors()));
+      sendBytes(ctx, 400, TxAnswers.refusal(rejected.errors()));
       return;
     }
     var request = ((TxRequestParser.Accepted) parsed).request();
@@ -624,7 +606,7 @@ public final class HttpApi {
         admitted(() -> service.commit(request)),
         (TxResult result) -> {
           metrics.result(result);
-          sendBytes(ctx, 200, Json.write(g -> writeResult(g, result)));
+          sendBytes(ctx, 200, TxAnswers.result(result));
         });
   }
 
@@ -866,15 +848,6 @@ public final class HttpApi {
     return Json.MAPPER.createObjectNode().put("error", code.wire()).put("message", message);
   }
 
-  private static ObjectNode errorsBody(List<ApiError> errors) {
-    ApiError first = errors.get(0);
-    ObjectNode body = errorBody(first.code(), first.message());
-    ArrayNode all = body.putArray("errors");
-    for (ApiError e : errors) {
-      all.addObject().put("error", e.code().wire()).put("message", e.message());
-    }
-    return body;
-  }
 
   private void sendJson(RoutingContext ctx, int status, JsonNode body) {
     byte[] bytes;

@@ -1,5 +1,6 @@
 package io.ringtx.coordinator.http;
 
+import io.ringtx.protocol.api.ApiErrorCode;
 import io.ringtx.protocol.message.Outcome;
 import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.TxResult;

@@ -1,5 +1,7 @@
 package io.ringtx.coordinator.http;
 
+import io.ringtx.protocol.api.ApiError;
+import io.ringtx.protocol.api.ApiErrorCode;
 import io.ringtx.protocol.codec.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.ringtx.coordinator.http;
 
-import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.api.TransactionService;
-import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.api.TxStatus;
+import io.ringtx.protocol.api.Limits;
+import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.Outcome;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ringtx.coordinator.api.Limits;
+import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.codec.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

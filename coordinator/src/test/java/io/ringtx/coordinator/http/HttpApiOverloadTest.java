@@ -1,10 +1,11 @@
 package io.ringtx.coordinator.http;
 
+import io.ringtx.protocol.api.ApiErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.api.OverloadedException;
+import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.message.TxResult;
 import io.vertx.core.Future;

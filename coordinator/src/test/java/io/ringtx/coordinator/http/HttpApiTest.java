@@ -1,9 +1,10 @@
 package io.ringtx.coordinator.http;
 
+import io.ringtx.protocol.api.ApiErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ringtx.coordinator.api.Limits;
+import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.Reason;
@@ -19,13 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

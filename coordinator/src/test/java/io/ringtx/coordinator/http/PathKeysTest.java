@@ -1,5 +1,6 @@
 package io.ringtx.coordinator.http;
 
+import io.ringtx.protocol.api.ApiErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

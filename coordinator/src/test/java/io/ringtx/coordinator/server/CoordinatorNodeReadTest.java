@@ -3,8 +3,8 @@ package io.ringtx.coordinator.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.core.CoordinatorConfig;
+import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.ReadReply;

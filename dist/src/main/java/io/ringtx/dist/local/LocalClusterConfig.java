@@ -1,8 +1,8 @@
 package io.ringtx.dist.local;
 
-import io.ringtx.coordinator.api.Limits;
 import io.ringtx.coordinator.core.CoordinatorConfig;
 import io.ringtx.participant.core.ParticipantConfig;
+import io.ringtx.protocol.api.Limits;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -1,38 +1,37 @@
 package io.ringtx.dist.node;
 
-import io.ringtx.coordinator.api.Limits;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import io.ringtx.coordinator.core.CoordinatorConfig;
 import io.ringtx.coordinator.http.HttpApi;
 import io.ringtx.coordinator.http.HttpApiOptions;
 import io.ringtx.coordinator.server.CoordinatorNode;
+import io.ringtx.coordinator.server.RingRouting;
+import io.ringtx.coordinator.server.RingView;
 import io.ringtx.dist.config.NodeConfig;
 import io.ringtx.participant.core.ParticipantConfig;
+import io.ringtx.participant.ring.ParticipantRing;
+import io.ringtx.participant.ring.RingEndpoints;
 import io.ringtx.participant.server.ParticipantHttp;
 import io.ringtx.participant.server.ParticipantNode;
+import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.discovery.Discovery;
 import io.ringtx.protocol.discovery.JoinRefusalLogging;
 import io.ringtx.protocol.discovery.NodeInfo;
 import io.ringtx.protocol.discovery.NodeRegistry;
+import io.ringtx.protocol.discovery.RpcDirectory;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.node.Crasher;
-import io.ringtx.coordinator.server.RingRouting;
-import io.ringtx.coordinator.server.RingView;
-import io.ringtx.participant.ring.RingEndpoints;
-import io.ringtx.participant.ring.ParticipantRing;
 import io.ringtx.protocol.ring.IdSpace;
 import io.ringtx.protocol.ring.RingConfig;
 import io.ringtx.protocol.ring.RingSnapshot;
 import io.ringtx.protocol.ring.VirtualNode;
-import io.ringtx.protocol.rpc.Transport;
-import java.util.ArrayList;
 import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.protocol.rpc.FaultInjector;
 import io.ringtx.protocol.rpc.RequestAuth;
 import io.ringtx.protocol.rpc.TcpTransport;
+import io.ringtx.protocol.rpc.Transport;
 import io.ringtx.protocol.rpc.VertxSetup;
-import io.ringtx.protocol.discovery.RpcDirectory;
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
 import io.ringtx.protocol.security.ClusterSecret;
 import io.ringtx.protocol.security.HttpSecurity;
 import io.ringtx.protocol.security.TlsFiles;
@@ -47,6 +46,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +158,7 @@ public final class NodeProcess implements AutoCloseable {
         RingSnapshot.hashed(ringConfig.space(), participants, ringConfig.virtualNodes());
     Crasher crasher = crasher(config);
     HttpSecurity http = new HttpSecurity(tls.orElse(null), config.apiToken().orElse(null));
+    Limits limits = new Limits(config.maxKeyBytes(), config.maxValueBytes(), config.maxKeysPerTx());
     int httpPort;
     List<String> ringIds = List.of();
     if (config.role() == NodeConfig.Role.PARTICIPANT) {
@@ -174,7 +175,7 @@ public final class NodeProcess implements AutoCloseable {
           () -> knownVirtualNodes(id)));
       registry.onChange(live -> ring.membershipChanged());
       participantHttp = await(ParticipantHttp.start(vertx, participant, store, config.host(),
-          config.httpPort(), http, new RingEndpoints(ring, store, ringConfig.space())));
+          config.httpPort(), http, new RingEndpoints(ring, store, ringConfig.space()), limits));
       httpPort = participantHttp.port();
       ringIds = ringConfig.space().virtualNodes(id, ringConfig.virtualNodes()).stream()
           .map(v -> v.id().toString()).toList();
@@ -182,7 +183,6 @@ public final class NodeProcess implements AutoCloseable {
       CoordinatorConfig cc =
           new CoordinatorConfig(config.voteTimeoutMillis(), config.resendInitialMillis(),
               config.resendMaxMillis());
-      Limits limits = new Limits(config.maxKeyBytes(), config.maxValueBytes(), config.maxKeysPerTx());
       routing = new RingRouting(vertx, bus, configured, Math.min(1_000, config.requestTimeoutMillis()),
           () -> {
             // The live participants; until discovery lists any, the configured ones.

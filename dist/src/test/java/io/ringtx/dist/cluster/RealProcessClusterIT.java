@@ -88,6 +88,9 @@ class RealProcessClusterIT {
 
       assertThat(result.conserved()).as(out.toString()).isTrue();
       assertThat(result.committed()).as(out.toString()).isPositive();
+      // Transfers between two accounts of one shard went straight to that participant.
+      assertThat(participantCounter(cluster.urls().get(0),
+          "ringtx_participant_client_commits_total")).isPositive();
       Map<String, Long> before = balances(cluster.urls(), accounts(100));
 
       cluster.stop();
@@ -121,6 +124,11 @@ class RealProcessClusterIT {
 
   /** Keys the participants have read straight for clients, from each one's {@code /metrics}. */
   private static long clientReads(String coordinatorUrl) throws Exception {
+    return participantCounter(coordinatorUrl, "ringtx_participant_client_reads_total");
+  }
+
+  /** The sum of counter {@code name} over every participant's {@code /metrics}. */
+  private static long participantCounter(String coordinatorUrl, String name) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
       WebClient web = WebClient.create(vertx);
@@ -131,7 +139,7 @@ class RealProcessClusterIT {
         String text = web.getAbs(url + "/metrics").send().toCompletionStage()
             .toCompletableFuture().get(10, TimeUnit.SECONDS).bodyAsString();
         for (String line : text.split("\n")) {
-          if (line.startsWith("ringtx_participant_client_reads_total ")) {
+          if (line.startsWith(name + " ")) {
             sum += (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
           }
         }

@@ -3,8 +3,8 @@ package io.ringtx.dist.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.coordinator.server.CoordinatorNode;
+import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.Outcome;

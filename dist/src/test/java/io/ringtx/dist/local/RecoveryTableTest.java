@@ -113,7 +113,7 @@ class RecoveryTableTest {
     assertThat(read(a)).isNull();
     assertThat(read(b)).isNull();
     // The locks are gone: a new transaction on the same keys commits.
-    var r = cluster.coordinator().commit(new io.ringtx.coordinator.api.TxRequest(null, List.of(),
+    var r = cluster.coordinator().commit(new io.ringtx.protocol.api.TxRequest(null, List.of(),
         List.of(io.ringtx.protocol.message.WriteOp.put(a, "new"),
             io.ringtx.protocol.message.WriteOp.put(b, "new")))).get(10, TimeUnit.SECONDS);
     assertThat(r.outcome()).isEqualTo(Outcome.COMMITTED);

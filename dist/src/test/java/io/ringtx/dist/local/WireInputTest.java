@@ -2,7 +2,7 @@ package io.ringtx.dist.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ringtx.coordinator.api.TxRequest;
+import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.codec.WireCodec;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ErrorReply;

@@ -1,6 +1,8 @@
 package io.ringtx.participant.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ringtx.protocol.api.Limits;
+import io.ringtx.protocol.api.TxRequestParser;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.codec.ReadItemsJson;
 import io.ringtx.protocol.id.TxId;
@@ -42,7 +44,11 @@ import java.util.Set;
  * /v1/recovery/tx/{id}/decide} with {@code {"decision":"COMMIT"|"ABORT","operator":"…",
  * "heuristic":true|false}}: 200 {@code {"node","txId","decision"}} once durable, 409 {@code
  * {"error":"refused","message"}} when it contradicts what this node knows (nothing changed), 400
- * for bad input. Everything else is 404.
+ * for bad input.
+ *
+ * <p>For clients that know the ring: {@code POST /v1/read} (keys read at their owner) and {@code
+ * POST /v1/txn} and {@code POST /v1/txns} (one-shard commits, see {@link ClientCommits}).
+ * Everything else is 404.
  */
 public final class ParticipantHttp {
   private final HttpServer server;
@@ -60,34 +66,36 @@ public final class ParticipantHttp {
   /** Starts listening on {@code host:port} (0 picks a free port), plain HTTP, no token. */
   public static Future<ParticipantHttp> start(
       Vertx vertx, ParticipantNode node, NodeStore store, String host, int port) {
-    return start(vertx, node, store, host, port, HttpSecurity.NONE, req -> false);
+    return start(vertx, node, store, host, port, HttpSecurity.NONE, req -> false, Limits.DEFAULT);
   }
 
   /** As {@link #start(Vertx, ParticipantNode, NodeStore, String, int)}, with more routes. */
   public static Future<ParticipantHttp> start(
       Vertx vertx, ParticipantNode node, NodeStore store, String host, int port, Routes more) {
-    return start(vertx, node, store, host, port, HttpSecurity.NONE, more);
+    return start(vertx, node, store, host, port, HttpSecurity.NONE, more, Limits.DEFAULT);
   }
 
   /** As {@link #start(Vertx, ParticipantNode, NodeStore, String, int)}, with TLS and/or a token. */
   public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
       String host, int port, HttpSecurity security) {
-    return start(vertx, node, store, host, port, security, req -> false);
+    return start(vertx, node, store, host, port, security, req -> false, Limits.DEFAULT);
   }
 
   /**
    * Starts listening on {@code host:port} (0 picks a free port) with TLS and/or a bearer token
-   * (with a token, everything but {@code GET /health} answers 401 without it) and more routes.
+   * (with a token, everything but {@code GET /health} answers 401 without it), more routes, and
+   * the limits that a client's commit is checked against (a coordinator's).
    */
   public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
-      String host, int port, HttpSecurity security, Routes more) {
+      String host, int port, HttpSecurity security, Routes more, Limits limits) {
     HttpServer server = vertx.createHttpServer(security.serverOptions());
     ParticipantInspector inspector = new ParticipantInspector(vertx, node, store);
+    ClientCommits commits = new ClientCommits(vertx, node, new TxRequestParser(limits));
     server.requestHandler(req -> {
       if (!security.allows(req)) {
         HttpSecurity.refuse(req);
       } else if (!more.handle(req)) {
-        handle(req, node, store, inspector);
+        handle(req, node, store, inspector, commits);
       }
     });
     // Listening from the node's context puts the requests on its event loop, so a read reaches
@@ -107,11 +115,23 @@ public final class ParticipantHttp {
   static final int MAX_READ_BODY = 2 * 1024 * 1024;
   private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
-  private static void handle(
-      HttpServerRequest req, ParticipantNode node, NodeStore store, ParticipantInspector inspector) {
+  private static void handle(HttpServerRequest req, ParticipantNode node, NodeStore store,
+      ParticipantInspector inspector, ClientCommits commits) {
     String path = req.path();
     if (path.startsWith("/v1/recovery/")) {
       recovery(req, path, node, inspector);
+    } else if (path.equals("/v1/txn") || path.equals("/v1/txns")) {
+      if (req.method() != HttpMethod.POST) {
+        error(req, 405, "method_not_allowed", req.method() + " is not allowed on " + path);
+      } else if (jsonBody(req)) {
+        boundedBody(req, ClientCommits.MAX_BODY, body -> {
+          if (path.equals("/v1/txn")) {
+            commits.one(req, body.getBytes());
+          } else {
+            commits.batch(req, body.getBytes());
+          }
+        });
+      }
     } else if (path.equals("/v1/read")) {
       if (req.method() != HttpMethod.POST) {
         error(req, 405, "method_not_allowed", req.method() + " is not allowed on " + path);
@@ -225,9 +245,7 @@ public final class ParticipantHttp {
    * 400, 413 or 415 for bad input.
    */
   private static void read(HttpServerRequest req, ParticipantNode node) {
-    String type = req.getHeader("content-type");
-    if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      error(req, 415, "unsupported_media_type", "Content-Type must be application/json");
+    if (!jsonBody(req)) {
       return;
     }
     boundedBody(req, MAX_READ_BODY, body -> {
@@ -244,6 +262,16 @@ public final class ParticipantHttp {
         answerReads(req, parsed.keys(), ar.result());
       });
     });
+  }
+
+  /** Whether the request's body may be JSON; if not, answers 415. */
+  private static boolean jsonBody(HttpServerRequest req) {
+    String type = req.getHeader("content-type");
+    if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      error(req, 415, "unsupported_media_type", "Content-Type must be application/json");
+      return false;
+    }
+    return true;
   }
 
   private static void answerReads(HttpServerRequest req, List<String> keys, List<Message> answers) {

@@ -4,10 +4,13 @@ import io.ringtx.participant.core.ParticipantConfig;
 import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.message.Decision;
 import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.OnePhaseCommit;
+import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.ReadRequest;
-import io.ringtx.protocol.log.Prepared;
+import io.ringtx.protocol.message.WriteOp;
 import io.ringtx.protocol.metrics.JvmMetrics;
 import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.node.Crasher;
@@ -40,6 +43,8 @@ public final class ParticipantNode implements AutoCloseable {
   private final int maxQueuedWork;
   /** Keys read here for clients ({@link #read}); on the node's context only. */
   private long clientReads;
+  /** One-shard commits taken here straight from clients ({@link #commit}); on the context only. */
+  private long clientCommits;
 
   private ParticipantNode(NodeId id, Transport transport, MachineRunner runner, ParticipantCore core,
       int maxQueuedWork) {
@@ -141,6 +146,9 @@ public final class ParticipantNode implements AutoCloseable {
           .counter("ringtx_participant_client_reads_total",
               "Keys read here straight for clients (POST /v1/read), not through a coordinator.",
               clientReads)
+          .counter("ringtx_participant_client_commits_total",
+              "One-shard commits taken here straight from clients (POST /v1/txn or /v1/txns), "
+                  + "not through a coordinator.", clientCommits)
           .counter("ringtx_participant_heuristic_decisions_total",
               "Heuristic decisions taken here by an operator since the node started.",
               c.heuristicDecisions())
@@ -195,12 +203,42 @@ public final class ParticipantNode implements AutoCloseable {
         });
       }
     };
-    if (runner.onLoop()) {
-      start.run(); // a request served on this node's event loop: no hand-off
-    } else {
-      runner.execute(start);
-    }
+    serve(start);
     return done.future();
+  }
+
+  /**
+   * Commits a transaction whose every key this node owns, for a client that sent it here
+   * instead of to a coordinator: exactly as a coordinator's {@code OnePhaseCommit} is run (DESIGN
+   * §3 step 1: validated, logged and applied in one forced write, or refused with a forced
+   * {@code ABORTED} record), this node standing as its coordinator. The answer is the core's
+   * {@code OnePhaseResult}, sent once its record is durable; the same id sent again is answered
+   * from the log, so a client may re-send it as it would to a coordinator.
+   */
+  public Future<Message> commit(TxId txId, List<ReadItem> reads, List<WriteOp> writes) {
+    Promise<Message> done = Promise.promise();
+    Runnable start = () -> {
+      if (runner.stopped()) {
+        done.fail("participant " + id + " is stopping");
+        return;
+      }
+      clientCommits++;
+      runner.onRequest(id, new OnePhaseCommit(txId, id, reads, writes), done::tryComplete);
+    };
+    serve(start);
+    return done.future();
+  }
+
+  /**
+   * Runs a client's request on the node's context: at once when it arrived on the node's event
+   * loop (the HTTP server listens from it), so that it reaches the core without a hand-off.
+   */
+  private void serve(Runnable request) {
+    if (runner.onLoop()) {
+      request.run();
+    } else {
+      runner.execute(request);
+    }
   }
 
   /** Stops serving; the store is closed by its owner. */

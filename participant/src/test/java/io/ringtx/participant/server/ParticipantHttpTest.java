@@ -240,4 +240,131 @@ class ParticipantHttpTest {
     assertThat(a.status()).isEqualTo(415);
     assertThat(a.json().get("error").asText()).isEqualTo("unsupported_media_type");
   }
+
+  // ---- one-shard commits straight from clients (POST /v1/txn, /v1/txns) ----
+
+  Answer post(String path, String body) throws Exception {
+    return send(at(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** The value and version of {@code key} here, read as a client reads it. */
+  JsonNode item(String key) throws Exception {
+    Answer a = post("/v1/read", "{\"keys\":[\"" + key + "\"]}");
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    return a.json().get("items").get(0);
+  }
+
+  @Test
+  void commit_appliesOnce_andASecondSendOfTheSameIdIsAnsweredFromTheLog() throws Exception {
+    String body = "{\"id\":\"cl-1\",\"writes\":[{\"op\":\"append\",\"key\":\"log\","
+        + "\"value\":\"x\"},{\"op\":\"put\",\"key\":\"k\",\"value\":\"v\"}]}";
+
+    Answer first = post("/v1/txn", body);
+    Answer again = post("/v1/txn", body);
+
+    assertThat(first.status()).as(first.text()).isEqualTo(200);
+    assertThat(first.json().get("id").asText()).isEqualTo("cl-1");
+    assertThat(first.json().get("outcome").asText()).isEqualTo("COMMITTED");
+    assertThat(again.json()).isEqualTo(first.json());
+    assertThat(item("log").get("value").asText()).isEqualTo("x");
+    assertThat(item("k").get("value").asText()).isEqualTo("v");
+    assertThat(get("/metrics").text()).contains("ringtx_participant_client_commits_total 2");
+  }
+
+  @Test
+  void commit_withAStaleRead_abortsAsConflict_andWritesNothing() throws Exception {
+    post("/v1/txn", "{\"id\":\"cl-1\",\"writes\":[{\"op\":\"put\",\"key\":\"k\","
+        + "\"value\":\"1\"}]}");
+    long version = item("k").get("version").asLong();
+
+    Answer stale = post("/v1/txn", "{\"id\":\"cl-2\",\"reads\":[{\"key\":\"k\",\"version\":"
+        + (version - 1) + "}],\"writes\":[{\"op\":\"put\",\"key\":\"k\",\"value\":\"2\"}]}");
+    Answer current = post("/v1/txn", "{\"id\":\"cl-3\",\"reads\":[{\"key\":\"k\","
+        + "\"version\":" + version + "}],\"writes\":[{\"op\":\"put\",\"key\":\"k\","
+        + "\"value\":\"3\"}]}");
+
+    assertThat(stale.json().get("outcome").asText()).as(stale.text()).isEqualTo("ABORTED");
+    assertThat(stale.json().get("reason").asText()).isEqualTo("CONFLICT");
+    assertThat(current.json().get("outcome").asText()).as(current.text()).isEqualTo("COMMITTED");
+    assertThat(item("k").get("value").asText()).isEqualTo("3");
+    // The refusal is the decision: sent again, even without the stale read, cl-2 is answered
+    // from the log.
+    assertThat(post("/v1/txn", "{\"id\":\"cl-2\",\"writes\":[{\"op\":\"put\",\"key\":\"k\","
+        + "\"value\":\"2\"}]}").json().get("outcome").asText()).isEqualTo("ABORTED");
+    assertThat(item("k").get("value").asText()).isEqualTo("3");
+  }
+
+  @Test
+  void commit_ofAKeyNotOwned_abortsAsNotOwner_andWritesNothing() throws Exception {
+    Answer a = post("/v1/txn", "{\"id\":\"cl-1\",\"writes\":[{\"op\":\"put\",\"key\":\"a\","
+        + "\"value\":\"1\"},{\"op\":\"put\",\"key\":\"other-x\",\"value\":\"1\"}]}");
+
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    assertThat(a.json().get("outcome").asText()).isEqualTo("ABORTED");
+    assertThat(a.json().get("reason").asText()).isEqualTo("NOT_OWNER");
+    assertThat(item("a").get("version").asLong()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "", "{", "[]", "{\"writes\":[{\"op\":\"put\",\"key\":\"a\",\"value\":\"1\"}]}",
+      "{\"id\":\"cl-1\",\"writes\":[{\"op\":\"move\",\"key\":\"a\"}]}",
+      "{\"id\":\"cl-1\",\"writes\":[{\"op\":\"put\",\"key\":\"a\"}]}",
+      "{\"id\":\"bad id!\",\"writes\":[{\"op\":\"put\",\"key\":\"a\",\"value\":\"1\"}]}",
+      "{\"id\":\"cl-1\",\"reads\":[{\"key\":\"a\",\"version\":-1}]}"})
+  void commit_withABadBody_is400NamingTheProblem_andWritesNothing(String body) throws Exception {
+    Answer a = post("/v1/txn", body);
+
+    assertThat(a.status()).as(a.text()).isEqualTo(400);
+    assertThat(a.json().get("error").asText()).isNotBlank();
+    assertThat(a.json().get("message").asText()).isNotBlank();
+    assertThat(item("a").get("version").asLong()).isZero();
+    assertThat(get("/metrics").text()).contains("ringtx_participant_client_commits_total 0");
+  }
+
+  @Test
+  void commit_withoutAnId_namesTheField_andAKeyAboveTheLimitIsRefused() throws Exception {
+    Answer noId = post("/v1/txn", "{\"writes\":[{\"op\":\"delete\",\"key\":\"a\"}]}");
+    Answer longKey = post("/v1/txn", "{\"id\":\"cl-1\",\"writes\":[{\"op\":\"delete\","
+        + "\"key\":\"" + "k".repeat(1025) + "\"}]}");
+
+    assertThat(noId.json().get("error").asText()).isEqualTo("missing_field");
+    assertThat(noId.json().get("message").asText()).startsWith("id is required");
+    assertThat(longKey.status()).isEqualTo(400);
+    assertThat(longKey.json().get("error").asText()).isEqualTo("key_too_large");
+  }
+
+  @Test
+  void commitBatch_answersEachInOrder_andABatchWithAnItemWithoutIdDoesNothing()
+      throws Exception {
+    Answer refused = post("/v1/txns", "{\"txns\":[{\"id\":\"b-1\",\"writes\":[{\"op\":\"put\","
+        + "\"key\":\"a\",\"value\":\"1\"}]},{\"writes\":[{\"op\":\"put\",\"key\":\"b\","
+        + "\"value\":\"1\"}]}]}");
+    assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+    assertThat(refused.json().get("message").asText()).startsWith("txns[1].id is required");
+    assertThat(item("a").get("version").asLong()).isZero();
+
+    Answer a = post("/v1/txns", "{\"txns\":[{\"id\":\"b-1\",\"writes\":[{\"op\":\"put\","
+        + "\"key\":\"a\",\"value\":\"1\"}]},{\"id\":\"b-2\",\"writes\":[{\"op\":\"put\","
+        + "\"key\":\"other-y\",\"value\":\"1\"}]},{\"id\":\"b-3\",\"writes\":[{\"op\":"
+        + "\"append\",\"key\":\"b\",\"value\":\"z\"}]}]}");
+
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    JsonNode results = a.json().get("results");
+    assertThat(results).hasSize(3);
+    assertThat(results.get(0).get("id").asText()).isEqualTo("b-1");
+    assertThat(results.get(0).get("outcome").asText()).isEqualTo("COMMITTED");
+    assertThat(results.get(1).get("outcome").asText()).isEqualTo("ABORTED");
+    assertThat(results.get(1).get("reason").asText()).isEqualTo("NOT_OWNER");
+    assertThat(results.get(2).get("outcome").asText()).isEqualTo("COMMITTED");
+    assertThat(item("b").get("value").asText()).isEqualTo("z");
+  }
+
+  @Test
+  void commit_withAnotherMethodOrContentType_isRefused() throws Exception {
+    assertThat(get("/v1/txn").status()).isEqualTo(405);
+    assertThat(send(at("/v1/txns").header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("{}"))).status()).isEqualTo(415);
+  }
 }

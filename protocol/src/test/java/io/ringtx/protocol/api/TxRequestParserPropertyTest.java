@@ -1,12 +1,10 @@
-package io.ringtx.coordinator.http;
+package io.ringtx.protocol.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ringtx.coordinator.api.Limits;
-import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadItem;

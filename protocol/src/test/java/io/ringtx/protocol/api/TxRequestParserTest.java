@@ -1,9 +1,7 @@
-package io.ringtx.coordinator.http;
+package io.ringtx.protocol.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ringtx.coordinator.api.Limits;
-import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.WriteOp;

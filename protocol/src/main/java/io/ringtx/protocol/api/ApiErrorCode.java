@@ -1,4 +1,4 @@
-package io.ringtx.coordinator.http;
+package io.ringtx.protocol.api;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.ringtx.coordinator.api;
+package io.ringtx.protocol.api;
 
 /**
  * Input limits of DESIGN §2, enforced with a clear error: key size and value size in UTF-8

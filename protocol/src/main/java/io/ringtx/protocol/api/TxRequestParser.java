@@ -1,12 +1,10 @@
-package io.ringtx.coordinator.http;
+package io.ringtx.protocol.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.ringtx.coordinator.api.Limits;
-import io.ringtx.coordinator.api.TxRequest;
 import io.ringtx.protocol.codec.Utf8;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadItem;
@@ -363,7 +361,7 @@ public final class TxRequestParser {
   }
 
   /** The UTF-8 length of {@code s} in bytes, or -1 if it holds an unpaired surrogate. */
-  static long utf8Length(String s) {
+  public static long utf8Length(String s) {
     long n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -391,7 +389,7 @@ public final class TxRequestParser {
    * Renders user input for an error message: single-quoted, abbreviated, with control characters
    * and unpaired surrogates escaped, so that a message is always short, printable and encodable.
    */
-  static String quote(String s) {
+  public static String quote(String s) {
     return "'" + printable(s, MAX_QUOTED_CHARS, true) + "'";
   }
 
@@ -400,7 +398,7 @@ public final class TxRequestParser {
    * written as six-character escapes (backslash, 'u', four hex digits), cut after {@code max}
    * characters with "...".
    */
-  static String printable(String s, int max, boolean escapeQuotes) {
+  public static String printable(String s, int max, boolean escapeQuotes) {
     StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 8);
     int shown = 0;
     for (int i = 0; i < s.length(); i++) {

@@ -1,4 +1,4 @@
-package io.ringtx.coordinator.api;
+package io.ringtx.protocol.api;
 
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.ReadItem;

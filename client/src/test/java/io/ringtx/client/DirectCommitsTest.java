@@ -1,0 +1,291 @@
+package io.ringtx.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ringtx.coordinator.http.FakeTransactionService;
+import io.ringtx.coordinator.http.HttpApi;
+import io.ringtx.coordinator.http.HttpApiOptions;
+import io.ringtx.protocol.api.Limits;
+import io.ringtx.protocol.api.TxRequest;
+import io.ringtx.protocol.codec.Json;
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.ring.IdSpace;
+import io.ringtx.protocol.ring.RingId;
+import io.ringtx.protocol.ring.RingSnapshot;
+import io.ringtx.protocol.ring.VirtualNode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One-shard commits sent straight to the owning participant ({@link
+ * ClientOptions#withDirectCommits}): here two stand-in participants that serve {@code POST
+ * /v1/txn} and {@code POST /v1/txns} the way a participant does, beside a coordinator on a fake
+ * service that publishes the ring.
+ */
+class DirectCommitsTest {
+  private static final IdSpace SPACE = IdSpace.SHA256_64;
+  private static final NodeId P1 = NodeId.of("p1");
+  private static final NodeId P2 = NodeId.of("p2");
+  /** p1 owns ids in (p2's id, 2^62], p2 the rest. */
+  private static final RingSnapshot RING = RingSnapshot.of(SPACE, List.of(
+      new VirtualNode(P1, new RingId(64, 1L << 62)), new VirtualNode(P2, new RingId(64, -1L))));
+
+  /** A participant's commit endpoints: answers each transaction with {@link #answer}. */
+  static final class Shard {
+    /** Ids of the transactions received, in order; and the size of every request. */
+    final List<String> ids = new ArrayList<>();
+    final List<Integer> requestSizes = new ArrayList<>();
+    /** The answer to every transaction: an outcome ("COMMITTED", "ABORTED:REASON") or a status. */
+    volatile String answer = "COMMITTED";
+    HttpServer server;
+
+    synchronized List<String> ids() {
+      return List.copyOf(ids);
+    }
+
+    synchronized List<Integer> requestSizes() {
+      return List.copyOf(requestSizes);
+    }
+
+    void start(Vertx vertx) throws Exception {
+      server = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+        boolean batch = req.path().equals("/v1/txns");
+        if (!batch && !req.path().equals("/v1/txn")) {
+          req.response().setStatusCode(404).end();
+          return;
+        }
+        JsonNode body;
+        try {
+          body = Json.MAPPER.readTree(b.getBytes());
+        } catch (Exception e) {
+          req.response().setStatusCode(400).end();
+          return;
+        }
+        List<JsonNode> txns = new ArrayList<>();
+        (batch ? body.get("txns") : List.of(body)).forEach(txns::add);
+        synchronized (this) {
+          txns.forEach(t -> ids.add(t.get("id").asText()));
+          requestSizes.add(txns.size());
+        }
+        respond(req, batch, txns);
+      })).listen(0, "127.0.0.1"));
+    }
+
+    private void respond(HttpServerRequest req, boolean batch, List<JsonNode> txns) {
+      String a = answer;
+      if (Character.isDigit(a.charAt(0))) {
+        req.response().setStatusCode(Integer.parseInt(a)).putHeader("content-type",
+            "application/json").end("{\"error\":\"internal\",\"message\":\"scripted\"}");
+        return;
+      }
+      List<String> items = new ArrayList<>();
+      for (JsonNode t : txns) {
+        String[] parts = a.split(":");
+        items.add("{\"id\":\"" + t.get("id").asText() + "\",\"outcome\":\"" + parts[0] + "\""
+            + (parts.length > 1 ? ",\"reason\":\"" + parts[1] + "\"" : "") + "}");
+      }
+      req.response().putHeader("content-type", "application/json").end(
+          batch ? "{\"results\":[" + String.join(",", items) + "]}" : items.get(0));
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.actualPort();
+    }
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final Shard s1 = new Shard();
+  private final Shard s2 = new Shard();
+  private FakeTransactionService fake;
+  private HttpApi api;
+  /** Keys of each participant. */
+  private final List<String> p1Keys = new ArrayList<>();
+  private String k2;
+
+  @BeforeEach
+  void start() throws Exception {
+    for (int i = 0; p1Keys.size() < 40 || k2 == null; i++) {
+      String k = "key-" + i;
+      if (RING.ownerOf(k).equals(P1)) {
+        p1Keys.add(k);
+      } else if (k2 == null) {
+        k2 = k;
+      }
+    }
+    s1.start(vertx);
+    s2.start(vertx);
+    fake = new FakeTransactionService(new Limits(64, 1024, 100));
+    api = await(HttpApi.start(vertx, fake, HttpApiOptions.of("127.0.0.1", 0)));
+    List<Map<String, String>> vnodes = new ArrayList<>();
+    for (VirtualNode v : RING.virtualNodes()) {
+      vnodes.add(Map.of("node", v.node().value(), "id", v.id().toString()));
+    }
+    fake.routing = Map.of("bits", 64, "virtualNodes", vnodes,
+        "participants", Map.of("p1", s1.url(), "p2", s2.url()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  private RingTxClient connect(ClientOptions options) {
+    return RingTx.connect("http://127.0.0.1:" + api.port(),
+        options.withRequestTimeout(Duration.ofSeconds(5))
+            .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)));
+  }
+
+  private static void put(RingTxClient c, String... keys) {
+    c.run(tx -> {
+      for (String k : keys) {
+        tx.put(k, "v");
+      }
+      return null;
+    });
+  }
+
+  /** Commits a put of {@code key} until one goes to its owner: the client then has the ring. */
+  private void awaitRing(RingTxClient c, Shard owner, String key) {
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      put(c, key);
+      return !owner.ids().isEmpty();
+    });
+  }
+
+  private List<String> coordinatorIds() {
+    return fake.commits().stream().map(r -> r.id().value()).toList();
+  }
+
+  @Test
+  void aOneShardCommit_goesToItsOwner_andOthersToTheCoordinator() {
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitRing(c, s1, p1Keys.get(0));
+      int atCoordinator = fake.commits().size();
+      int atP1 = s1.ids().size();
+
+      put(c, p1Keys.get(1), p1Keys.get(2));
+      put(c, p1Keys.get(3), k2);
+      c.run(tx -> tx.get(p1Keys.get(4))); // read-only: validated by the coordinator
+
+      assertThat(s1.ids()).hasSize(atP1 + 1);
+      assertThat(s2.ids()).isEmpty();
+      List<TxRequest> later = fake.commits().subList(atCoordinator, fake.commits().size());
+      assertThat(later).hasSize(2);
+      assertThat(later.get(0).writes()).hasSize(2);
+      assertThat(later.get(1).writes()).isEmpty();
+    }
+  }
+
+  @Test
+  void withDirectCommitsOff_everyCommitGoesToTheCoordinator() {
+    try (RingTxClient c = connect(ClientOptions.defaults().withDirectCommits(false))) {
+      for (int i = 0; i < 5; i++) {
+        put(c, p1Keys.get(i));
+      }
+    }
+    assertThat(fake.commits()).hasSize(5);
+    assertThat(s1.ids()).isEmpty();
+    assertThat(fake.routingCalls.get()).isZero();
+  }
+
+  @Test
+  void anOwnerWithoutCommits_sendsThatCommitAndLaterOnesToTheCoordinator_underTheSameId() {
+    s1.answer = "404";
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitRing(c, s1, p1Keys.get(0));
+      String refusedId = s1.ids().get(0);
+
+      put(c, p1Keys.get(1));
+
+      assertThat(coordinatorIds()).contains(refusedId);
+      assertThat(s1.ids()).containsExactly(refusedId);
+    }
+  }
+
+  @Test
+  void anOwnerThatTellsNoOutcome_isFollowedByReSendsToTheCoordinator_underTheSameId() {
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitRing(c, s1, p1Keys.get(0));
+      s1.answer = "500";
+      int atP1 = s1.ids().size();
+      int atCoordinator = fake.commits().size();
+      int asked = fake.routingCalls.get();
+
+      put(c, p1Keys.get(1));
+
+      String sentToOwner = s1.ids().get(atP1);
+      assertThat(s1.ids()).hasSize(atP1 + 1);
+      assertThat(coordinatorIds().subList(atCoordinator, fake.commits().size()))
+          .containsExactly(sentToOwner);
+      // Asked for again by a later commit (at most once a second).
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+        put(c, p1Keys.get(2));
+        return fake.routingCalls.get() > asked;
+      });
+    }
+  }
+
+  @Test
+  void aNotOwnerAbort_isRetriedUnderANewId_andTheRingIsAskedForAgain() {
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitRing(c, s1, p1Keys.get(0));
+      s1.answer = "ABORTED:NOT_OWNER";
+      int atP1 = s1.ids().size();
+      int atCoordinator = fake.commits().size();
+      int asked = fake.routingCalls.get();
+
+      put(c, p1Keys.get(1));
+
+      // The owner refused the first attempt; the retry, under a new id, went to the coordinator
+      // while the client had no ring.
+      assertThat(s1.ids()).hasSize(atP1 + 1);
+      assertThat(fake.commits()).hasSize(atCoordinator + 1);
+      assertThat(coordinatorIds().get(atCoordinator)).isNotEqualTo(s1.ids().get(atP1));
+      // Asked for again by a later commit (at most once a second).
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+        put(c, p1Keys.get(2));
+        return fake.routingCalls.get() > asked;
+      });
+    }
+  }
+
+  @Test
+  void commitsUnderWayTogether_goToTheOwnerInBatches() throws Exception {
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitRing(c, s1, p1Keys.get(0));
+      int atP1 = s1.ids().size();
+      int atCoordinator = fake.commits().size();
+      List<CompletableFuture<Object>> all = new ArrayList<>();
+      for (int round = 0; round < 5; round++) {
+        for (String k : p1Keys) {
+          all.add(c.runAsync(tx -> {
+            tx.put(k, "v");
+            return null;
+          }));
+        }
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+      assertThat(s1.ids()).hasSize(atP1 + 5 * p1Keys.size());
+      assertThat(s1.requestSizes()).anyMatch(n -> n > 1);
+      assertThat(fake.commits()).hasSize(atCoordinator);
+    }
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
