@@ -9,11 +9,6 @@ import io.ringtx.coordinator.http.HttpApiOptions;
 import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.codec.Json;
-import io.ringtx.protocol.id.NodeId;
-import io.ringtx.protocol.ring.IdSpace;
-import io.ringtx.protocol.ring.RingId;
-import io.ringtx.protocol.ring.RingSnapshot;
-import io.ringtx.protocol.ring.VirtualNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -21,7 +16,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -36,13 +30,6 @@ import org.junit.jupiter.api.Test;
  * service that publishes the ring.
  */
 class DirectCommitsTest {
-  private static final IdSpace SPACE = IdSpace.SHA256_64;
-  private static final NodeId P1 = NodeId.of("p1");
-  private static final NodeId P2 = NodeId.of("p2");
-  /** p1 owns ids in (p2's id, 2^62], p2 the rest. */
-  private static final RingSnapshot RING = RingSnapshot.of(SPACE, List.of(
-      new VirtualNode(P1, new RingId(64, 1L << 62)), new VirtualNode(P2, new RingId(64, -1L))));
-
   /** A participant's commit endpoints: answers each transaction with {@link #answer}. */
   static final class Shard {
     /** Ids of the transactions received, in order; and the size of every request. */
@@ -119,7 +106,7 @@ class DirectCommitsTest {
   void start() throws Exception {
     for (int i = 0; p1Keys.size() < 40 || k2 == null; i++) {
       String k = "key-" + i;
-      if (RING.ownerOf(k).equals(P1)) {
+      if (TwoShardRing.RING.ownerOf(k).equals(TwoShardRing.P1)) {
         p1Keys.add(k);
       } else if (k2 == null) {
         k2 = k;
@@ -129,12 +116,7 @@ class DirectCommitsTest {
     s2.start(vertx);
     fake = new FakeTransactionService(new Limits(64, 1024, 100));
     api = await(HttpApi.start(vertx, fake, HttpApiOptions.of("127.0.0.1", 0)));
-    List<Map<String, String>> vnodes = new ArrayList<>();
-    for (VirtualNode v : RING.virtualNodes()) {
-      vnodes.add(Map.of("node", v.node().value(), "id", v.id().toString()));
-    }
-    fake.routing = Map.of("bits", 64, "virtualNodes", vnodes,
-        "participants", Map.of("p1", s1.url(), "p2", s2.url()));
+    fake.routing = TwoShardRing.routing(s1.url(), s2.url());
   }
 
   @AfterEach

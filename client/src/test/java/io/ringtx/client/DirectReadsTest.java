@@ -8,12 +8,7 @@ import io.ringtx.coordinator.http.HttpApi;
 import io.ringtx.coordinator.http.HttpApiOptions;
 import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.codec.Json;
-import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.message.ReadItem;
-import io.ringtx.protocol.ring.IdSpace;
-import io.ringtx.protocol.ring.RingId;
-import io.ringtx.protocol.ring.RingSnapshot;
-import io.ringtx.protocol.ring.VirtualNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -36,13 +31,6 @@ import org.junit.jupiter.api.Test;
  * serve {@code POST /v1/read}), and reads through the coordinator whenever that cannot be done.
  */
 class DirectReadsTest {
-  private static final IdSpace SPACE = IdSpace.SHA256_64;
-  private static final NodeId P1 = NodeId.of("p1");
-  private static final NodeId P2 = NodeId.of("p2");
-  /** p1 owns ids in (p2's id, 2^62], p2 the rest. */
-  private static final RingSnapshot RING = RingSnapshot.of(SPACE, List.of(
-      new VirtualNode(P1, new RingId(64, 1L << 62)), new VirtualNode(P2, new RingId(64, -1L))));
-
   /** A participant's read endpoint: answers from {@code data}, or refuses every key. */
   static final class Shard {
     final Map<String, String> data = new LinkedHashMap<>();
@@ -101,9 +89,9 @@ class DirectReadsTest {
   void start() throws Exception {
     for (int i = 0; k1 == null || k2 == null; i++) {
       String k = "key-" + i;
-      if (RING.ownerOf(k).equals(P1) && k1 == null) {
+      if (TwoShardRing.RING.ownerOf(k).equals(TwoShardRing.P1) && k1 == null) {
         k1 = k;
-      } else if (RING.ownerOf(k).equals(P2) && k2 == null) {
+      } else if (TwoShardRing.RING.ownerOf(k).equals(TwoShardRing.P2) && k2 == null) {
         k2 = k;
       }
     }
@@ -125,12 +113,7 @@ class DirectReadsTest {
   }
 
   private void publishRouting() {
-    List<Map<String, String>> vnodes = new ArrayList<>();
-    for (VirtualNode v : RING.virtualNodes()) {
-      vnodes.add(Map.of("node", v.node().value(), "id", v.id().toString()));
-    }
-    fake.routing = Map.of("bits", 64, "virtualNodes", vnodes,
-        "participants", Map.of("p1", s1.url(), "p2", s2.url()));
+    fake.routing = TwoShardRing.routing(s1.url(), s2.url());
   }
 
   /** A client whose commits all go to the coordinator: these stand-ins serve reads only. */
