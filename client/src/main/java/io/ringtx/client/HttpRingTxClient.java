@@ -644,7 +644,7 @@ final class HttpRingTxClient implements RingTxClient {
 
   private final CommitLane coordinatorLane;
   private final Map<Endpoint, CommitLane> participantLanes = new ConcurrentHashMap<>();
-  /** Set when a participant does not serve {@code POST /v1/txn}: every commit goes to the coordinator. */
+  /** Set when a participant does not serve {@code POST /v1/txn}: commits go to the coordinator. */
   private volatile boolean directCommitsUnsupported;
 
   /**

@@ -14,6 +14,7 @@ import io.ringtx.dist.Main;
 import io.ringtx.dist.demo.BankClient;
 import io.ringtx.dist.demo.BankDemo;
 import io.ringtx.dist.demo.RingTxBankClient;
+import io.ringtx.protocol.message.Outcome;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -118,6 +119,20 @@ class RealProcessClusterIT {
         });
         assertThat(read).isEqualTo(before);
         assertThat(clientReads(coordinator)).isGreaterThanOrEqualTo(direct + 100);
+
+        // A one-key write is committed by its owner, sent there straight; a coordinator that
+        // never saw it learns its outcome from the participants.
+        String commits = "ringtx_participant_client_commits_total";
+        long commitsBefore = participantCounter(coordinator, commits);
+        String[] id = new String[1];
+        client.run(tx -> {
+          id[0] = tx.id();
+          tx.put("direct-key", "v");
+          return null;
+        });
+        assertThat(participantCounter(coordinator, commits)).isEqualTo(commitsBefore + 1);
+        assertThat(client.outcome(id[0])).isEqualTo(Outcome.COMMITTED);
+        assertThat(client.get("direct-key").orElseThrow().value()).isEqualTo("v");
       }
     }
   }
