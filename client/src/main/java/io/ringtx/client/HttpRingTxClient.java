@@ -13,17 +13,17 @@ import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -503,14 +503,12 @@ final class HttpRingTxClient implements RingTxClient {
       Object seen = ar.succeeded()
           ? interpret(id, ar.result())
           : asRingTx(ar.cause());
-      if (seen instanceof Learned learned) {
-        if (learned.reason() == Reason.NOT_OWNER) {
-          forgetRouting(table); // the ring moved: the retry routes by the new one
-        }
-        return Future.succeededFuture(learned);
+      if (seen instanceof Learned learned && learned.reason() == Reason.NOT_OWNER) {
+        forgetRouting(table); // the ring moved: the retry routes by the new one
       }
-      if (seen instanceof RequestRejectedException rejected) {
-        return Future.failedFuture(rejected);
+      Future<Learned> settled = settled(seen);
+      if (settled != null) {
+        return settled;
       }
       RingTxException last = (RingTxException) seen;
       LOG.debug("tx={} commit at its owner {} got no outcome ({}); asking the coordinator", id,
@@ -567,6 +565,20 @@ final class HttpRingTxClient implements RingTxClient {
     return unexpected("POST /v1/txn", response, answer);
   }
 
+  /**
+   * How the commit ends for what {@link #interpret} saw: with the outcome, or failed by the
+   * refusal; null if the answer told no outcome.
+   */
+  private static Future<Learned> settled(Object seen) {
+    if (seen instanceof Learned learned) {
+      return Future.succeededFuture(learned);
+    }
+    if (seen instanceof RequestRejectedException rejected) {
+      return Future.failedFuture(rejected);
+    }
+    return null;
+  }
+
   private Future<Learned> commitSend(String id, byte[] body, int send, RingTxException before) {
     if (send > options.commitSends()) {
       return outcomeOf(id).transform(ar -> {
@@ -594,11 +606,9 @@ final class HttpRingTxClient implements RingTxClient {
       RingTxException last;
       if (ar.succeeded()) {
         Object seen = interpret(id, ar.result());
-        if (seen instanceof Learned learned) {
-          return Future.succeededFuture(learned);
-        }
-        if (seen instanceof RequestRejectedException rejected) {
-          return Future.failedFuture(rejected);
+        Future<Learned> settled = settled(seen);
+        if (settled != null) {
+          return settled;
         }
         last = (RingTxException) seen;
       } else if (ar.cause() instanceof CoordinatorOverloadedException e && send == 1) {

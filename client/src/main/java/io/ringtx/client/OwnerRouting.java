@@ -66,16 +66,12 @@ final class OwnerRouting {
    * if they have several owners, or an owner whose address is not known.
    */
   HttpRingTxClient.Endpoint soleOwner(List<ReadItem> reads, List<WriteOp> writes) {
+    List<String> keys = new ArrayList<>(reads.size() + writes.size());
+    reads.forEach(r -> keys.add(r.key()));
+    writes.forEach(w -> keys.add(w.key()));
     NodeId owner = null;
-    for (ReadItem r : reads) {
-      NodeId o = ring.ownerOf(r.key());
-      if (owner != null && !owner.equals(o)) {
-        return null;
-      }
-      owner = o;
-    }
-    for (WriteOp w : writes) {
-      NodeId o = ring.ownerOf(w.key());
+    for (String key : keys) {
+      NodeId o = ring.ownerOf(key);
       if (owner != null && !owner.equals(o)) {
         return null;
       }

@@ -266,11 +266,7 @@ public final class CoordinatorCore implements StateMachine {
       return onVote(now, e, from, v);
     }
     if (reply instanceof OnePhaseResult r && e.phase == Phase.ONE_PHASE) {
-      TxResult result =
-          r.decision() == Decision.COMMIT
-              ? TxResult.committed(id)
-              : TxResult.aborted(id, r.reason() != null ? r.reason() : Reason.PARTICIPANT_FAILED);
-      return finish(now, e, result);
+      return finish(now, e, TxResult.of(r));
     }
     if (reply instanceof Ack a) {
       return onAck(now, e, from, a);

@@ -9,8 +9,9 @@ import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxStatus;
 import io.ringtx.protocol.api.ApiError;
 import io.ringtx.protocol.api.ApiErrorCode;
-import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.api.TxAnswers;
+import io.ringtx.protocol.api.TxBodies;
+import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.api.TxRequestParser;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.codec.ReadItemsJson;
@@ -125,9 +126,6 @@ public final class HttpApi {
   static final String KV_PREFIX = "/v1/kv/";
   static final String TXN_PREFIX = "/v1/txn/";
   static final String JSON_TYPE = "application/json; charset=utf-8";
-
-  /** Bodies up to this size are parsed on the event loop; larger ones on a worker. */
-  private static final int INLINE_PARSE_BYTES = 64 * 1024;
 
   /** Routing-context key of the route template used as the metrics label. */
   private static final String ROUTE_LABEL = "ringtx.route";
@@ -510,20 +508,13 @@ public final class HttpApi {
       RoutingContext ctx, Function<byte[], R> parse, BiConsumer<RoutingContext, R> then) {
     Buffer buffer = ctx.body().buffer();
     byte[] body = buffer == null ? new byte[0] : buffer.getBytes();
-    if (body.length <= INLINE_PARSE_BYTES) {
-      then.accept(ctx, parse.apply(body));
-    } else {
-      vertx
-          .executeBlocking(() -> parse.apply(body), false)
-          .onComplete(
-              ar -> {
-                if (ar.succeeded()) {
-                  then.accept(ctx, ar.result());
-                } else {
-                  unexpected(ctx, "parse of a transaction body", ar.cause());
-                }
-              });
-    }
+    TxBodies.parse(vertx, body, parse).onComplete(ar -> {
+      if (ar.succeeded()) {
+        then.accept(ctx, ar.result());
+      } else {
+        unexpected(ctx, "parse of a transaction body", ar.cause());
+      }
+    });
   }
 
   /**

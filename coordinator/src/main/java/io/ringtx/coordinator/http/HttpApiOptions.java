@@ -1,5 +1,6 @@
 package io.ringtx.coordinator.http;
 
+import io.ringtx.protocol.api.TxBodies;
 import io.ringtx.protocol.security.HttpSecurity;
 import java.time.Duration;
 import java.util.Objects;
@@ -35,7 +36,7 @@ public record HttpApiOptions(
    * one body anyway; this cap keeps one request's memory bounded while leaving room for tens of
    * maximum-size values.
    */
-  public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+  public static final long DEFAULT_MAX_BODY_BYTES = TxBodies.DEFAULT_MAX_BODY_BYTES;
 
   /** Thirty seconds. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);

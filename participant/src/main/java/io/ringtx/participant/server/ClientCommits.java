@@ -3,17 +3,14 @@ package io.ringtx.participant.server;
 import io.ringtx.protocol.api.ApiError;
 import io.ringtx.protocol.api.ApiErrorCode;
 import io.ringtx.protocol.api.TxAnswers;
+import io.ringtx.protocol.api.TxBodies;
 import io.ringtx.protocol.api.TxRequest;
 import io.ringtx.protocol.api.TxRequestParser;
 import io.ringtx.protocol.codec.Json;
-import io.ringtx.protocol.message.Decision;
-import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.OnePhaseResult;
-import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.TxResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientCommits {
   private static final Logger LOG = LoggerFactory.getLogger(ClientCommits.class);
-
-  /** The largest body taken, as a coordinator's default ({@code HttpApiOptions}). */
-  static final int MAX_BODY = 64 * 1024 * 1024;
-  /** Bodies up to this size are parsed on the event loop; larger ones on a worker. */
-  private static final int INLINE_PARSE_BYTES = 64 * 1024;
 
   private final Vertx vertx;
   private final ParticipantNode node;
@@ -66,10 +58,10 @@ final class ClientCommits {
       }
       run(request).onComplete(ar -> {
         if (ar.succeeded()) {
-          send(req, 200, TxAnswers.result(ar.result()));
+          ParticipantHttp.send(req, 200, TxAnswers.result(ar.result()));
         } else {
           ApiError e = internal(request, ar.cause());
-          send(req, e.code().status(), TxAnswers.refusal(List.of(e)));
+          ParticipantHttp.send(req, e.code().status(), TxAnswers.refusal(List.of(e)));
         }
       });
     });
@@ -98,7 +90,7 @@ final class ClientCommits {
       }
       List<Future<TxResult>> results = new ArrayList<>(requests.size());
       requests.forEach(r -> results.add(run(r)));
-      Future.join(results).onComplete(done -> send(req, 200, Json.write(g -> {
+      Future.join(results).onComplete(done -> ParticipantHttp.send(req, 200, Json.write(g -> {
         g.writeStartObject();
         g.writeArrayFieldStart("results");
         for (int i = 0; i < results.size(); i++) {
@@ -118,9 +110,7 @@ final class ClientCommits {
   private Future<TxResult> run(TxRequest request) {
     return node.commit(request.id(), request.reads(), request.writes()).map(answer -> {
       if (answer instanceof OnePhaseResult r) {
-        return r.decision() == Decision.COMMIT
-            ? TxResult.committed(request.id())
-            : TxResult.aborted(request.id(), r.reason() != null ? r.reason() : Reason.INVALID);
+        return TxResult.of(r);
       }
       throw new IllegalStateException("unexpected answer " + answer);
     });
@@ -141,34 +131,19 @@ final class ClientCommits {
 
   private static void refuse(HttpServerRequest req, List<ApiError> errors) {
     LOG.debug("refused commit body: {}", errors);
-    send(req, 400, TxAnswers.refusal(errors));
+    ParticipantHttp.send(req, 400, TxAnswers.refusal(errors));
   }
 
-  /**
-   * Parses {@code body} and hands the result to {@code then} on this event loop: at once, or, for
-   * a large body, after parsing it on a worker (tens of MiB would stall every connection here).
-   */
+  /** Parses {@code body} ({@link TxBodies}) and hands the result to {@code then} on this loop. */
   private <R> void parseThen(
       HttpServerRequest req, byte[] body, Function<byte[], R> parse, Consumer<R> then) {
-    if (body.length <= INLINE_PARSE_BYTES) {
-      then.accept(parse.apply(body));
-      return;
-    }
-    vertx.executeBlocking(() -> parse.apply(body), false).onComplete(ar -> {
+    TxBodies.parse(vertx, body, parse).onComplete(ar -> {
       if (ar.succeeded()) {
         then.accept(ar.result());
       } else {
-        send(req, 500, TxAnswers.refusal(List.of(new ApiError(ApiErrorCode.INTERNAL,
+        ParticipantHttp.send(req, 500, TxAnswers.refusal(List.of(new ApiError(ApiErrorCode.INTERNAL,
             "could not parse the body: " + ar.cause()))));
       }
     });
-  }
-
-  private static void send(HttpServerRequest req, int status, byte[] body) {
-    if (req.response().ended() || req.response().closed()) {
-      return;
-    }
-    req.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(Buffer.buffer(body));
   }
 }

@@ -2,10 +2,16 @@ package io.ringtx.participant.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ringtx.protocol.api.Limits;
+import io.ringtx.protocol.api.TxBodies;
 import io.ringtx.protocol.api.TxRequestParser;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.codec.ReadItemsJson;
 import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.message.Ack;
+import io.ringtx.protocol.message.Decision;
+import io.ringtx.protocol.message.ErrorReply;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.metrics.PromText;
 import io.ringtx.protocol.security.HttpSecurity;
 import io.ringtx.storage.NodeStore;
@@ -13,23 +19,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.buffer.Buffer;
-import io.ringtx.protocol.message.Ack;
-import io.ringtx.protocol.message.Decision;
-import io.ringtx.protocol.message.ErrorReply;
-import io.ringtx.protocol.message.Message;
-import io.ringtx.protocol.message.ReadReply;
 import java.io.IOException;
-import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A participant's own small HTTP endpoint: {@code GET /health} (liveness), {@code GET
@@ -124,7 +125,7 @@ public final class ParticipantHttp {
       if (req.method() != HttpMethod.POST) {
         error(req, 405, "method_not_allowed", req.method() + " is not allowed on " + path);
       } else if (jsonBody(req)) {
-        boundedBody(req, ClientCommits.MAX_BODY, body -> {
+        boundedBody(req, TxBodies.DEFAULT_MAX_BODY_BYTES, body -> {
           if (path.equals("/v1/txn")) {
             commits.one(req, body.getBytes());
           } else {
@@ -300,8 +301,7 @@ public final class ParticipantHttp {
       send(req, 409, body);
       return;
     }
-    req.response().putHeader("content-type", "application/json")
-        .end(Buffer.buffer(ReadItemsJson.write(replies)));
+    send(req, 200, ReadItemsJson.write(replies));
   }
 
   private static <T> void answer(HttpServerRequest req, Future<T> result) {
@@ -321,8 +321,16 @@ public final class ParticipantHttp {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + body, e);
     }
+    send(req, status, bytes);
+  }
+
+  /** Answers {@code req} with JSON {@code body}, unless the connection has gone meanwhile. */
+  static void send(HttpServerRequest req, int status, byte[] body) {
+    if (req.response().ended() || req.response().closed()) {
+      return;
+    }
     req.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(Buffer.buffer(bytes));
+        .end(Buffer.buffer(body));
   }
 
   /**

@@ -22,4 +22,14 @@ public record TxResult(TxId id, Outcome outcome, Reason reason) implements Messa
   public static TxResult aborted(TxId id, Reason reason) {
     return new TxResult(id, Outcome.ABORTED, reason);
   }
+
+  /**
+   * The outcome a shard's one-phase answer gives the client; an abort that names no reason is
+   * reported as {@code PARTICIPANT_FAILED}.
+   */
+  public static TxResult of(OnePhaseResult r) {
+    return r.decision() == Decision.COMMIT
+        ? committed(r.txId())
+        : aborted(r.txId(), r.reason() != null ? r.reason() : Reason.PARTICIPANT_FAILED);
+  }
 }
