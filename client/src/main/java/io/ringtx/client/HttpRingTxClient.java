@@ -108,7 +108,7 @@ final class HttpRingTxClient implements RingTxClient {
     this.home = vertx.getOrCreateContext();
     this.clientId = options.clientId().orElseGet(HttpRingTxClient::randomClientId);
     this.backoff = new Backoff(options.baseBackoff(), options.maxBackoff());
-    this.coordinatorLane = new CommitLane(endpoint);
+    this.coordinatorLane = new CommitLane(endpoint, Integer.MAX_VALUE);
   }
 
   /** 16 hex digits (64 random bits): unique enough across clients for the retention window. */
@@ -532,7 +532,9 @@ final class HttpRingTxClient implements RingTxClient {
       return null;
     }
     Endpoint owner = table.soleOwner(tx.readSet(), tx.writeSet());
-    return owner == null ? null : participantLanes.computeIfAbsent(owner, CommitLane::new);
+    return owner == null
+        ? null
+        : participantLanes.computeIfAbsent(owner, e -> new CommitLane(e, PARTICIPANT_LANE_REQUESTS));
   }
 
   /** Drops {@code table} if it is still the one in use, and asks for the ring again. */
@@ -644,13 +646,31 @@ final class HttpRingTxClient implements RingTxClient {
     List<QueuedCommit> queued = new ArrayList<>();
     /** First sends under way (alone or in a batch). */
     int underWay;
+    /** Requests under way ({@code POST /v1/txn} or {@code /v1/txns}) from first sends. */
+    int requests;
+    /** While this many requests are under way, queued commits wait for the first answer. */
+    final int maxRequests;
+    /** Whether a task to send the queued commits is already on the home loop. */
+    boolean sendScheduled;
     /** Set when the target does not serve {@code POST /v1/txns}: every commit goes alone. */
     volatile boolean batchesUnsupported;
 
-    CommitLane(Endpoint target) {
+    CommitLane(Endpoint target, int maxRequests) {
       this.target = target;
+      this.maxRequests = maxRequests;
     }
   }
+
+  /**
+   * Requests of first sends under way at once to one participant. A participant answers a batch
+   * after one forced write of its own, so commits that come meanwhile lose little by waiting for
+   * that answer, and then go as one batch: fewer, larger requests and forced writes. Measured
+   * with {@code bench run --processes --workload single --concurrency 64} (3 participants, 30 s
+   * runs): 31,197-33,612 commits/s without a limit, 36,592-42,897/s with this one, and a quarter
+   * less client CPU. A coordinator's answers may wait for other nodes (a slow two-phase commit),
+   * so its lane has no limit: one slow batch there must not hold up unrelated commits.
+   */
+  private static final int PARTICIPANT_LANE_REQUESTS = 1;
 
   private final CommitLane coordinatorLane;
   private final Map<Endpoint, CommitLane> participantLanes = new ConcurrentHashMap<>();
@@ -679,13 +699,28 @@ final class HttpRingTxClient implements RingTxClient {
       return answer.future();
     }
     lane.queued.add(commit);
-    if (lane.queued.size() == 1) {
-      home.runOnContext(v -> sendQueuedCommits(lane));
-    }
+    scheduleQueuedSend(lane);
     return answer.future();
   }
 
-  /** Sends the commits queued in this turn: one alone, more in batches of maxCommitBatch. */
+  /**
+   * Sends {@code lane}'s queued commits once the home loop has handled what its wake-up brought,
+   * unless the lane has its most requests under way: the commits then wait for the first of
+   * those to be answered, gathering meanwhile, and go together then (in batches of at most
+   * maxCommitBatch, all at once: the limit decides when a lane sends, not how much).
+   */
+  private void scheduleQueuedSend(CommitLane lane) {
+    if (lane.sendScheduled || lane.queued.isEmpty() || lane.requests >= lane.maxRequests) {
+      return;
+    }
+    lane.sendScheduled = true;
+    home.runOnContext(v -> {
+      lane.sendScheduled = false;
+      sendQueuedCommits(lane);
+    });
+  }
+
+  /** Sends the commits queued so far: one alone, more in batches of maxCommitBatch. */
   private void sendQueuedCommits(CommitLane lane) {
     List<QueuedCommit> all = lane.queued;
     lane.queued = new ArrayList<>();
@@ -702,9 +737,15 @@ final class HttpRingTxClient implements RingTxClient {
 
   private void sendAlone(CommitLane lane, QueuedCommit q) {
     lane.underWay++;
+    lane.requests++;
     send(lane.target, HttpMethod.POST, "/v1/txn", q.body(), "POST /v1/txn", 0).onComplete(ar -> {
-      q.answer().handle(ar);
-      lane.underWay--;
+      lane.requests--;
+      try {
+        q.answer().handle(ar);
+      } finally {
+        lane.underWay--;
+        scheduleQueuedSend(lane);
+      }
     });
   }
 
@@ -721,15 +762,18 @@ final class HttpRingTxClient implements RingTxClient {
     int others = batch.size() - 1;
     inFlight.addAndGet(others);
     lane.underWay += batch.size();
+    lane.requests++;
     send(lane.target, HttpMethod.POST, "/v1/txns", batchBody(batch), "POST /v1/txns", 0)
         .onComplete(ar -> {
           inFlight.addAndGet(-others);
+          lane.requests--;
           // Counted until each commit has its answer: the commits that those answers start then
           // see the batch still under way, and gather into the next one.
           try {
             answerBatch(lane, batch, ar);
           } finally {
             lane.underWay -= batch.size();
+            scheduleQueuedSend(lane);
           }
         });
   }

@@ -37,7 +37,16 @@ class DirectCommitsTest {
     final List<Integer> requestSizes = new ArrayList<>();
     /** The answer to every transaction: an outcome ("COMMITTED", "ABORTED:REASON") or a status. */
     volatile String answer = "COMMITTED";
+    /** How long each request waits for its answer; 0 answers at once. */
+    volatile long answerDelayMillis;
+    /** Requests received and not yet answered; the most there were at once. */
+    int unanswered;
+    int mostUnanswered;
     HttpServer server;
+
+    synchronized int mostUnanswered() {
+      return mostUnanswered;
+    }
 
     synchronized List<String> ids() {
       return List.copyOf(ids);
@@ -66,12 +75,21 @@ class DirectCommitsTest {
         synchronized (this) {
           txns.forEach(t -> ids.add(t.get("id").asText()));
           requestSizes.add(txns.size());
+          mostUnanswered = Math.max(mostUnanswered, ++unanswered);
         }
-        respond(req, batch, txns);
+        long delay = answerDelayMillis;
+        if (delay == 0) {
+          respond(req, batch, txns);
+        } else {
+          vertx.setTimer(delay, t -> respond(req, batch, txns));
+        }
       })).listen(0, "127.0.0.1"));
     }
 
     private void respond(HttpServerRequest req, boolean batch, List<JsonNode> txns) {
+      synchronized (this) {
+        unanswered--;
+      }
       String a = answer;
       if (Character.isDigit(a.charAt(0))) {
         req.response().setStatusCode(Integer.parseInt(a)).putHeader("content-type",
@@ -269,5 +287,33 @@ class DirectCommitsTest {
 
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void commitsThatComeWhileARequestIsUnderWay_waitForItsAnswer_andGoAsOneBatch()
+      throws Exception {
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      awaitRing(c, s1, p1Keys.get(0));
+      int atP1 = s1.ids().size();
+      int requestsBefore = s1.requestSizes().size();
+      s1.answerDelayMillis = 20;
+      List<CompletableFuture<Object>> all = new ArrayList<>();
+      for (int round = 0; round < 2; round++) {
+        for (String k : p1Keys) {
+          all.add(c.runAsync(tx -> {
+            tx.put(k, "v");
+            return null;
+          }));
+        }
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+      // Fewer than a batch holds (ClientOptions.DEFAULT_MAX_COMMIT_BATCH): one request at a time.
+      int commits = 2 * p1Keys.size();
+      assertThat(s1.ids()).hasSize(atP1 + commits);
+      assertThat(s1.mostUnanswered()).isEqualTo(1);
+      // Every commit after the first waited for the answer before it: a handful of batches.
+      assertThat(s1.requestSizes().size() - requestsBefore).isLessThan(commits / 4);
+    }
   }
 }
