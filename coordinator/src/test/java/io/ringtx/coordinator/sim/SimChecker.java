@@ -31,6 +31,7 @@ import io.ringtx.protocol.message.Vote;
 import io.ringtx.protocol.message.KeyWrite;
 import io.ringtx.protocol.message.Outcome;
 import io.ringtx.protocol.message.TxResult;
+import io.ringtx.protocol.step.DataWrite;
 import io.ringtx.protocol.step.Versioned;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,7 +120,7 @@ final class SimChecker implements SimDisk.Observer {
   }
 
   @Override
-  public void durable(NodeId node, LogRecord r) {
+  public void durable(NodeId node, LogRecord r, List<DataWrite> data) {
     TxId tx = r.txId();
     if (r instanceof Prepared p) {
       durablePrepared.computeIfAbsent(node, n -> new HashMap<>()).put(tx, p);
@@ -137,13 +138,18 @@ final class SimChecker implements SimDisk.Observer {
       if (!durableCommits.computeIfAbsent(node, n -> new HashSet<>()).add(tx)) {
         fail("DESIGN §2: writes applied twice: a second COMMITTED for tx=" + tx + " at " + node);
       }
+      // The writes: the PREPARED record's after a prepare, else (one phase) the data written
+      // with the record, at its version.
       List<KeyWrite> writes = c.writes();
-      if (writes.isEmpty()) {
-        Prepared p = durablePrepared.getOrDefault(node, Map.of()).get(tx);
-        if (p == null) {
-          fail("COMMITTED for tx=" + tx + " at " + node + " without its writes or a PREPARED");
-        }
+      Prepared p = durablePrepared.getOrDefault(node, Map.of()).get(tx);
+      if (writes.isEmpty() && p != null) {
         writes = p.writes();
+      } else if (writes.isEmpty()) {
+        writes = data.stream().filter(w -> w.version() == c.version())
+            .map(w -> new KeyWrite(w.key(), w.value())).toList();
+        if (writes.isEmpty()) {
+          fail("COMMITTED for tx=" + tx + " at " + node + " without writes or a PREPARED");
+        }
       }
       Map<String, Versioned> floor = committedFloor.computeIfAbsent(node, n -> new TreeMap<>());
       for (KeyWrite w : writes) {

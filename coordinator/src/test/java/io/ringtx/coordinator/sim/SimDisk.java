@@ -43,7 +43,8 @@ final class SimDisk implements DataView, ParticipantCore.LogView, CoordinatorCor
   interface Observer {
     void applied(NodeId node, LogRecord record);
 
-    void durable(NodeId node, LogRecord record);
+    /** {@code data}: the data writes of the same write set, durable with the record. */
+    void durable(NodeId node, LogRecord record, List<DataWrite> data);
   }
 
   /** Latencies (ms) and the probability that a write fails. */
@@ -167,7 +168,7 @@ final class SimDisk implements DataView, ParticipantCore.LogView, CoordinatorCor
   private void makeDurable(WriteSet ws) {
     durableMaxVersion = apply(ws, durableData, durableLatest, durableMaxVersion);
     for (LogRecord r : ws.records()) {
-      observer.durable(node, r);
+      observer.durable(node, r, ws.data());
     }
   }
 

@@ -612,9 +612,12 @@ public final class ParticipantCore implements StateMachine {
     one.coordinator = c.coordinator();
     one.prepareToken = token;
     txs.put(id, one);
-    // DESIGN §3 step 1: validate, log and apply in one forced write.
-    WriteSet ws =
-        WriteSet.forced(List.of(new Committed(id, version, resolved)), dataWrites(resolved, version));
+    // DESIGN §3 step 1: validate, log and apply in one forced write. The record need not repeat
+    // the writes, as after a prepare: the data goes in the same batch, and nothing reads them
+    // back from the log (the outcome is what a re-send or a query asks for). Leaving them out
+    // keeps the value bytes out of the log (once in the write-ahead log, once in the data).
+    WriteSet ws = WriteSet.forced(
+        List.of(new Committed(id, version, List.of())), dataWrites(resolved, version));
     return persist(
         id,
         Phase.ONE_PHASE,
