@@ -268,25 +268,12 @@ class DirectCommitsTest {
       awaitRing(c, s1, p1Keys.get(0));
       int atP1 = s1.ids().size();
       int atCoordinator = fake.commits().size();
-      List<CompletableFuture<Object>> all = new ArrayList<>();
-      for (int round = 0; round < 5; round++) {
-        for (String k : p1Keys) {
-          all.add(c.runAsync(tx -> {
-            tx.put(k, "v");
-            return null;
-          }));
-        }
-      }
-      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      putP1KeysAtOnce(c, 5);
 
       assertThat(s1.ids()).hasSize(atP1 + 5 * p1Keys.size());
       assertThat(s1.requestSizes()).anyMatch(n -> n > 1);
       assertThat(fake.commits()).hasSize(atCoordinator);
     }
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -297,16 +284,7 @@ class DirectCommitsTest {
       int atP1 = s1.ids().size();
       int requestsBefore = s1.requestSizes().size();
       s1.answerDelayMillis = 20;
-      List<CompletableFuture<Object>> all = new ArrayList<>();
-      for (int round = 0; round < 2; round++) {
-        for (String k : p1Keys) {
-          all.add(c.runAsync(tx -> {
-            tx.put(k, "v");
-            return null;
-          }));
-        }
-      }
-      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      putP1KeysAtOnce(c, 2);
 
       // Fewer than a batch holds (ClientOptions.DEFAULT_MAX_COMMIT_BATCH): one request at a time.
       int commits = 2 * p1Keys.size();
@@ -315,5 +293,23 @@ class DirectCommitsTest {
       // Every commit after the first waited for the answer before it: a handful of batches.
       assertThat(s1.requestSizes().size() - requestsBefore).isLessThan(commits / 4);
     }
+  }
+
+  /** Commits a put of every key of p1, {@code rounds} times, all at once; waits for them all. */
+  private void putP1KeysAtOnce(RingTxClient c, int rounds) throws Exception {
+    List<CompletableFuture<Object>> all = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      for (String k : p1Keys) {
+        all.add(c.runAsync(tx -> {
+          tx.put(k, "v");
+          return null;
+        }));
+      }
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }
