@@ -3,14 +3,21 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.*;
 
-/** Which column family's memtable inserts cost what: batches of 15 txns like a participant's. */
+/**
+ * Which column family's memtable inserts cost what: batches of 15 transactions shaped like a
+ * participant's, written without fsync for N seconds into a fresh store in a temporary directory.
+ * Run from this directory with the rocksdbjni jar Maven fetched for the build:
+ *   J=~/.m2/repository/org/rocksdb/rocksdbjni/11.8.1/rocksdbjni-11.8.1.jar
+ *   javac -cp $J MemBench.java && java -cp $J:. [-Dwb=BYTES] MemBench {l|t|d|m|ltdm} 12 [bloom]
+ * (l: log record, t: id index entry, d: data, m: the batch's metadata; wb: memtable size).
+ */
 public class MemBench {
   public static void main(String[] a) throws Exception {
     RocksDB.loadLibrary();
     String mode = a[0]; // letters: l(og) t(x) d(ata) m(eta)
     int seconds = Integer.parseInt(a[1]);
     boolean bloom = a.length > 2 && a[2].equals("bloom");
-    String dir = "/tmp/s16/mb/db-" + System.nanoTime();
+    String dir = java.nio.file.Files.createTempDirectory("membench").toString();
     DBOptions dbo = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
         .setMaxTotalWalSize(64L << 20);
     long wb = Long.getLong("wb", 16L << 20);

@@ -139,17 +139,14 @@ final class SimChecker implements SimDisk.Observer {
         fail("DESIGN §2: writes applied twice: a second COMMITTED for tx=" + tx + " at " + node);
       }
       // The writes: the PREPARED record's after a prepare, else (one phase) the data written
-      // with the record, at its version.
-      List<KeyWrite> writes = c.writes();
+      // with the record, at its version. The cores write COMMITTED without writes of its own.
       Prepared p = durablePrepared.getOrDefault(node, Map.of()).get(tx);
-      if (writes.isEmpty() && p != null) {
-        writes = p.writes();
-      } else if (writes.isEmpty()) {
-        writes = data.stream().filter(w -> w.version() == c.version())
-            .map(w -> new KeyWrite(w.key(), w.value())).toList();
-        if (writes.isEmpty()) {
-          fail("COMMITTED for tx=" + tx + " at " + node + " without writes or a PREPARED");
-        }
+      List<KeyWrite> writes = p != null
+          ? p.writes()
+          : data.stream().filter(w -> w.version() == c.version())
+              .map(w -> new KeyWrite(w.key(), w.value())).toList();
+      if (writes.isEmpty()) {
+        fail("COMMITTED for tx=" + tx + " at " + node + " without writes or a PREPARED");
       }
       Map<String, Versioned> floor = committedFloor.computeIfAbsent(node, n -> new TreeMap<>());
       for (KeyWrite w : writes) {

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Participant COMMITTED, written in the same batch as the data it applies. {@code writes} holds
- * the writes of a one-phase commit; after a two-phase commit it is empty, the writes being in the
- * transaction's {@link Prepared} record. {@code version} is the version every written key got.
+ * Participant COMMITTED, written in the same batch as the data it applies. {@code version} is the
+ * version every written key got. {@code writes} is empty in every record this build writes: the
+ * data of the same batch holds them (and, after a two-phase commit, the transaction's {@link
+ * Prepared} record). Records of one-phase commits written before session 16 list them; they are
+ * still read.
  */
 public record Committed(TxId txId, long version, List<KeyWrite> writes) implements LogRecord {
   public Committed {
