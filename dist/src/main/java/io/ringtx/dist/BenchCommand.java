@@ -4,6 +4,7 @@ import io.ringtx.bench.calibrate.Calibration;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -44,6 +45,11 @@ final class BenchCommand implements Callable<Integer> {
         description = "Measurements per figure (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @Option(names = "--warmup-seconds", defaultValue = "3", paramLabel = "S",
+        description = "How long each figure runs unmeasured first, so that it is taken with the "
+            + "code compiled as on a node serving load (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
     @Option(names = "--dir", paramLabel = "DIR",
         description = "Where the scratch store goes (default: a temporary directory, deleted).")
     Path dir;
@@ -56,11 +62,13 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Check.atLeast(spec, "--samples", samples, 10);
+      Check.between(spec, "--warmup-seconds", warmupSeconds, 0, 600);
       Check.between(spec, "--hazelcast-port", hazelcastPort, 1, 65_534);
       PrintWriter out = spec.commandLine().getOut();
       Path scratch = dir != null ? dir : Files.createTempDirectory("ringtx-calibrate-");
       try {
-        new Calibration(samples, out).run(scratch, hazelcastPort);
+        new Calibration(samples, Duration.ofSeconds(warmupSeconds), out)
+            .run(scratch, hazelcastPort);
         return 0;
       } finally {
         if (dir == null) {

@@ -68,6 +68,9 @@ class MainTest {
         "cluster                    | Missing required subcommand",
         "demo --coordinators 2      | --coordinators needs --processes",
         "demo --processes --coordinators 0 | --coordinators must be between 1 and 16, was 0",
+        "bench calibrate --samples 5 | --samples must be at least 10, was 5",
+        "bench calibrate --warmup-seconds -1 | --warmup-seconds must be between 0 and 600, was -1",
+        "bench calibrate --warmup-seconds 601 | --warmup-seconds must be between 0 and 600",
       })
   void badArguments_areUsageErrors_withExitCode2(String args, String message) {
     assertThat(execute(args.trim().split("\\s+"))).isEqualTo(2);

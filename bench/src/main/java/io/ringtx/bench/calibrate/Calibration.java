@@ -29,9 +29,12 @@ import io.vertx.core.parsetools.RecordParser;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -59,12 +62,37 @@ public final class Calibration {
   public record Result(Figure forcedWrite, Figure twoForcedWrites, Figure eventBus, Figure tcp,
       Figure transport, double floorMicros) {}
 
+  /** The default of the warm-up each figure runs before it is measured. */
+  public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(3);
+
   private final int samples;
+  private final long warmupNanos;
   private final PrintWriter out;
 
   public Calibration(int samples, PrintWriter out) {
+    this(samples, DEFAULT_WARMUP, out);
+  }
+
+  /**
+   * @param warmup how long each figure runs unmeasured first (and at least a tenth of {@code
+   *     samples} times): the JIT compiles the paths a node runs hot, so a figure taken cold would
+   *     count interpretation and compilation, which a node serving load does not pay
+   */
+  public Calibration(int samples, Duration warmup, PrintWriter out) {
     this.samples = samples;
+    this.warmupNanos = warmup.toNanos();
     this.out = out;
+  }
+
+  /** When a figure's warm-up is over: after {@code warmupNanos} and a tenth of the samples. */
+  private final class Warmup {
+    private final long until = System.nanoTime() + warmupNanos;
+    private int runs;
+
+    /** Counts one run; true once runs are measured. */
+    boolean over() {
+      return runs++ >= samples / 10 && System.nanoTime() >= until;
+    }
   }
 
   public Result run(Path scratch, int hazelcastPortBase) throws Exception {
@@ -94,33 +122,62 @@ public final class Calibration {
 
   /**
    * Forced writes to {@code stores} stores at once, each sample the time until all of them are
-   * durable. With one store: the store's forced-write latency (one writer, so no group commit
-   * helps). With two: what the prepare round of a cross-shard commit waits for when its two
-   * participants share one disk, as in a cluster of processes on one machine; their syncs share
-   * the disk's flushes, so this is more than one forced write, which is what the floor counts.
+   * durable. Each store is written the way a node writes it: on the calling thread, as an event
+   * loop writes at the end of its turn ({@link NodeStore#write(WriteSet, java.util.concurrent.Executor)}), so no hand-off
+   * to the store's writer thread and back is counted, as none is made on a node's commit path.
+   * With one store: the store's forced-write latency (one writer, so no group commit helps).
+   * With two, each written by a thread of its own, the rounds started together: what the prepare
+   * round of a cross-shard commit waits for when its two participants share one disk, as in a
+   * cluster of processes on one machine; their syncs share the disk's flushes, so this is more
+   * than one forced write, which is what the floor counts.
    */
   Figure forcedWrites(Path dir, int stores) throws Exception {
     Histogram h = new Histogram(3);
     List<NodeStore> open = new ArrayList<>();
+    ExecutorService writers = Executors.newFixedThreadPool(stores);
     try {
       for (int s = 0; s < stores; s++) {
         open.add(RocksNodeStore.open(dir.resolve("store-" + s)));
       }
-      for (int i = 0; i < samples + samples / 10; i++) {
-        long t0 = System.nanoTime();
-        List<CompletableFuture<Long>> writes = new ArrayList<>();
-        for (int s = 0; s < stores; s++) {
-          writes.add(open.get(s).write(WriteSet.forced(
-              new Aborted(TxId.of("cal-" + s + "-" + i), Reason.TIMEOUT))));
+      CyclicBarrier start = new CyclicBarrier(stores);
+      // Round r's writes start together; the round is over when the slowest is durable. The
+      // first thread decides, at each barrier, whether the rounds are still warming up.
+      Warmup warmup = new Warmup();
+      boolean[] measuring = new boolean[1];
+      long[] slowest = new long[1];
+      int[] measured = new int[1];
+      CyclicBarrier roundDone = new CyclicBarrier(stores, () -> {
+        if (measuring[0]) {
+          h.recordValue(slowest[0] / 1000);
+          measured[0]++;
         }
-        for (CompletableFuture<Long> w : writes) {
-          w.get(10, TimeUnit.SECONDS);
-        }
-        if (i >= samples / 10) {
-          h.recordValue((System.nanoTime() - t0) / 1000);
-        }
+        slowest[0] = 0;
+        measuring[0] = warmup.over();
+      });
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int s = 0; s < stores; s++) {
+        int store = s;
+        done.add(writers.submit(() -> {
+          for (int i = 0; measured[0] < samples; i++) {
+            start.await(10, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            open.get(store).write(WriteSet.forced(new Aborted(
+                TxId.of("cal-" + store + "-" + i), Reason.TIMEOUT)), Runnable::run)
+                .get(10, TimeUnit.SECONDS);
+            long took = System.nanoTime() - t0;
+            synchronized (slowest) {
+              slowest[0] = Math.max(slowest[0], took);
+            }
+            roundDone.await(10, TimeUnit.SECONDS);
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(samples * 10L + 60 + warmupNanos / 1_000_000_000L, TimeUnit.SECONDS);
       }
     } finally {
+      writers.shutdownNow();
       for (NodeStore store : open) {
         store.close();
       }
@@ -141,7 +198,7 @@ public final class Calibration {
       Buffer payload = Buffer.buffer(new byte[64]);
       Histogram h = new Histogram(3);
       Promise<Void> done = Promise.promise();
-      TcpPinger pinger = new TcpPinger(sock, payload, samples, h, done);
+      TcpPinger pinger = new TcpPinger(sock, payload, h, done);
       client.runOnContext(v -> pinger.next());
       await(done.future());
       return figure("Vert.x TCP round trip (64 B)", h);
@@ -171,7 +228,8 @@ public final class Calibration {
       StatusQuery query = new StatusQuery(TxId.of("calibrate-1"), c1, false);
       Histogram h = new Histogram(3);
       Promise<Void> done = Promise.promise();
-      client.runOnContext(v -> transportPing(calling, p1, query, samples + samples / 10, h, done));
+      Warmup warmup = new Warmup();
+      client.runOnContext(v -> transportPing(calling, p1, query, warmup, h, done));
       await(done.future());
       return figure("RingTx TCP transport round trip", h);
     } finally {
@@ -182,22 +240,23 @@ public final class Calibration {
     }
   }
 
-  private void transportPing(TcpTransport t, NodeId to, StatusQuery query, int left, Histogram h,
-      Promise<Void> done) {
-    if (left == 0) {
+  private void transportPing(TcpTransport t, NodeId to, StatusQuery query, Warmup warmup,
+      Histogram h, Promise<Void> done) {
+    if (h.getTotalCount() == samples) {
       done.complete();
       return;
     }
+    boolean measured = warmup.over();
     long t0 = System.nanoTime();
     t.request(to, query, 5_000).onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
         return;
       }
-      if (left <= samples) {
+      if (measured) {
         h.recordValue((System.nanoTime() - t0) / 1000);
       }
-      transportPing(t, to, query, left - 1, h, done);
+      transportPing(t, to, query, warmup, h, done);
     });
   }
 
@@ -223,7 +282,8 @@ public final class Calibration {
       }
       Histogram h = new Histogram(3);
       Promise<Void> done = Promise.promise();
-      a.runOnContext(v -> busPing(a, payload, samples + samples / 10, h, done));
+      Warmup warmup = new Warmup();
+      a.runOnContext(v -> busPing(a, payload, warmup, h, done));
       await(done.future());
       return figure("clustered event bus round trip (64 B)", h);
     } finally {
@@ -232,21 +292,23 @@ public final class Calibration {
     }
   }
 
-  private void busPing(Vertx a, Buffer payload, int left, Histogram h, Promise<Void> done) {
-    if (left == 0) {
+  private void busPing(Vertx a, Buffer payload, Warmup warmup, Histogram h,
+      Promise<Void> done) {
+    if (h.getTotalCount() == samples) {
       done.complete();
       return;
     }
+    boolean measured = warmup.over();
     long t0 = System.nanoTime();
     a.eventBus().request("calibrate.echo", payload).onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
         return;
       }
-      if (left <= samples) {
+      if (measured) {
         h.recordValue((System.nanoTime() - t0) / 1000);
       }
-      busPing(a, payload, left - 1, h, done);
+      busPing(a, payload, warmup, h, done);
     });
   }
 
@@ -294,29 +356,29 @@ public final class Calibration {
     private final Buffer payload;
     private final Histogram h;
     private final Promise<Void> done;
-    private int left;
+    private final Warmup warmup = new Warmup();
+    private boolean measured;
     private long t0;
 
-    TcpPinger(NetSocket sock, Buffer payload, int n, Histogram h, Promise<Void> done) {
+    TcpPinger(NetSocket sock, Buffer payload, Histogram h, Promise<Void> done) {
       this.sock = sock;
       this.payload = payload;
       this.h = h;
       this.done = done;
-      this.left = n + n / 10;
       sock.handler(RecordParser.newFixed(4 + payload.length(), b -> {
-        if (left <= samples) {
+        if (measured) {
           h.recordValue((System.nanoTime() - t0) / 1000);
         }
-        left--;
         next();
       }));
     }
 
     void next() {
-      if (left == 0) {
+      if (h.getTotalCount() == samples) {
         done.complete();
         return;
       }
+      measured = warmup.over();
       t0 = System.nanoTime();
       sock.write(Buffer.buffer().appendInt(payload.length()).appendBuffer(payload));
     }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +39,8 @@ class CalibrationTest {
   void measuresEveryFigure_andTheFloorFromThem(@TempDir Path dir) throws Exception {
     int hazelcastPort = freePortPair();
     StringWriter text = new StringWriter();
-    Calibration.Result r = new Calibration(50, new PrintWriter(text, true))
-        .run(dir, hazelcastPort);
+    Calibration.Result r = new Calibration(50, Duration.ofMillis(200),
+        new PrintWriter(text, true)).run(dir, hazelcastPort);
 
     for (Calibration.Figure f : new Calibration.Figure[] {
         r.forcedWrite(), r.twoForcedWrites(), r.tcp(), r.transport(), r.eventBus()}) {
