@@ -54,6 +54,7 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("maxQueuedWork", "Participant: most requests parked behind a commit plus log writes in flight; beyond it new reads and prepares are refused as OVERLOADED (the transaction aborts, nothing applied).");
     DOCS.put("retryAfterMillis", "Coordinator: pause suggested to refused clients (Retry-After, rounded up to whole seconds, and retryAfterMillis in the body).");
     DOCS.put("shutdownDrainMillis", "Coordinator: longest wait on SIGTERM for transactions in flight to be answered and acknowledged before the node stops; new ones get 503 shutting_down meanwhile.");
+    DOCS.put("outcomeRetentionSeconds", "Coordinator: how long an outcome is kept to answer a retried commit (DESIGN §2); every node: how long a finished transaction stays in its log and index to answer late or duplicated messages, after which it is pruned (checked every minute). Transactions in doubt or not yet acknowledged are never pruned.");
     DOCS.put("crashPoint", "Tests and fault drills only: halt this node (exit 137, as kill -9) at this point of 2PC. "
         + "Empty: none. Coordinator: " + CrashPoint.of(CrashPoint.Side.COORDINATOR)
         + "; participant: " + CrashPoint.of(CrashPoint.Side.PARTICIPANT) + ".");
@@ -119,6 +120,7 @@ final class ConfigCommand implements Callable<Integer> {
     values.put("maxQueuedWork", Integer.toString(d.maxQueuedWork()));
     values.put("retryAfterMillis", Long.toString(d.retryAfterMillis()));
     values.put("shutdownDrainMillis", Long.toString(d.shutdownDrainMillis()));
+    values.put("outcomeRetentionSeconds", Long.toString(d.outcomeRetentionSeconds()));
     values.put("crashPoint", "\"" + d.crashPoint() + "\"");
     values.put("crashAfter", Integer.toString(d.crashAfter()));
     values.put("tlsCertFile", "\"\"");

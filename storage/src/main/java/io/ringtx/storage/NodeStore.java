@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The durable state of one node: committed data (key → value, version), the stable log, and per
@@ -110,6 +111,24 @@ public interface NodeStore extends DataView, AutoCloseable {
 
   /** Counters for metrics: forced writes requested, fsyncs done, lazy writes. */
   StoreStats stats();
+
+  /** What {@link #prune} removed: log records, and transactions dropped from the index. */
+  record Pruned(long records, long transactions) {}
+
+  /**
+   * Removes the history of every transaction whose latest log record was appended before {@code
+   * olderThanMillis} (epoch millis) and is {@code finished}: all its log records and its entry in
+   * the transaction index, so that {@link #txState} no longer knows it. Data is not touched. A
+   * transaction that is not finished (in doubt, a decision not yet acknowledged) keeps every
+   * record, however old, and is looked at again by the next call; so is the transaction of the
+   * last record written. Runs alongside writes (a node calls it from a worker thread) and holds
+   * them up only for a moment at a time; the deletions are not forced: one lost in a crash is
+   * made again by a later call.
+   */
+  Pruned prune(long olderThanMillis, Predicate<LogRecord> finished);
+
+  /** Everything {@link #prune} removed since the store was opened. */
+  Pruned prunedTotal();
 
   /**
    * Write sets per fsync (the group-commit batch size) as a histogram; empty for a store that

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -126,6 +129,21 @@ public final class RocksNodeStore implements NodeStore {
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
   private volatile boolean closed; // written under lifecycle
+
+  /** Log entries one hold of the writer's turn lock decides on in {@link #prune}. */
+  static final int PRUNE_CHUNK = 256;
+
+  /** Held by a {@link #prune} pass; guards the two fields below. */
+  private final Object pruning = new Object();
+
+  /** Entries an earlier pass looked at and kept: looked at again first by the next one. */
+  private final TreeSet<Long> keptByPrune = new TreeSet<>();
+
+  /** The first seq no {@link #prune} pass has looked at yet. */
+  private long pruneFrom;
+
+  private final AtomicLong prunedRecords = new AtomicLong();
+  private final AtomicLong prunedTransactions = new AtomicLong();
 
   private RocksNodeStore(
       Path dir, RocksDB db, Columns columns, List<AutoCloseable> natives, StoreWriter writer,
@@ -536,6 +554,103 @@ public final class RocksNodeStore implements NodeStore {
         db.releaseSnapshot(snapshot);
       }
     });
+  }
+
+  @Override
+  public Pruned prune(long olderThanMillis, Predicate<LogRecord> finished) {
+    Objects.requireNonNull(finished, "finished");
+    if (writer == null) {
+      throw new IllegalStateException("store " + dir + " is open read-only");
+    }
+    synchronized (pruning) {
+      return reading(() -> "prune of the log", () -> {
+        long[] counts = new long[2];
+        List<LogEntry> chunk = new ArrayList<>(PRUNE_CHUNK);
+        // What earlier passes kept, then what none has looked at, in log order; a transaction's
+        // latest record comes after its others, so its history goes in one pass.
+        for (long seq : List.copyOf(keptByPrune)) {
+          keptByPrune.remove(seq);
+          byte[] value = db.get(columns.log(), Layout.seqKey(seq));
+          if (value != null) {
+            chunk.add(Layout.decodeLogEntry(seq, value));
+            if (chunk.size() == PRUNE_CHUNK) {
+              pruneChunk(chunk, olderThanMillis, finished, counts);
+            }
+          }
+        }
+        try (RocksIterator it = db.newIterator(columns.log())) {
+          for (it.seek(Layout.seqKey(pruneFrom)); it.isValid(); it.next()) {
+            LogEntry e = Layout.decodeLogEntry(Layout.seqOfKey(it.key()), it.value());
+            if (e.timeMillis() >= olderThanMillis) {
+              break; // appended in time order (a clock set back only delays some pruning)
+            }
+            chunk.add(e);
+            pruneFrom = e.seq() + 1;
+            if (chunk.size() == PRUNE_CHUNK) {
+              pruneChunk(chunk, olderThanMillis, finished, counts);
+            }
+          }
+          it.status();
+        }
+        pruneChunk(chunk, olderThanMillis, finished, counts);
+        prunedRecords.addAndGet(counts[0]);
+        prunedTransactions.addAndGet(counts[1]);
+        return new Pruned(counts[0], counts[1]);
+      });
+    }
+  }
+
+  /**
+   * Decides on the entries of {@code chunk} holding the writer's turn lock, so that no record of
+   * their transactions is written meanwhile, and deletes in one unforced batch the entries of
+   * every finished transaction whose latest record is older than the cutoff; the others are
+   * remembered to look at again. Clears {@code chunk}.
+   */
+  private void pruneChunk(List<LogEntry> chunk, long olderThanMillis,
+      Predicate<LogRecord> finished, long[] counts) throws RocksDBException {
+    if (chunk.isEmpty()) {
+      return;
+    }
+    writer.exclusive(lastSeq -> {
+      try (WriteBatch batch = new WriteBatch(); WriteOptions unforced = new WriteOptions()) {
+        for (LogEntry e : chunk) {
+          byte[] txKey = Layout.utf8(e.record().txId().value());
+          byte[] pointer = db.get(columns.tx(), txKey);
+          long latestSeq = pointer == null ? e.seq()
+              : Layout.decodeLong(pointer, "tx " + e.record().txId());
+          LogEntry latest = latestSeq == e.seq() ? e : entryAt(latestSeq);
+          boolean done = latest != null
+              && latest.seq() != lastSeq
+              && latest.timeMillis() < olderThanMillis
+              && finished.test(latest.record());
+          if (!done) {
+            keptByPrune.add(e.seq());
+            continue;
+          }
+          batch.delete(columns.log(), Layout.seqKey(e.seq()));
+          counts[0]++;
+          if (pointer != null && latestSeq == e.seq()) {
+            batch.delete(columns.tx(), txKey);
+            counts[1]++;
+          }
+        }
+        if (batch.count() > 0) {
+          db.write(unforced, batch);
+        }
+      }
+      return null;
+    });
+    chunk.clear();
+  }
+
+  private LogEntry entryAt(long seq) throws RocksDBException {
+    byte[] value = db.get(columns.log(), Layout.seqKey(seq));
+    return value == null ? null : Layout.decodeLogEntry(seq, value);
+  }
+
+  @Override
+  public Pruned prunedTotal() {
+    return new Pruned(prunedRecords.get(), prunedTransactions.get());
   }
 
   @Override

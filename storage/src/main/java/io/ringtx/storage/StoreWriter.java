@@ -349,6 +349,25 @@ final class StoreWriter {
     return lastVersion;
   }
 
+  /** Work done holding the turn lock, given the seq of the last record written. */
+  @FunctionalInterface
+  interface Exclusive<T> {
+    T run(long lastSeq) throws RocksDBException;
+  }
+
+  /**
+   * Runs {@code body} holding the turn lock: no batch is built or written meanwhile (an event
+   * loop that wants to write at the end of its turn hands its sets to the writer thread instead).
+   */
+  <T> T exclusive(Exclusive<T> body) throws RocksDBException {
+    turnLock.lock();
+    try {
+      return body.run(lastSeq);
+    } finally {
+      turnLock.unlock();
+    }
+  }
+
   StoreStats stats() {
     return new StoreStats(forcedWrites, syncs, lazyWrites, maxBatch);
   }

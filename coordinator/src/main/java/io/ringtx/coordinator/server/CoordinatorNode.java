@@ -13,6 +13,8 @@ import io.ringtx.protocol.discovery.NodeInfo;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.CoordinatorCommit;
+import io.ringtx.protocol.log.CoordinatorEnd;
+import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.message.ErrorReply;
 import io.ringtx.protocol.message.InDoubtQuery;
 import io.ringtx.protocol.message.InDoubtReply;
@@ -168,6 +170,15 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
 
   public NodeId id() {
     return id;
+  }
+
+  /**
+   * Whether a transaction whose latest record here is {@code latest} is over at this coordinator
+   * (for {@link io.ringtx.storage.LogPruner}): END, written once every participant acknowledged.
+   * A COMMIT or ABORT without END is still being told to its participants.
+   */
+  public static boolean finishedHere(LogRecord latest) {
+    return latest instanceof CoordinatorEnd;
   }
 
   @Override

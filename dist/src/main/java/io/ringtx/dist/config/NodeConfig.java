@@ -80,7 +80,8 @@ public record NodeConfig(
     @JsonProperty("ringJoin") boolean ringJoin,
     @JsonProperty("leaveOnShutdown") boolean leaveOnShutdown,
     @JsonProperty("transport") Transport transport,
-    @JsonProperty("rpcPort") int rpcPort) {
+    @JsonProperty("rpcPort") int rpcPort,
+    @JsonProperty("outcomeRetentionSeconds") long outcomeRetentionSeconds) {
 
   /**
    * How nodes of a process cluster send each other requests: {@code tcp} (the default), direct
@@ -135,7 +136,8 @@ public record NodeConfig(
   public static NodeConfig defaults() {
     return new NodeConfig(null, null, null, "ringtx", List.of(), List.of(), "127.0.0.1", 5701, 0,
         0, 1_000, 2_000, 1_000, 2_000, 200, 5_000, 5, 30_000, 1024, 1024 * 1024, 10_000,
-        1_000, 1_000, 200, 10_000, "", 1, "", "", "", "", "", false, false, Transport.TCP, 0);
+        1_000, 1_000, 200, 10_000, "", 1, "", "", "", "", "", false, false, Transport.TCP, 0,
+        3_600);
   }
 
   /**
@@ -221,6 +223,10 @@ public record NodeConfig(
     positive(p, "maxKeysPerTx", maxKeysPerTx);
     positive(p, "maxInFlight", maxInFlight);
     positive(p, "maxQueuedWork", maxQueuedWork);
+    if (outcomeRetentionSeconds < 60 || outcomeRetentionSeconds > 30L * 24 * 3_600) {
+      p.add("outcomeRetentionSeconds: must be 60-2592000 (30 days), got "
+          + outcomeRetentionSeconds);
+    }
     if (retryAfterMillis < 0 || retryAfterMillis > 600_000) {
       p.add("retryAfterMillis: must be 0-600000, got " + retryAfterMillis);
     }

@@ -36,6 +36,7 @@ import io.ringtx.protocol.security.ClusterSecret;
 import io.ringtx.protocol.security.HttpSecurity;
 import io.ringtx.protocol.security.TlsFiles;
 import io.ringtx.storage.NodeStore;
+import io.ringtx.storage.LogPruner;
 import io.ringtx.storage.RocksNodeStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +46,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +69,7 @@ public final class NodeProcess implements AutoCloseable {
   private final NodeConfig config;
   private final Path dataDir;
   private NodeStore store;
+  private LogPruner pruner;
   private Vertx vertx;
   private NodeRegistry registry;
   /** With the TCP transport: discovery's own Hazelcast member, the RPC directory and transport. */
@@ -219,6 +222,11 @@ public final class NodeProcess implements AutoCloseable {
         config.host(), httpPort, config.busPort(), config.hazelcastPort(), config.clusterName(),
         System.currentTimeMillis(), tls.isPresent(), tcp == null ? 0 : tcp.port());
     runtime.write(dataDir);
+    pruner = LogPruner.start(store, Duration.ofSeconds(config.outcomeRetentionSeconds()),
+        LogPruner.DEFAULT_EVERY,
+        config.role() == NodeConfig.Role.PARTICIPANT
+            ? ParticipantNode::finishedHere : CoordinatorNode::finishedHere,
+        Clock.systemUTC(), id.value());
     LOG.info("node {} ({}) serving at {} after {} ms", id, config.role().wireName(),
         runtime.url(), (System.nanoTime() - t0) / 1_000_000);
   }
@@ -358,6 +366,9 @@ public final class NodeProcess implements AutoCloseable {
     });
     if (hazelcast != null) {
       quietly(() -> hazelcast.shutdown());
+    }
+    if (pruner != null) {
+      pruner.close();
     }
     if (store != null) {
       store.close();

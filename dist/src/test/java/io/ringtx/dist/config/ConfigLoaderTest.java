@@ -89,6 +89,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void outcomeRetention_isAnHourByDefault_andBoundedBothWays() {
+    assertThat(ConfigLoader.load(null, Map.of(), REQUIRED).outcomeRetentionSeconds())
+        .isEqualTo(3_600);
+    NodeConfig day = ConfigLoader.load(null,
+        Map.of("RINGTX_OUTCOME_RETENTION_SECONDS", "86400"), REQUIRED);
+    assertThat(day.outcomeRetentionSeconds()).isEqualTo(86_400);
+    for (String bad : List.of("59", "2592001", "-1")) {
+      List<String> args = new java.util.ArrayList<>(REQUIRED);
+      args.addAll(List.of("--outcome-retention-seconds", bad));
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), args))
+          .as(bad).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("outcomeRetentionSeconds: must be 60-2592000");
+    }
+  }
+
+  @Test
   void crashPoints_areOffByDefault_andNamedPointsOfTheNodesRole() {
     NodeConfig none = ConfigLoader.load(null, Map.of(), REQUIRED);
     assertThat(none.crashPointValue()).isEmpty();

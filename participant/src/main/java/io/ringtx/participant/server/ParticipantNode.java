@@ -4,6 +4,9 @@ import io.ringtx.participant.core.ParticipantConfig;
 import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.log.Aborted;
+import io.ringtx.protocol.log.Committed;
+import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.log.Prepared;
 import io.ringtx.protocol.message.Decision;
 import io.ringtx.protocol.message.Message;
@@ -93,6 +96,16 @@ public final class ParticipantNode implements AutoCloseable {
 
   public NodeId id() {
     return id;
+  }
+
+  /**
+   * Whether a transaction whose latest record here is {@code latest} is over at this node (for
+   * {@link io.ringtx.storage.LogPruner}): committed or aborted, its acknowledgement made durable
+   * with the record. A PREPARED transaction is in doubt, and a heuristic decision waits for the
+   * operator, so neither is.
+   */
+  public static boolean finishedHere(LogRecord latest) {
+    return latest instanceof Committed || latest instanceof Aborted;
   }
 
   /** Reads the core's state on its context (metrics, tooling, tests). */
