@@ -77,8 +77,9 @@ public final class LogPruner implements AutoCloseable {
     try {
       NodeStore.Pruned p = pruneNow();
       if (p.records() > 0) {
-        LOG.info("pruned {} log records of {} transactions finished over {} ago in {} ms",
-            p.records(), p.transactions(), retention, (System.nanoTime() - t0) / 1_000_000);
+        LOG.info("pruned {} log records of {} transactions finished over {} s ago in {} ms",
+            p.records(), p.transactions(), retention.toSeconds(),
+            (System.nanoTime() - t0) / 1_000_000);
       }
     } catch (IllegalStateException closed) {
       LOG.debug("log pruning skipped: {}", closed.getMessage());
