@@ -593,8 +593,6 @@ public final class RocksNodeStore implements NodeStore {
           it.status();
         }
         pruneChunk(chunk, olderThanMillis, finished, counts);
-        prunedRecords.addAndGet(counts[0]);
-        prunedTransactions.addAndGet(counts[1]);
         return new Pruned(counts[0], counts[1]);
       });
     }
@@ -611,7 +609,22 @@ public final class RocksNodeStore implements NodeStore {
     if (chunk.isEmpty()) {
       return;
     }
-    writer.exclusive(lastSeq -> {
+    try {
+      decideChunk(chunk, olderThanMillis, finished, counts);
+    } catch (RocksDBException | RuntimeException e) {
+      // Nothing of the chunk was deleted: the next pass looks at all of it again.
+      chunk.forEach(entry -> keptByPrune.add(entry.seq()));
+      throw e;
+    } finally {
+      chunk.clear();
+    }
+  }
+
+  private void decideChunk(List<LogEntry> chunk, long olderThanMillis,
+      Predicate<LogRecord> finished, long[] counts) throws RocksDBException {
+    writer.exclusive((lastSeq, write) -> {
+      long records = 0;
+      long transactions = 0;
       try (WriteBatch batch = new WriteBatch(); WriteOptions unforced = new WriteOptions()) {
         for (LogEntry e : chunk) {
           byte[] txKey = Layout.utf8(e.record().txId().value());
@@ -628,19 +641,22 @@ public final class RocksNodeStore implements NodeStore {
             continue;
           }
           batch.delete(columns.log(), Layout.seqKey(e.seq()));
-          counts[0]++;
+          records++;
           if (pointer != null && latestSeq == e.seq()) {
             batch.delete(columns.tx(), txKey);
-            counts[1]++;
+            transactions++;
           }
         }
         if (batch.count() > 0) {
-          db.write(unforced, batch);
+          write.write(unforced, batch);
         }
       }
+      counts[0] += records;
+      counts[1] += transactions;
+      prunedRecords.addAndGet(records);
+      prunedTransactions.addAndGet(transactions);
       return null;
     });
-    chunk.clear();
   }
 
   private LogEntry entryAt(long seq) throws RocksDBException {

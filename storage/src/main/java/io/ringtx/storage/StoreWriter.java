@@ -349,10 +349,13 @@ final class StoreWriter {
     return lastVersion;
   }
 
-  /** Work done holding the turn lock, given the seq of the last record written. */
+  /**
+   * Work done holding the turn lock, given the seq of the last record written and the store's
+   * batch write (the seam tests decorate).
+   */
   @FunctionalInterface
   interface Exclusive<T> {
-    T run(long lastSeq) throws RocksDBException;
+    T run(long lastSeq, BatchWrite write) throws RocksDBException;
   }
 
   /**
@@ -362,7 +365,7 @@ final class StoreWriter {
   <T> T exclusive(Exclusive<T> body) throws RocksDBException {
     turnLock.lock();
     try {
-      return body.run(lastSeq);
+      return body.run(lastSeq, batchWrite);
     } finally {
       turnLock.unlock();
     }

@@ -24,9 +24,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.RocksDBException;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Forgetting finished transactions after the outcome retention window (NodeStore#prune). */
@@ -191,6 +193,37 @@ class LogPruneTest {
       for (int i = 0; i < 500; i++) {
         assertThat(store.txState(tx("young-" + i))).as("young-" + i).isPresent();
       }
+    }
+  }
+
+  @Test
+  void prune_whoseWriteFails_deletesNothing_andTheNextPassPrunesItAll() throws Exception {
+    AtomicBoolean diskBroken = new AtomicBoolean();
+    try (RocksNodeStore store = RocksNodeStore.open(dir,
+        StoreOptions.defaults().withClock(clock), real -> (options, batch) -> {
+          if (diskBroken.get()) {
+            throw new RocksDBException("injected: disk broken");
+          }
+          real.write(options, batch);
+        })) {
+      clock.millis.set(1_000);
+      for (int i = 0; i < RocksNodeStore.PRUNE_CHUNK + 10; i++) {
+        write(store, forced(committed("old-" + i, i + 1)));
+      }
+      clock.millis.set(5_000);
+      write(store, forced(prepared("young")));
+
+      diskBroken.set(true);
+      assertThatThrownBy(() -> store.prune(3_000, FINISHED))
+          .isInstanceOf(StorageException.class).hasMessageContaining("injected");
+      assertThat(store.prunedTotal()).isEqualTo(new NodeStore.Pruned(0, 0));
+      assertThat(logged(store)).hasSize(RocksNodeStore.PRUNE_CHUNK + 11);
+
+      diskBroken.set(false);
+      assertThat(store.prune(3_000, FINISHED))
+          .isEqualTo(new NodeStore.Pruned(RocksNodeStore.PRUNE_CHUNK + 10,
+              RocksNodeStore.PRUNE_CHUNK + 10));
+      assertThat(logged(store)).containsExactly("young:Prepared");
     }
   }
 
