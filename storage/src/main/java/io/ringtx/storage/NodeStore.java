@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -125,7 +126,17 @@ public interface NodeStore extends DataView, AutoCloseable {
    * them up only for a moment at a time; the deletions are not forced: one lost in a crash is
    * made again by a later call.
    */
-  Pruned prune(long olderThanMillis, Predicate<LogRecord> finished);
+  default Pruned prune(long olderThanMillis, Predicate<LogRecord> finished) {
+    return prune(olderThanMillis, finished, nanos -> { });
+  }
+
+  /**
+   * As {@link #prune(long, Predicate)}, calling {@code afterChunk} with the nanoseconds each
+   * chunk of the pass took (reading its entries, deciding, deleting), on the pass's thread and not
+   * holding writes up: it may sleep to spread the pass out, and it stops the pass (keeping what
+   * was removed) by throwing. The store cannot close while a pass runs.
+   */
+  Pruned prune(long olderThanMillis, Predicate<LogRecord> finished, LongConsumer afterChunk);
 
   /** Everything {@link #prune} removed since the store was opened. */
   Pruned prunedTotal();

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import java.util.Map;
 import java.util.Optional;
@@ -557,8 +558,10 @@ public final class RocksNodeStore implements NodeStore {
   }
 
   @Override
-  public Pruned prune(long olderThanMillis, Predicate<LogRecord> finished) {
+  public Pruned prune(long olderThanMillis, Predicate<LogRecord> finished,
+      LongConsumer afterChunk) {
     Objects.requireNonNull(finished, "finished");
+    Objects.requireNonNull(afterChunk, "afterChunk");
     if (writer == null) {
       throw new IllegalStateException("store " + dir + " is open read-only");
     }
@@ -566,6 +569,12 @@ public final class RocksNodeStore implements NodeStore {
       return reading(() -> "prune of the log", () -> {
         long[] counts = new long[2];
         List<LogEntry> chunk = new ArrayList<>(PRUNE_CHUNK);
+        // Each chunk's time: reading and decoding its entries, then deciding and deleting.
+        long[] mark = {System.nanoTime()};
+        Runnable paced = () -> {
+          afterChunk.accept(System.nanoTime() - mark[0]);
+          mark[0] = System.nanoTime();
+        };
         // What earlier passes kept, then what none has looked at, in log order; a transaction's
         // latest record comes after its others, so its history goes in one pass.
         for (long seq : List.copyOf(keptByPrune)) {
@@ -574,7 +583,7 @@ public final class RocksNodeStore implements NodeStore {
           if (value != null) {
             chunk.add(Layout.decodeLogEntry(seq, value));
             if (chunk.size() == PRUNE_CHUNK) {
-              pruneChunk(chunk, olderThanMillis, finished, counts);
+              pruneChunk(chunk, olderThanMillis, finished, counts, paced);
             }
           }
         }
@@ -587,12 +596,12 @@ public final class RocksNodeStore implements NodeStore {
             chunk.add(e);
             pruneFrom = e.seq() + 1;
             if (chunk.size() == PRUNE_CHUNK) {
-              pruneChunk(chunk, olderThanMillis, finished, counts);
+              pruneChunk(chunk, olderThanMillis, finished, counts, paced);
             }
           }
           it.status();
         }
-        pruneChunk(chunk, olderThanMillis, finished, counts);
+        pruneChunk(chunk, olderThanMillis, finished, counts, paced);
         return new Pruned(counts[0], counts[1]);
       });
     }
@@ -605,7 +614,7 @@ public final class RocksNodeStore implements NodeStore {
    * remembered to look at again. Clears {@code chunk}.
    */
   private void pruneChunk(List<LogEntry> chunk, long olderThanMillis,
-      Predicate<LogRecord> finished, long[] counts) throws RocksDBException {
+      Predicate<LogRecord> finished, long[] counts, Runnable paced) throws RocksDBException {
     if (chunk.isEmpty()) {
       return;
     }
@@ -618,6 +627,7 @@ public final class RocksNodeStore implements NodeStore {
     } finally {
       chunk.clear();
     }
+    paced.run();
   }
 
   private void decideChunk(List<LogEntry> chunk, long olderThanMillis,
