@@ -4,6 +4,7 @@ import io.ringtx.protocol.log.LogRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,7 @@ public final class LogPruner implements AutoCloseable {
       TimeUnit.NANOSECONDS.sleep(sleep);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("log pruning stopped", e);
+      throw new CancellationException("log pruning stopped");
     }
   }
 
@@ -100,9 +101,11 @@ public final class LogPruner implements AutoCloseable {
             p.records(), p.transactions(), retention.toSeconds(),
             (System.nanoTime() - t0) / 1_000_000);
       }
-    } catch (IllegalStateException closed) {
-      LOG.debug("log pruning skipped: {}", closed.getMessage());
     } catch (RuntimeException e) {
+      if (thread.isShutdown()) {
+        LOG.debug("log pruning stopped with its node: {}", e.toString());
+        return;
+      }
       // The next pass tries again; a damaged record stays in the log for the operator to see.
       LOG.error("RTX-2008 log pruning failed; the log keeps growing until it succeeds", e);
     }
