@@ -665,7 +665,6 @@ public final class RocksNodeStore implements NodeStore {
       counts[1] += transactions;
       prunedRecords.addAndGet(records);
       prunedTransactions.addAndGet(transactions);
-      return null;
     });
   }
 

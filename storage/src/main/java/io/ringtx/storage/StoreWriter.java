@@ -354,18 +354,18 @@ final class StoreWriter {
    * batch write (the seam tests decorate).
    */
   @FunctionalInterface
-  interface Exclusive<T> {
-    T run(long lastSeq, BatchWrite write) throws RocksDBException;
+  interface Exclusive {
+    void run(long lastSeq, BatchWrite write) throws RocksDBException;
   }
 
   /**
    * Runs {@code body} holding the turn lock: no batch is built or written meanwhile (an event
    * loop that wants to write at the end of its turn hands its sets to the writer thread instead).
    */
-  <T> T exclusive(Exclusive<T> body) throws RocksDBException {
+  void exclusive(Exclusive body) throws RocksDBException {
     turnLock.lock();
     try {
-      return body.run(lastSeq, batchWrite);
+      body.run(lastSeq, batchWrite);
     } finally {
       turnLock.unlock();
     }

@@ -139,9 +139,9 @@ public final class Calibration {
       for (int s = 0; s < stores; s++) {
         open.add(RocksNodeStore.open(dir.resolve("store-" + s)));
       }
-      CyclicBarrier start = new CyclicBarrier(stores);
-      // Round r's writes start together; the round is over when the slowest is durable. The
-      // first thread decides, at each barrier, whether the rounds are still warming up.
+      // A round is over when its slowest write is durable, and every thread starts the next one
+      // as the barrier lets them go; the barrier's action records the round, unless it was
+      // still warming up, and decides whether the next one is measured.
       Warmup warmup = new Warmup();
       boolean[] measuring = new boolean[1];
       long[] slowest = new long[1];
@@ -159,7 +159,6 @@ public final class Calibration {
         int store = s;
         done.add(writers.submit(() -> {
           for (int i = 0; measured[0] < samples; i++) {
-            start.await(10, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
             open.get(store).write(WriteSet.forced(new Aborted(
                 TxId.of("cal-" + store + "-" + i), Reason.TIMEOUT)), Runnable::run)
