@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -139,6 +140,9 @@ public final class RocksNodeStore implements NodeStore {
 
   /** Entries an earlier pass looked at and kept: looked at again first by the next one. */
   private final TreeSet<Long> keptByPrune = new TreeSet<>();
+
+  /** In {@link #decideChunk}: a transaction without an index entry (seqs are positive). */
+  private static final long NO_POINTER = -1;
 
   /** The first seq no {@link #prune} pass has looked at yet. */
   private long pruneFrom;
@@ -635,24 +639,41 @@ public final class RocksNodeStore implements NodeStore {
     writer.exclusive((lastSeq, write) -> {
       long records = 0;
       long transactions = 0;
+      // Nothing is written while the turn lock is held, so a transaction's pointer and the
+      // decision on its latest record are the same for each of its entries: each is read once,
+      // and a latest record in the chunk itself is not read again.
+      Map<Long, LogEntry> inChunk = new HashMap<>(chunk.size() * 2);
+      chunk.forEach(e -> inChunk.put(e.seq(), e));
+      Map<TxId, Long> pointers = new HashMap<>();
+      Map<Long, Boolean> doneByLatest = new HashMap<>();
       try (WriteBatch batch = new WriteBatch(); WriteOptions unforced = new WriteOptions()) {
         for (LogEntry e : chunk) {
-          byte[] txKey = Layout.utf8(e.record().txId().value());
-          byte[] pointer = db.get(columns.tx(), txKey);
-          long latestSeq = pointer == null ? e.seq()
-              : Layout.decodeLong(pointer, "tx " + e.record().txId());
-          LogEntry latest = latestSeq == e.seq() ? e : entryAt(latestSeq);
-          boolean done = latest != null
-              && latest.seq() != lastSeq
-              && latest.timeMillis() < olderThanMillis
-              && finished.test(latest.record());
+          TxId txId = e.record().txId();
+          byte[] txKey = Layout.utf8(txId.value());
+          Long pointer = pointers.get(txId);
+          if (pointer == null) {
+            byte[] stored = db.get(columns.tx(), txKey);
+            pointer = stored == null ? NO_POINTER : Layout.decodeLong(stored, "tx " + txId);
+            pointers.put(txId, pointer);
+          }
+          long latestSeq = pointer == NO_POINTER ? e.seq() : pointer;
+          Boolean done = doneByLatest.get(latestSeq);
+          if (done == null) {
+            LogEntry latest = inChunk.containsKey(latestSeq)
+                ? inChunk.get(latestSeq) : entryAt(latestSeq);
+            done = latest != null
+                && latest.seq() != lastSeq
+                && latest.timeMillis() < olderThanMillis
+                && finished.test(latest.record());
+            doneByLatest.put(latestSeq, done);
+          }
           if (!done) {
             keptByPrune.add(e.seq());
             continue;
           }
           batch.delete(columns.log(), Layout.seqKey(e.seq()));
           records++;
-          if (pointer != null && latestSeq == e.seq()) {
+          if (pointer != NO_POINTER && latestSeq == e.seq()) {
             batch.delete(columns.tx(), txKey);
             transactions++;
           }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.RocksDBException;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +165,41 @@ class LogPruneTest {
       List<Long> seqs = new ArrayList<>();
       store.forEachLogEntry(0, e -> seqs.add(e.seq()));
       assertThat(seqs).containsExactly(2L, 3L);
+    }
+  }
+
+  @Test
+  void prune_decidesEachTransactionByItsLatestRecord_inTheSameChunkOrAnother() throws Exception {
+    int n = RocksNodeStore.PRUNE_CHUNK + 44;
+    try (RocksNodeStore store = open()) {
+      clock.millis.set(1_000);
+      // Every PREPARED first, then the decisions: the first chunk holds PREPAREDs whose latest
+      // record lies in a later chunk; the last holds PREPAREDs and decisions side by side.
+      for (int i = 0; i < n; i++) {
+        write(store, forced(prepared("t-" + i)));
+      }
+      for (int i = 0; i < n; i++) {
+        if (i % 10 != 3) {
+          write(store, forced(i % 2 == 0 ? committed("t-" + i, i + 1) : aborted("t-" + i)));
+        }
+      }
+      clock.millis.set(5_000);
+      write(store, forced(prepared("young")));
+
+      NodeStore.Pruned pruned = store.prune(3_000, FINISHED);
+
+      long inDoubt = IntStream.range(0, n).filter(i -> i % 10 == 3).count();
+      assertThat(pruned).isEqualTo(new NodeStore.Pruned(2 * (n - inDoubt), n - inDoubt));
+      List<String> left = logged(store);
+      assertThat(left).hasSize((int) inDoubt + 1).last().isEqualTo("young:Prepared");
+      for (int i = 0; i < n; i++) {
+        if (i % 10 == 3) {
+          assertThat(store.txState(tx("t-" + i))).as("t-" + i)
+              .containsInstanceOf(io.ringtx.protocol.log.Prepared.class);
+        } else {
+          assertThat(store.txState(tx("t-" + i))).as("t-" + i).isEmpty();
+        }
+      }
     }
   }
 
