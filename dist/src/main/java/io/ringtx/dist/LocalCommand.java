@@ -2,8 +2,10 @@ package io.ringtx.dist;
 
 import io.ringtx.dist.local.LocalCluster;
 import io.ringtx.dist.local.LocalClusterConfig;
+import io.ringtx.storage.LogPruner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -51,11 +53,20 @@ final class LocalCommand implements Callable<Integer> {
       description = "Address every node binds to (default: ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(
+      names = "--outcome-retention-seconds",
+      paramLabel = "S",
+      defaultValue = "3600",
+      description = "How long every node keeps the log of a finished transaction, as a cluster "
+          + "node's outcomeRetentionSeconds: 60-2592000 (default: ${DEFAULT-VALUE}).")
+  long outcomeRetentionSeconds;
+
   @Override
   public Integer call() throws Exception {
     Check.atLeast(spec, "--participants", participants, 1);
     Check.between(spec, "--http-port", httpPort, 0, 65_535);
     Check.notBlank(spec, "--host", host);
+    Check.between(spec, "--outcome-retention-seconds", outcomeRetentionSeconds, 60, 2_592_000);
 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -67,7 +78,9 @@ final class LocalCommand implements Callable<Integer> {
       LocalCluster cluster =
           closer.register(
               LocalCluster.start(
-                  new LocalClusterConfig(dataDir.toAbsolutePath(), participants, host, httpPort)));
+                  new LocalClusterConfig(dataDir.toAbsolutePath(), participants, host, httpPort)
+                      .withPruning(Duration.ofSeconds(outcomeRetentionSeconds),
+                          LogPruner.DEFAULT_EVERY)));
       out.println("RingTx local cluster: " + cluster.url());
       out.println("data directory: " + dataDir.toAbsolutePath());
       for (String line : ClusterInfo.nodeLines(cluster.url())) {

@@ -65,6 +65,8 @@ class MainTest {
         "local --http-port 70000    | --http-port must be between 0 and 65535, was 70000",
         "local --http-port -1       | --http-port must be between 0 and 65535, was -1",
         "local --host=              | --host must not be empty",
+        "local --outcome-retention-seconds 59 | --outcome-retention-seconds must be between 60 and 2592000, was 59",
+        "local --outcome-retention-seconds 2592001 | --outcome-retention-seconds must be between 60 and 2592000",
         "cluster                    | Missing required subcommand",
         "demo --coordinators 2      | --coordinators needs --processes",
         "demo --processes --coordinators 0 | --coordinators must be between 1 and 16, was 0",
@@ -123,5 +125,6 @@ class MainTest {
     assertThat(local.httpPort).isZero();
     assertThat(local.participants).isEqualTo(3);
     assertThat(local.dataDir).hasToString("ringtx-data");
+    assertThat(local.outcomeRetentionSeconds).isEqualTo(3_600);
   }
 }

@@ -8,6 +8,7 @@ import io.ringtx.dist.node.NodeProcess;
 import io.ringtx.participant.ring.ParticipantRing;
 import io.ringtx.participant.server.ParticipantNode;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.ring.RingConfig;
 import io.ringtx.protocol.ring.RingSnapshot;
 import io.ringtx.protocol.ring.VirtualNode;
@@ -21,13 +22,16 @@ import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import io.ringtx.storage.LogPruner;
 import io.ringtx.storage.NodeStore;
 import io.ringtx.storage.RocksNodeStore;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,8 @@ public final class LocalCluster implements AutoCloseable {
   private final LocalClusterConfig config;
   private final Vertx vertx;
   private final List<NodeStore> stores = new ArrayList<>();
+  /** One per store, started once its node serves; closed before the stores. */
+  private final List<LogPruner> pruners = new ArrayList<>();
   private final List<ParticipantNode> participants = new ArrayList<>();
   private final List<ParticipantRing> rings = new ArrayList<>();
   private RingRouting routing;
@@ -134,6 +140,7 @@ public final class LocalCluster implements AutoCloseable {
       participants.add(await(ParticipantNode.start(vertx, id, store, transport,
           config.participant().withOwnership(ring.ownership()), config.requestTimeoutMillis())));
       published(id);
+      prune(store, id, ParticipantNode::finishedHere);
     }
     for (int i = 0; i < ids.size(); i++) {
       NodeId id = ids.get(i);
@@ -152,6 +159,7 @@ public final class LocalCluster implements AutoCloseable {
     coordinator = await(CoordinatorNode.start(vertx, cid, cstore, cbus, routing,
         config.coordinator(), config.limits(), config.requestTimeoutMillis()));
     published(cid);
+    prune(cstore, cid, CoordinatorNode::finishedHere);
     coordinator.routing(routing::refresh, () -> RingView.of(routing, ringConfig));
     await(routing.refresh());
     routing.refreshEvery(ROUTING_REFRESH_MILLIS);
@@ -180,6 +188,12 @@ public final class LocalCluster implements AutoCloseable {
     if (t != null) {
       tcpAddresses.put(id, SocketAddress.inetSocketAddress(t.port(), config.host()));
     }
+  }
+
+  /** Forgets the node's finished transactions after the retention window, as NodeProcess does. */
+  private void prune(NodeStore store, NodeId id, Predicate<LogRecord> finishedHere) {
+    pruners.add(LogPruner.start(store, config.outcomeRetention(), config.pruneEvery(),
+        finishedHere, Clock.systemUTC(), id.value()));
   }
 
   private NodeStore open(NodeId id) {
@@ -269,6 +283,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void shutdown() {
+    // Before the stores: closing one waits for a pass, and closing a pruner stops its pass.
+    pruners.forEach(LogPruner::close);
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

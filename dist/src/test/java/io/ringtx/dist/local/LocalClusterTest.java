@@ -91,6 +91,33 @@ class LocalClusterTest {
   }
 
   @Test
+  void finishedTransactions_areForgottenAfterTheRetentionWindow_andTheirDataStays()
+      throws Exception {
+    cluster.close();
+    cluster = LocalCluster.start(LocalClusterConfig.defaults(dir.resolve("pruning"))
+        .withPruning(Duration.ofMillis(300), Duration.ofMillis(100)));
+    String[] k = keysOnTwoShards();
+    TxResult first =
+        commit(null, List.of(), List.of(WriteOp.put(k[0], "a"), WriteOp.put(k[1], "b")));
+    // A later transaction on the same nodes: a store never prunes its last record.
+    TxResult second =
+        commit(null, List.of(), List.of(WriteOp.append(k[0], "2"), WriteOp.append(k[1], "2")));
+    assertThat(List.of(first.outcome(), second.outcome()))
+        .containsOnly(Outcome.COMMITTED);
+
+    List<NodeId> nodes = List.of(ownerOf(k[0]), ownerOf(k[1]), NodeId.of("c1"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (NodeId n : nodes) {
+        assertThat(cluster.store(n).txState(first.id())).as("%s knows %s", n, first.id())
+            .isEmpty();
+        assertThat(cluster.store(n).prunedTotal().transactions()).as(n.value()).isPositive();
+      }
+    });
+    assertThat(read(k[0]).value()).isEqualTo("a2");
+    assertThat(read(k[1]).value()).isEqualTo("b2");
+  }
+
+  @Test
   void appendAndDelete_resolveAgainstCurrentValues() throws Exception {
     String[] k = keysOnTwoShards();
     commit(null, List.of(), List.of(WriteOp.put(k[0], "x"), WriteOp.append(k[1], "1")));
