@@ -583,9 +583,9 @@ public final class RocksNodeStore implements NodeStore {
         // latest record comes after its others, so its history goes in one pass.
         for (long seq : List.copyOf(keptByPrune)) {
           keptByPrune.remove(seq);
-          byte[] value = db.get(columns.log(), Layout.seqKey(seq));
-          if (value != null) {
-            chunk.add(Layout.decodeLogEntry(seq, value));
+          LogEntry kept = entryAt(seq);
+          if (kept != null) {
+            chunk.add(kept);
             if (chunk.size() == PRUNE_CHUNK) {
               pruneChunk(chunk, olderThanMillis, finished, counts, paced);
             }
@@ -659,8 +659,10 @@ public final class RocksNodeStore implements NodeStore {
           long latestSeq = pointer == NO_POINTER ? e.seq() : pointer;
           Boolean done = doneByLatest.get(latestSeq);
           if (done == null) {
-            LogEntry latest = inChunk.containsKey(latestSeq)
-                ? inChunk.get(latestSeq) : entryAt(latestSeq);
+            LogEntry latest = inChunk.get(latestSeq);
+            if (latest == null) {
+              latest = entryAt(latestSeq);
+            }
             done = latest != null
                 && latest.seq() != lastSeq
                 && latest.timeMillis() < olderThanMillis
