@@ -28,12 +28,14 @@ import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,6 +122,20 @@ final class HttpRingTxClient implements RingTxClient {
   @Override
   public String clientId() {
     return clientId;
+  }
+
+  @Override
+  public OptionalInt ownerCount(Collection<String> keys) {
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("no keys to find the owners of");
+    }
+    keys.forEach(HttpRingTxClient::checkKey);
+    OwnerRouting table = owners;
+    if (table == null) {
+      refreshRouting();
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(table.ownerCount(keys));
   }
 
   // ---- reads ------------------------------------------------------------------------------

@@ -9,10 +9,13 @@ import io.ringtx.protocol.ring.RingId;
 import io.ringtx.protocol.ring.RingSnapshot;
 import io.ringtx.protocol.ring.VirtualNode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The ring as a coordinator's {@code GET /v1/routing} gives it: which participant owns a key
@@ -78,6 +81,15 @@ final class OwnerRouting {
       owner = o;
     }
     return owner == null ? null : urls.get(owner);
+  }
+
+  /** How many participants own {@code keys}. */
+  int ownerCount(Collection<String> keys) {
+    Set<NodeId> owners = new HashSet<>();
+    for (String key : keys) {
+      owners.add(ring.ownerOf(key));
+    }
+    return owners.size();
   }
 
   /**

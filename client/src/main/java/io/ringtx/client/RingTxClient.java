@@ -1,7 +1,9 @@
 package io.ringtx.client;
 
 import io.ringtx.protocol.message.Outcome;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -64,6 +66,18 @@ public interface RingTxClient extends AutoCloseable {
    * @throws RingTxException if the call fails
    */
   Outcome outcome(String txId);
+
+  /**
+   * How many participants own {@code keys}, by the ring this client last learned from its
+   * coordinator ({@code GET /v1/routing}): 1 for a transaction that commits in one phase, more
+   * for one that takes two-phase commit. Empty when the client knows no ring yet (it then asks
+   * for one, without waiting) or never asks for one ({@link ClientOptions#directReads} and {@link
+   * ClientOptions#directCommits} both off). While the ring moves the answer can be stale: it is
+   * for reporting, not for deciding anything. Never blocks.
+   *
+   * @throws IllegalArgumentException if {@code keys} is empty
+   */
+  OptionalInt ownerCount(Collection<String> keys);
 
   /** This client's id: the prefix of the transaction ids it makes. */
   String clientId();

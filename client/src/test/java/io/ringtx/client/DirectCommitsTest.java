@@ -1,6 +1,7 @@
 package io.ringtx.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringtx.coordinator.http.FakeTransactionService;
@@ -186,6 +187,38 @@ class DirectCommitsTest {
       assertThat(later).hasSize(2);
       assertThat(later.get(0).writes()).hasSize(2);
       assertThat(later.get(1).writes()).isEmpty();
+    }
+  }
+
+  @Test
+  void ownerCount_isEmptyUntilTheRingIsKnown_thenCountsTheOwnersOfTheKeys() {
+    try (RingTxClient c = connect(ClientOptions.defaults())) {
+      // The first call asks for the ring; until it comes there is nothing to count by.
+      assertThat(c.ownerCount(List.of(p1Keys.get(0)))).isEmpty();
+      Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> c.ownerCount(List.of(p1Keys.get(0))).isPresent());
+
+      assertThat(c.ownerCount(List.of(p1Keys.get(0)))).hasValue(1);
+      assertThat(c.ownerCount(List.of(p1Keys.get(0), p1Keys.get(1), p1Keys.get(2)))).hasValue(1);
+      assertThat(c.ownerCount(List.of(k2))).hasValue(1);
+      assertThat(c.ownerCount(List.of(p1Keys.get(0), k2))).hasValue(2);
+      assertThatThrownBy(() -> c.ownerCount(List.of()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no keys");
+      assertThatThrownBy(() -> c.ownerCount(List.of("")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+    }
+  }
+
+  @Test
+  void ownerCount_staysEmpty_whenTheClientRoutesNothingToOwners() {
+    try (RingTxClient c = connect(
+        ClientOptions.defaults().withDirectCommits(false).withDirectReads(false))) {
+      // Asked once before and once after some round trips: a ring asked for would be in by then.
+      assertThat(c.ownerCount(List.of(p1Keys.get(0), k2))).isEmpty();
+      for (int i = 0; i < 3; i++) {
+        put(c, p1Keys.get(i), k2);
+      }
+      assertThat(c.ownerCount(List.of(p1Keys.get(0), k2))).isEmpty();
     }
   }
 

@@ -74,6 +74,21 @@ class BenchRunEndToEndTest {
     }
     assertThat(r.path("latencyMs").path("readPhase").path("count").asLong()).isPositive();
     assertThat(r.path("latencyMs").path("commitCall").path("count").asLong()).isPositive();
+    // The commit call split by the shards a transaction spanned, for every transaction that
+    // ended after the client learned the ring: a single put spans one shard, a transfer one or
+    // two.
+    JsonNode lat = r.path("latencyMs");
+    long oneShard = lat.path("commitOneShard").path("count").asLong();
+    long crossShard = lat.path("commitCrossShard").path("count").asLong();
+    assertThat(oneShard + crossShard).as(lat.toString()).isPositive()
+        .isLessThanOrEqualTo(lat.path("commitCall").path("count").asLong());
+    if (workload.equals("single")) {
+      assertThat(lat.has("commitCrossShard")).as(lat.toString()).isFalse();
+    }
+    if (workload.equals("bank")) {
+      assertThat(crossShard).as(lat.toString()).isPositive();
+      assertThat(out.toString()).contains("  cross-shard ");
+    }
     assertThat(r.path("timeline").size()).isPositive();
     // Every node's store counters, read from the stores themselves.
     assertThat(r.path("nodes").has("p1")).isTrue();

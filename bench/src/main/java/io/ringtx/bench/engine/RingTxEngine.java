@@ -8,10 +8,12 @@ import io.ringtx.client.RingTxException;
 import io.ringtx.client.TxAbortedException;
 import io.ringtx.client.TxOutcomeUnknownException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,9 +67,10 @@ public final class RingTxEngine implements TxEngine {
 
   @Override
   public Attempt execute(TxBody body) {
-    Phases phases = new Phases();
+    RingTxClient client = next();
+    Phases phases = new Phases(client);
     try {
-      next().run(tx -> phases.body(tx, body));
+      client.run(tx -> phases.body(tx, body));
       return phases.committed();
     } catch (RuntimeException e) {
       return phases.ended(e);
@@ -80,8 +83,9 @@ public final class RingTxEngine implements TxEngine {
    */
   @Override
   public CompletableFuture<Attempt> executeAsync(TxBody body) {
-    Phases phases = new Phases();
-    return next().runAsync(tx -> phases.body(tx, body)).handle((v, e) -> {
+    RingTxClient client = next();
+    Phases phases = new Phases(client);
+    return client.runAsync(tx -> phases.body(tx, body)).handle((v, e) -> {
       if (e == null) {
         return phases.committed();
       }
@@ -104,15 +108,22 @@ public final class RingTxEngine implements TxEngine {
   }
 
   /**
-   * When the last attempt's body started and ended: the read phase and the commit call. With
-   * {@link RingTxClient#runAsync} the body runs again after each round of reads, so an attempt
-   * starts when a new transaction id is seen, not at every run.
+   * When the last attempt's body started and ended: the read phase and the commit call; and the
+   * keys its last run read or wrote, to tell how many shards the commit spanned. With {@link
+   * RingTxClient#runAsync} the body runs again after each round of reads, so an attempt starts
+   * when a new transaction id is seen, not at every run.
    */
   private static final class Phases {
+    private final RingTxClient client;
     private String attemptId;
     /** Start of the last attempt's body, and its end (0 while it runs or if it threw). */
     private long start;
     private long end;
+    private Set<String> keys = new HashSet<>();
+
+    Phases(RingTxClient client) {
+      this.client = client;
+    }
 
     Void body(io.ringtx.client.Tx tx, TxBody body) {
       if (!tx.id().equals(attemptId)) {
@@ -120,14 +131,20 @@ public final class RingTxEngine implements TxEngine {
         start = System.nanoTime();
       }
       end = 0;
-      body.apply(new View(tx));
+      keys = new HashSet<>();
+      body.apply(new View(tx, keys));
       end = System.nanoTime();
       return null;
     }
 
     Attempt committed() {
       long now = System.nanoTime();
-      return Attempt.committed(end - start, now - end);
+      return withShards(Attempt.committed(end - start, now - end));
+    }
+
+    /** {@code a}, with the shards of the last run's keys where the client knows the ring. */
+    private Attempt withShards(Attempt a) {
+      return keys.isEmpty() ? a : a.withShards(client.ownerCount(keys).orElse(0));
     }
 
     /** How a transaction that threw {@code e} ended. */
@@ -171,15 +188,17 @@ public final class RingTxEngine implements TxEngine {
     }
   }
 
-  /** The client's {@code Tx} seen as a {@link TxView}. */
-  private record View(io.ringtx.client.Tx tx) implements TxView {
+  /** The client's {@code Tx} seen as a {@link TxView}, noting every key it reads or writes. */
+  private record View(io.ringtx.client.Tx tx, Set<String> keys) implements TxView {
     @Override
     public String get(String key) {
+      keys.add(key);
       return tx.get(key).orElse(null);
     }
 
     @Override
     public Map<String, String> getAll(List<String> keys) {
+      this.keys.addAll(keys);
       Map<String, String> out = new LinkedHashMap<>();
       tx.getAll(keys).forEach((k, v) -> out.put(k, v.orElse(null)));
       return out;
@@ -187,6 +206,7 @@ public final class RingTxEngine implements TxEngine {
 
     @Override
     public void put(String key, String value) {
+      keys.add(key);
       tx.put(key, value);
     }
   }

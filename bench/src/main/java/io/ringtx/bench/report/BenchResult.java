@@ -93,14 +93,17 @@ public record BenchResult(
   /**
    * Latency of committed transactions. {@code total}: from the (intended) start to the outcome;
    * {@code readPhase}: the transaction's body, whose reads go to the cluster; {@code commitCall}:
-   * from the body's end to the outcome; {@code serviceTime} (open loop only): from the actual
-   * start, without the wait for a free worker. {@code coordinatorPhases}: the coordinators' own
-   * timing of the commit's phases over the measured window (their metrics), by phase.
+   * from the body's end to the outcome; {@code commitOneShard} and {@code commitCrossShard}: the
+   * commit call of the transactions whose keys one shard owns (one-phase commit) and of those
+   * that span several (two-phase commit), when the engine knew the ring (null otherwise, or when
+   * there were none); {@code serviceTime} (open loop only): from the actual start, without the
+   * wait for a free worker. {@code coordinatorPhases}: the coordinators' own timing of the
+   * commit's phases over the measured window (their metrics), by phase.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Latencies(
-      Stats total, Stats readPhase, Stats commitCall, Stats serviceTime,
-      Map<String, PhaseStats> coordinatorPhases) {}
+      Stats total, Stats readPhase, Stats commitCall, Stats commitOneShard,
+      Stats commitCrossShard, Stats serviceTime, Map<String, PhaseStats> coordinatorPhases) {}
 
   /**
    * One phase of the commit as the coordinators timed it ({@code ringtx_coordinator_phase_seconds}):

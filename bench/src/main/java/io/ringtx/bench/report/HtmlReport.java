@@ -165,6 +165,12 @@ public final class HtmlReport {
     }
     row(b, "read phase", l.readPhase());
     row(b, "commit call", l.commitCall());
+    if (l.commitOneShard() != null) {
+      row(b, "commit call, one shard (one phase)", l.commitOneShard());
+    }
+    if (l.commitCrossShard() != null) {
+      row(b, "commit call, cross-shard (two-phase)", l.commitCrossShard());
+    }
     b.append("</table>\n");
     if (l.coordinatorPhases() != null) {
       b.append("<h2>Commit phases, as the coordinators timed them (ms)</h2>\n<table><tr>"

@@ -50,6 +50,14 @@ public final class TextSummary {
     }
     line(out, "read phase", l.readPhase());
     line(out, "commit call", l.commitCall());
+    // The commit call split by the shards a transaction spanned, each with its share of commits.
+    if (l.commitOneShard() != null) {
+      line(out, "  one shard " + share(l.commitOneShard(), l.commitCall()), l.commitOneShard());
+    }
+    if (l.commitCrossShard() != null) {
+      line(out, "  cross-shard " + share(l.commitCrossShard(), l.commitCall()),
+          l.commitCrossShard());
+    }
     if (l.coordinatorPhases() != null) {
       out.println("coordinator phases (ms)   count      mean       p50       p90       p99");
       l.coordinatorPhases().forEach((phase, p) -> {
@@ -125,6 +133,11 @@ public final class TextSummary {
       }
     }
     return new double[] {jit, cpu};
+  }
+
+  /** {@code part}'s count as a whole percentage of {@code whole}'s. */
+  private static String share(BenchResult.Stats part, BenchResult.Stats whole) {
+    return Math.round(100.0 * part.count() / Math.max(1, whole.count())) + "%";
   }
 
   private static void line(PrintWriter out, String what, BenchResult.Stats s) {

@@ -93,6 +93,8 @@ public final class BenchRunner {
       Histogram total,
       Histogram read,
       Histogram commit,
+      Histogram commitOneShard,
+      Histogram commitCrossShard,
       Histogram service,
       long transactions,
       Long missedStarts,
@@ -130,6 +132,8 @@ public final class BenchRunner {
     Histogram total = new Histogram(3);
     Histogram read = new Histogram(3);
     Histogram commit = new Histogram(3);
+    Histogram commitOneShard = new Histogram(3);
+    Histogram commitCrossShard = new Histogram(3);
     Histogram service = new Histogram(3);
     long transactions = 0;
     Map<String, Long> aborts = new TreeMap<>();
@@ -154,6 +158,8 @@ public final class BenchRunner {
       total.add(m.total());
       read.add(m.read());
       commit.add(m.commit());
+      commitOneShard.add(m.commitOneShard());
+      commitCrossShard.add(m.commitCrossShard());
       service.add(m.service());
       transactions += m.started();
       m.aborts().forEach((k, v) -> aborts.merge(k, v, Long::sum));
@@ -187,7 +193,8 @@ public final class BenchRunner {
       out.printf(Locale.ROOT, "the open loop fell behind: %,d of the %,d starts due never began%n",
           missed, schedule.ticketsBefore(end));
     }
-    return new Measured(total, read, commit, service, transactions, missed, aborts, failures,
+    return new Measured(total, read, commit, commitOneShard, commitCrossShard, service,
+        transactions, missed, aborts, failures,
         timeline,
         startSample.nodes(), endSample.nodes(), startSample.jvmCpu(), endSample.jvmCpu(),
         endSample.nanos() - startSample.nanos());

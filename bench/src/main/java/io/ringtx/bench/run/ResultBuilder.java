@@ -42,7 +42,8 @@ final class ResultBuilder {
         round(committed / secs, 1), aborted, ended == 0 ? 0 : round((double) aborted / ended, 5),
         m.aborts(), failed, m.failures(), secondHalfRatio(m.timeline()));
     BenchResult.Latencies lat = new BenchResult.Latencies(stats(m.total()), stats(m.read()),
-        stats(m.commit()), options.openLoop() ? stats(m.service()) : null,
+        stats(m.commit()), statsIfAny(m.commitOneShard()), statsIfAny(m.commitCrossShard()),
+        options.openLoop() ? stats(m.service()) : null,
         phases(m.nodesStart(), m.nodesEnd()));
     double window = m.sampleNanos() / 1e9;
     Map<String, BenchResult.Node> nodes = nodes(m.nodesStart(), m.nodesEnd(), window);
@@ -99,6 +100,11 @@ final class ResultBuilder {
         System.getProperty("os.arch"), Runtime.version().toString(),
         System.getProperty("java.vm.name"), System.getProperty("java.vm.vendor"),
         rt.maxMemory(), loadStart, loadEnd);
+  }
+
+  /** As {@link #stats}, or null for an empty histogram. */
+  private static BenchResult.Stats statsIfAny(Histogram h) {
+    return h.getTotalCount() == 0 ? null : stats(h);
   }
 
   static BenchResult.Stats stats(Histogram h) {

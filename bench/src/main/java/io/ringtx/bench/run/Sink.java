@@ -18,6 +18,8 @@ final class Sink {
   private final Recorder total = new Recorder(3);
   private final Recorder read = new Recorder(3);
   private final Recorder commit = new Recorder(3);
+  private final Recorder commitOneShard = new Recorder(3);
+  private final Recorder commitCrossShard = new Recorder(3);
   private final Recorder service = new Recorder(3);
   private final LongAdder started = new LongAdder();
   private final Map<String, LongAdder> aborts = new ConcurrentHashMap<>();
@@ -26,6 +28,8 @@ final class Sink {
   private Histogram totalI;
   private Histogram readI;
   private Histogram commitI;
+  private Histogram commitOneShardI;
+  private Histogram commitCrossShardI;
   private Histogram serviceI;
 
   /** Records one transaction that took {@code totalNanos} ({@code serviceNanos} from its actual start). */
@@ -37,6 +41,11 @@ final class Sink {
         service.recordValue(micros(serviceNanos));
         read.recordValue(micros(a.readNanos()));
         commit.recordValue(micros(a.commitNanos()));
+        if (a.shards() == 1) {
+          commitOneShard.recordValue(micros(a.commitNanos()));
+        } else if (a.shards() > 1) {
+          commitCrossShard.recordValue(micros(a.commitNanos()));
+        }
       }
       case ABORTED -> aborts.computeIfAbsent(a.reason(), k -> new LongAdder()).increment();
       case FAILED -> failures.computeIfAbsent(a.reason(), k -> new LongAdder()).increment();
@@ -52,9 +61,11 @@ final class Sink {
     totalI = total.getIntervalHistogram(totalI);
     readI = read.getIntervalHistogram(readI);
     commitI = commit.getIntervalHistogram(commitI);
+    commitOneShardI = commitOneShard.getIntervalHistogram(commitOneShardI);
+    commitCrossShardI = commitCrossShard.getIntervalHistogram(commitCrossShardI);
     serviceI = service.getIntervalHistogram(serviceI);
-    return new Interval(started.sumThenReset(), totalI, readI, commitI, serviceI,
-        sumThenReset(aborts), sumThenReset(failures));
+    return new Interval(started.sumThenReset(), totalI, readI, commitI, commitOneShardI,
+        commitCrossShardI, serviceI, sumThenReset(aborts), sumThenReset(failures));
   }
 
   private static Map<String, Long> sumThenReset(Map<String, LongAdder> m) {
@@ -70,10 +81,12 @@ final class Sink {
 
   /**
    * One interval's records. The histograms are reused by the next drain: copy what must be kept
-   * before draining again.
+   * before draining again. {@code commitOneShard} and {@code commitCrossShard} split {@code
+   * commit} by the shards a transaction spanned, where the engine could tell.
    */
   record Interval(long started, Histogram total, Histogram read, Histogram commit,
-      Histogram service, Map<String, Long> aborts, Map<String, Long> failures) {
+      Histogram commitOneShard, Histogram commitCrossShard, Histogram service,
+      Map<String, Long> aborts, Map<String, Long> failures) {
     long committed() {
       return total.getTotalCount();
     }

@@ -22,7 +22,7 @@ final class SampleResults {
             2.0),
         new BenchResult.Summary(10, 1010, null, (long) (perSecond * 10), perSecond, 10, 0.0099,
             Map.of("CONFLICT", 10L), 0, Map.of(), null),
-        new BenchResult.Latencies(total, phase, phase, null, null),
+        new BenchResult.Latencies(total, phase, phase, null, null, null, null),
         List.of(new BenchResult.Tick(1, true, perSecond / 2, 1, p50, p99),
             new BenchResult.Tick(2, false, perSecond, 1, p50, p99),
             new BenchResult.Tick(3, false, perSecond, 0, p50, p99)),

@@ -342,10 +342,12 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   @Override
   public Optional<Map<String, Object>> routing() {
     Optional<RingSnapshot> ring = router.ring();
-    Supplier<List<NodeInfo>> source = liveNodes;
-    if (ring.isEmpty() || source == null) {
+    if (ring.isEmpty()) {
       return Optional.empty();
     }
+    // Without a directory of live nodes (a cluster inside one JVM) no participant serves HTTP:
+    // the ring alone still tells a client which shards a transaction spans.
+    Supplier<List<NodeInfo>> source = liveNodes == null ? List::of : liveNodes;
     RingSnapshot table = ring.get();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("bits", table.space().bits());

@@ -118,6 +118,15 @@ class LocalClusterTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void routing_publishesTheRing_withNoParticipantAddress_sinceNoParticipantServesHttp() {
+    Map<String, Object> routing = c().routing().orElseThrow();
+    List<Map<String, String>> vnodes = (List<Map<String, String>>) routing.get("virtualNodes");
+    assertThat(vnodes).extracting(v -> v.get("node")).containsOnly("p1", "p2", "p3");
+    assertThat((Map<String, String>) routing.get("participants")).isEmpty();
+  }
+
+  @Test
   void appendAndDelete_resolveAgainstCurrentValues() throws Exception {
     String[] k = keysOnTwoShards();
     commit(null, List.of(), List.of(WriteOp.put(k[0], "x"), WriteOp.append(k[1], "1")));
