@@ -101,6 +101,11 @@ public final class CoordinatorCore implements StateMachine {
     final Set<NodeId> acksMissing = new TreeSet<>();
     /** Client requests waiting for the result. */
     final List<Long> clients = new ArrayList<>(1);
+    /**
+     * Client requests whose COMMITTED answer waits with the GLOBAL-COMMITs for the COMMIT record,
+     * ahead of them; back to {@link #clients} if that write fails.
+     */
+    List<Long> answeredWithCommit = List.of();
     /** Termination queries waiting for the decision to be durable. */
     final List<Long> queries = new ArrayList<>(0);
     /** The decision is in the log: participants may be told. */
@@ -336,6 +341,8 @@ public final class CoordinatorCore implements StateMachine {
       beginPhase(e, now);
       e.phase = Phase.COMMIT;
       e.decisionDurable = true;
+      e.answeredWithCommit = List.of(); // answered as the write completed
+      // Retries that joined while COMMIT was being written are answered here.
       LOG.debug("tx={} state WAIT→COMMIT", e.id);
       Step.Builder out = Step.builder();
       answerClients(e, out);
@@ -372,8 +379,10 @@ public final class CoordinatorCore implements StateMachine {
     Entry e = txs.get(w.txId());
     LOG.error("tx={} RTX-1001 log write for {} failed: {}", w.txId(), w.phase(), cause);
     if (w.phase() == Phase.COMMITTING) {
-      // No GLOBAL-COMMIT left (they were held back with the write): abort deterministically.
-      // Waiting queries are answered once the abort is durable.
+      // No GLOBAL-COMMIT left (they were held back with the write), nor the clients' answers:
+      // abort deterministically. Waiting queries are answered once the abort is durable.
+      e.clients.addAll(0, e.answeredWithCommit);
+      e.answeredWithCommit = List.of();
       e.phase = Phase.WAIT;
       return abort(now, e, Reason.PARTICIPANT_FAILED);
     }
@@ -421,6 +430,12 @@ public final class CoordinatorCore implements StateMachine {
     Set<NodeId> writers = e.writers();
     e.acksMissing.addAll(writers);
     List<Outbound> after = new ArrayList<>();
+    // The client's answer leaves first once COMMIT is durable: each send costs the sender the
+    // wake-up of the receiver's core, and the client waits for its answer while nothing waits
+    // for the GLOBAL-COMMITs but lock release.
+    e.clients.forEach(t -> after.add(new Reply(t, e.result)));
+    e.answeredWithCommit = List.copyOf(e.clients);
+    e.clients.clear();
     for (NodeId n : e.parts.keySet()) {
       after.add(new Send(n, GlobalDecision.commit(e.id)));
     }
