@@ -1,5 +1,6 @@
 package io.ringtx.dist;
 
+import io.ringtx.dist.config.NodeConfig;
 import io.ringtx.dist.local.LocalCluster;
 import io.ringtx.dist.local.LocalClusterConfig;
 import io.ringtx.storage.LogPruner;
@@ -58,7 +59,8 @@ final class LocalCommand implements Callable<Integer> {
       paramLabel = "S",
       defaultValue = "3600",
       description = "How long every node keeps the log of a finished transaction, as a cluster "
-          + "node's outcomeRetentionSeconds: 60-2592000 (default: ${DEFAULT-VALUE}).")
+          + "node's outcomeRetentionSeconds: " + NodeConfig.MIN_OUTCOME_RETENTION_SECONDS + "-"
+          + NodeConfig.MAX_OUTCOME_RETENTION_SECONDS + " (default: ${DEFAULT-VALUE}).")
   long outcomeRetentionSeconds;
 
   @Override
@@ -66,7 +68,8 @@ final class LocalCommand implements Callable<Integer> {
     Check.atLeast(spec, "--participants", participants, 1);
     Check.between(spec, "--http-port", httpPort, 0, 65_535);
     Check.notBlank(spec, "--host", host);
-    Check.between(spec, "--outcome-retention-seconds", outcomeRetentionSeconds, 60, 2_592_000);
+    Check.between(spec, "--outcome-retention-seconds", outcomeRetentionSeconds,
+        NodeConfig.MIN_OUTCOME_RETENTION_SECONDS, NodeConfig.MAX_OUTCOME_RETENTION_SECONDS);
 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

@@ -119,7 +119,7 @@ public final class RingTxEngine implements TxEngine {
     /** Start of the last attempt's body, and its end (0 while it runs or if it threw). */
     private long start;
     private long end;
-    private Set<String> keys = new HashSet<>();
+    private Set<String> keys = Set.of();
 
     Phases(RingTxClient client) {
       this.client = client;

@@ -347,7 +347,8 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     }
     // Without a directory of live nodes (a cluster inside one JVM) no participant serves HTTP:
     // the ring alone still tells a client which shards a transaction spans.
-    Supplier<List<NodeInfo>> source = liveNodes == null ? List::of : liveNodes;
+    Supplier<List<NodeInfo>> source = liveNodes;
+    List<NodeInfo> live = source == null ? List.of() : source.get();
     RingSnapshot table = ring.get();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("bits", table.space().bits());
@@ -357,7 +358,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
     }
     out.put("virtualNodes", vnodes);
     Map<String, String> urls = new TreeMap<>();
-    for (NodeInfo n : source.get()) {
+    for (NodeInfo n : live) {
       if (n.role().equals("participant") && n.host() != null && n.httpPort() > 0) {
         urls.put(n.nodeId(), (httpsUrls ? "https://" : "http://") + n.host() + ":" + n.httpPort());
       }

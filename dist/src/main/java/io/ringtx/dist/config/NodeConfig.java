@@ -129,6 +129,10 @@ public record NodeConfig(
     }
   }
 
+  /** Bounds of {@code outcomeRetentionSeconds}: a minute to 30 days. */
+  public static final long MIN_OUTCOME_RETENTION_SECONDS = 60;
+  public static final long MAX_OUTCOME_RETENTION_SECONDS = 30L * 24 * 3_600;
+
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}");
 
@@ -223,9 +227,10 @@ public record NodeConfig(
     positive(p, "maxKeysPerTx", maxKeysPerTx);
     positive(p, "maxInFlight", maxInFlight);
     positive(p, "maxQueuedWork", maxQueuedWork);
-    if (outcomeRetentionSeconds < 60 || outcomeRetentionSeconds > 30L * 24 * 3_600) {
-      p.add("outcomeRetentionSeconds: must be 60-2592000 (30 days), got "
-          + outcomeRetentionSeconds);
+    if (outcomeRetentionSeconds < MIN_OUTCOME_RETENTION_SECONDS
+        || outcomeRetentionSeconds > MAX_OUTCOME_RETENTION_SECONDS) {
+      p.add("outcomeRetentionSeconds: must be " + MIN_OUTCOME_RETENTION_SECONDS + "-"
+          + MAX_OUTCOME_RETENTION_SECONDS + " (30 days), got " + outcomeRetentionSeconds);
     }
     if (retryAfterMillis < 0 || retryAfterMillis > 600_000) {
       p.add("retryAfterMillis: must be 0-600000, got " + retryAfterMillis);
