@@ -50,6 +50,22 @@ public final class ClientOptions {
   /** The largest {@link #withMaxCommitBatch} accepted: what a coordinator takes in one request. */
   public static final int MAX_COMMIT_BATCH_LIMIT = 1_000;
 
+  /**
+   * Most reads gathered into one request by default: 100 transactions' reads (and at most
+   * {@value #READ_BATCH_MAX_KEYS} keys).
+   */
+  public static final int DEFAULT_MAX_READ_BATCH = 100;
+
+  /** The largest {@link #withMaxReadBatch} accepted. */
+  public static final int MAX_READ_BATCH_LIMIT = 1_000;
+
+  /**
+   * Most distinct keys in one gathered read: well under what a coordinator ({@code
+   * maxKeysPerTx}, 10,000 by default) and a participant (1,000) take in one {@code POST
+   * /v1/read}.
+   */
+  public static final int READ_BATCH_MAX_KEYS = 500;
+
   private static final ClientOptions DEFAULTS =
       new ClientOptions(
           null,
@@ -66,7 +82,8 @@ public final class ClientOptions {
           null,
           true,
           DEFAULT_MAX_COMMIT_BATCH,
-          true);
+          true,
+          DEFAULT_MAX_READ_BATCH);
 
   private final Vertx vertx;
   private final String clientId;
@@ -83,6 +100,7 @@ public final class ClientOptions {
   private final boolean directReads;
   private final int maxCommitBatch;
   private final boolean directCommits;
+  private final int maxReadBatch;
 
   private ClientOptions(
       Vertx vertx,
@@ -99,7 +117,8 @@ public final class ClientOptions {
       String bearerToken,
       boolean directReads,
       int maxCommitBatch,
-      boolean directCommits) {
+      boolean directCommits,
+      int maxReadBatch) {
     this.vertx = vertx;
     this.clientId = clientId;
     this.maxAttempts = maxAttempts;
@@ -115,6 +134,7 @@ public final class ClientOptions {
     this.directReads = directReads;
     this.maxCommitBatch = maxCommitBatch;
     this.directCommits = directCommits;
+    this.maxReadBatch = maxReadBatch;
   }
 
   /** The defaults. */
@@ -136,7 +156,7 @@ public final class ClientOptions {
         requestTimeout,
         commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /**
@@ -159,7 +179,7 @@ public final class ClientOptions {
         requestTimeout,
         commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /** A copy that makes at most {@code attempts} attempts per {@link RingTxClient#run} (≥ 1). */
@@ -176,7 +196,7 @@ public final class ClientOptions {
         requestTimeout,
         commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /**
@@ -192,7 +212,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, base, max, requestTimeout, commitSends, maxConnections,
         overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /** A copy with another limit on the wait for one HTTP answer. */
@@ -204,7 +224,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, timeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /**
@@ -218,7 +238,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, sends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /** A copy with another number of pooled HTTP connections. */
@@ -229,7 +249,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         connections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /**
@@ -252,7 +272,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /**
@@ -265,7 +285,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, pemFile, bearerToken, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /**
@@ -281,7 +301,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, token, directReads,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /**
@@ -296,7 +316,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, direct,
-        maxCommitBatch, directCommits);
+        maxCommitBatch, directCommits, maxReadBatch);
   }
 
   /**
@@ -316,7 +336,7 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        max, directCommits);
+        max, directCommits, maxReadBatch);
   }
 
   /**
@@ -336,7 +356,34 @@ public final class ClientOptions {
     return new ClientOptions(
         vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
         maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
-        maxCommitBatch, direct);
+        maxCommitBatch, direct, maxReadBatch);
+  }
+
+  /**
+   * A copy that gathers at most {@code max} reads into one request. While a read of the client
+   * is under way at a node, the reads that its transactions ask of the same node while its event
+   * loop handles one wake-up (many transactions under way at once, as with {@link
+   * RingTxClient#runAsync}) go together in one {@code POST /v1/read} of all their keys (a key
+   * two of them read is read once, and both see that read), at most {@value
+   * #READ_BATCH_MAX_KEYS} keys per request. Every transaction still validates at commit what it
+   * read, so a read shared by transactions asked at the same moment is as current for each as a
+   * read of its own. A read with none under way goes at once. 1 turns gathering off; the default
+   * is {@link #DEFAULT_MAX_READ_BATCH}.
+   */
+  public ClientOptions withMaxReadBatch(int max) {
+    if (max < 1 || max > MAX_READ_BATCH_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxReadBatch must be 1.." + MAX_READ_BATCH_LIMIT + ", got " + max);
+    }
+    return new ClientOptions(
+        vertx, clientId, maxAttempts, baseBackoff, maxBackoff, requestTimeout, commitSends,
+        maxConnections, overloadWaits, maxOverloadPause, trustedCa, bearerToken, directReads,
+        maxCommitBatch, directCommits, max);
+  }
+
+  /** The most reads gathered into one request (1: each alone). */
+  public int maxReadBatch() {
+    return maxReadBatch;
   }
 
   /** Whether one-shard commits go straight to the owning participant when the ring is known. */
@@ -444,6 +491,8 @@ public final class ClientOptions {
         + maxCommitBatch
         + ", directCommits="
         + directCommits
+        + ", maxReadBatch="
+        + maxReadBatch
         + ", ownVertx="
         + (vertx == null)
         + "}";

@@ -4,25 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringtx.coordinator.http.FakeTransactionService;
-import io.ringtx.coordinator.http.HttpApi;
 import io.ringtx.protocol.api.Limits;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,40 +21,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * HTTP API over the in-memory fake; the client runs on a Vert.x of one event loop, and the test
  * starts every transaction in one task of that loop, so which commits share a turn is certain.
  */
-class CommitBatchTest {
-  Vertx server;
-  Vertx clientVertx;
-  FakeTransactionService fake;
-  HttpApi api;
-  RingTxClient client;
-  final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() throws Exception {
-    server = Vertx.vertx();
-    clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    fake = new FakeTransactionService(new Limits(64, 1024, 100));
-    api = await(HttpApi.start(server, fake, "127.0.0.1", 0));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    await(api.close());
-    await(server.close());
-    await(clientVertx.close());
-  }
-
-  void connect(ClientOptions options) {
-    client = RingTx.connect("http://127.0.0.1:" + api.port(), options.withVertx(clientVertx)
-        .withRequestTimeout(Duration.ofSeconds(5))
-        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)));
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+class CommitBatchTest extends OneLoopClientTest {
+  @Override
+  Limits limits() {
+    return new Limits(64, 1024, 100);
   }
 
   /** Starts a one-key put per key, all in one task of the client's event loop. */
@@ -86,33 +43,10 @@ class CommitBatchTest {
     return started.get(10, TimeUnit.SECONDS);
   }
 
-  static List<String> keys(String prefix, int n) {
-    List<String> keys = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      keys.add(prefix + i);
-    }
-    return keys;
-  }
-
   static void awaitAll(List<CompletableFuture<Void>> all) throws Exception {
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
         .exceptionally(e -> null)
         .get(30, TimeUnit.SECONDS);
-  }
-
-  /** Requests the coordinator answered on {@code route}, any status (from its /metrics). */
-  long requests(String route) throws Exception {
-    String text = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = Pattern.compile(
-        "ringtx_http_requests_total\\{route=\"" + Pattern.quote(route) + "\",[^}]*} (\\d+)")
-        .matcher(text);
-    long sum = 0;
-    while (m.find()) {
-      sum += Long.parseLong(m.group(1));
-    }
-    return sum;
   }
 
   void assertStored(List<String> keys) {

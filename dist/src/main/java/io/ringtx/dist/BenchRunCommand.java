@@ -140,6 +140,12 @@ final class BenchRunCommand implements Callable<Integer> {
           + " several are ready at once; 1 sends each alone (default: ${DEFAULT-VALUE}).")
   int commitBatch;
 
+  @Option(names = "--read-batch", defaultValue = "" + ClientOptions.DEFAULT_MAX_READ_BATCH,
+      paramLabel = "N",
+      description = "Most transactions' reads the Java client gathers into one request when"
+          + " several ask the same node at once; 1 sends each alone (default: ${DEFAULT-VALUE}).")
+  int readBatch;
+
   @Option(names = "--reads", defaultValue = "owner", paramLabel = "HOW",
       description = "How the client reads: owner (straight from the participant that owns each"
           + " key, as the Java client does by default) or coordinator (every read through the"
@@ -343,6 +349,7 @@ final class BenchRunCommand implements Callable<Integer> {
     Check.atMost(spec, "--concurrency", concurrency, 4096);
     Check.atLeast(spec, "--max-attempts", maxAttempts, 1);
     Check.between(spec, "--commit-batch", commitBatch, 1, ClientOptions.MAX_COMMIT_BATCH_LIMIT);
+    Check.between(spec, "--read-batch", readBatch, 1, ClientOptions.MAX_READ_BATCH_LIMIT);
     Check.between(spec, "--participants", participants, 1, 64);
     Check.between(spec, "--coordinators", coordinators, 1, ClusterSpec.MAX_COORDINATORS);
     if (!kind().equals("processes") && spec.commandLine().getParseResult() != null
@@ -363,7 +370,7 @@ final class BenchRunCommand implements Callable<Integer> {
       }
       return new BenchOptions(w, duration, warmup, concurrency, rate == null ? 0 : rate,
           maxAttempts, !noLoad, progress, reads.equals("owner"), commitBatch,
-          commits.equals("owner"));
+          commits.equals("owner"), readBatch);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -227,6 +227,8 @@ class BenchRunEndToEndTest {
     assertThat(err.toString()).contains("--coordinators needs --processes");
     assertThat(execute(run("bank", dir, "--commits", "participant"))).isEqualTo(2);
     assertThat(err.toString()).contains("--commits must be owner or coordinator");
+    assertThat(execute(run("bank", dir, "--read-batch", "0"))).isEqualTo(2);
+    assertThat(err.toString()).contains("--read-batch must be between 1 and 1000, was 0");
     assertThat(Files.exists(dir.resolve("data"))).isFalse();
   }
 }

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param commitsToOwner whether the Java client sends a one-shard commit straight to its owning
  *     participant (the default, {@link ClientOptions#withDirectCommits}) or every commit to the
  *     coordinator
+ * @param readBatch the most transactions' reads the Java client gathers into one request ({@link
+ *     ClientOptions#withMaxReadBatch}; 1: each alone)
  */
 public record BenchOptions(
     WorkloadSettings workload,
@@ -39,7 +41,8 @@ public record BenchOptions(
     Duration progressInterval,
     boolean readsFromOwner,
     int commitBatch,
-    boolean commitsToOwner) {
+    boolean commitsToOwner,
+    int readBatch) {
   /** Validates the options. */
   public BenchOptions {
     Objects.requireNonNull(workload, "workload");
@@ -65,17 +68,24 @@ public record BenchOptions(
       throw new IllegalArgumentException("commit batch must be 1.."
           + ClientOptions.MAX_COMMIT_BATCH_LIMIT + ", got " + commitBatch);
     }
+    if (readBatch < 1 || readBatch > ClientOptions.MAX_READ_BATCH_LIMIT) {
+      throw new IllegalArgumentException("read batch must be 1.."
+          + ClientOptions.MAX_READ_BATCH_LIMIT + ", got " + readBatch);
+    }
     if (progressInterval.toMillis() < 10) {
       throw new IllegalArgumentException("progress interval must be at least 10 ms");
     }
   }
 
-  /** As the canonical constructor, sending one-shard commits to their owner. */
+  /**
+   * As the canonical constructor, sending one-shard commits to their owner and gathering reads
+   * as the client does by default.
+   */
   public BenchOptions(WorkloadSettings workload, Duration duration, Duration warmup,
       int concurrency, double rate, int maxAttempts, boolean load, Duration progressInterval,
       boolean readsFromOwner, int commitBatch) {
     this(workload, duration, warmup, concurrency, rate, maxAttempts, load, progressInterval,
-        readsFromOwner, commitBatch, true);
+        readsFromOwner, commitBatch, true, ClientOptions.DEFAULT_MAX_READ_BATCH);
   }
 
   /**

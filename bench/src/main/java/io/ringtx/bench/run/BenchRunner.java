@@ -51,7 +51,8 @@ public final class BenchRunner {
     try (TxEngine engine = target.engine(options.concurrency(), options.maxAttempts(),
         client -> client.withDirectReads(options.readsFromOwner())
             .withMaxCommitBatch(options.commitBatch())
-            .withDirectCommits(options.commitsToOwner()))) {
+            .withDirectCommits(options.commitsToOwner())
+            .withMaxReadBatch(options.readBatch()))) {
       int loaders = Math.min(options.concurrency(), 8);
       List<TxBody> batches = options.load() ? driver.loadBatches() : List.of();
       if (!batches.isEmpty()) {
