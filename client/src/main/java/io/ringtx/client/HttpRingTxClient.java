@@ -213,7 +213,7 @@ final class HttpRingTxClient implements RingTxClient {
    * client once read through the coordinator instead, because one HTTP exchange per owner and
    * transaction cost more CPU than the coordinator's shared messages; with reads gathered per
    * owner, reading from the owners is the cheaper way at every load (bank at 64 clients: 7.2-7.9k
-   * transfers/s through the coordinator, 8.3k/s from the owners; README, Performance).
+   * transfers/s through the coordinator, 8.0-8.3k/s from the owners; README, Performance).
    */
   private Future<Map<String, TxAttempt.Read>> readAll(List<String> keys) {
     if (!options.directReads()) {
