@@ -189,7 +189,7 @@ public final class EventBusTransport extends CountingTransport {
           StoredReplies.Stored stored = rid == null ? null : replies.get(rid);
           if (stored != null) {
             duplicatesAnswered.incrementAndGet();
-            stored.reply.future().onSuccess(b -> answer(self, msg, rid, b, stored.message));
+            stored.whenAnswered(st -> answer(self, msg, rid, st.frame(), st.message()));
             return;
           }
           NodeId from;
@@ -206,7 +206,9 @@ public final class EventBusTransport extends CountingTransport {
           StoredReplies.Stored s = replies.keepFor(rid, request);
           handler.handle(from, request, m -> {
             Buffer b = Buffer.buffer(WireCodec.encode(m));
-            s.answered(m, b);
+            if (s != null) {
+              s.answered(b, faults == FaultInjector.NONE ? null : m);
+            }
             answer(self, msg, rid, b, m);
           });
         });

@@ -70,13 +70,39 @@ class TcpTransportTest {
 
   /** A p1 server answering every status query with UNKNOWN, counting the calls. */
   private TcpTransport server(FaultInjector faults, RequestAuth auth) throws Exception {
+    return server(faults, auth, 0);
+  }
+
+  /** As {@link #server(FaultInjector, RequestAuth)}, answering {@code delayMillis} later. */
+  private TcpTransport server(FaultInjector faults, RequestAuth auth, long delayMillis)
+      throws Exception {
     TcpTransport t = transport(P1, faults, auth);
     get(t.serve(P1, (from, request, reply) -> {
       handled.incrementAndGet();
-      reply.accept(new StatusReply(((StatusQuery) request).txId(), P1, TxState.UNKNOWN));
+      StatusReply answer = new StatusReply(((StatusQuery) request).txId(), P1, TxState.UNKNOWN);
+      if (delayMillis == 0) {
+        reply.accept(answer);
+      } else {
+        vertx.setTimer(delayMillis, x -> reply.accept(answer));
+      }
     }));
     addresses.put(P1, SocketAddress.inetSocketAddress(t.port(), HOST));
     return t;
+  }
+
+  /** A c1 that sends every request twice. */
+  private TcpTransport duplicatingClient() {
+    return transport(C1, (from, to, m, isReply) ->
+        isReply ? FaultInjector.Fate.DELIVER : new FaultInjector.Fate(true, true, 0),
+        RequestAuth.NONE);
+  }
+
+  /** A query sent twice is answered, p1 answers the second from its stored reply, and runs once. */
+  private void assertADuplicateIsAnsweredFromTheStoredReply(TcpTransport p1) throws Exception {
+    TcpTransport c1 = duplicatingClient();
+    assertThat(txOf(get(c1.request(P1, query("t1"), 2_000)))).isEqualTo(TxId.of("t1"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> p1.duplicatesAnswered() == 1);
+    assertThat(handled).hasValue(1);
   }
 
   private static StatusQuery query(String tx) {
@@ -163,14 +189,15 @@ class TcpTransportTest {
 
   @Test
   void aDuplicatedRequest_runsTheHandlerOnce() throws Exception {
-    TcpTransport p1 = server(FaultInjector.NONE, RequestAuth.NONE);
-    TcpTransport c1 = transport(C1, (from, to, m, isReply) ->
-        isReply ? FaultInjector.Fate.DELIVER : new FaultInjector.Fate(true, true, 0),
-        RequestAuth.NONE);
+    assertADuplicateIsAnsweredFromTheStoredReply(server(FaultInjector.NONE, RequestAuth.NONE));
+  }
 
-    assertThat(txOf(get(c1.request(P1, query("t1"), 2_000)))).isEqualTo(TxId.of("t1"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> p1.duplicatesAnswered() == 1);
-    assertThat(handled).hasValue(1);
+  // A duplicate that comes while the handler has not answered yet waits for that answer and is
+  // answered from it: the handler still runs once.
+  @Test
+  void aDuplicateBeforeTheAnswer_waitsForIt_andTheHandlerRunsOnce() throws Exception {
+    assertADuplicateIsAnsweredFromTheStoredReply(
+        server(FaultInjector.NONE, RequestAuth.NONE, 300));
   }
 
   // A read changes nothing, so its reply is not kept: a duplicate runs the handler again.
@@ -183,9 +210,7 @@ class TcpTransportTest {
       reply.accept(new ReadReply(key, "v" + handled.get(), handled.get()));
     }));
     addresses.put(P1, SocketAddress.inetSocketAddress(p1.port(), HOST));
-    TcpTransport c1 = transport(C1, (from, to, m, isReply) ->
-        isReply ? FaultInjector.Fate.DELIVER : new FaultInjector.Fate(true, true, 0),
-        RequestAuth.NONE);
+    TcpTransport c1 = duplicatingClient();
 
     ReadReply first = (ReadReply) get(c1.request(P1, new ReadRequest("k"), 2_000));
 
