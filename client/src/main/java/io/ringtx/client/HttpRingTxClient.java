@@ -48,6 +48,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -294,20 +295,46 @@ final class HttpRingTxClient implements RingTxClient {
   /** A read waiting for the end of the home loop's turn. */
   private record QueuedRead(List<String> keys, Promise<Map<String, TxAttempt.Read>> answer) {}
 
-  /** Where reads go, each gathered on its own: the coordinator, or one participant. */
-  private static final class ReadLane {
+  /**
+   * One node's requests of one kind (reads or first sends of commits), gathered per turn of the
+   * home loop. Used on the home loop only.
+   */
+  private abstract static class Lane<Q> {
     final Endpoint target;
-    /** The coordinator: one key alone goes as {@code GET /v1/kv/{key}}, refusals are waited out. */
-    final boolean coordinator;
-    /** Reads gathered in this turn of the home loop. */
-    List<QueuedRead> queued = new ArrayList<>();
-    /** Read requests under way (alone or gathered). */
+    /** Requests gathered in this turn of the home loop. */
+    List<Q> queued = new ArrayList<>();
+    /** Requests under way (alone or gathered). */
     int underWay;
-    /** Whether a task to send the queued reads is already on the home loop. */
+    /** Whether a task to send the queued requests is already on the home loop. */
     boolean sendScheduled;
 
-    ReadLane(Endpoint target, boolean coordinator) {
+    Lane(Endpoint target) {
       this.target = target;
+    }
+  }
+
+  /**
+   * Runs {@code send} once the home loop has handled what its wake-up brought, unless a task to
+   * send {@code lane}'s queued requests is already there or none is queued.
+   */
+  private void scheduleSend(Lane<?> lane, Runnable send) {
+    if (lane.sendScheduled || lane.queued.isEmpty()) {
+      return;
+    }
+    lane.sendScheduled = true;
+    home.runOnContext(v -> {
+      lane.sendScheduled = false;
+      send.run();
+    });
+  }
+
+  /** Where reads go, each gathered on its own: the coordinator, or one participant. */
+  private static final class ReadLane extends Lane<QueuedRead> {
+    /** The coordinator: one key alone goes as {@code GET /v1/kv/{key}}, refusals are waited out. */
+    final boolean coordinator;
+
+    ReadLane(Endpoint target, boolean coordinator) {
+      super(target);
       this.coordinator = coordinator;
     }
   }
@@ -325,24 +352,15 @@ final class HttpRingTxClient implements RingTxClient {
     if (options.maxReadBatch() == 1) {
       return readAt(lane, keys);
     }
-    if (!onHomeLoop()) {
-      Promise<Map<String, TxAttempt.Read>> answer = Promise.promise();
-      home.runOnContext(v -> readVia(lane, keys).onComplete(answer));
-      return answer.future();
-    }
-    if (lane.underWay == 0 && lane.queued.isEmpty()) {
-      return readAlone(lane, keys);
-    }
-    QueuedRead read = new QueuedRead(keys, Promise.promise());
-    lane.queued.add(read);
-    if (!lane.sendScheduled) {
-      lane.sendScheduled = true;
-      home.runOnContext(v -> {
-        lane.sendScheduled = false;
-        sendQueuedReads(lane);
-      });
-    }
-    return read.answer().future();
+    return onHome(() -> {
+      if (lane.underWay == 0 && lane.queued.isEmpty()) {
+        return readAlone(lane, keys);
+      }
+      QueuedRead read = new QueuedRead(keys, Promise.promise());
+      lane.queued.add(read);
+      scheduleSend(lane, () -> sendQueuedReads(lane));
+      return read.answer().future();
+    });
   }
 
   /** One request for {@code keys}, counted as under way at {@code lane} until answered. */
@@ -789,23 +807,19 @@ final class HttpRingTxClient implements RingTxClient {
    * Where first sends of commits go, each batched on its own: the coordinator, or one
    * participant (direct commits). Used on the home loop only, but for the flag.
    */
-  private static final class CommitLane {
-    final Endpoint target;
-    /** First sends gathered in this turn of the home loop. */
-    List<QueuedCommit> queued = new ArrayList<>();
-    /** First sends under way (alone or in a batch). */
-    int underWay;
-    /** Requests under way ({@code POST /v1/txn} or {@code /v1/txns}) from first sends. */
+  private static final class CommitLane extends Lane<QueuedCommit> {
+    /**
+     * Requests under way ({@code POST /v1/txn} or {@code /v1/txns}) from first sends; {@link
+     * #underWay} counts the commits in them.
+     */
     int requests;
     /** While this many requests are under way, queued commits wait for the first answer. */
     final int maxRequests;
-    /** Whether a task to send the queued commits is already on the home loop. */
-    boolean sendScheduled;
     /** Set when the target does not serve {@code POST /v1/txns}: every commit goes alone. */
     volatile boolean batchesUnsupported;
 
     CommitLane(Endpoint target, int maxRequests) {
-      this.target = target;
+      super(target);
       this.maxRequests = maxRequests;
     }
   }
@@ -837,19 +851,16 @@ final class HttpRingTxClient implements RingTxClient {
     if (options.maxCommitBatch() == 1 || lane.batchesUnsupported) {
       return send(lane.target, HttpMethod.POST, "/v1/txn", body, "POST /v1/txn", 0);
     }
-    Promise<Answer> answer = Promise.promise();
-    if (!onHomeLoop()) {
-      home.runOnContext(v -> firstCommitSend(lane, body).onComplete(answer));
-      return answer.future();
-    }
-    QueuedCommit commit = new QueuedCommit(body, answer);
-    if (lane.underWay == 0 && lane.queued.isEmpty()) {
-      sendAlone(lane, commit);
-      return answer.future();
-    }
-    lane.queued.add(commit);
-    scheduleQueuedSend(lane);
-    return answer.future();
+    return onHome(() -> {
+      QueuedCommit commit = new QueuedCommit(body, Promise.promise());
+      if (lane.underWay == 0 && lane.queued.isEmpty()) {
+        sendAlone(lane, commit);
+      } else {
+        lane.queued.add(commit);
+        scheduleQueuedSend(lane);
+      }
+      return commit.answer().future();
+    });
   }
 
   /**
@@ -859,14 +870,9 @@ final class HttpRingTxClient implements RingTxClient {
    * maxCommitBatch, all at once: the limit decides when a lane sends, not how much).
    */
   private void scheduleQueuedSend(CommitLane lane) {
-    if (lane.sendScheduled || lane.queued.isEmpty() || lane.requests >= lane.maxRequests) {
-      return;
+    if (lane.requests < lane.maxRequests) {
+      scheduleSend(lane, () -> sendQueuedCommits(lane));
     }
-    lane.sendScheduled = true;
-    home.runOnContext(v -> {
-      lane.sendScheduled = false;
-      sendQueuedCommits(lane);
-    });
   }
 
   /** Sends the commits queued so far: one alone, more in batches of maxCommitBatch. */
@@ -1154,12 +1160,17 @@ final class HttpRingTxClient implements RingTxClient {
    */
   private Future<Answer> sendOnce(Endpoint target, HttpMethod method, String path, byte[] body,
       String what) {
+    return onHome(() -> sendFromHome(target, method, path, body, what));
+  }
+
+  /** Runs {@code work} on {@link #home}: now if this is its event loop, else there. */
+  private <T> Future<T> onHome(Supplier<Future<T>> work) {
     if (onHomeLoop()) {
-      return sendFromHome(target, method, path, body, what);
+      return work.get();
     }
-    Promise<Answer> sent = Promise.promise();
-    home.runOnContext(v -> sendFromHome(target, method, path, body, what).onComplete(sent));
-    return sent.future();
+    Promise<T> done = Promise.promise();
+    home.runOnContext(v -> work.get().onComplete(done));
+    return done.future();
   }
 
   /** Whether this thread is {@link #home}'s event loop (its duplicated contexts included). */

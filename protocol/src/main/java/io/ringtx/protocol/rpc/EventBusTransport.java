@@ -172,7 +172,7 @@ public final class EventBusTransport extends CountingTransport {
   @Override
   public Future<Void> serve(NodeId self, Handler handler) {
     // Replies by request id; accessed only on the consumer's context, so no locking.
-    StoredReplies<String> replies = new StoredReplies<>();
+    StoredReplies<String> replies = new StoredReplies<>(faults != FaultInjector.NONE);
     MessageConsumer<Buffer> consumer =
         vertx.eventBus().consumer(address(self), msg -> {
           String rid = msg.headers().get(RID);
@@ -206,9 +206,7 @@ public final class EventBusTransport extends CountingTransport {
           StoredReplies.Stored s = replies.keepFor(rid, request);
           handler.handle(from, request, m -> {
             Buffer b = Buffer.buffer(WireCodec.encode(m));
-            if (s != null) {
-              s.answered(b, faults == FaultInjector.NONE ? null : m);
-            }
+            replies.answered(s, m, b);
             answer(self, msg, rid, b, m);
           });
         });

@@ -31,7 +31,7 @@ final class StoredReplies<K> {
    * A reply kept for retransmissions: the handler's encoded answer once it came, and the
    * retransmissions that came before it. Tens of thousands are alive at once on a busy node, and
    * each lives for many young collections, so it holds the frame's bytes alone: at 64 clients a
-   * participant's young collections copied 15-40 MB of these each (session 20), when each also
+   * participant's young collections copied 14-39 MB of these each (session 20), when each also
    * held a promise, a buffer and the reply message.
    */
   static final class Stored {
@@ -44,10 +44,10 @@ final class StoredReplies<K> {
     private List<Consumer<Stored>> waiting;
 
     /**
-     * The handler answered with {@code frame}; {@code message} is kept if not null (for a fault
-     * injector). Answers the retransmissions that were waiting.
+     * The handler answered with {@code frame}; {@code message} is kept if not null. Answers the
+     * retransmissions that were waiting.
      */
-    void answered(Buffer frame, Message message) {
+    private void answered(Buffer frame, Message message) {
       if (this.frame != null) {
         return;
       }
@@ -77,13 +77,23 @@ final class StoredReplies<K> {
       return Buffer.buffer(frame);
     }
 
-    /** The reply if it was kept (see {@link #answered}), else null. */
+    /** The reply if it was kept (see {@link StoredReplies#StoredReplies}), else null. */
     Message message() {
       return message;
     }
   }
 
   private final LinkedHashMap<K, Stored> replies = new LinkedHashMap<>();
+  private final boolean keepMessages;
+
+  /**
+   * Replies kept as frames; {@code keepMessages} also keeps each reply message, for a fault
+   * injector that looks at what it answers again (tests): a node without one keeps the bytes
+   * alone.
+   */
+  StoredReplies(boolean keepMessages) {
+    this.keepMessages = keepMessages;
+  }
 
   /**
    * Whether the reply to {@code request} is kept for retransmissions: every request but a read
@@ -99,6 +109,16 @@ final class StoredReplies<K> {
    */
   Stored keepFor(K id, Message request) {
     return id != null && keeps(request) ? keep(id) : null;
+  }
+
+  /**
+   * The handler of the request {@code stored} was kept for (by {@link #keepFor}; null if it was
+   * not kept) answered {@code message}, encoded as {@code frame}.
+   */
+  void answered(Stored stored, Message message, Buffer frame) {
+    if (stored != null) {
+      stored.answered(frame, keepMessages ? message : null);
+    }
   }
 
   /** The reply kept for {@code id}, or null; drops the expired ones first. */

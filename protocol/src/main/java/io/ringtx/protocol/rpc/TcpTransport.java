@@ -387,7 +387,8 @@ public final class TcpTransport extends CountingTransport {
       return Future.failedFuture(new IllegalArgumentException(
           "this transport serves " + sender + ", not " + self));
     }
-    Served served = new Served(self, handler, vertx.getOrCreateContext());
+    Served served = new Served(self, handler, vertx.getOrCreateContext(),
+        new StoredReplies<>(faults != FaultInjector.NONE));
     home = served.ctx;
     // Connections made before serving live on other event loops: let them be made again on the
     // serving one (what was outstanding on them is sent again, answered from stored replies).
@@ -465,10 +466,7 @@ public final class TcpTransport extends CountingTransport {
     StoredReplies.Stored s = served.replies.keepFor(key, request);
     served.handler.handle(fromId, request, m -> {
       Buffer b = replyFrame(served.self, seq, inc, from, m);
-      if (s != null) {
-        // The reply message only matters to a fault injector (tests): not kept otherwise.
-        s.answered(b, faults == FaultInjector.NONE ? null : m);
-      }
+      served.replies.answered(s, m, b);
       answer(served, sock, fromId, b, m);
     });
   }
@@ -676,12 +674,13 @@ public final class TcpTransport extends CountingTransport {
     final NodeId self;
     final Handler handler;
     final Context ctx;
-    final StoredReplies<Key> replies = new StoredReplies<>();
+    final StoredReplies<Key> replies;
 
-    Served(NodeId self, Handler handler, Context ctx) {
+    Served(NodeId self, Handler handler, Context ctx, StoredReplies<Key> replies) {
       this.self = self;
       this.handler = handler;
       this.ctx = ctx;
+      this.replies = replies;
     }
 
   }
