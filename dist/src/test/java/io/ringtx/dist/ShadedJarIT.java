@@ -2,13 +2,16 @@ package io.ringtx.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,15 +33,21 @@ class ShadedJarIT {
 
   record Run(int exitCode, String out) {}
 
-  private Run ringtx(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+  private static List<String> command(List<String> jvmOptions, String... args) {
     Path jar = Path.of(System.getProperty("ringtx.jar", "target/ringtx.jar"));
     assertThat(jar).as("run mvn package first").isRegularFile();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(HAZELCAST_FLAGS);
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
+    return command;
+  }
+
+  private Run ringtx(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+    List<String> command = command(List.of(), args);
     Path output = tmp.resolve("output.txt");
     Process process =
         new ProcessBuilder(command)
@@ -86,5 +95,50 @@ class ShadedJarIT {
 
     assertThat(run.exitCode()).as(run.out()).isZero();
     assertThat(run.out()).contains("conserved").doesNotContain("NOT CONSERVED");
+  }
+
+  @Test
+  void aKilledNode_leavesNothingInTheTemporaryDirectory_butTheLibraryItShares() throws Exception {
+    Path jvmTmp = Files.createDirectory(tmp.resolve("jvm-tmp"));
+
+    killOnceServing(jvmTmp, "first");
+    killOnceServing(jvmTmp, "second");
+
+    try (Stream<Path> left = Files.walk(jvmTmp)) {
+      List<String> files = left.filter(Files::isRegularFile)
+          .map(f -> jvmTmp.relativize(f).toString())
+          .toList();
+      assertThat(files).as("one copy of RocksDB's library, in ringtx-native-<user>").singleElement()
+          .asString().startsWith("ringtx-native-").contains("/rocksdbjni-").endsWith(".so");
+    }
+    try (Stream<Path> top = Files.list(jvmTmp)) {
+      assertThat(top.map(f -> f.getFileName().toString()))
+          .as("no vertx-cache-* directory or loose library")
+          .singleElement().asString().startsWith("ringtx-native-");
+    }
+  }
+
+  /** Starts {@code ringtx local} with {@code jvmTmp} as its temporary directory; kill -9 it. */
+  private void killOnceServing(Path jvmTmp, String name) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command(List.of("-Djava.io.tmpdir=" + jvmTmp),
+        "local", "--participants", "2", "--data-dir", tmp.resolve(name).toString()))
+        .directory(tmp.toFile())
+        .redirectErrorStream(true);
+    Process process = builder.start();
+    try {
+      BufferedReader lines = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      for (String line; (line = lines.readLine()) != null; ) {
+        seen.append(line).append('\n');
+        if (line.startsWith("RingTx local cluster: http")) {
+          break;
+        }
+      }
+      assertThat(seen.toString()).as("ringtx local started").contains("RingTx local cluster: http");
+    } finally {
+      process.destroyForcibly();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.ringtx.protocol.inspect.NodeAudit;
 import io.ringtx.protocol.inspect.NodeReport;
 import io.ringtx.protocol.inspect.TxReport;
 import io.ringtx.protocol.message.Decision;
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -68,7 +69,7 @@ public final class LiveSource implements Source {
    */
   public static LiveSource connect(String url, Path trustedCa, String token) {
     String base = normalise(url);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxSetup.vertx();
     WebClientOptions options =
         new WebClientOptions().setConnectTimeout((int) CALL_MILLIS).setKeepAlive(true);
     if (trustedCa != null) {

@@ -113,7 +113,7 @@ public final class RocksNodeStore implements NodeStore {
   private static final double MEMTABLE_BLOOM_RATIO = 0.02;
 
   static {
-    RocksDB.loadLibrary();
+    RocksNativeLibrary.load();
   }
 
   private final Path dir;

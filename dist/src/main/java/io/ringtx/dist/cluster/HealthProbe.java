@@ -1,5 +1,6 @@
 package io.ringtx.dist.cluster;
 
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -42,7 +43,7 @@ public final class HealthProbe implements AutoCloseable {
    *     with TLS on); empty: the JVM's default trust store
    */
   public HealthProbe(Optional<Path> trustedCa) {
-    this.vertx = Vertx.vertx();
+    this.vertx = VertxSetup.vertx();
     WebClientOptions options = new WebClientOptions()
         .setConnectTimeout(2_000)
         .setKeepAlive(false)
