@@ -32,11 +32,12 @@ final class BenchCommand implements Callable<Integer> {
   /** {@code ringtx bench calibrate}. */
   @Command(
       name = "calibrate",
+      header = "Measures this machine's forced write and round trips; prints the 2PC floor.",
       mixinStandardHelpOptions = true,
       description = {
-        "Measures the store's forced-write latency and the round trip of the clustered event bus,",
-        "of Vert.x TCP and of RingTx's TCP transport on loopback, and prints the floor of a",
-        "cross-shard commit."
+        "Measures the store's forced-write latency and the round trip of the clustered event bus, "
+        + "of Vert.x TCP and of RingTx's TCP transport on loopback, and prints the floor of a "
+        + "cross-shard commit."
       })
   static final class Calibrate implements Callable<Integer> {
     @Spec CommandSpec spec;

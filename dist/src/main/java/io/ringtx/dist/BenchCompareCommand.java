@@ -19,10 +19,11 @@ import picocli.CommandLine.Spec;
 /** {@code ringtx bench compare}: a ratio table of results ({@link Compare}). */
 @Command(
     name = "compare",
+    header = "Prints results side by side, each with its ratio to the first.",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints results side by side: committed/s, p50 and p99 latency, each with its ratio to",
-      "the first result's, and the abort rate. A directory stands for its result.json."
+      "Prints results side by side: committed/s, p50 and p99 latency, each with its ratio to "
+      + "the first result's, and the abort rate. A directory stands for its result.json."
     })
 final class BenchCompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

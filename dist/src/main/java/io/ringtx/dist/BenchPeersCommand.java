@@ -23,11 +23,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "peers",
+    header = "Turns the peer scripts' output into result files for 'ringtx bench compare'.",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads the output of the peer scripts (shared/peers/run_all.sh: etcd, PostgreSQL 2PC,",
-      "Narayana) and writes each RESULT line as OUT/<label>/result.json, which",
-      "'ringtx bench compare' reads beside RingTx's results."
+      "Reads the output of the peer scripts (shared/peers/run_all.sh: etcd, PostgreSQL 2PC, "
+      + "Narayana) and writes each RESULT line as OUT/<label>/result.json, which "
+      + "'ringtx bench compare' reads beside RingTx's results."
     })
 final class BenchPeersCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -47,11 +47,12 @@ import picocli.CommandLine.Spec;
 /** {@code ringtx bench run}: one benchmark run ({@link BenchRunner}) against a chosen target. */
 @Command(
     name = "run",
+    header = "Runs a workload against a target and prints its throughput and latency.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs a workload against a target, prints a progress line per second and a summary, and",
-      "with --out writes result.json and report.html.",
+      "Runs a workload against a target, prints a progress line per second and a summary, and "
+      + "with --out writes result.json and report.html.",
       "Exit code 0 on success, 1 if the run failed or the bank's total changed, 2 for bad options."
     })
 final class BenchRunCommand implements Callable<Integer> {

@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs a cluster of node processes on this machine, every file under one directory.",
-      "DIR/cluster.json holds the layout (nodes, roles, ports); DIR/<node>/ holds each node's",
-      "config.json, data/, node.log and pid."
+      "DIR/cluster.json holds the layout (nodes, roles, ports); DIR/<node>/ holds each node's "
+      + "config.json, data/, node.log and pid."
     },
     subcommands = {
       ClusterCommand.Start.class,
@@ -176,8 +176,8 @@ final class ClusterCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = {
         "Starts every node as a background JVM and waits until each serves.",
-        "A new or empty DIR gets a new cluster (free ports on 127.0.0.1); a DIR with a stopped",
-        "cluster starts it again with the same ports and data. Prints the coordinators' URLs."
+        "A new or empty DIR gets a new cluster (free ports on 127.0.0.1); a DIR with a stopped "
+        + "cluster starts it again with the same ports and data. Prints the coordinators' URLs."
       })
   static final class Start extends Sub {
     @Option(names = "--participants", paramLabel = "N", defaultValue = "3",
@@ -261,11 +261,12 @@ final class ClusterCommand implements Callable<Integer> {
 
   @Command(
       name = "add",
+      header = "Starts one more participant, which joins the running ring and takes over its ranges.",
       mixinStandardHelpOptions = true,
       description = {
-        "Starts one more participant (the next id, pN) that joins the running ring through",
-        "discovery and takes over the keys of its ranges from their owners by hand-off; waits",
-        "until it serves and its hand-offs are done. Recorded in DIR/cluster.json."
+        "Starts one more participant (the next id, pN) that joins the running ring through "
+        + "discovery and takes over the keys of its ranges from their owners by hand-off; waits "
+        + "until it serves and its hand-offs are done. Recorded in DIR/cluster.json."
       })
   static final class Add extends Sub {
     @Option(names = "--timeout-seconds", paramLabel = "S", defaultValue = "120",
@@ -290,11 +291,12 @@ final class ClusterCommand implements Callable<Integer> {
 
   @Command(
       name = "leave",
+      header = "Makes one participant hand its ranges over, leave the ring and stop.",
       mixinStandardHelpOptions = true,
       description = {
-        "Makes one participant leave the ring gracefully: it hands every range over to its",
-        "successors, leaves the Chord ring and stops. Marked as left in DIR/cluster.json, so",
-        "the cluster's start, stop and status leave it out from then on."
+        "Makes one participant leave the ring gracefully: it hands every range over to its "
+        + "successors, leaves the Chord ring and stops. Marked as left in DIR/cluster.json, so "
+        + "the cluster's start, stop and status leave it out from then on."
       })
   static final class Leave extends Sub {
     @Parameters(index = "0", paramLabel = "NODE", description = "The participant's id, e.g. p2.")

@@ -35,11 +35,12 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(
     name = "recovery",
+    header = "Shows, explains and resolves transactions in doubt, live or on stopped nodes' data.",
     mixinStandardHelpOptions = true,
     description = {
-      "See, explain and resolve transactions in doubt: on a live cluster (--cluster URL of a",
-      "coordinator) or on stopped nodes' data (--data-dir DIR: a node's data directory or a",
-      "cluster directory; read-only, and refused while a node runs on it)."
+      "See, explain and resolve transactions in doubt: on a live cluster (--cluster URL of a "
+      + "coordinator) or on stopped nodes' data (--data-dir DIR: a node's data directory or a "
+      + "cluster directory; read-only, and refused while a node runs on it)."
     },
     subcommands = {
       RecoveryCommand.ListTxs.class,
@@ -128,8 +129,9 @@ final class RecoveryCommand implements Callable<Integer> {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true,
-      description = {"Every transaction not finished (or decided heuristically): its state at",
-          "each node, age, locks held and why it is not finished."})
+      header = "Lists every transaction not finished, with its state at each node and why.",
+      description = {"Every transaction not finished (or decided heuristically): its state at "
+          + "each node, age, locks held and why it is not finished."})
   static final class ListTxs extends Sub {
     @ArgGroup(multiplicity = "1") Where where;
 
@@ -154,8 +156,9 @@ final class RecoveryCommand implements Callable<Integer> {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = {"The whole story of one transaction from every log that knows it: records",
-          "in order with timestamps, participants, keys written, messages still owed."})
+      header = "Shows the whole story of one transaction from every log that knows it.",
+      description = {"The whole story of one transaction from every log that knows it: records "
+          + "in order with timestamps, participants, keys written, messages still owed."})
   static final class Show extends Sub {
     @Parameters(index = "0", paramLabel = "TXID") String tx;
 
@@ -178,10 +181,10 @@ final class RecoveryCommand implements Callable<Integer> {
 
   @Command(name = "resolve", mixinStandardHelpOptions = true,
       description = {"Finishes a transaction whose outcome can be learned, with that outcome only.",
-          "A blocked one (every participant READY, coordinator down) only with --force: a",
-          "HEURISTIC decision, recorded as such at every participant and reported loudly if",
-          "the coordinator later turns out to have decided otherwise. With --data-dir (every",
-          "node stopped) the decision is written into the participants' stores."})
+          "A blocked one (every participant READY, coordinator down) only with --force: a "
+          + "HEURISTIC decision, recorded as such at every participant and reported loudly if "
+          + "the coordinator later turns out to have decided otherwise. With --data-dir (every "
+          + "node stopped) the decision is written into the participants' stores."})
   static final class Resolve extends Sub {
     @Parameters(index = "0", paramLabel = "TXID") String tx;
 
@@ -249,9 +252,10 @@ final class RecoveryCommand implements Callable<Integer> {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = {"Checks the invariants: every key at its owner only, no lock held by a",
-          "decided transaction, none committed somewhere and aborted elsewhere, coordinator",
-          "and participant logs agree. Exit 1 with a report on any breach."})
+      header = "Checks the cluster's invariants; exit code 1 with a report on any breach.",
+      description = {"Checks the invariants: every key at its owner only, no lock held by a "
+          + "decided transaction, none committed somewhere and aborted elsewhere, coordinator "
+          + "and participant logs agree. Exit 1 with a report on any breach."})
   static final class Verify extends Sub {
     @ArgGroup(multiplicity = "1") Where where;
 

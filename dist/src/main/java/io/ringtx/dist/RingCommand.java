@@ -28,10 +28,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "ring",
+    header = "Shows the Chord ring and whether the owned ranges agree with it.",
     mixinStandardHelpOptions = true,
     description = {
-      "Shows the Chord ring: each participant's status and owned ranges, and each virtual",
-      "node's predecessor, successor list and fingers (from a coordinator's GET /v1/cluster).",
+      "Shows the Chord ring: each participant's status and owned ranges, and each virtual "
+      + "node's predecessor, successor list and fingers (from a coordinator's GET /v1/cluster).",
       "Exit code 0 if the owned ranges agree with the ring, 1 if not (a hand-off is running)."
     })
 final class RingCommand implements Callable<Integer> {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +28,41 @@ class MainTest {
   void help_listsTheSubcommands_andExitsZero() {
     assertThat(execute("--help")).isZero();
     assertThat(out.toString()).contains("Usage: ringtx", "local", "demo", "cluster");
+  }
+
+  /**
+   * A parent's list of commands shows each command's header, or else the first line of its
+   * description: either must be a whole sentence, not a line cut off mid-sentence. And picocli
+   * prints each line of a description on a line of its own, wrapped at 80 columns: a line that
+   * stops mid-sentence shows as a fragment ("...URL of a" alone on a line), so every line of a
+   * description must be whole sentences.
+   */
+  @Test
+  void everyCommandsSummaryInItsParentsList_andEveryLineOfItsHelp_isWholeSentences() {
+    List<String> cut = new ArrayList<>();
+    ArrayDeque<CommandLine> todo = new ArrayDeque<>();
+    todo.add(Main.commandLine());
+    while (!todo.isEmpty()) {
+      CommandLine command = todo.pop();
+      for (CommandLine sub : command.getSubcommands().values()) {
+        todo.add(sub);
+        CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+        String[] lines = usage.header().length > 0 ? usage.header() : usage.description();
+        String summary = lines.length == 0 ? "" : lines[0].strip();
+        if (!summary.endsWith(".")) {
+          cut.add(sub.getCommandSpec().qualifiedName() + ": \"" + summary + "\"");
+        }
+        if (sub.getCommandSpec().userObject() instanceof CommandLine.HelpCommand) {
+          continue; // picocli's own
+        }
+        for (String line : usage.description()) {
+          if (!line.isBlank() && !line.strip().matches(".*[.!?]$")) {
+            cut.add(sub.getCommandSpec().qualifiedName() + " (help): \"" + line + "\"");
+          }
+        }
+      }
+    }
+    assertThat(cut).isEmpty();
   }
 
   @Test
