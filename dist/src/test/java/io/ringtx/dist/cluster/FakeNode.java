@@ -5,6 +5,7 @@ import io.ringtx.dist.config.NodeConfig;
 import io.ringtx.dist.local.LocalCluster;
 import io.ringtx.dist.local.LocalClusterConfig;
 import io.ringtx.dist.node.NodeRuntime;
+import io.ringtx.protocol.rpc.VertxSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ public final class FakeNode {
     hazelcast.setReuseAddress(true);
     hazelcast.bind(new InetSocketAddress(config.host(), config.hazelcastPort()));
 
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = VertxSetup.vertx();
     LocalCluster api = null;
     int httpPort;
     if (config.role() == NodeConfig.Role.COORDINATOR
