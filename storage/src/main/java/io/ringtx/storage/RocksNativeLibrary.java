@@ -35,16 +35,16 @@ import org.slf4j.LoggerFactory;
  * time a process starts and deletes it when the JVM exits normally. A node that is killed (kill
  * -9, the out-of-memory killer, a crash) leaves its copy behind, so a node in a crash loop, or a
  * test suite that kills nodes on purpose, fills the temporary directory. Here the library goes
- * to {@code <dir>/rocksdbjni-<size>-<crc32>/librocksdbjni-<platform>.so}, written once (to a
- * temporary name, checked against the jar entry's CRC-32, then renamed into place) and loaded
- * from there by every process.
+ * to {@code <dir>/rocksdbjni-<size>-<crc32>/}, written once (to a temporary name, checked
+ * against the jar entry's CRC-32, then renamed into place) and loaded from there by every
+ * process.
  *
  * <p>{@code <dir>} is the {@code ringtx.nativeDir} system property if set (e.g. {@code
  * RINGTX_JAVA_OPTS=-Dringtx.nativeDir=/var/lib/ringtx/native}), else {@code ringtx-native-<user>}
- * in {@code java.io.tmpdir}. It must be a directory owned by this user that
- * no one else may write to (it is created so): a library another user could replace would run as
- * this process. When the directory is not fit, or the library is not in a jar, RocksDB's own
- * loader is used and the reason logged.
+ * in {@code java.io.tmpdir}. It must be a directory owned by this user that no one else may write
+ * to (it is created so): a library another user could replace would run as this process. When
+ * the directory is not fit, or the library is not in a jar, RocksDB's own loader is used and the
+ * reason logged.
  */
 public final class RocksNativeLibrary {
   private static final Logger LOG = LoggerFactory.getLogger(RocksNativeLibrary.class);
