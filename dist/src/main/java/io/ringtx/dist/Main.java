@@ -1,7 +1,9 @@
 package io.ringtx.dist;
 
+import io.ringtx.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -46,7 +49,29 @@ public final class Main implements Callable<Integer> {
 
   /** The configured command line; tests execute it with their own output writers. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    return new CommandLine(new Main()).setExecutionExceptionHandler(Main::storageFailure);
+  }
+
+  /**
+   * A store that cannot be opened (a directory in use, not a directory, not writable, RocksDB's
+   * library not loadable) is the operator's to fix, not a bug: its message and its causes' go to
+   * the error stream, one line each, without a stack trace, and the exit code is 1. Anything
+   * else keeps picocli's report, stack trace included.
+   */
+  private static int storageFailure(Exception e, CommandLine command, ParseResult parsed)
+      throws Exception {
+    if (!(e instanceof StorageException)) {
+      throw e;
+    }
+    PrintWriter err = command.getErr();
+    err.println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() == null || !e.getMessage().contains(cause.getMessage())) {
+        err.println("  because: " + cause);
+      }
+    }
+    err.flush();
+    return 1;
   }
 
   /** {@code ringtx} without a subcommand is a usage error. */

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -63,6 +66,19 @@ class MainTest {
       }
     }
     assertThat(cut).isEmpty();
+  }
+
+  @Test
+  void aStoreThatCannotBeOpened_isReportedInALineOrTwo_withoutAStackTrace(@TempDir Path tmp)
+      throws Exception {
+    Path notADirectory = Files.writeString(tmp.resolve("data"), "a file");
+
+    assertThat(execute("local", "--data-dir", notADirectory.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("ringtx local: cannot create store directory " + notADirectory.resolve("p1"))
+        .contains("  because: java.nio.file.FileSystemException")
+        .contains("Not a directory")
+        .doesNotContain("\tat ");
   }
 
   @Test

@@ -59,7 +59,12 @@ public final class RocksNativeLibrary {
 
   private RocksNativeLibrary() {}
 
-  /** Loads the library if this process has not yet; safe to call from any thread, any time. */
+  /**
+   * Loads the library if this process has not yet; safe to call from any thread, any time.
+   *
+   * @throws StorageException if neither this loader nor RocksDB's own can load it, naming both
+   *     causes and what to change
+   */
   public static synchronized void load() {
     if (loaded) {
       return;
@@ -71,13 +76,25 @@ public final class RocksNativeLibrary {
     // over, and RocksNativeLibraryTest's killed processes leave copies behind: it fails.
     String entry = Environment.getJniLibraryFileName("rocksdb");
     String copy = Environment.getJniLibraryFileName("rocksdbjni");
+    Path base = baseDir();
     try {
-      Path file = extract(baseDir(), RocksDB.class.getClassLoader().getResource(entry), copy);
+      Path file = extract(base, RocksDB.class.getClassLoader().getResource(entry), copy);
       RocksDB.loadLibrary(List.of(file.getParent().toString()));
-    } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
+    } catch (IOException | UnsatisfiedLinkError | RuntimeException first) {
       LOG.warn("RocksDB's library is loaded by RocksDB's own loader, to a new temporary file that a"
-          + " killed process leaves behind: {}", e.toString());
-      RocksDB.loadLibrary();
+          + " killed process leaves behind: {}", first.toString());
+      try {
+        RocksDB.loadLibrary();
+      } catch (UnsatisfiedLinkError | RuntimeException second) {
+        StorageException failure = new StorageException("cannot load RocksDB's native library:"
+            + " copying it to " + base + " failed (" + first + "), and so did RocksDB's own"
+            + " loader, which copies it to java.io.tmpdir " + System.getProperty("java.io.tmpdir")
+            + " (" + second + "). Give a directory this user may write and execute from:"
+            + " -D" + DIR_PROPERTY + "=DIR (in RINGTX_JAVA_OPTS for bin/ringtx) or"
+            + " -Djava.io.tmpdir=DIR.", second);
+        failure.addSuppressed(first);
+        throw failure;
+      }
     }
     loaded = true;
   }

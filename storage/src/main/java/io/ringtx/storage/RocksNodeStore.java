@@ -112,10 +112,6 @@ public final class RocksNodeStore implements NodeStore {
   /** The memtable's whole-key bloom filter, as a share of the memtable's size. */
   private static final double MEMTABLE_BLOOM_RATIO = 0.02;
 
-  static {
-    RocksNativeLibrary.load();
-  }
-
   private final Path dir;
   private final RocksDB db;
   private final Columns columns;
@@ -192,6 +188,7 @@ public final class RocksNodeStore implements NodeStore {
     if (!Files.isRegularFile(path.resolve("CURRENT"))) {
       throw new StorageException(path + " holds no store (no RocksDB CURRENT file)");
     }
+    RocksNativeLibrary.load();
     ReadOnlyHold hold = ReadOnlyHold.take(path);
     List<AutoCloseable> natives = new ArrayList<>();
     try {
@@ -276,6 +273,7 @@ public final class RocksNodeStore implements NodeStore {
   static RocksNodeStore open(
       Path dir, StoreOptions options, UnaryOperator<StoreWriter.BatchWrite> decorateWrites) {
     Objects.requireNonNull(options, "options");
+    RocksNativeLibrary.load();
     Path path = dir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(path);

@@ -38,6 +38,7 @@ final class RawRocks {
 
   private static void withColumn(Path dir, String columnFamily, Action action)
       throws RocksDBException {
+    RocksNativeLibrary.load();
     try (DBOptions options = new DBOptions();
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions()) {
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();

@@ -88,6 +88,30 @@ class RocksNativeLibraryTest {
     }
   }
 
+  @Test
+  void whenNoDirectoryCanHoldTheLibrary_openingAStoreFails_sayingWhatToChange() throws Exception {
+    // A file where the temporary directory should be: nothing can be created under it, even by
+    // root, so both this loader and RocksDB's own fail.
+    Path notADirectory = Files.writeString(tmp.resolve("a-file"), "x");
+    Process holder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.io.tmpdir=" + notADirectory.resolve("tmp"),
+        "-cp", System.getProperty("java.class.path"), HoldStore.class.getName(),
+        tmp.resolve("store").toString())
+        .redirectErrorStream(true)
+        .start();
+    String output = new String(holder.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(holder.exitValue()).as(output).isNotZero();
+    assertThat(output)
+        .contains("StorageException: cannot load RocksDB's native library")
+        .contains(notADirectory.resolve("tmp").toString())
+        .contains("-Dringtx.nativeDir=DIR")
+        .doesNotContainPattern("(?m)^open$");
+    assertThat(tmp.resolve("store")).doesNotExist();
+  }
+
   // ---- extraction, with a jar of our own ----
 
   private static final String NAME = "libexample.so";
