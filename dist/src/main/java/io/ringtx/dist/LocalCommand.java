@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,10 +74,14 @@ final class LocalCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    AtomicBoolean started = new AtomicBoolean();
     try (ExitCloser closer = ExitCloser.install("ringtx-local-shutdown", err)) {
       closer.register(() -> {
-        err.println("ringtx local: stopped");
-        err.flush();
+        // A cluster that never started has nothing to stop: its error says what happened.
+        if (started.get()) {
+          err.println("ringtx local: stopped");
+          err.flush();
+        }
       });
       LocalCluster cluster =
           closer.register(
@@ -84,6 +89,7 @@ final class LocalCommand implements Callable<Integer> {
                   new LocalClusterConfig(dataDir.toAbsolutePath(), participants, host, httpPort)
                       .withPruning(Duration.ofSeconds(outcomeRetentionSeconds),
                           LogPruner.DEFAULT_EVERY)));
+      started.set(true);
       out.println("RingTx local cluster: " + cluster.url());
       out.println("data directory: " + dataDir.toAbsolutePath());
       for (String line : ClusterInfo.nodeLines(cluster.url())) {

@@ -78,7 +78,8 @@ class MainTest {
         .contains("ringtx local: cannot create store directory " + notADirectory.resolve("p1"))
         .contains("  because: java.nio.file.FileSystemException")
         .contains("Not a directory")
-        .doesNotContain("\tat ");
+        .doesNotContain("\tat ")
+        .doesNotContain("stopped");
   }
 
   @Test
