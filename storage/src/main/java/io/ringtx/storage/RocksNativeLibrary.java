@@ -8,7 +8,6 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import org.rocksdb.RocksDB;
 import org.rocksdb.util.Environment;
 import org.slf4j.Logger;
@@ -136,35 +136,26 @@ public final class RocksNativeLibrary {
     privateDirectory(dir);
     Path file = dir.resolve(fileName);
     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == size
-        && crc32(file) == crc) {
+        && crc32(Files.newInputStream(file), OutputStream.nullOutputStream()) == crc) {
       return file;
     }
     Path part = Files.createTempFile(dir, fileName + ".", ".part");
     try {
-      CRC32 copied = new CRC32();
-      long length = 0;
-      try (InputStream in = connection.getInputStream();
-          OutputStream out = Files.newOutputStream(part)) {
-        byte[] buffer = new byte[1 << 16];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          out.write(buffer, 0, n);
-          copied.update(buffer, 0, n);
-          length += n;
-        }
+      long copied;
+      try (OutputStream out = Files.newOutputStream(part)) {
+        copied = crc32(connection.getInputStream(), out);
       }
-      if (length != size || copied.getValue() != crc) {
+      long length = Files.size(part);
+      if (length != size || copied != crc) {
         throw new IOException("the copy of " + fileName + " does not match its jar entry ("
-            + length + " bytes, CRC " + Long.toHexString(copied.getValue()) + "; the jar says "
+            + length + " bytes, CRC " + Long.toHexString(copied) + "; the jar says "
             + size + " bytes, CRC " + Long.toHexString(crc) + ")");
       }
       try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
         channel.force(true);
       }
-      try {
-        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      // A rename within one directory: atomic, so a process never loads a partial copy.
+      Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return file;
     } finally {
       Files.deleteIfExists(part);
@@ -198,14 +189,11 @@ public final class RocksNativeLibrary {
     }
   }
 
-  private static long crc32(Path file) throws IOException {
-    CRC32 crc = new CRC32();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        crc.update(buffer, 0, n);
-      }
+  /** Copies {@code in} (closed after) to {@code out}; returns the CRC-32 of what it read. */
+  private static long crc32(InputStream in, OutputStream out) throws IOException {
+    try (CheckedInputStream checked = new CheckedInputStream(in, new CRC32())) {
+      checked.transferTo(out);
+      return checked.getChecksum().getValue();
     }
-    return crc.getValue();
   }
 }

@@ -45,15 +45,19 @@ class RocksNativeLibraryTest {
     assertThat(Files.getLastModifiedTime(file)).isEqualTo(written);
   }
 
-  /** Runs a store in its own JVM, kills it once it is open, and lists every library file left. */
-  private List<Path> libraryFilesAfterAKilledStore(Path jvmTmp, String name) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(
+  /** {@link HoldStore} on {@code store} in a JVM of its own, with {@code jvmTmp} as its tmpdir. */
+  private static ProcessBuilder holdStore(Path jvmTmp, Path store) {
+    return new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djava.io.tmpdir=" + jvmTmp,
         "-cp", System.getProperty("java.class.path"), HoldStore.class.getName(),
-        tmp.resolve(name).toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process holder = builder.start();
+        store.toString());
+  }
+
+  /** Runs a store in its own JVM, kills it once it is open, and lists every library file left. */
+  private List<Path> libraryFilesAfterAKilledStore(Path jvmTmp, String name) throws Exception {
+    Process holder =
+        holdStore(jvmTmp, tmp.resolve(name)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       BufferedReader lines = new BufferedReader(
           new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
@@ -93,11 +97,7 @@ class RocksNativeLibraryTest {
     // A file where the temporary directory should be: nothing can be created under it, even by
     // root, so both this loader and RocksDB's own fail.
     Path notADirectory = Files.writeString(tmp.resolve("a-file"), "x");
-    Process holder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.io.tmpdir=" + notADirectory.resolve("tmp"),
-        "-cp", System.getProperty("java.class.path"), HoldStore.class.getName(),
-        tmp.resolve("store").toString())
+    Process holder = holdStore(notADirectory.resolve("tmp"), tmp.resolve("store"))
         .redirectErrorStream(true)
         .start();
     String output = new String(holder.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
