@@ -9,6 +9,8 @@ import io.ringtx.protocol.message.HandoffChunk;
 import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.RangeGrant;
 import io.ringtx.protocol.message.RangeRequest;
+import io.ringtx.protocol.message.RingInfo;
+import io.ringtx.protocol.message.RingInfoRequest;
 import io.ringtx.protocol.ring.IdSpace;
 import io.ringtx.protocol.ring.RingId;
 import io.ringtx.protocol.ring.RingRange;
@@ -52,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *       a prepared transaction moves only after that transaction is decided and applied;
  *   <li>it sends the committed keys of the range, with their versions, in chunks; the receiver
  *       forces each chunk and, with the last, the range into its own ranges and the hand-off's id
- *       into its completed set, all in one write; only then does it serve the range;
+ *       into its completed set, all in one write; only then does it serve the range. A receiver
+ *       that is leaving the ring refuses a hand-off it has not taken (NOT_OWNER), and the source
+ *       records the next participant as the receiver and sends it there;
  *   <li>once the last chunk is acknowledged, the source deletes the range's keys and the record,
  *       in one forced write.
  * </ol>
@@ -73,6 +77,8 @@ final class RangeKeeper {
   private static final long JOIN_ROUND_MILLIS = 500;
   /** Hand-offs a participant sends at once; each waits on its own locks and writes. */
   private static final int PARALLEL = 4;
+  /** How often a hand-off whose receiver does not acknowledge it is reported. */
+  private static final long STUCK_WARN_MILLIS = 10_000;
 
   /** A participant's place in the ring's membership. */
   enum Status {
@@ -137,6 +143,8 @@ final class RangeKeeper {
   private final Set<String> active = new HashSet<>();
   /** Receivers' replies waiting for the write of a last chunk that is in progress. */
   private final Map<String, List<Consumer<Message>>> landing = new HashMap<>();
+  /** Hand-offs whose chunk is not acknowledged: since when, and when last reported. */
+  private final Map<String, long[]> unacknowledged = new HashMap<>();
   private boolean stopped;
   private long joinTimer = -1;
   private Promise<Void> left;
@@ -358,30 +366,68 @@ final class RangeKeeper {
       return;
     }
     RingRange r = serving.ranges().get(0);
-    successorAfter(r.end(), ownIds.size() + 1).onComplete(ar -> {
+    receiverOf(r).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.warn("ring: {} cannot find the successor of {} yet: {}", self, r, ar.cause().toString());
+        LOG.warn("ring: {} cannot hand {} over yet: {}", self, r, ar.cause().getMessage());
         vertx.setTimer(RETRY_MILLIS, t -> handOverNext());
         return;
       }
       if (serving.ranges().contains(r)) {
-        startTransfer(r, ar.result().node());
+        startTransfer(r, ar.result());
       }
       handOverNext();
     });
   }
 
-  /** The first virtual node after {@code id} that is not ours. */
-  private Future<VirtualNode> successorAfter(RingId id, int tries) {
+  /**
+   * The participant that is to take range {@code r} from us: that of the first virtual node after
+   * the range that is neither ours nor of a participant leaving the ring, and that answered that
+   * it is in the ring.
+   *
+   * <p>The owner a lookup names is not confirmed through Chord: the receiver takes whatever range
+   * it is sent, and nothing moves a range that went to the wrong participant back, so an owner
+   * slow to confirm must not be taken for failed and passed over. Instead its participant is
+   * asked for its status. One that does not answer fails the search, to be tried again: it may be
+   * slow, or down and coming back, or gone for good and about to be dropped from the ring by
+   * stabilisation (a participant that just left is still named for a while). One that answers
+   * that it is leaving or has left is passed over: the virtual node after its own takes its ranges
+   * too once it is gone, and waiting for it instead would never end when it is handing a range
+   * to us.
+   */
+  private Future<NodeId> receiverOf(RingRange r) {
+    return receiverAfter(r.end(), 4 * ownIds.size() + 16, new HashMap<>());
+  }
+
+  private Future<NodeId> receiverAfter(RingId id, int tries, Map<NodeId, String> statuses) {
     if (tries == 0) {
-      return Future.failedFuture("every virtual node found is ours");
+      return Future.failedFuture("every virtual node found after " + id
+          + " is ours or of a participant leaving the ring");
     }
-    // Unconfirmed: the receiver takes whatever range it is sent, and nothing moves a range that
-    // went to the wrong participant back. A successor slow to confirm (a loaded machine) taken
-    // for failed would send the range past it; a successor that truly failed makes the hand-off
-    // wait and retry instead, which is what a leave must do.
-    return chord.lookup(id.plus(1), false).compose(v ->
-        v.node().equals(self) ? successorAfter(v.id(), tries - 1) : Future.succeededFuture(v));
+    return chord.lookup(id.plus(1), false).compose(v -> {
+      if (v.node().equals(self)) {
+        return receiverAfter(v.id(), tries - 1, statuses);
+      }
+      return ringStatusOf(v.node(), statuses).compose(s -> s.equals(Status.MEMBER.name())
+          || s.equals(Status.JOINING.name())
+          ? Future.succeededFuture(v.node())
+          : receiverAfter(v.id(), tries - 1, statuses));
+    });
+  }
+
+  /** {@code node}'s status in the ring, as it answers it (remembered in {@code known}). */
+  private Future<String> ringStatusOf(NodeId node, Map<NodeId, String> known) {
+    String s = known.get(node);
+    if (s != null) {
+      return Future.succeededFuture(s);
+    }
+    return transport.request(node, new RingInfoRequest(false), timeoutMillis).recover(e ->
+        Future.failedFuture(node + " did not answer: " + e.getMessage())).compose(m -> {
+          if (!(m instanceof RingInfo info)) {
+            return Future.failedFuture(node + " answered " + m);
+          }
+          known.put(node, info.status());
+          return Future.succeededFuture(info.status());
+        });
   }
 
   // ---- sending a hand-off ----------------------------------------------------------------------
@@ -418,25 +464,34 @@ final class RangeKeeper {
         return;
       }
       if (active.add(id)) {
-        drain(outgoing.get(id), System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        drain(outgoing.get(id), now, now + STUCK_WARN_MILLIS);
       }
     }
   }
 
   /** Waits until no transaction holds a lock on a key of the range (it was decided). */
-  private void drain(Transfer t, long since) {
+  private void drain(Transfer t, long since, long warnAt) {
     if (stopped) {
       return;
     }
-    boolean locked = false;
+    int locked = 0;
     for (String k : core.lockedKeys()) {
       if (t.range().contains(space.ofKey(k))) {
-        locked = true;
-        break;
+        locked++;
       }
     }
-    if (locked) {
-      vertx.setTimer(DRAIN_POLL_MILLIS, x -> drain(t, since));
+    if (locked > 0) {
+      long now = System.currentTimeMillis();
+      long next = warnAt;
+      if (now >= warnAt) {
+        LOG.warn("ring: {} hand-off {} of {} has waited {} s for {} locked keys: their "
+            + "transactions are not decided yet (in doubt, if this goes on)", self, t.id(),
+            t.range(), (now - since) / 1000, locked);
+        next = now + STUCK_WARN_MILLIS;
+      }
+      long again = next;
+      vertx.setTimer(DRAIN_POLL_MILLIS, x -> drain(t, since, again));
       return;
     }
     long waited = System.currentTimeMillis() - since;
@@ -451,7 +506,7 @@ final class RangeKeeper {
     }, false).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("RTX-2102 ring: {} cannot read the keys of {}: {}", self, t.range(), ar.cause());
-        vertx.setTimer(RETRY_MILLIS, x -> drain(t, since));
+        vertx.setTimer(RETRY_MILLIS, x -> drain(t, since, warnAt));
         return;
       }
       List<HandoffChunk.Entry> all = ar.result();
@@ -471,6 +526,7 @@ final class RangeKeeper {
     HandoffChunk c = new HandoffChunk(t.id(), self, t.range(), chunk, last, all.subList(from, to));
     transport.request(t.target(), c, timeoutMillis).onComplete(ar -> {
       if (ar.succeeded() && ar.result() instanceof HandoffAck a && a.chunk() == chunk) {
+        unacknowledged.remove(t.id());
         if (last) {
           finish(t, all, started);
         } else {
@@ -478,9 +534,63 @@ final class RangeKeeper {
         }
         return;
       }
-      LOG.debug("ring: chunk {} of {} to {} not acknowledged: {}", chunk, t.id(), t.target(),
-          ar.failed() ? ar.cause().toString() : ar.result());
+      if (ar.succeeded() && ar.result() instanceof ErrorReply e
+          && e.code() == ErrorReply.Code.NOT_OWNER) {
+        // The receiver is leaving the ring. It answers so only for a hand-off it has not taken
+        // (one it took is acknowledged again), and takes nothing from then on: the range must go
+        // to the participant that follows it.
+        unacknowledged.remove(t.id());
+        LOG.warn("ring: {} refused hand-off {} of {} ({}); handing it to the next participant",
+            t.target(), t.id(), t.range(), e.message());
+        redirect(t, all, started);
+        return;
+      }
+      String why = ar.failed() ? ar.cause().toString() : String.valueOf(ar.result());
+      long now = System.currentTimeMillis();
+      long[] since = unacknowledged.computeIfAbsent(t.id(), k -> new long[] {now, now});
+      if (now - since[1] >= STUCK_WARN_MILLIS) {
+        since[1] = now;
+        LOG.warn("RTX-2106 ring: {} has sent chunk {} of hand-off {} of {} to {} for {} s without "
+            + "an acknowledgement; still trying. Last answer: {}", self, chunk, t.id(), t.range(),
+            t.target(), (now - since[0]) / 1000, why);
+      } else {
+        LOG.debug("ring: chunk {} of {} to {} not acknowledged: {}", chunk, t.id(), t.target(),
+            why);
+      }
       vertx.setTimer(RETRY_MILLIS, x -> sendChunk(t, all, chunk, started));
+    });
+  }
+
+  /**
+   * Sends hand-off {@code t}, which its receiver refused, to the participant that now is to take
+   * the range instead. The new receiver is recorded first, so that a restart resumes towards it
+   * (resuming towards the old one would only be refused again).
+   */
+  private void redirect(Transfer t, List<HandoffChunk.Entry> all, long started) {
+    if (stopped) {
+      return;
+    }
+    receiverOf(t.range()).onComplete(ar -> {
+      if (ar.failed() || ar.result().equals(t.target())) {
+        LOG.warn("ring: {} cannot redirect hand-off {} of {} yet: {}", self, t.id(), t.range(),
+            ar.failed() ? ar.cause().getMessage() : t.target() + " is still named");
+        vertx.setTimer(RETRY_MILLIS, x -> redirect(t, all, started));
+        return;
+      }
+      Transfer moved = new Transfer(t.id(), t.range(), ar.result());
+      write(new WriteSet(List.of(), List.of(), List.of(new MetaWrite(OUT + t.id(), json(moved))),
+          true)).onComplete(w -> {
+            if (w.failed()) {
+              LOG.error("RTX-2101 ring: {} cannot record hand-off {}: {}", self, t.id(),
+                  w.cause());
+              vertx.setTimer(RETRY_MILLIS, x -> redirect(t, all, started));
+              return;
+            }
+            outgoing.put(t.id(), moved);
+            LOG.info("ring: {} hands {} over to {} instead of {} ({})", self, t.range(),
+                moved.target(), t.target(), t.id());
+            sendChunk(moved, all, 0, started);
+          });
     });
   }
 

@@ -1,0 +1,281 @@
+package io.ringtx.participant.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.message.ErrorReply;
+import io.ringtx.protocol.message.HandoffAck;
+import io.ringtx.protocol.message.HandoffChunk;
+import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.RingInfo;
+import io.ringtx.protocol.message.RingInfoRequest;
+import io.ringtx.protocol.ring.IdSpace;
+import io.ringtx.protocol.ring.RingId;
+import io.ringtx.protocol.ring.RingRange;
+import io.ringtx.protocol.ring.VirtualNode;
+import io.ringtx.protocol.rpc.Transport;
+import io.ringtx.protocol.step.DataWrite;
+import io.ringtx.protocol.step.WriteSet;
+import io.ringtx.storage.RocksNodeStore;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A participant leaving the ring hands every range to the participant that is to own it, and
+ * finishes, even when Chord still names a participant that has left or is leaving: the case of
+ * one participant leaving right after another. The ring's lookups and the other participants are
+ * stand-ins behind the interfaces the keeper uses; the store is a real one.
+ */
+class RangeKeeperLeaveTest {
+  private static final IdSpace SPACE = new IdSpace(16);
+  private static final NodeId SELF = new NodeId("p5");
+  private static final NodeId P2 = new NodeId("p2");
+  private static final NodeId P3 = new NodeId("p3");
+  private static final NodeId P4 = new NodeId("p4");
+  /** Ours: (0, 32768]. */
+  private static final RingRange OURS = new RingRange(SPACE.id(0), SPACE.id(32768));
+
+  @TempDir Path dir;
+  private Vertx vertx;
+  private RocksNodeStore store;
+  private Context context;
+  /** The ring as lookups see it: virtual nodes by id. */
+  private final Map<RingId, VirtualNode> ring = new ConcurrentHashMap<>();
+  /** How each other participant answers, by node; no entry: it does not answer. */
+  private final Map<NodeId, Function<Message, Message>> peers = new ConcurrentHashMap<>();
+  /** The keys each participant acknowledged having taken. */
+  private final Map<NodeId, List<String>> taken = new ConcurrentHashMap<>();
+  private final List<String> sent = new CopyOnWriteArrayList<>();
+  private List<String> keys;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+    store = RocksNodeStore.open(dir.resolve("store"));
+    keys = new ArrayList<>();
+    List<DataWrite> data = new ArrayList<>();
+    for (int i = 0; keys.size() < 40; i++) {
+      String k = "acct-" + i;
+      if (OURS.contains(SPACE.ofKey(k))) {
+        keys.add(k);
+        data.add(new DataWrite(k, "100", 1));
+      }
+    }
+    store.write(new WriteSet(List.of(), data, List.of(), true)).get();
+    ring.put(OURS.end(), new VirtualNode(SELF, OURS.end()));
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+    store.close();
+  }
+
+  @Test
+  void aParticipantThatLeftAndNoLongerAnswers_isNotGivenTheRange_whileChordStillNamesIt()
+      throws Exception {
+    // Chord still lists p2's virtual node right after ours, although p2 has left and stopped.
+    ring.put(SPACE.id(40000), new VirtualNode(P2, SPACE.id(40000)));
+    ring.put(SPACE.id(50000), new VirtualNode(P3, SPACE.id(50000)));
+    peers.put(P3, member(P3));
+    RangeKeeper keeper = start();
+
+    Future<Void> left = leave(keeper);
+    await().atMost(Duration.ofSeconds(30)).until(() -> sent.stream()
+        .filter(s -> s.startsWith("p2 ")).count() >= 2);
+    assertThat(left.isComplete()).as("left while the only participant named is silent").isFalse();
+    assertThat(sent).doesNotContain("p2 HandoffChunk");
+
+    ring.remove(SPACE.id(40000)); // stabilisation drops p2
+    await().atMost(Duration.ofSeconds(30)).until(left::isComplete);
+    assertThat(left.succeeded()).isTrue();
+    assertThat(taken.get(P3)).containsExactlyInAnyOrderElementsOf(keys);
+    assertLeftWithNothing(keeper);
+  }
+
+  @Test
+  void aParticipantThatSaysItIsLeaving_isPassedOver_forTheOneAfterIt() throws Exception {
+    ring.put(SPACE.id(40000), new VirtualNode(P3, SPACE.id(40000)));
+    ring.put(SPACE.id(50000), new VirtualNode(P4, SPACE.id(50000)));
+    peers.put(P3, status(P3, "LEAVING", m -> refuse(P3)));
+    peers.put(P4, member(P4));
+    RangeKeeper keeper = start();
+
+    await().atMost(Duration.ofSeconds(30)).until(leave(keeper)::isComplete);
+    assertThat(taken.get(P4)).containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(sent).doesNotContain("p3 HandoffChunk");
+    assertLeftWithNothing(keeper);
+  }
+
+  @Test
+  void aReceiverThatStartsLeavingAndRefusesTheHandOff_isReplaced_andTheNewOneIsRecorded()
+      throws Exception {
+    ring.put(SPACE.id(40000), new VirtualNode(P3, SPACE.id(40000)));
+    ring.put(SPACE.id(50000), new VirtualNode(P4, SPACE.id(50000)));
+    // p3 is a member when asked, then starts leaving before the hand-off reaches it.
+    AtomicInteger asked = new AtomicInteger();
+    peers.put(P3, m -> {
+      if (m instanceof RingInfoRequest) {
+        return info(P3, asked.getAndIncrement() == 0 ? "MEMBER" : "LEAVING");
+      }
+      return refuse(P3);
+    });
+    // p4 is a member, but puts the hand-off off until the test has seen the new receiver recorded.
+    AtomicBoolean open = new AtomicBoolean();
+    Function<Message, Message> p4 = member(P4);
+    peers.put(P4, m -> m instanceof HandoffChunk && !open.get()
+        ? new ErrorReply(ErrorReply.Code.OVERLOADED, "busy") : p4.apply(m));
+    RangeKeeper keeper = start();
+    Future<Void> left = leave(keeper);
+    await().atMost(Duration.ofSeconds(30)).until(() -> recordedTarget().equals(Set.of("p4")));
+    assertThat(left.isComplete()).isFalse();
+    assertThat(taken).doesNotContainKey(P3);
+    assertThat(sent).contains("p3 HandoffChunk");
+
+    open.set(true);
+    await().atMost(Duration.ofSeconds(30)).until(left::isComplete);
+    assertThat(left.succeeded()).isTrue();
+    assertThat(taken.get(P4)).containsExactlyInAnyOrderElementsOf(keys);
+    assertLeftWithNothing(keeper);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private RangeKeeper start() throws Exception {
+    RangeKeeper keeper = RangeKeeper.load(SELF, SPACE, store, 200, List.of(OURS.end()), false,
+        List.of(OURS));
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(v -> {
+      keeper.start(vertx, transport(), lookups(), new RangeKeeper.Core() {
+        @Override
+        public Set<String> lockedKeys() {
+          return Set.of();
+        }
+
+        @Override
+        public void raiseVersionFloor(long version) {}
+      });
+      started.complete();
+    });
+    started.future().toCompletionStage().toCompletableFuture().get();
+    return keeper;
+  }
+
+  private Future<Void> leave(RangeKeeper keeper) {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> keeper.leave().onComplete(p));
+    return p.future();
+  }
+
+  private void assertLeftWithNothing(RangeKeeper keeper) {
+    assertThat(keeper.status()).isEqualTo(RangeKeeper.Status.LEFT);
+    assertThat(keeper.serving().ranges()).isEmpty();
+    assertThat(store.metaWithPrefix(RangeKeeper.OUT)).as("hand-off records").isEmpty();
+    List<String> held = new ArrayList<>();
+    store.forEachData((k, v) -> {
+      if (v.present()) {
+        held.add(k);
+      }
+    });
+    assertThat(held).as("keys still held").isEmpty();
+  }
+
+  /** The receivers in the hand-off records. */
+  private Set<String> recordedTarget() {
+    Set<String> out = new java.util.HashSet<>();
+    store.metaWithPrefix(RangeKeeper.OUT).values().forEach(b -> {
+      try {
+        out.add(io.ringtx.protocol.codec.Json.MAPPER.readValue(b, RangeKeeper.Transfer.class)
+            .target().value());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    return out;
+  }
+
+  /** The first virtual node after the target, in the ring as the test has it now. */
+  private RangeKeeper.Ring lookups() {
+    return new RangeKeeper.Ring() {
+      @Override
+      public Future<VirtualNode> lookup(RingId target, boolean confirmOwner) {
+        TreeMap<RingId, VirtualNode> sorted = new TreeMap<>(ring);
+        Map.Entry<RingId, VirtualNode> e = sorted.ceilingEntry(target);
+        return Future.succeededFuture((e != null ? e : sorted.firstEntry()).getValue());
+      }
+
+      @Override
+      public void leaveAll() {}
+    };
+  }
+
+  private Transport transport() {
+    return new Transport() {
+      @Override
+      public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
+        sent.add(to.value() + " " + request.getClass().getSimpleName());
+        Function<Message, Message> peer = peers.get(to);
+        if (peer == null) {
+          Promise<Message> p = Promise.promise();
+          vertx.setTimer(timeoutMillis, t -> p.fail("no reply from " + to));
+          return p.future();
+        }
+        return Future.succeededFuture(peer.apply(request));
+      }
+
+      @Override
+      public Future<Void> serve(NodeId self, Handler handler) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> stop(NodeId self) {
+        return Future.succeededFuture();
+      }
+    };
+  }
+
+  /** A member of the ring that takes every hand-off. */
+  private Function<Message, Message> member(NodeId node) {
+    return status(node, "MEMBER", m -> {
+      HandoffChunk c = (HandoffChunk) m;
+      c.entries().forEach(e -> taken.computeIfAbsent(node, k -> new CopyOnWriteArrayList<>())
+          .add(e.key()));
+      return new HandoffAck(c.transferId(), c.chunk());
+    });
+  }
+
+  private static Function<Message, Message> status(NodeId node, String status,
+      Function<Message, Message> chunks) {
+    return m -> m instanceof RingInfoRequest ? info(node, status) : chunks.apply(m);
+  }
+
+  private static RingInfo info(NodeId node, String status) {
+    return new RingInfo(node.value(), status, List.of(), List.of(), List.of());
+  }
+
+  /** What a leaving participant answers a hand-off it has not taken. */
+  private static Message refuse(NodeId node) {
+    return new ErrorReply(ErrorReply.Code.NOT_OWNER, "node " + node + " is leaving");
+  }
+}
