@@ -346,6 +346,11 @@ public final class ProcessCluster {
     java.net.http.HttpResponse<String> r;
     try {
       r = AdminHttp.of(layout).post(leaveUrl, timeout);
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw ClusterException.failed(id + " did not finish leaving within " + timeout.toSeconds()
+          + " s; it goes on handing its ranges over. " + handoffsOf(n)
+          + " Its log says what a hand-off waits for (RTX-2106: a receiver that does not "
+          + "acknowledge). Run `ringtx cluster leave` again to wait for it.");
     } catch (IOException e) {
       throw ClusterException.failed(id + " did not finish leaving: " + e);
     }
@@ -361,6 +366,30 @@ public final class ProcessCluster {
     shrunk.write(dir.layoutFile());
     layout = shrunk;
     return took;
+  }
+
+  /** The hand-offs node {@code n} reports in progress, as a sentence for a message. */
+  private String handoffsOf(Node n) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          AdminHttp.of(layout).get(layout.url(n) + "/v1/ring", Duration.ofSeconds(5));
+      if (r.statusCode() == 200) {
+        List<?> handoffs =
+            (List<?>) io.ringtx.protocol.codec.Json.MAPPER.readValue(r.body(), Map.class)
+                .get("handoffs");
+        if (handoffs != null && !handoffs.isEmpty()) {
+          return "Hand-offs in progress (id range -> receiver): " + handoffs.stream()
+              .map(String::valueOf).collect(java.util.stream.Collectors.joining("; ")) + ".";
+        }
+        return "It reports no hand-off in progress.";
+      }
+      return "Its ring status could not be read (HTTP " + r.statusCode() + ").";
+    } catch (IOException | RuntimeException e) {
+      return "Its ring status could not be read (" + e.getMessage() + ").";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /**

@@ -28,8 +28,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Marker files in the data directory make it misbehave: {@code fail-on-start} (exits with
  * code 3 at once), {@code never-serve} (runs but never writes node.json), {@code ignore-sigterm}
- * (a SIGTERM does not end it). With {@code -Dringtx.fake.api=local}, a coordinator also serves
- * the real client API, from a {@link LocalCluster} in its own JVM, for demo tests.
+ * (a SIGTERM does not end it), {@code stuck-leaving} (a participant that never finishes
+ * {@code POST /v1/ring/leave}, with a hand-off in progress in {@code GET /v1/ring}). With
+ * {@code -Dringtx.fake.api=local}, a coordinator also serves the real client API, from a {@link
+ * LocalCluster} in its own JVM, for demo tests.
  */
 public final class FakeNode {
   private FakeNode() {}
@@ -69,8 +71,14 @@ public final class FakeNode {
       httpPort = config.httpPort();
     } else {
       HttpServer http = vertx.createHttpServer().requestHandler(req -> {
+        boolean stuck = Files.exists(data.resolve("stuck-leaving"));
         if (req.path().equals("/health")) {
           req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
+        } else if (stuck && req.path().equals("/v1/ring/leave")) {
+          System.out.println("fake " + config.nodeId() + ": leaving, never done (stuck-leaving)");
+        } else if (stuck && req.path().equals("/v1/ring")) {
+          req.response().putHeader("Content-Type", "application/json").end("{\"status\":"
+              + "\"LEAVING\",\"handoffs\":[\"p1-x-7 (5, 9] -> p9\"]}");
         } else {
           req.response().setStatusCode(404).end();
         }

@@ -165,6 +165,28 @@ class ProcessClusterIT {
 
   @Test
   @Timeout(120)
+  void aLeaveThatDoesNotFinish_isReportedWithItsHandOffs_andTheNodeStaysInTheCluster()
+      throws Exception {
+    try (ProcessClusterFixture cluster = fake(2, 1).create()) {
+      ProcessCluster c = cluster.cluster();
+      Files.writeString(c.dir().dataDir("p1").resolve("stuck-leaving"), "");
+      c.start(Duration.ofSeconds(60));
+
+      assertThatThrownBy(() -> c.leave("p1", Duration.ofSeconds(2)))
+          .isInstanceOfSatisfying(ClusterException.class, e -> assertThat(e.exitCode()).isEqualTo(1))
+          .hasMessageContaining("p1 did not finish leaving within 2 s")
+          .hasMessageContaining("p1-x-7 (5, 9] -> p9")
+          .hasMessageContaining("Run `ringtx cluster leave` again");
+
+      ClusterLayout reread = ProcessCluster.open(c.dir().root(),
+          ProcessClusterFixture.fakeLauncher(), l -> { }).layout();
+      assertThat(reread.require("p1").left()).as("marked as left").isFalse();
+      assertThat(c.running()).containsKey("p1");
+    }
+  }
+
+  @Test
+  @Timeout(120)
   void start_refusesWhenAPortIsTaken() throws Exception {
     try (ProcessClusterFixture cluster = fake(1, 1).create()) {
       ProcessCluster c = cluster.cluster();
