@@ -1,5 +1,6 @@
 package io.ringtx.protocol.ring;
 
+import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.ring.RingMessage.Ack;
 import io.ringtx.protocol.ring.RingMessage.ConfirmOwner;
 import io.ringtx.protocol.ring.RingMessage.FindSuccessor;
@@ -194,16 +195,26 @@ public final class ChordNode {
    * that the others drop it at once (a shell that stops serving it instead makes them wait for
    * their deadline). Handing the keys over to the successor is the participant's business, before
    * it calls this.
+   *
+   * <p>A participant's virtual nodes leave together, so this node's siblings (the virtual nodes
+   * of its participant) are neither told nor named: a run of them between two other nodes is
+   * closed at once by its first member telling the node before the run of the successors after
+   * it, and its last member telling the node after the run (which takes its predecessor from
+   * whoever notifies it next). Naming a sibling would leave the neighbour pointing at a node
+   * that is leaving too, until stabilisation noticed, and a lookup ending there would name a
+   * participant that is gone.
    */
   public RingStep leave(long now) {
     RingStep.Builder out = new RingStep.Builder();
     if (state == State.JOINED) {
       VirtualNode successor = successor();
-      if (!successor.equals(self)) {
-        out.send(successor, new PredecessorLeaving(self, predecessor));
+      if (!successor.equals(self) && !isSibling(successor)) {
+        out.send(successor, new PredecessorLeaving(self,
+            predecessor == null || isSibling(predecessor) ? null : predecessor));
       }
-      if (predecessor != null) {
-        out.send(predecessor, new SuccessorLeaving(self, successors));
+      if (predecessor != null && !isSibling(predecessor)) {
+        out.send(predecessor, new SuccessorLeaving(self,
+            successors.stream().filter(v -> !isSibling(v)).toList()));
       }
     }
     state = State.LEFT;
@@ -833,29 +844,68 @@ public final class ChordNode {
     return hadSuccessors && successors.isEmpty();
   }
 
-  /** Chord §IV.E.4: our predecessor leaves; its predecessor becomes ours. */
+  /**
+   * Chord §IV.E.4: our predecessor leaves; its predecessor becomes ours. Its participant's other
+   * virtual nodes leave with it (see {@link #leave}), so they are forgotten too.
+   */
   private void predecessorLeaving(PredecessorLeaving p) {
     boolean wasPredecessor = p.leaving().equals(predecessor);
-    forget(p.leaving());
-    if (wasPredecessor && p.newPredecessor() != null && !p.newPredecessor().id().equals(n)) {
-      predecessor = p.newPredecessor();
+    forgetParticipantOf(p.leaving());
+    VirtualNode next = p.newPredecessor();
+    if (wasPredecessor && next != null && !next.id().equals(n)
+        && !next.node().equals(p.leaving().node())) {
+      predecessor = next;
     }
   }
 
-  /** Chord §IV.E.4: our successor leaves; its successor list replaces it in ours. */
+  /**
+   * Chord §IV.E.4: our successor leaves; its successor list replaces it in ours. Its
+   * participant's other virtual nodes leave with it, so none of them is kept.
+   */
   private void successorLeaving(SuccessorLeaving s) {
     boolean wasSuccessor = s.leaving().equals(successor());
+    NodeId gone = s.leaving().node();
     List<VirtualNode> rest = new ArrayList<>(successors);
-    rest.removeIf(s.leaving()::equals);
+    rest.removeIf(v -> v.node().equals(gone));
     List<VirtualNode> list = new ArrayList<>();
     if (wasSuccessor) {
-      appendUntilSelf(list, s.successors().stream().filter(v -> !v.equals(s.leaving())).toList());
+      appendUntilSelf(list, s.successors().stream().filter(v -> !v.node().equals(gone)).toList());
     }
     appendUntilSelf(list, rest);
-    forget(s.leaving());
+    forgetParticipantOf(s.leaving());
     if (!list.isEmpty()) {
       setSuccessors(list);
     }
+  }
+
+  /** Forgets {@code leaving} and every other virtual node of its participant that we know. */
+  private void forgetParticipantOf(VirtualNode leaving) {
+    NodeId gone = leaving.node();
+    if (gone.equals(self.node())) {
+      forget(leaving);
+      return;
+    }
+    // Fingers and predecessor first, so that a stand-in for an emptied successor list is never
+    // one of them.
+    for (int i = 0; i < bits; i++) {
+      if (fingers[i].node().equals(gone)) {
+        fingers[i] = self;
+      }
+    }
+    if (predecessor != null && predecessor.node().equals(gone)) {
+      predecessor = null;
+    }
+    forget(leaving);
+    for (VirtualNode v : List.copyOf(successors)) {
+      if (v.node().equals(gone)) {
+        forget(v);
+      }
+    }
+  }
+
+  /** Whether {@code v} is another virtual node of this node's participant. */
+  private boolean isSibling(VirtualNode v) {
+    return v.node().equals(self.node()) && !v.equals(self);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -82,6 +82,38 @@ class ChordNodeTest {
   }
 
   @Test
+  void aParticipantsVirtualNodesLeavingTogether_areDroppedAtOnce_byTheNodesAroundThem() {
+    // x's virtual nodes 16 and 24 sit side by side between 8 and 40, and x leaves the ring.
+    NodeId x = NodeId.of("x");
+    VirtualNode x16 = new VirtualNode(x, M6.id(16));
+    VirtualNode x24 = new VirtualNode(x, M6.id(24));
+    RingSnapshot ring = RingSnapshot.of(M6, List.of(v(8), x16, x24, v(40), v(56)));
+    ChordNode n8 = node(8);
+    ChordNode n40 = node(40);
+    ChordNode a = new ChordNode(x16, CONFIG);
+    ChordNode b = new ChordNode(x24, CONFIG);
+    for (ChordNode n : List.of(n8, n40, a, b)) {
+      n.bootstrap(0, ring);
+    }
+    assertThat(n8.successors()).containsExactly(x16, x24, v(40));
+    assertThat(n8.fingers()).contains(x16, x24);
+
+    List<RingStep.Send> sends = new java.util.ArrayList<>(a.leave(1).sends());
+    sends.addAll(b.leave(1).sends());
+    // Neither tells the other, nor names it to the nodes around them.
+    assertThat(sends).extracting(RingStep.Send::to).containsExactlyInAnyOrder(v(8), v(40));
+    for (RingStep.Send send : sends) {
+      (send.to().equals(v(8)) ? n8 : n40).onRequest(2, 1, send.request());
+    }
+
+    assertThat(n8.successors()).as("8's successors, no stabilisation run yet")
+        .containsExactly(v(40), v(56));
+    assertThat(n8.fingers()).doesNotContain(x16, x24);
+    assertThat(n40.predecessor()).as("40's predecessor: 8 takes the place when it notifies")
+        .isEmpty();
+  }
+
+  @Test
   void aNodeAlone_thatIsNotified_probesTheNotifier_andTakesItAsSuccessorWhenItAnswers() {
     // Chord §IV.E.1: alone, x = successor.predecessor is our own predecessor, the notifier.
     ChordNode n8 = node(8);
