@@ -48,6 +48,45 @@ class ChordSimulationTest {
     }
   }
 
+  /**
+   * A participant leaves the ring with all its virtual nodes at once, as {@code ringtx cluster
+   * leave} makes it. With maintenance paused, so that only the leave messages act, every live
+   * node's successor is already the true one: none points at a virtual node that left, though
+   * the participant's virtual nodes sit side by side in places.
+   */
+  @ParameterizedTest(name = "latency seed {0}")
+  @ValueSource(longs = {1, 2, 3})
+  void aParticipantLeavingWithAllItsVirtualNodes_leavesNoSuccessorPointingAtOne(long seed) {
+    RingConfig config = RingConfig.defaults().withSuccessors(8);
+    SimRing sim = new SimRing(config, seed, 1, 20);
+    List<VirtualNode> all = new ArrayList<>();
+    for (int p = 0; p < 6; p++) {
+      all.addAll(config.space().virtualNodes(NodeId.of("p" + p), 16));
+    }
+    sim.start(all.get(0));
+    for (VirtualNode v : all.subList(1, all.size())) {
+      sim.join(v, all.get(0));
+      sim.runFor(config.stabilizeMillis() / 20);
+    }
+    converge(sim, sim.now());
+    NodeId gone = NodeId.of("p3");
+    long sideBySide = sim.nodes().stream().filter(n -> n.self().node().equals(gone)
+        && n.successor().node().equals(gone)).count();
+    assertThat(sideBySide).as("p3's virtual nodes followed by another of p3's").isPositive();
+
+    sim.pauseMaintenance();
+    all.stream().filter(v -> v.node().equals(gone)).forEach(v -> sim.leave(v.id()));
+    sim.runFor(1_000);
+
+    assertThat(sim.size()).isEqualTo(80);
+    for (ChordNode n : sim.nodes()) {
+      assertThat(n.successor()).as("successor of %s", n.self())
+          .isEqualTo(sim.trueSuccessor(n.self().id().plus(1)));
+      assertThat(n.predecessor().map(VirtualNode::node)).as("predecessor of %s", n.self())
+          .isNotEqualTo(java.util.Optional.of(gone));
+    }
+  }
+
   private void run(long seed, int r) {
     long started = System.nanoTime();
     RingConfig config =
