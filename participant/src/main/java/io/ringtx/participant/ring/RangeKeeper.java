@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       forces each chunk and, with the last, the range into its own ranges and the hand-off's id
  *       into its completed set, all in one write; only then does it serve the range. A receiver
  *       that is leaving the ring refuses a hand-off it has not taken (NOT_OWNER), and the source
- *       records the next participant as the receiver and sends it there;
+ *       records the next participant as the receiver and sends it there, or takes the range back
+ *       if the ring says it is to stay with the source (a joining receiver that began leaving);
  *   <li>once the last chunk is acknowledged, the source deletes the range's keys and the record,
  *       in one forced write.
  * </ol>
@@ -398,6 +399,10 @@ final class RangeKeeper {
     return receiverAfter(r.end(), 4 * ownIds.size() + 16, new HashMap<>());
   }
 
+  /**
+   * As {@link #receiverOf}, from {@code id} on. While this participant is not leaving, a virtual
+   * node of its own ends the search with itself: the range is to come back here.
+   */
   private Future<NodeId> receiverAfter(RingId id, int tries, Map<NodeId, String> statuses) {
     if (tries == 0) {
       return Future.failedFuture("every virtual node found after " + id
@@ -405,7 +410,9 @@ final class RangeKeeper {
     }
     return chord.lookup(id.plus(1), false).compose(v -> {
       if (v.node().equals(self)) {
-        return receiverAfter(v.id(), tries - 1, statuses);
+        return status == Status.LEAVING || status == Status.LEFT
+            ? receiverAfter(v.id(), tries - 1, statuses)
+            : Future.succeededFuture(self);
       }
       return ringStatusOf(v.node(), statuses).compose(s -> s.equals(Status.MEMBER.name())
           || s.equals(Status.JOINING.name())
@@ -571,6 +578,10 @@ final class RangeKeeper {
       return;
     }
     receiverOf(t.range()).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().equals(self)) {
+        takeBack(t, all, started);
+        return;
+      }
       if (ar.failed() || ar.result().equals(t.target())) {
         LOG.warn("ring: {} cannot redirect hand-off {} of {} yet: {}", self, t.id(), t.range(),
             ar.failed() ? ar.cause().getMessage() : t.target() + " is still named");
@@ -592,6 +603,44 @@ final class RangeKeeper {
             sendChunk(moved, all, 0, started);
           });
     });
+  }
+
+  /**
+   * Hand-off {@code t} was refused, and the range is to stay here after all (a participant that
+   * was joining asked for it, then began leaving): it goes back into our ranges, and the record
+   * goes, in one write; the range is served again once that is durable. Its keys never left.
+   */
+  private void takeBack(Transfer t, List<HandoffChunk.Entry> all, long started) {
+    if (overlapsLedger(t.range())) {
+      LOG.error("RTX-2104 ring: {} cannot take {} back: it overlaps its ranges {}", self,
+          t.range(), ledger);
+      vertx.setTimer(RETRY_MILLIS, x -> redirect(t, all, started));
+      return;
+    }
+    // In the ledger at once, as a received range is, so that every later state write has it;
+    // served once durable.
+    ledger = ledger.plus(t.range());
+    arriving.add(t.range());
+    serving = servingOf(ledger);
+    write(new WriteSet(List.of(), List.of(), List.of(stateWrite(new State(status,
+        ledger.ranges())), new MetaWrite(OUT + t.id(), null)), true)).onComplete(w -> {
+          arriving.remove(t.range());
+          if (w.failed()) {
+            LOG.error("RTX-2101 ring: {} cannot record taking {} back: {}", self, t.range(),
+                w.cause());
+            ledger = ledger.minus(t.range());
+            serving = servingOf(ledger);
+            vertx.setTimer(RETRY_MILLIS, x -> redirect(t, all, started));
+            return;
+          }
+          serving = servingOf(ledger);
+          outgoing.remove(t.id());
+          queue.remove(t.id());
+          active.remove(t.id());
+          LOG.info("ring: {} took {} back ({} refused hand-off {})", self, t.range(), t.target(),
+              t.id());
+          pump();
+        });
   }
 
   /** The receiver has it all: delete our copy and the record together. */

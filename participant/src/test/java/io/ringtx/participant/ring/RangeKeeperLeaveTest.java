@@ -8,6 +8,8 @@ import io.ringtx.protocol.message.ErrorReply;
 import io.ringtx.protocol.message.HandoffAck;
 import io.ringtx.protocol.message.HandoffChunk;
 import io.ringtx.protocol.message.Message;
+import io.ringtx.protocol.message.RangeGrant;
+import io.ringtx.protocol.message.RangeRequest;
 import io.ringtx.protocol.message.RingInfo;
 import io.ringtx.protocol.message.RingInfoRequest;
 import io.ringtx.protocol.ring.IdSpace;
@@ -157,6 +159,37 @@ class RangeKeeperLeaveTest {
     assertThat(left.succeeded()).isTrue();
     assertThat(taken.get(P4)).containsExactlyInAnyOrderElementsOf(keys);
     assertLeftWithNothing(keeper);
+  }
+
+  @Test
+  void aJoiningParticipantThatStartsLeaving_andRefusesWhatItAskedFor_leavesTheRangeWithUs()
+      throws Exception {
+    // p4 joins with a virtual node inside our range, asks for its part, then begins to leave.
+    RingId point = SPACE.id(16000);
+    ring.put(point, new VirtualNode(P4, point));
+    peers.put(P4, status(P4, "LEAVING", m -> refuse(P4)));
+    ring.put(SPACE.id(50000), new VirtualNode(P3, SPACE.id(50000)));
+    peers.put(P3, member(P3));
+    RangeKeeper keeper = start();
+    Promise<Message> granted = Promise.promise();
+    context.runOnContext(v -> keeper.onRangeRequest(new RangeRequest(P4, point),
+        granted::complete));
+    assertThat(granted.future().toCompletionStage().toCompletableFuture().get())
+        .isInstanceOf(RangeGrant.class);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> keeper.handoffs().isEmpty()
+        && keeper.serving().ranges().equals(List.of(OURS)));
+    assertThat(sent).contains("p4 HandoffChunk").doesNotContain("p3 HandoffChunk");
+    assertThat(taken).isEmpty();
+    assertThat(keeper.status()).isEqualTo(RangeKeeper.Status.MEMBER);
+    assertThat(store.metaWithPrefix(RangeKeeper.OUT)).as("hand-off records").isEmpty();
+    List<String> held = new ArrayList<>();
+    store.forEachData((k, v) -> held.add(k));
+    assertThat(held).containsExactlyInAnyOrderElementsOf(keys);
+    // The ranges written are ours again: a restart serves the whole range.
+    RangeKeeper reloaded = RangeKeeper.load(SELF, SPACE, store, 200, List.of(OURS.end()), false,
+        List.of());
+    assertThat(reloaded.serving().ranges()).containsExactly(OURS);
   }
 
   // ---------------------------------------------------------------------------------------------
