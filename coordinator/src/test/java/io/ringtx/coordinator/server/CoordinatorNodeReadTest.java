@@ -58,27 +58,14 @@ class CoordinatorNodeReadTest {
   };
 
   /** p2 has left: nothing handles its address. p1 answers every read. */
-  final Transport transport = new Transport() {
-    @Override
-    public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
-      if (request instanceof ReadRequest r) {
-        asked.add(to);
-        return to.equals(P1) ? Future.succeededFuture(new ReadReply(r.key(), "v", 7))
-            : Future.failedFuture("No handlers for address ringtx.node." + to.value());
-      }
-      return Future.failedFuture("not in this test: " + request);
+  final Transport transport = Transport.sendingOnly((to, request, timeoutMillis) -> {
+    if (request instanceof ReadRequest r) {
+      asked.add(to);
+      return to.equals(P1) ? Future.succeededFuture(new ReadReply(r.key(), "v", 7))
+          : Future.failedFuture("No handlers for address ringtx.node." + to.value());
     }
-
-    @Override
-    public Future<Void> serve(NodeId self, Handler handler) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> stop(NodeId self) {
-      return Future.succeededFuture();
-    }
-  };
+    return Future.failedFuture("not in this test: " + request);
+  });
 
   @BeforeEach
   void open() {

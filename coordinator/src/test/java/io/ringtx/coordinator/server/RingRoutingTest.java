@@ -32,24 +32,11 @@ class RingRoutingTest {
   final Vertx vertx = Vertx.vertx();
   /** What each participant answers; absent: it is silent (the request fails). */
   final Map<NodeId, RingInfo> answers = new ConcurrentHashMap<>();
-  final Transport transport = new Transport() {
-    @Override
-    public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
-      RingInfo info = answers.get(to);
-      return request instanceof RingInfoRequest && info != null
-          ? Future.succeededFuture(info) : Future.failedFuture("no answer from " + to);
-    }
-
-    @Override
-    public Future<Void> serve(NodeId self, Handler handler) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> stop(NodeId self) {
-      throw new UnsupportedOperationException();
-    }
-  };
+  final Transport transport = Transport.sendingOnly((to, request, timeoutMillis) -> {
+    RingInfo info = answers.get(to);
+    return request instanceof RingInfoRequest && info != null
+        ? Future.succeededFuture(info) : Future.failedFuture("no answer from " + to);
+  });
 
   @AfterEach
   void close() {

@@ -263,29 +263,16 @@ class RangeKeeperLeaveTest {
   }
 
   private Transport transport() {
-    return new Transport() {
-      @Override
-      public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
-        sent.add(to.value() + " " + request.getClass().getSimpleName());
-        Function<Message, Message> peer = peers.get(to);
-        if (peer == null) {
-          Promise<Message> p = Promise.promise();
-          vertx.setTimer(timeoutMillis, t -> p.fail("no reply from " + to));
-          return p.future();
-        }
-        return Future.succeededFuture(peer.apply(request));
+    return Transport.sendingOnly((to, request, timeoutMillis) -> {
+      sent.add(to.value() + " " + request.getClass().getSimpleName());
+      Function<Message, Message> peer = peers.get(to);
+      if (peer == null) {
+        Promise<Message> p = Promise.promise();
+        vertx.setTimer(timeoutMillis, t -> p.fail("no reply from " + to));
+        return p.future();
       }
-
-      @Override
-      public Future<Void> serve(NodeId self, Handler handler) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Void> stop(NodeId self) {
-        return Future.succeededFuture();
-      }
-    };
+      return Future.succeededFuture(peer.apply(request));
+    });
   }
 
   /** A member of the ring that takes every hand-off. */

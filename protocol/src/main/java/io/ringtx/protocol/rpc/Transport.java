@@ -33,6 +33,35 @@ public interface Transport {
     return 0;
   }
 
+  /** How a {@link #sendingOnly} transport answers a request. */
+  @FunctionalInterface
+  interface Sender {
+    Future<Message> request(NodeId to, Message request, long timeoutMillis);
+  }
+
+  /**
+   * A transport that sends through {@code sender} and serves nothing: serving and stopping
+   * succeed and do nothing. For a party that only asks (a test's stand-in for the other nodes).
+   */
+  static Transport sendingOnly(Sender sender) {
+    return new Transport() {
+      @Override
+      public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
+        return sender.request(to, request, timeoutMillis);
+      }
+
+      @Override
+      public Future<Void> serve(NodeId self, Handler handler) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> stop(NodeId self) {
+        return Future.succeededFuture();
+      }
+    };
+  }
+
   /** Handles one decoded request; {@code reply} must be called once. */
   @FunctionalInterface
   interface Handler {

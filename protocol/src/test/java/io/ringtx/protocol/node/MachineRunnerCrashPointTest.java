@@ -306,25 +306,12 @@ class MachineRunnerCrashPointTest {
   }
 
   private MachineRunner runner(StateMachine m, Crasher crasher) {
-    Transport transport = new Transport() {
-      @Override
-      public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
-        events.add("send " + name(request) + " to " + to.value());
-        Promise<Message> p = Promise.promise();
-        inFlight.add(p);
-        return p.future();
-      }
-
-      @Override
-      public Future<Void> serve(NodeId self, Handler handler) {
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Void> stop(NodeId self) {
-        return Future.succeededFuture();
-      }
-    };
+    Transport transport = Transport.sendingOnly((to, request, timeoutMillis) -> {
+      events.add("send " + name(request) + " to " + to.value());
+      Promise<Message> p = Promise.promise();
+      inFlight.add(p);
+      return p.future();
+    });
     return new MachineRunner(vertx, context, m, transport, ws -> {
       events.add("store " + name(ws.records().get(0)) + (ws.forced() ? " forced" : " lazy"));
       CompletableFuture<Long> f = new CompletableFuture<>();

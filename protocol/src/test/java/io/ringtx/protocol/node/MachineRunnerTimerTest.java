@@ -38,7 +38,8 @@ class MachineRunnerTimerTest {
   void setUp() {
     vertx = Vertx.vertx();
     context = vertx.getOrCreateContext();
-    runner = new MachineRunner(vertx, context, new TimerMachine(), new NoTransport(),
+    runner = new MachineRunner(vertx, context, new TimerMachine(), Transport.sendingOnly(
+        (to, request, timeoutMillis) -> Future.failedFuture("no transport in this test")),
         ws -> new CompletableFuture<>(), System::currentTimeMillis, 1_000);
   }
 
@@ -121,23 +122,6 @@ class MachineRunnerTimerTest {
     @Override
     public Step onPersistFailed(long now, long persistId, String cause) {
       return Step.NONE;
-    }
-  }
-
-  private static final class NoTransport implements Transport {
-    @Override
-    public Future<Message> request(NodeId to, Message request, long timeoutMillis) {
-      return Future.failedFuture("no transport in this test");
-    }
-
-    @Override
-    public Future<Void> serve(NodeId self, Handler handler) {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> stop(NodeId self) {
-      return Future.succeededFuture();
     }
   }
 }
