@@ -151,17 +151,18 @@ final class ChordShell {
   }
 
   /**
-   * The successor of {@code target}, looked up iteratively from one of this participant's
-   * joined virtual nodes; fails if none is joined or the lookup fails.
+   * The successor of {@code target}, looked up iteratively from this participant's joined virtual
+   * node that most closely precedes it; fails if none is joined or the lookup fails.
+   *
+   * <p>Starting there skips every hop a lookup would take to get back to our own virtual node:
+   * the successor of the id just after one of ours (what a leaving participant asks for each of
+   * its ranges) is answered at once, from that virtual node's successor pointer, where a lookup
+   * from elsewhere would end too. It also keeps such lookups off other nodes' fingers, which
+   * right after a participant left may still point at its virtual nodes and cost a request's
+   * deadline each.
    */
   Future<VirtualNode> lookup(RingId target, boolean confirmOwner) {
-    ChordNode from = null;
-    for (ChordNode n : nodes.values()) {
-      if (n.state() == ChordNode.State.JOINED) {
-        from = n;
-        break;
-      }
-    }
+    ChordNode from = closestJoinedBefore(target);
     if (from == null || stopped) {
       return Future.failedFuture("no virtual node of " + self + " is in the ring yet");
     }
@@ -171,6 +172,21 @@ final class ChordShell {
     apply(from, from.lookup(now(), id, target, confirmOwner));
     flush();
     return p.future();
+  }
+
+  /** Our joined virtual node with the greatest id before {@code target}, around the ring. */
+  private ChordNode closestJoinedBefore(RingId target) {
+    for (ChordNode n : nodes.headMap(target, false).descendingMap().values()) {
+      if (n.state() == ChordNode.State.JOINED) {
+        return n;
+      }
+    }
+    for (ChordNode n : nodes.tailMap(target, true).descendingMap().values()) {
+      if (n.state() == ChordNode.State.JOINED) {
+        return n;
+      }
+    }
+    return null;
   }
 
   /** Chord §IV.E.4: every virtual node leaves, telling its neighbours. */
