@@ -70,8 +70,8 @@ public final class FakeNode {
           config.participants().size(), config.host(), config.httpPort()));
       httpPort = config.httpPort();
     } else {
+      boolean stuck = Files.exists(data.resolve("stuck-leaving"));
       HttpServer http = vertx.createHttpServer().requestHandler(req -> {
-        boolean stuck = Files.exists(data.resolve("stuck-leaving"));
         if (req.path().equals("/health")) {
           req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
         } else if (stuck && req.path().equals("/v1/ring/leave")) {

@@ -490,15 +490,14 @@ final class RangeKeeper {
     }
     if (locked > 0) {
       long now = System.currentTimeMillis();
-      long next = warnAt;
-      if (now >= warnAt) {
+      boolean warn = now >= warnAt;
+      if (warn) {
         LOG.warn("ring: {} hand-off {} of {} has waited {} s for {} locked keys: their "
             + "transactions are not decided yet (in doubt, if this goes on)", self, t.id(),
             t.range(), (now - since) / 1000, locked);
-        next = now + STUCK_WARN_MILLIS;
       }
-      long again = next;
-      vertx.setTimer(DRAIN_POLL_MILLIS, x -> drain(t, since, again));
+      long next = warn ? now + STUCK_WARN_MILLIS : warnAt;
+      vertx.setTimer(DRAIN_POLL_MILLIS, x -> drain(t, since, next));
       return;
     }
     long waited = System.currentTimeMillis() - since;
@@ -634,12 +633,9 @@ final class RangeKeeper {
             return;
           }
           serving = servingOf(ledger);
-          outgoing.remove(t.id());
-          queue.remove(t.id());
-          active.remove(t.id());
           LOG.info("ring: {} took {} back ({} refused hand-off {})", self, t.range(), t.target(),
               t.id());
-          pump();
+          done(t);
         });
   }
 
@@ -658,11 +654,16 @@ final class RangeKeeper {
           }
           LOG.info("ring: {} handed {} ({} keys) over to {} in {} ms", self, t.range(),
               all.size(), t.target(), System.currentTimeMillis() - started);
-          outgoing.remove(t.id());
-          queue.remove(t.id());
-          active.remove(t.id());
-          pump();
+          done(t);
         });
+  }
+
+  /** Hand-off {@code t} is over and its record gone: the next queued one may start. */
+  private void done(Transfer t) {
+    outgoing.remove(t.id());
+    queue.remove(t.id());
+    active.remove(t.id());
+    pump();
   }
 
   // ---- receiving a hand-off --------------------------------------------------------------------
