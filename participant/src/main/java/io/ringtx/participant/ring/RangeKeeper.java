@@ -354,7 +354,9 @@ final class RangeKeeper {
       return;
     }
     if (serving.isEmpty()) {
-      if (outgoing.isEmpty()) {
+      // A range still arriving (taken before the leave began, its write not durable yet) is
+      // ours once it lands, and is handed on like the others.
+      if (outgoing.isEmpty() && arriving.isEmpty()) {
         chord.leaveAll();
         status = Status.LEFT;
         persistState(true).onComplete(ar -> {

@@ -192,6 +192,48 @@ class RangeKeeperLeaveTest {
     assertThat(reloaded.serving().ranges()).containsExactly(OURS);
   }
 
+  @Test
+  void aJoiningParticipantToldToLeave_whileARangeIsLanding_handsThatRangeOnBeforeItLeaves()
+      throws Exception {
+    // We join with one virtual node at 16000, inside p3's range; p3 grants (0, 16000] and sends
+    // it in one chunk. The leave comes while that chunk's write is under way: the range is in
+    // the ledger but not served yet.
+    RingId point = SPACE.id(16000);
+    RingRange part = new RingRange(SPACE.id(0), point);
+    ring.clear();
+    ring.put(point, new VirtualNode(SELF, point));
+    ring.put(SPACE.id(40000), new VirtualNode(P3, SPACE.id(40000)));
+    Function<Message, Message> p3 = member(P3);
+    peers.put(P3, m -> m instanceof RangeRequest ? new RangeGrant("p3-t-0", part) : p3.apply(m));
+    List<HandoffChunk.Entry> entries = new ArrayList<>();
+    for (int i = 0; entries.size() < 10; i++) {
+      if (part.contains(SPACE.ofKey("moved-" + i))) {
+        entries.add(new HandoffChunk.Entry("moved-" + i, "7", 3));
+      }
+    }
+    RangeKeeper keeper = RangeKeeper.load(SELF, SPACE, store, 200, List.of(point), true,
+        List.of());
+    // What we held before the join is not ours: only the keys that arrive count.
+    store.write(new WriteSet(List.of(), keys.stream().map(k -> new DataWrite(k, null, 2))
+        .toList(), List.of(), true)).get();
+    Promise<Message> acked = Promise.promise();
+    Promise<Void> left = Promise.promise();
+    context.runOnContext(v -> {
+      keeper.start(vertx, transport(), lookups(), idleCore());
+      keeper.onChunk(new HandoffChunk("p3-t-0", P3, part, 0, true, entries), acked::complete);
+      keeper.leave().onComplete(left);
+    });
+
+    assertThat(acked.future().toCompletionStage().toCompletableFuture().get())
+        .isInstanceOf(HandoffAck.class);
+    await().atMost(Duration.ofSeconds(30)).until(left.future()::isComplete);
+    assertThat(left.future().succeeded()).isTrue();
+    assertThat(taken.get(P3)).as("keys handed on before leaving")
+        .containsExactlyInAnyOrderElementsOf(entries.stream().map(HandoffChunk.Entry::key)
+            .toList());
+    assertLeftWithNothing(keeper);
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private RangeKeeper start() throws Exception {
@@ -199,19 +241,24 @@ class RangeKeeperLeaveTest {
         List.of(OURS));
     Promise<Void> started = Promise.promise();
     context.runOnContext(v -> {
-      keeper.start(vertx, transport(), lookups(), new RangeKeeper.Core() {
-        @Override
-        public Set<String> lockedKeys() {
-          return Set.of();
-        }
-
-        @Override
-        public void raiseVersionFloor(long version) {}
-      });
+      keeper.start(vertx, transport(), lookups(), idleCore());
       started.complete();
     });
     started.future().toCompletionStage().toCompletableFuture().get();
     return keeper;
+  }
+
+  /** A participant core with no transaction holding a lock. */
+  private static RangeKeeper.Core idleCore() {
+    return new RangeKeeper.Core() {
+      @Override
+      public Set<String> lockedKeys() {
+        return Set.of();
+      }
+
+      @Override
+      public void raiseVersionFloor(long version) {}
+    };
   }
 
   private Future<Void> leave(RangeKeeper keeper) {
