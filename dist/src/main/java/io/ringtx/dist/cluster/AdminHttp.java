@@ -66,6 +66,13 @@ public final class AdminHttp {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** {@code POST url} with no body, answered later. */
+  public java.util.concurrent.CompletableFuture<HttpResponse<String>> postAsync(String url,
+      Duration timeout) {
+    return http.sendAsync(request(url, timeout).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /**
    * A one-line explanation of a refused call, for the tools' error messages: 401 names the
    * missing or wrong token.

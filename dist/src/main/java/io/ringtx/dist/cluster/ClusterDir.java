@@ -9,6 +9,7 @@ import java.util.Objects;
  *
  * <pre>
  * DIR/cluster.json          the layout: cluster name, nodes, roles, ports ({@link ClusterLayout})
+ * DIR/cluster.lock          locked while a command changes cluster.json ({@link ClusterLock})
  * DIR/&lt;id&gt;/config.json     the node's configuration file (ringtx participant|coordinator --config)
  * DIR/&lt;id&gt;/data/           the node's data directory; the node writes data/node.json while it serves
  * DIR/&lt;id&gt;/node.log        the node's stdout and stderr, appended across restarts
@@ -25,6 +26,10 @@ public record ClusterDir(Path root) {
 
   public Path layoutFile() {
     return root.resolve(LAYOUT_FILE);
+  }
+
+  public Path lockFile() {
+    return root.resolve("cluster.lock");
   }
 
   public Path nodeDir(String id) {

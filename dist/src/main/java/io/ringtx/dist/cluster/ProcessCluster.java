@@ -258,32 +258,35 @@ public final class ProcessCluster {
    * Adds one participant to the running cluster ({@code ringtx cluster add}): lays it out (the
    * next free id {@code pN}, two free ports), records it in {@code cluster.json} as added, starts
    * it with {@code ringJoin} so that it joins the running ring through discovery, and waits until
-   * it serves. Its hand-offs may still be running then; see {@link #awaitRingStatus}.
+   * it serves. The id is chosen and {@code cluster.json} rewritten under the directory's lock. Its hand-offs may still be running then; see {@link #awaitRingStatus}.
    *
    * @return the new node
    */
   public Node add(PortAllocator ports, Duration timeout) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    ClusterLayout now = layout;
-    int next = 1;
-    for (Node n : now.nodes()) {
-      if (n.id().matches("p\\d{1,6}")) {
-        next = Math.max(next, Integer.parseInt(n.id().substring(1)) + 1);
+    Node n;
+    try (ClusterLock lock = ClusterLock.acquire(dir, progress)) {
+      ClusterLayout now = reread(); // another command may have added a node since we read it
+      int next = 1;
+      for (Node o : now.nodes()) {
+        if (o.id().matches("p\\d{1,6}")) {
+          next = Math.max(next, Integer.parseInt(o.id().substring(1)) + 1);
+        }
       }
+      List<Integer> free = ports.allocate(2);
+      if (free.size() != 2 || free.get(0).equals(free.get(1))) {
+        throw new IllegalStateException("port allocator returned " + free + " for 2");
+      }
+      n = new Node("p" + next, Role.PARTICIPANT, free.get(0), free.get(1), 0, true, false);
+      ClusterLayout grown = now.with(n);
+      List<String> problems = grown.problems();
+      if (!problems.isEmpty()) {
+        throw ClusterException.usage("cannot add " + n.id() + ": " + String.join("; ", problems));
+      }
+      NodeConfigFiles.load(NodeConfigFiles.write(grown, dir, n));
+      grown.write(dir.layoutFile());
+      layout = grown;
     }
-    List<Integer> free = ports.allocate(2);
-    if (free.size() != 2 || free.get(0).equals(free.get(1))) {
-      throw new IllegalStateException("port allocator returned " + free + " for 2");
-    }
-    Node n = new Node("p" + next, Role.PARTICIPANT, free.get(0), free.get(1), 0, true, false);
-    ClusterLayout grown = now.with(n);
-    List<String> problems = grown.problems();
-    if (!problems.isEmpty()) {
-      throw ClusterException.usage("cannot add " + n.id() + ": " + String.join("; ", problems));
-    }
-    NodeConfigFiles.load(NodeConfigFiles.write(grown, dir, n));
-    grown.write(dir.layoutFile());
-    layout = grown;
     requirePortsFree(List.of(n));
     launchAndAwait(List.of(n), t0, timeout);
     return n;
@@ -323,36 +326,65 @@ public final class ProcessCluster {
    * Makes participant {@code id} leave the ring gracefully ({@code ringtx cluster leave}): asks it
    * to hand every range over to its successors and leave ({@code POST /v1/ring/leave}, answered
    * once done), then stops its process and marks it left in {@code cluster.json}, so that the
-   * cluster's start, stop and status leave it out from then on.
+   * cluster's start, stop and status leave it out from then on. Refused when no other participant
+   * answers that it is a member of the ring (it would have nobody to hand its ranges to). Checks
+   * and the start of the leave happen under the directory's lock ({@link ClusterLock}), as does
+   * the rewrite of {@code cluster.json}, so that leaves and adds may run at once.
    *
    * @return the time the hand-offs took
    */
   public Duration leave(String id, Duration timeout) throws IOException, InterruptedException {
-    Node n = layout.require(id);
-    if (n.role() != Role.PARTICIPANT) {
-      throw ClusterException.usage(id + " is a coordinator; only participants are in the ring");
-    }
-    if (n.left()) {
-      throw ClusterException.usage(id + " has left the ring already");
-    }
-    if (layout.participants().stream().filter(p -> !p.left()).count() < 2) {
-      throw ClusterException.usage(id + " is the last participant; it has nobody to hand over to");
-    }
-    ProcessHandle live = PidFiles.live(dir, id)
-        .orElseThrow(() -> ClusterException.failed(id + " is not running; start it first (ringtx "
-            + "cluster restart --dir " + dir.root() + " " + id + "), then leave"));
     long t0 = System.nanoTime();
-    String leaveUrl = layout.url(n) + "/v1/ring/leave";
+    Node n;
+    ProcessHandle live;
+    String leaveUrl;
+    CompletableFuture<java.net.http.HttpResponse<String>> answer;
+    // The checks and the start of the leave under the directory's lock, so that of two leaves
+    // started at once the second sees the first one leaving: two last participants must not
+    // both pass the check that someone stays to take their ranges.
+    try (ClusterLock lock = ClusterLock.acquire(dir, progress)) {
+      reread();
+      n = layout.require(id);
+      if (n.role() != Role.PARTICIPANT) {
+        throw ClusterException.usage(id + " is a coordinator; only participants are in the ring");
+      }
+      if (n.left()) {
+        throw ClusterException.usage(id + " has left the ring already");
+      }
+      if (layout.participants().stream().filter(p -> !p.left()).count() < 2) {
+        throw ClusterException.usage(id + " is the last participant; it has nobody to hand over "
+            + "to");
+      }
+      live = PidFiles.live(dir, id)
+          .orElseThrow(() -> ClusterException.failed(id + " is not running; start it first "
+              + "(ringtx cluster restart --dir " + dir.root() + " " + id + "), then leave"));
+      Map<String, String> others = new LinkedHashMap<>();
+      for (Node p : layout.participants()) {
+        if (!p.left() && !p.id().equals(id)) {
+          others.put(p.id(), ringStatus(p).orElse("not answering"));
+        }
+      }
+      if (others.values().stream().noneMatch(s -> s.equals("MEMBER") || s.equals("JOINING"))) {
+        throw ClusterException.usage(id + " would have nobody to hand its ranges over to: no other "
+            + "participant is a member of the ring (" + others.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
+            + ")");
+      }
+      leaveUrl = layout.url(n) + "/v1/ring/leave";
+      answer = AdminHttp.of(layout).postAsync(leaveUrl, timeout);
+      awaitLeaving(n, answer);
+    }
     java.net.http.HttpResponse<String> r;
     try {
-      r = AdminHttp.of(layout).post(leaveUrl, timeout);
-    } catch (java.net.http.HttpTimeoutException e) {
-      throw ClusterException.failed(id + " did not finish leaving within " + timeout.toSeconds()
-          + " s; it goes on handing its ranges over. " + handoffsOf(n)
-          + " Its log says what a hand-off waits for (RTX-2106: a receiver that does not "
-          + "acknowledge). Run `ringtx cluster leave` again to wait for it.");
-    } catch (IOException e) {
-      throw ClusterException.failed(id + " did not finish leaving: " + e);
+      r = answer.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
+        throw ClusterException.failed(id + " did not finish leaving within "
+            + timeout.toSeconds() + " s; it goes on handing its ranges over. " + handoffsOf(n)
+            + " Its log says what a hand-off waits for (RTX-2106: a receiver that does not "
+            + "acknowledge). Run `ringtx cluster leave` again to wait for it.");
+      }
+      throw ClusterException.failed(id + " did not finish leaving: " + e.getCause());
     }
     if (r.statusCode() != 200) {
       throw ClusterException.failed(id + " could not leave: " + AdminHttp.refusal(leaveUrl, r));
@@ -362,10 +394,50 @@ public final class ProcessCluster {
         + "%.1f s", id, seconds(took.toNanos())));
     terminate(Map.of(id, live), DEFAULT_STOP_TIMEOUT);
     PidFiles.delete(dir, id);
-    ClusterLayout shrunk = layout.replacing(n.leaving());
-    shrunk.write(dir.layoutFile());
-    layout = shrunk;
+    try (ClusterLock lock = ClusterLock.acquire(dir, progress)) {
+      ClusterLayout now = reread();
+      ClusterLayout shrunk = now.replacing(now.require(id).leaving());
+      shrunk.write(dir.layoutFile());
+      layout = shrunk;
+    }
     return took;
+  }
+
+  /** Reads {@code cluster.json} again (under the lock), as another command may have changed it. */
+  private ClusterLayout reread() throws IOException {
+    layout = ClusterLayout.read(dir.layoutFile());
+    return layout;
+  }
+
+  /** Participant {@code n}'s ring status from {@code GET /v1/ring}, if it answers. */
+  private Optional<String> ringStatus(Node n) throws InterruptedException {
+    try {
+      java.net.http.HttpResponse<String> r =
+          AdminHttp.of(layout).get(layout.url(n) + "/v1/ring", Duration.ofSeconds(5));
+      if (r.statusCode() == 200) {
+        Object status = io.ringtx.protocol.codec.Json.MAPPER.readValue(r.body(), Map.class)
+            .get("status");
+        return Optional.ofNullable(status).map(String::valueOf);
+      }
+    } catch (IOException | RuntimeException e) {
+      // not answering
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Waits until participant {@code n} says it is leaving (or has left), or its leave call ended,
+   * or a few seconds went by: a leave started after this one then finds it leaving.
+   */
+  private void awaitLeaving(Node n, CompletableFuture<?> answer) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!answer.isDone() && System.nanoTime() < until) {
+      String s = ringStatus(n).orElse("");
+      if (s.equals("LEAVING") || s.equals("LEFT")) {
+        return;
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** The hand-offs node {@code n} reports in progress, as a sentence for a message. */

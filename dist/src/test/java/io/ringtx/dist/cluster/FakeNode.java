@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A stand-in for {@code ringtx participant|coordinator} that honours the node contract the
@@ -29,11 +30,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Marker files in the data directory make it misbehave: {@code fail-on-start} (exits with
  * code 3 at once), {@code never-serve} (runs but never writes node.json), {@code ignore-sigterm}
  * (a SIGTERM does not end it), {@code stuck-leaving} (a participant that never finishes
- * {@code POST /v1/ring/leave}, with a hand-off in progress in {@code GET /v1/ring}). With
+ * {@code POST /v1/ring/leave}, with a hand-off in progress in {@code GET /v1/ring}). Without
+ * it a participant answers {@code GET /v1/ring} with its status (MEMBER, then LEAVING for a
+ * second after {@code POST /v1/ring/leave}, then LEFT, when the POST is answered). With
  * {@code -Dringtx.fake.api=local}, a coordinator also serves the real client API, from a {@link
  * LocalCluster} in its own JVM, for demo tests.
  */
 public final class FakeNode {
+  private static final long LEAVE_MILLIS = 1000;
+
   private FakeNode() {}
 
   public static void main(String[] args) throws Exception {
@@ -71,14 +76,25 @@ public final class FakeNode {
       httpPort = config.httpPort();
     } else {
       boolean stuck = Files.exists(data.resolve("stuck-leaving"));
+      AtomicReference<String> ring = new AtomicReference<>(stuck ? "LEAVING" : "MEMBER");
       HttpServer http = vertx.createHttpServer().requestHandler(req -> {
         if (req.path().equals("/health")) {
           req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
         } else if (stuck && req.path().equals("/v1/ring/leave")) {
           System.out.println("fake " + config.nodeId() + ": leaving, never done (stuck-leaving)");
-        } else if (stuck && req.path().equals("/v1/ring")) {
-          req.response().putHeader("Content-Type", "application/json").end("{\"status\":"
-              + "\"LEAVING\",\"handoffs\":[\"p1-x-7 (5, 9] -> p9\"]}");
+        } else if (req.path().equals("/v1/ring/leave")) {
+          // Hands over for a second, as a participant with a few keys does.
+          ring.set("LEAVING");
+          System.out.println("fake " + config.nodeId() + ": leaving");
+          vertx.setTimer(LEAVE_MILLIS, t -> {
+            ring.set("LEFT");
+            req.response().putHeader("Content-Type", "application/json")
+                .end("{\"status\":\"LEFT\"}");
+          });
+        } else if (req.path().equals("/v1/ring")) {
+          req.response().putHeader("Content-Type", "application/json").end("{\"status\":\""
+              + ring.get() + "\",\"handoffs\":" + (stuck ? "[\"p1-x-7 (5, 9] -> p9\"]" : "[]")
+              + "}");
         } else {
           req.response().setStatusCode(404).end();
         }

@@ -187,6 +187,108 @@ class ProcessClusterIT {
 
   @Test
   @Timeout(120)
+  void twoLeavesAtOnce_fromTwoCommands_areBothRecorded() throws Exception {
+    try (ProcessClusterFixture cluster = fake(3, 1).start()) {
+      Path root = cluster.cluster().dir().root();
+      // Two commands, each with the layout as it read it at its start, as from two terminals.
+      ProcessCluster first = reopen(root);
+      ProcessCluster second = reopen(root);
+
+      List<Object> results = atOnce(() -> first.leave("p1", Duration.ofSeconds(30)),
+          () -> second.leave("p2", Duration.ofSeconds(30)));
+
+      assertThat(results).allMatch(r -> r instanceof Duration);
+      ClusterLayout reread = reopen(root).layout();
+      assertThat(reread.require("p1").left()).as("p1 marked as left").isTrue();
+      assertThat(reread.require("p2").left()).as("p2 marked as left").isTrue();
+      assertThat(reread.require("p3").left()).isFalse();
+      assertThat(reopen(root).running()).containsOnlyKeys("p3", "c1");
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void theLastTwoParticipantsLeavingAtOnce_oneIsRefused_andStays() throws Exception {
+    try (ProcessClusterFixture cluster = fake(2, 1).start()) {
+      Path root = cluster.cluster().dir().root();
+      ProcessCluster first = reopen(root);
+      ProcessCluster second = reopen(root);
+
+      List<Object> results = atOnce(() -> first.leave("p1", Duration.ofSeconds(30)),
+          () -> second.leave("p2", Duration.ofSeconds(30)));
+
+      assertThat(results).filteredOn(r -> r instanceof Duration).hasSize(1);
+      assertThat(results).filteredOn(r -> r instanceof ClusterException).singleElement()
+          .satisfies(e -> assertThat(((ClusterException) e).getMessage())
+              .contains("would have nobody to hand its ranges over to")
+              .containsPattern("p[12] LEAVING|p[12] LEFT"));
+      String stays = results.get(0) instanceof Duration ? "p2" : "p1";
+      ClusterLayout reread = reopen(root).layout();
+      assertThat(reread.require(stays).left()).as(stays + " marked as left").isFalse();
+      assertThat(reopen(root).running()).containsOnlyKeys(stays, "c1");
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void twoAddsAtOnce_fromTwoCommands_addTwoParticipants() throws Exception {
+    try (ProcessClusterFixture cluster = fake(2, 1).start()) {
+      Path root = cluster.cluster().dir().root();
+      ProcessCluster first = reopen(root);
+      ProcessCluster second = reopen(root);
+
+      List<Object> results;
+      try {
+        results = atOnce(() -> first.add(PortAllocator.loopback(), Duration.ofSeconds(60)),
+            () -> second.add(PortAllocator.loopback(), Duration.ofSeconds(60)));
+      } finally {
+        first.killAll(); // each command's own nodes; the fixture kills those it knows
+        second.killAll();
+      }
+
+      assertThat(results).allMatch(r -> r instanceof ClusterLayout.Node);
+      assertThat(results).extracting(r -> ((ClusterLayout.Node) r).id())
+          .containsExactlyInAnyOrder("p3", "p4");
+      ClusterLayout reread = reopen(root).layout();
+      assertThat(reread.participants()).extracting(ClusterLayout.Node::id)
+          .containsExactly("p1", "p2", "p3", "p4");
+    }
+  }
+
+  /** The cluster in {@code root} as a new command finds it. */
+  private static ProcessCluster reopen(Path root) throws java.io.IOException {
+    return ProcessCluster.open(root, ProcessClusterFixture.fakeLauncher(), l -> { });
+  }
+
+  /** Runs both at the same moment; each one's result, or what it threw. */
+  private static List<Object> atOnce(java.util.concurrent.Callable<?> a,
+      java.util.concurrent.Callable<?> b) throws Exception {
+    java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
+      for (java.util.concurrent.Callable<?> c : List.of(a, b)) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          try {
+            return c.call();
+          } catch (Exception e) {
+            return e;
+          }
+        }));
+      }
+      List<Object> out = new ArrayList<>();
+      for (java.util.concurrent.Future<Object> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @Timeout(120)
   void start_refusesWhenAPortIsTaken() throws Exception {
     try (ProcessClusterFixture cluster = fake(1, 1).create()) {
       ProcessCluster c = cluster.cluster();

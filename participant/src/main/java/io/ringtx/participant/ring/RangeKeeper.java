@@ -149,6 +149,13 @@ final class RangeKeeper {
   private boolean stopped;
   private long joinTimer = -1;
   private Promise<Void> left;
+  /**
+   * Whether this leave has handed a range over (or may have: a leave resumed after a restart).
+   * Until it has, a leave that finds nobody to take its ranges can be given up.
+   */
+  private boolean handedOver;
+  /** When a leave that cannot find a receiver may next say so at WARN. */
+  private long receiverWarnAt;
 
   private RangeKeeper(NodeId self, IdSpace space, NodeStore store, long timeoutMillis,
       List<RingId> ownIds, State state) {
@@ -158,6 +165,7 @@ final class RangeKeeper {
     this.timeoutMillis = timeoutMillis;
     this.ownIds = List.copyOf(ownIds);
     this.status = state.status();
+    this.handedOver = status == Status.LEAVING;
     this.ledger = OwnedRanges.of(space, state.owned());
     this.serving = ledger;
   }
@@ -337,16 +345,20 @@ final class RangeKeeper {
     if (left != null) {
       return left.future();
     }
-    left = Promise.promise();
+    Promise<Void> done = Promise.promise();
+    left = done;
     if (joinTimer >= 0) {
       vertx.cancelTimer(joinTimer);
       joinTimer = -1;
     }
+    // A joining participant's leave is never given up (see stayInRing): it would have to join
+    // again, not simply stay. Nor is one resumed after a restart (set when loaded).
+    handedOver |= status == Status.JOINING;
     status = Status.LEAVING;
     persistState(true);
     LOG.info("ring: {} is leaving: handing over {} ranges", self, serving.ranges().size());
     handOverNext();
-    return left.future();
+    return done.future(); // handOverNext may have given the leave up already
   }
 
   private void handOverNext() {
@@ -371,15 +383,57 @@ final class RangeKeeper {
     RingRange r = serving.ranges().get(0);
     receiverOf(r).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.warn("ring: {} cannot hand {} over yet: {}", self, r, ar.cause().getMessage());
+        if (ar.cause() instanceof NobodyToTake && !handedOver && outgoing.isEmpty()) {
+          stayInRing(ar.cause().getMessage());
+          return;
+        }
+        long now = System.currentTimeMillis();
+        if (now >= receiverWarnAt) {
+          receiverWarnAt = now + STUCK_WARN_MILLIS;
+          LOG.warn("ring: {} cannot hand {} over yet: {}", self, r, ar.cause().getMessage());
+        } else {
+          LOG.debug("ring: {} cannot hand {} over yet: {}", self, r, ar.cause().getMessage());
+        }
         vertx.setTimer(RETRY_MILLIS, t -> handOverNext());
         return;
       }
       if (serving.ranges().contains(r)) {
+        handedOver = true;
         startTransfer(r, ar.result());
       }
       handOverNext();
     });
+  }
+
+  /**
+   * Gives up a leave that has handed nothing over, because every other participant in the ring
+   * is leaving or has left: this participant stays a member with all its ranges, rather than
+   * staying LEAVING for ever with nobody to take them (as the last participants would when all
+   * are told to leave at once). The leave fails with the reason.
+   */
+  private void stayInRing(String why) {
+    Promise<Void> asked = left;
+    left = null;
+    status = Status.MEMBER;
+    persistState(true).onComplete(w -> {
+      LOG.warn("ring: {} stays in the ring: {}", self, why);
+      asked.tryFail(new CannotLeave(self + " cannot leave the ring: " + why + "; it stays a "
+          + "member and keeps every range it owns"));
+    });
+  }
+
+  /** A leave given up: nobody is there to take the ranges; the participant stays a member. */
+  static final class CannotLeave extends RuntimeException {
+    CannotLeave(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The search for a receiver went round the ring and found nobody to take a range. */
+  private static final class NobodyToTake extends RuntimeException {
+    NobodyToTake(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /**
@@ -407,8 +461,8 @@ final class RangeKeeper {
    */
   private Future<NodeId> receiverAfter(RingId id, int tries, Map<NodeId, String> statuses) {
     if (tries == 0) {
-      return Future.failedFuture("every virtual node found after " + id
-          + " is ours or of a participant leaving the ring");
+      return Future.failedFuture(new NobodyToTake("every virtual node found after " + id
+          + " is ours or of a participant leaving the ring"));
     }
     return chord.lookup(id.plus(1), false).compose(v -> {
       if (v.node().equals(self)) {

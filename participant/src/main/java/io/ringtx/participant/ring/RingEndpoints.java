@@ -72,7 +72,9 @@ public final class RingEndpoints implements ParticipantHttp.Routes {
         return true;
       }
       ring.leave().onComplete(ar -> {
-        if (ar.failed()) {
+        if (ar.failed() && ar.cause() instanceof RangeKeeper.CannotLeave) {
+          json(req, 409, Map.of("error", "cannot_leave", "message", ar.cause().getMessage()));
+        } else if (ar.failed()) {
           json(req, 500, Map.of("error", "leave_failed", "message", String.valueOf(ar.cause())));
         } else {
           json(req, 200, Map.of("status", "LEFT"));

@@ -234,6 +234,39 @@ class RangeKeeperLeaveTest {
     assertLeftWithNothing(keeper);
   }
 
+  @Test
+  void aMemberWhoseEveryPeerIsLeaving_givesItsLeaveUp_andStaysWithAllItsRanges() throws Exception {
+    // Every other participant in the ring is leaving too (all were told to leave at once).
+    ring.put(SPACE.id(40000), new VirtualNode(P3, SPACE.id(40000)));
+    ring.put(SPACE.id(50000), new VirtualNode(P4, SPACE.id(50000)));
+    peers.put(P3, status(P3, "LEAVING", m -> refuse(P3)));
+    peers.put(P4, status(P4, "LEFT", m -> refuse(P4)));
+    RangeKeeper keeper = start();
+
+    Future<Void> left = leave(keeper);
+    await().atMost(Duration.ofSeconds(30)).until(left::isComplete);
+    assertThat(left.failed()).isTrue();
+    assertThat(left.cause().getMessage()).contains("p5 cannot leave the ring")
+        .contains("is ours or of a participant leaving the ring")
+        .contains("it stays a member and keeps every range it owns");
+    assertThat(keeper.status()).isEqualTo(RangeKeeper.Status.MEMBER);
+    assertThat(keeper.serving().ranges()).containsExactly(OURS);
+    assertThat(sent).noneMatch(s -> s.endsWith("HandoffChunk"));
+    assertThat(store.metaWithPrefix(RangeKeeper.OUT)).as("hand-off records").isEmpty();
+    RangeKeeper reloaded = RangeKeeper.load(SELF, SPACE, store, 200, List.of(OURS.end()), false,
+        List.of());
+    assertThat(reloaded.status()).as("status after a restart").isEqualTo(RangeKeeper.Status.MEMBER);
+    assertThat(reloaded.serving().ranges()).containsExactly(OURS);
+
+    // Once another participant is a member again, a new leave hands the range to it.
+    peers.put(P3, member(P3));
+    Future<Void> again = leave(keeper);
+    await().atMost(Duration.ofSeconds(30)).until(again::isComplete);
+    assertThat(again.succeeded()).isTrue();
+    assertThat(taken.get(P3)).containsExactlyInAnyOrderElementsOf(keys);
+    assertLeftWithNothing(keeper);
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private RangeKeeper start() throws Exception {
