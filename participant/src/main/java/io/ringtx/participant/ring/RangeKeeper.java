@@ -156,6 +156,11 @@ final class RangeKeeper {
   private boolean handedOver;
   /** When a leave that cannot find a receiver may next say so at WARN. */
   private long receiverWarnAt;
+  /** When this join began (its first round), and when it may next say at WARN what it waits for. */
+  private long joinSince;
+  private long joinWarnAt;
+  /** Why the last request of the join for a range did not get it. */
+  private String joinProblem = "none yet";
 
   private RangeKeeper(NodeId self, IdSpace space, NodeStore store, long timeoutMillis,
       List<RingId> ownIds, State state) {
@@ -258,11 +263,17 @@ final class RangeKeeper {
     }
     boolean all = true;
     long now = System.currentTimeMillis();
+    if (joinSince == 0) {
+      joinSince = now;
+      joinWarnAt = now + 3 * STUCK_WARN_MILLIS;
+    }
+    int waiting = 0;
     for (RingId point : ownIds) {
       if (serving.ownsPoint(point)) {
         continue;
       }
       all = false;
+      waiting++;
       if (ledger.ownsPoint(point)) {
         continue; // arriving
       }
@@ -275,6 +286,8 @@ final class RangeKeeper {
       // point), so the owner is confirmed: a failed one is not waited for.
       chord.lookup(point.plus(1), true).onComplete(ar -> {
         if (ar.failed() || ar.result().node().equals(self)) {
+          joinProblem = ar.failed() ? "lookup after " + point + " failed: "
+              + ar.cause().getMessage() : "waiting for the range of our own virtual node";
           requested.remove(point);
           return;
         }
@@ -284,10 +297,18 @@ final class RangeKeeper {
             LOG.info("ring: {} is taking over {} from {} ({})", self, g.range(), owner,
                 g.transferId());
           } else {
+            joinProblem = owner + " answered the request for the range up to " + point + " with "
+                + (r.failed() ? r.cause().getMessage() : String.valueOf(r.result()));
             requested.remove(point);
           }
         });
       });
+    }
+    if (!all && now >= joinWarnAt) {
+      joinWarnAt = now + STUCK_WARN_MILLIS;
+      LOG.warn("ring: {} has been joining for {} s: {} of its {} virtual nodes still wait for "
+          + "their ranges; last problem: {}", self, (now - joinSince) / 1000, waiting,
+          ownIds.size(), joinProblem);
     }
     if (all) {
       status = Status.MEMBER;

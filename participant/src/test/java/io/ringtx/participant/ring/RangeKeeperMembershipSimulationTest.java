@@ -145,6 +145,8 @@ class RangeKeeperMembershipSimulationTest {
 
     List<NodeId> members = List.of(node("p1"), node("p3"), node("p5"), node("p6"), node("p7"));
     awaitSettled(members);
+    // LEFT is set before the write that records it; the leave completes once that is durable.
+    await().atMost(Duration.ofSeconds(30)).until(() -> p2Left.isComplete() && p4Left.isComplete());
     assertThat(p2Left.succeeded()).isTrue();
     assertThat(p4Left.succeeded()).isTrue();
     assertEveryKeyAtItsOneOwner(keys, members);
@@ -167,6 +169,8 @@ class RangeKeeperMembershipSimulationTest {
 
     List<NodeId> members = List.of(node("p1"), node("p3"), node("p4"));
     awaitSettled(members);
+    // LEFT is set before the write that records it; the leave completes once that is durable.
+    await().atMost(Duration.ofSeconds(30)).until(() -> p2Left.isComplete() && p5Left.isComplete());
     assertThat(p2Left.succeeded()).isTrue();
     assertThat(p5Left.succeeded()).isTrue();
     assertEveryKeyAtItsOneOwner(keys, members);
