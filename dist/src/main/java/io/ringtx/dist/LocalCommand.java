@@ -38,7 +38,8 @@ final class LocalCommand implements Callable<Integer> {
       names = "--participants",
       paramLabel = "N",
       defaultValue = "3",
-      description = "Number of participants (shard servers) (default: ${DEFAULT-VALUE}).")
+      description = "Number of participants (shard servers), 1-"
+          + LocalClusterConfig.MAX_PARTICIPANTS + " (default: ${DEFAULT-VALUE}).")
   int participants;
 
   @Option(
@@ -66,7 +67,7 @@ final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Check.atLeast(spec, "--participants", participants, 1);
+    Check.between(spec, "--participants", participants, 1, LocalClusterConfig.MAX_PARTICIPANTS);
     Check.between(spec, "--http-port", httpPort, 0, 65_535);
     Check.notBlank(spec, "--host", host);
     Check.between(spec, "--outcome-retention-seconds", outcomeRetentionSeconds,

@@ -108,7 +108,7 @@ class MainTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "demo --participants 0      | --participants must be at least 1, was 0",
+        "demo --participants 0      | --participants must be between 1 and 64, was 0",
         "demo --accounts 1          | --accounts must be at least 2, was 1",
         "demo --clients 0           | --clients must be at least 1, was 0",
         "demo --seconds -1          | --seconds must be at least 0, was -1",
@@ -116,7 +116,9 @@ class MainTest {
         "demo --initial-balance 9223372036854775807 | --initial-balance must be at most",
         "demo --accounts many       | Invalid value for option '--accounts'",
         "demo --speed 3             | Unknown options: '--speed'",
-        "local --participants 0     | --participants must be at least 1, was 0",
+        "local --participants 0     | --participants must be between 1 and 64, was 0",
+        "local --participants 65    | --participants must be between 1 and 64, was 65",
+        "demo --participants 65     | --participants must be between 1 and 64, was 65",
         "local --http-port 70000    | --http-port must be between 0 and 65535, was 70000",
         "local --http-port -1       | --http-port must be between 0 and 65535, was -1",
         "local --host=              | --host must not be empty",
