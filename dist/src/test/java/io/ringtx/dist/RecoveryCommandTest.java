@@ -44,6 +44,9 @@ class RecoveryCommandTest {
         "recovery resolve t1 --commit --abort --cluster http://h:1    | mutually exclusive",
         "recovery resolve t1 --commit --operator a*b --data-dir x     | --operator must be",
         "recovery dump --data-dir x --from 0                          | --from must be at least 1",
+        "recovery list --data-dir x --state BLOKCED                   | --state must be a status",
+        "recovery list --cluster http://127.0.0.1:1 --state none      | --state must be a status",
+        "recovery list --cluster http://127.0.0.1:1 --ca-file /no/such.pem | --ca-file /no/such.pem: no such file",
         "recovery dump --from 3                                       | --data-dir",
         "recovery                                                     | Missing required subcommand",
       })
