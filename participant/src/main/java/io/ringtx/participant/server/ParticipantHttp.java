@@ -168,8 +168,9 @@ public final class ParticipantHttp {
         }
       });
     } else {
-      req.response().setStatusCode(404).putHeader("content-type", "application/json")
-          .end("{\"error\":\"not_found\",\"message\":\"no route " + path.replace("\"", "") + "\"}");
+      // Encoded, not pasted into a JSON template: a path may hold a backslash or a control
+      // character, which would break the body.
+      error(req, 404, "not_found", "no route " + path);
     }
   }
 

@@ -233,6 +233,21 @@ class ParticipantHttpTest {
     assertThat(read("application/json", "{\"keys\":[\"a\"]}").status()).isEqualTo(200);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"/a\\q", "/a\\b", "/a\"b", "/a\u0001b"})
+  void unknownPath_is404_withAJsonBodyNamingThePath(String path) throws Exception {
+    String raw;
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", http.port())) {
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      raw = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(raw).startsWith("HTTP/1.1 404");
+    JsonNode json = Json.MAPPER.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+    assertThat(json.get("error").asText()).isEqualTo("not_found");
+    assertThat(json.get("message").asText()).isEqualTo("no route " + path);
+  }
+
   @Test
   void read_withAnotherContentType_is415() throws Exception {
     Answer a = read("text/plain", "{\"keys\":[\"a\"]}");
