@@ -217,6 +217,31 @@ class ParticipantHttpTest {
   }
 
   @Test
+  void read_ofAKeyWithinAConfiguredKeyLimitAboveTheDefault_isAnswered() throws Exception {
+    // A node configured with maxKeyBytes 2048 takes commits of such keys; its reads must too.
+    ParticipantHttp wide = await(ParticipantHttp.start(vertx, node, store, "127.0.0.1", 0,
+        io.ringtx.protocol.security.HttpSecurity.NONE, req -> false,
+        new io.ringtx.protocol.api.Limits(2048, 1024 * 1024, 10_000)));
+    try {
+      String key = "x".repeat(1500);
+      Answer a = send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + wide.port() + "/v1/read"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"keys\":[\"" + key + "\"]}")));
+      assertThat(a.status()).as(a.text()).isEqualTo(200);
+      assertThat(a.json().get("items").get(0).get("key").asText()).isEqualTo(key);
+      Answer tooLong = send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + wide.port() + "/v1/read"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"keys\":[\"" + "x".repeat(2049) + "\"]}")));
+      assertThat(tooLong.status()).as(tooLong.text()).isEqualTo(400);
+    } finally {
+      await(wide.close());
+    }
+  }
+
+  @Test
   void read_ofABodyAboveTheLimitSentWithoutALength_is413_andTheNodeKeepsServing()
       throws Exception {
     read("application/json", "{\"keys\":[\"a\"]}"); // seeds the data
