@@ -89,6 +89,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxValueBytes_isBoundedByWhatTheWireCarries() {
+    // Nodes pass values as strings of at most 16 MiB; a larger limit would let the coordinator
+    // accept values that every participant then fails to receive (PARTICIPANT_FAILED).
+    List<String> ok = new java.util.ArrayList<>(REQUIRED);
+    ok.addAll(List.of("--max-value-bytes", Integer.toString(16 * 1024 * 1024)));
+    assertThat(ConfigLoader.load(null, Map.of(), ok).maxValueBytes()).isEqualTo(16 * 1024 * 1024);
+    List<String> args = new java.util.ArrayList<>(REQUIRED);
+    args.addAll(List.of("--max-value-bytes", Integer.toString(16 * 1024 * 1024 + 1)));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), args))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("maxValueBytes: must be 0-16777216");
+  }
+
+  @Test
   void outcomeRetention_isAnHourByDefault_andBoundedBothWays() {
     assertThat(ConfigLoader.load(null, Map.of(), REQUIRED).outcomeRetentionSeconds())
         .isEqualTo(3_600);
