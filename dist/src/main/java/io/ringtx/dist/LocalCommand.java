@@ -84,12 +84,23 @@ final class LocalCommand implements Callable<Integer> {
           err.flush();
         }
       });
-      LocalCluster cluster =
-          closer.register(
-              LocalCluster.start(
-                  new LocalClusterConfig(dataDir.toAbsolutePath(), participants, host, httpPort)
-                      .withPruning(Duration.ofSeconds(outcomeRetentionSeconds),
-                          LogPruner.DEFAULT_EVERY)));
+      LocalCluster cluster;
+      try {
+        cluster = closer.register(
+            LocalCluster.start(
+                new LocalClusterConfig(dataDir.toAbsolutePath(), participants, host, httpPort)
+                    .withPruning(Duration.ofSeconds(outcomeRetentionSeconds),
+                        LogPruner.DEFAULT_EVERY)));
+      } catch (Exception e) {
+        Throwable listen = Main.listenFailure(e);
+        if (listen == null) {
+          throw e;
+        }
+        err.println("ringtx local: cannot listen on " + host + (httpPort == 0 ? "" : ":" + httpPort)
+            + ": " + listen.getMessage());
+        err.flush();
+        return 1;
+      }
       started.set(true);
       out.println("RingTx local cluster: " + cluster.url());
       out.println("data directory: " + dataDir.toAbsolutePath());

@@ -83,6 +83,31 @@ class MainTest {
   }
 
   @Test
+  void anHttpPortInUse_isReportedInALineOrTwo_withoutAStackTrace(@TempDir Path tmp)
+      throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      String port = Integer.toString(taken.getLocalPort());
+
+      assertThat(execute("local", "--data-dir", tmp.toString(), "--http-port", port)).isEqualTo(1);
+    }
+    assertThat(err.toString())
+        .startsWith("ringtx local: cannot listen on 127.0.0.1")
+        .contains("Address already in use")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownHost_isReportedInALineOrTwo_withoutAStackTrace(@TempDir Path tmp)
+      throws Exception {
+    assertThat(execute("local", "--data-dir", tmp.toString(), "--host", "no-such-host.invalid"))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("ringtx local: cannot listen on no-such-host.invalid")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void version_printsTheProjectVersion() {
     assertThat(execute("--version")).isZero();
     assertThat(out.toString()).startsWith("ringtx ").doesNotContain("unknown", "${");
