@@ -108,6 +108,20 @@ class MainTest {
   }
 
   @Test
+  void ringAgainstNoCoordinator_saysTheConnectionWasRefused() throws Exception {
+    int port;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = free.getLocalPort();
+    }
+    assertThat(execute("ring", "--cluster", "http://127.0.0.1:" + port)).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("ringtx ring: http://127.0.0.1:" + port + "/v1/cluster: ")
+        .contains("connection refused")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void version_printsTheProjectVersion() {
     assertThat(execute("--version")).isZero();
     assertThat(out.toString()).startsWith("ringtx ").doesNotContain("unknown", "${");
