@@ -122,6 +122,21 @@ class MainTest {
   }
 
   @Test
+  void aNodeFlagWithoutItsValue_isNamed(@TempDir Path tmp) {
+    assertThat(execute("participant", "--node-id", "p1", "--data-dir", tmp.toString(),
+        "--participants", "p1", "--http-port")).isEqualTo(2);
+    assertThat(err.toString()).contains("--http-port: needs a value")
+        .doesNotContain("unexpected argument 'participant'");
+  }
+
+  @Test
+  void aRoleFlagContradictingTheCommand_isAnError(@TempDir Path tmp) {
+    assertThat(execute("participant", "--node-id", "p1", "--data-dir", tmp.toString(),
+        "--participants", "p1", "--role", "coordinator", "--http-port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--role: 'coordinator' but this is 'ringtx participant'");
+  }
+
+  @Test
   void version_printsTheProjectVersion() {
     assertThat(execute("--version")).isZero();
     assertThat(out.toString()).startsWith("ringtx ").doesNotContain("unknown", "${");
