@@ -164,6 +164,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aKeyGivenTwiceInAFile_isAnErrorNamingIt_notSilentlyTheLastOne() throws Exception {
+    Path json = dir.resolve("twice.json");
+    Files.writeString(json, "{\"httpPort\": 8080, \"nodeId\": \"p1\", \"httpPort\": 9090}");
+    assertThatThrownBy(() -> ConfigLoader.load(json, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("twice.json").hasMessageContaining("httpPort");
+    Path yaml = dir.resolve("twice.yaml");
+    Files.writeString(yaml, "httpPort: 8080\nnodeId: p1\nhttpPort: 9090\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("twice.yaml").hasMessageContaining("httpPort");
+  }
+
+  @Test
   void theExampleFile_coversEveryKey_andLoads() throws Exception {
     StringWriter out = new StringWriter();
     int code = Main.commandLine().setOut(new PrintWriter(out)).execute("config", "example");
