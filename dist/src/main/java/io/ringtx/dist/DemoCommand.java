@@ -184,6 +184,10 @@ final class DemoCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--coordinators needs --processes (the in-JVM cluster has one coordinator)");
     }
+    if (dataDir != null) {
+      // An empty path would be the working directory, which would fill with node directories.
+      Check.notBlank(spec, "--data-dir", dataDir.toString());
+    }
     Check.between(spec, "--participants", participants, 1, LocalClusterConfig.MAX_PARTICIPANTS);
     Check.between(spec, "--coordinators", coordinators, 1, ClusterSpec.MAX_COORDINATORS);
     Check.atLeast(spec, "--accounts", accounts, 2);

@@ -67,6 +67,8 @@ final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // An empty path would be the working directory, which would fill with node directories.
+    Check.notBlank(spec, "--data-dir", dataDir.toString());
     Check.between(spec, "--participants", participants, 1, LocalClusterConfig.MAX_PARTICIPANTS);
     Check.between(spec, "--http-port", httpPort, 0, 65_535);
     Check.notBlank(spec, "--host", host);

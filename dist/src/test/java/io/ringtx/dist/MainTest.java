@@ -176,6 +176,8 @@ class MainTest {
         "local --http-port 70000    | --http-port must be between 0 and 65535, was 70000",
         "local --http-port -1       | --http-port must be between 0 and 65535, was -1",
         "local --host=              | --host must not be empty",
+        "local --data-dir= --http-port 70000 | --data-dir must not be empty",
+        "demo --data-dir= --clients 0 | --data-dir must not be empty",
         "local --outcome-retention-seconds 59 | --outcome-retention-seconds must be between 60 and 2592000, was 59",
         "local --outcome-retention-seconds 2592001 | --outcome-retention-seconds must be between 60 and 2592000",
         "cluster                    | Missing required subcommand",
