@@ -64,6 +64,24 @@ class RecoveryCommandTest {
   }
 
   @Test
+  void olderThan_aVeryLongAge_keepsNothing_insteadOfFailing() throws Exception {
+    Path data = tmp.resolve("p1").resolve("data");
+    try (var store = io.ringtx.storage.RocksNodeStore.open(data.resolve("store"))) {
+      store.write(io.ringtx.protocol.step.WriteSet.forced(new io.ringtx.protocol.log.Prepared(
+          io.ringtx.protocol.id.TxId.of("t-1"), io.ringtx.protocol.id.NodeId.of("c1"),
+          java.util.List.of(io.ringtx.protocol.id.NodeId.of("p1")), java.util.List.of(),
+          java.util.List.of(new io.ringtx.protocol.message.KeyWrite("k", "v")))))
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(execute("recovery", "list", "--data-dir", data.toString())).isZero();
+    assertThat(out.toString()).contains("1 transaction not finished");
+
+    assertThat(execute("recovery", "list", "--data-dir", data.toString(),
+        "--older-than", "99999999999999d")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("0 transactions not finished");
+  }
+
+  @Test
   void aDataDirWithoutAStore_exitsTwo_andIsLeftEmpty() throws Exception {
     assertThat(execute("recovery", "list", "--data-dir", tmp.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("holds no node store");
