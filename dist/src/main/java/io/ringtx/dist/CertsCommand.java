@@ -1,6 +1,7 @@
 package io.ringtx.dist;
 
 import io.ringtx.dist.certs.DevCerts;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -57,6 +58,11 @@ final class CertsCommand implements Callable<Integer> {
       } catch (FileAlreadyExistsException e) {
         err.println("ringtx certs dev: " + e.getFile() + " exists already; nothing was written "
             + "(--force overwrites the whole set)");
+        err.flush();
+        return 1;
+      } catch (IOException e) {
+        // DIR is a file, or cannot be created or written: the operator's to fix, said in a line.
+        err.println("ringtx certs dev: cannot write the set: " + e.getMessage());
         err.flush();
         return 1;
       }

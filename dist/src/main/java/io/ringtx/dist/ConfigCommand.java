@@ -48,7 +48,7 @@ final class ConfigCommand implements Callable<Integer> {
     DOCS.put("failureDetectionSeconds", "A member silent this long is declared gone.");
     DOCS.put("recoveryWaitMillis", "Coordinator: longest wait, at start, for the commits in its log to be acknowledged, and then for every participant to answer, before it serves clients.");
     DOCS.put("maxKeyBytes", "Largest key, in UTF-8 bytes.");
-    DOCS.put("maxValueBytes", "Largest value, in UTF-8 bytes.");
+    DOCS.put("maxValueBytes", "Largest value, in UTF-8 bytes: at most 16777216 (16 MiB).");
     DOCS.put("maxKeysPerTx", "Most distinct keys one transaction may read and write.");
     DOCS.put("maxInFlight", "Coordinator: most commits and reads in flight at once; one more is refused at once with 503 overloaded and Retry-After, never queued.");
     DOCS.put("maxQueuedWork", "Participant: most requests parked behind a commit plus log writes in flight; beyond it new reads and prepares are refused as OVERLOADED (the transaction aborts, nothing applied).");

@@ -55,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
       names = "--participants",
       paramLabel = "N",
       defaultValue = "3",
-      description = "Number of participants (shard servers) (default: ${DEFAULT-VALUE}).")
+      description = "Number of participants (shard servers), 1-"
+          + LocalClusterConfig.MAX_PARTICIPANTS + " (default: ${DEFAULT-VALUE}).")
   int participants;
 
   @Option(
@@ -183,7 +184,11 @@ final class DemoCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--coordinators needs --processes (the in-JVM cluster has one coordinator)");
     }
-    Check.atLeast(spec, "--participants", participants, 1);
+    if (dataDir != null) {
+      // An empty path would be the working directory, which would fill with node directories.
+      Check.notBlank(spec, "--data-dir", dataDir.toString());
+    }
+    Check.between(spec, "--participants", participants, 1, LocalClusterConfig.MAX_PARTICIPANTS);
     Check.between(spec, "--coordinators", coordinators, 1, ClusterSpec.MAX_COORDINATORS);
     Check.atLeast(spec, "--accounts", accounts, 2);
     Check.atLeast(spec, "--clients", clients, 1);

@@ -38,7 +38,8 @@ final class LocalCommand implements Callable<Integer> {
       names = "--participants",
       paramLabel = "N",
       defaultValue = "3",
-      description = "Number of participants (shard servers) (default: ${DEFAULT-VALUE}).")
+      description = "Number of participants (shard servers), 1-"
+          + LocalClusterConfig.MAX_PARTICIPANTS + " (default: ${DEFAULT-VALUE}).")
   int participants;
 
   @Option(
@@ -66,7 +67,9 @@ final class LocalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Check.atLeast(spec, "--participants", participants, 1);
+    // An empty path would be the working directory, which would fill with node directories.
+    Check.notBlank(spec, "--data-dir", dataDir.toString());
+    Check.between(spec, "--participants", participants, 1, LocalClusterConfig.MAX_PARTICIPANTS);
     Check.between(spec, "--http-port", httpPort, 0, 65_535);
     Check.notBlank(spec, "--host", host);
     Check.between(spec, "--outcome-retention-seconds", outcomeRetentionSeconds,
@@ -83,12 +86,23 @@ final class LocalCommand implements Callable<Integer> {
           err.flush();
         }
       });
-      LocalCluster cluster =
-          closer.register(
-              LocalCluster.start(
-                  new LocalClusterConfig(dataDir.toAbsolutePath(), participants, host, httpPort)
-                      .withPruning(Duration.ofSeconds(outcomeRetentionSeconds),
-                          LogPruner.DEFAULT_EVERY)));
+      LocalCluster cluster;
+      try {
+        cluster = closer.register(
+            LocalCluster.start(
+                new LocalClusterConfig(dataDir.toAbsolutePath(), participants, host, httpPort)
+                    .withPruning(Duration.ofSeconds(outcomeRetentionSeconds),
+                        LogPruner.DEFAULT_EVERY)));
+      } catch (Exception e) {
+        Throwable listen = Main.listenFailure(e);
+        if (listen == null) {
+          throw e;
+        }
+        err.println("ringtx local: cannot listen on " + host + (httpPort == 0 ? "" : ":" + httpPort)
+            + ": " + listen.getMessage());
+        err.flush();
+        return 1;
+      }
       started.set(true);
       out.println("RingTx local cluster: " + cluster.url());
       out.println("data directory: " + dataDir.toAbsolutePath());

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.UnknownHostException;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -55,11 +57,21 @@ public final class Main implements Callable<Integer> {
   /**
    * A store that cannot be opened (a directory in use, not a directory, not writable, RocksDB's
    * library not loadable) is the operator's to fix, not a bug: its message and its causes' go to
-   * the error stream, one line each, without a stack trace, and the exit code is 1. Anything
-   * else keeps picocli's report, stack trace included.
+   * the error stream, one line each, without a stack trace, and the exit code is 1; so does a
+   * server that cannot listen ({@link #listenFailure}). Anything else keeps picocli's report,
+   * stack trace included.
    */
   private static int storageFailure(Exception e, CommandLine command, ParseResult parsed)
       throws Exception {
+    Throwable listen = listenFailure(e);
+    if (listen != null) {
+      // A port in use or an address that is not this machine's: the operator's to fix too.
+      PrintWriter err = command.getErr();
+      err.println(command.getCommandSpec().qualifiedName() + ": cannot listen: "
+          + listen.getMessage());
+      err.flush();
+      return 1;
+    }
     if (!(e instanceof StorageException)) {
       throw e;
     }
@@ -72,6 +84,22 @@ public final class Main implements Callable<Integer> {
     }
     err.flush();
     return 1;
+  }
+
+  /**
+   * The cause of {@code e} that says a server could not listen: a port in use or an address not
+   * of this machine (Netty's native bind error or Java's), or a host name that does not resolve;
+   * null if there is none.
+   */
+  static Throwable listenFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String msg = t.getMessage();
+      if (t instanceof BindException || t instanceof UnknownHostException
+          || (t instanceof IOException && msg != null && msg.startsWith("bind("))) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /** {@code ringtx} without a subcommand is a usage error. */

@@ -43,9 +43,19 @@ abstract class NodeCommand implements java.util.concurrent.Callable<Integer> {
         throw new ConfigException("role: " + config + " says '" + fileRole + "' but this is 'ringtx "
             + role().wireName() + "'");
       }
-      List<String> flags = new ArrayList<>(settings);
-      flags.add("--role");
-      flags.add(role().wireName());
+      // Likewise a --role flag. The command's role goes first, not last: after a last flag
+      // given without its value it would be taken as that value.
+      for (int i = 0; i < settings.size(); i++) {
+        String f = settings.get(i);
+        String given = f.startsWith("--role=") ? f.substring("--role=".length())
+            : f.equals("--role") && i + 1 < settings.size() ? settings.get(i + 1) : null;
+        if (given != null && !role().wireName().equalsIgnoreCase(given)) {
+          throw new ConfigException("--role: '" + given + "' but this is 'ringtx "
+              + role().wireName() + "'");
+        }
+      }
+      List<String> flags = new ArrayList<>(List.of("--role", role().wireName()));
+      flags.addAll(settings);
       cfg = ConfigLoader.load(config, System.getenv(), flags);
     } catch (ConfigException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -2,6 +2,7 @@ package io.ringtx.dist;
 
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.message.Decision;
+import io.ringtx.protocol.message.TxState;
 import io.ringtx.protocol.security.Pem;
 import io.ringtx.recovery.Formats;
 import io.ringtx.recovery.LiveSource;
@@ -9,11 +10,14 @@ import io.ringtx.recovery.OfflineSource;
 import io.ringtx.recovery.RecoveryException;
 import io.ringtx.recovery.RecoveryTool;
 import io.ringtx.recovery.Source;
+import io.ringtx.recovery.TxView;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
@@ -116,6 +120,15 @@ final class RecoveryCommand implements Callable<Integer> {
       if (w.cluster == null) {
         return OfflineSource.open(w.dataDir);
       }
+      if (caFile != null) {
+        // Checked here, as ringtx ring does: an unreadable CA would otherwise surface as a
+        // connection that never answers, or not at all for an http:// URL.
+        try {
+          Pem.certificates(caFile);
+        } catch (IllegalArgumentException e) {
+          throw new RecoveryException("--ca-file " + e.getMessage());
+        }
+      }
       String token = null;
       if (tokenFile != null) {
         try {
@@ -149,9 +162,28 @@ final class RecoveryCommand implements Callable<Integer> {
 
     @Override
     int run(RecoveryTool tool) {
+      checkState(spec, state);
       try (Source s = open(where)) {
         return tool.list(s, new RecoveryTool.ListOptions(state, olderThan, json));
       }
+    }
+  }
+
+  /**
+   * --state names a status or a node state; a misspelt one would otherwise match nothing and
+   * list no transaction, which reads as "none blocked".
+   */
+  private static void checkState(CommandSpec spec, String state) {
+    if (state == null) {
+      return;
+    }
+    String want = state.toUpperCase(Locale.ROOT);
+    boolean known = Arrays.stream(TxView.Status.values()).anyMatch(v -> v.name().equals(want))
+        || Arrays.stream(TxState.values()).anyMatch(v -> v.name().equals(want));
+    if (!known) {
+      throw new ParameterException(spec.commandLine(), "--state must be a status "
+          + Arrays.toString(TxView.Status.values()) + " or a node state "
+          + Arrays.toString(TxState.values()) + ", got '" + state + "'");
     }
   }
 

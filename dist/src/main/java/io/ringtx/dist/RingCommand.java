@@ -129,6 +129,10 @@ final class RingCommand implements Callable<Integer> {
     } catch (javax.net.ssl.SSLException e) {
       throw new IOException(clusterUrl + ": TLS failed (" + e.getMessage()
           + "); for an https:// cluster, trust its CA with --ca-file PEM", e);
+    } catch (java.net.ConnectException e) {
+      // The JDK's client gives no message here: say what happened and what to check.
+      throw new IOException(clusterUrl + ": connection refused (is a coordinator running at "
+          + url + "?)", e);
     } catch (IOException e) {
       throw new IOException(clusterUrl + ": " + e, e);
     }

@@ -83,6 +83,60 @@ class MainTest {
   }
 
   @Test
+  void anHttpPortInUse_isReportedInALineOrTwo_withoutAStackTrace(@TempDir Path tmp)
+      throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      String port = Integer.toString(taken.getLocalPort());
+
+      assertThat(execute("local", "--data-dir", tmp.toString(), "--http-port", port)).isEqualTo(1);
+    }
+    assertThat(err.toString())
+        .startsWith("ringtx local: cannot listen on 127.0.0.1")
+        .contains("Address already in use")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownHost_isReportedInALineOrTwo_withoutAStackTrace(@TempDir Path tmp)
+      throws Exception {
+    assertThat(execute("local", "--data-dir", tmp.toString(), "--host", "no-such-host.invalid"))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("ringtx local: cannot listen on no-such-host.invalid")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void ringAgainstNoCoordinator_saysTheConnectionWasRefused() throws Exception {
+    int port;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = free.getLocalPort();
+    }
+    assertThat(execute("ring", "--cluster", "http://127.0.0.1:" + port)).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("ringtx ring: http://127.0.0.1:" + port + "/v1/cluster: ")
+        .contains("connection refused")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void aNodeFlagWithoutItsValue_isNamed(@TempDir Path tmp) {
+    assertThat(execute("participant", "--node-id", "p1", "--data-dir", tmp.toString(),
+        "--participants", "p1", "--http-port")).isEqualTo(2);
+    assertThat(err.toString()).contains("--http-port: needs a value")
+        .doesNotContain("unexpected argument 'participant'");
+  }
+
+  @Test
+  void aRoleFlagContradictingTheCommand_isAnError(@TempDir Path tmp) {
+    assertThat(execute("participant", "--node-id", "p1", "--data-dir", tmp.toString(),
+        "--participants", "p1", "--role", "coordinator", "--http-port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--role: 'coordinator' but this is 'ringtx participant'");
+  }
+
+  @Test
   void version_printsTheProjectVersion() {
     assertThat(execute("--version")).isZero();
     assertThat(out.toString()).startsWith("ringtx ").doesNotContain("unknown", "${");
@@ -108,7 +162,7 @@ class MainTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "demo --participants 0      | --participants must be at least 1, was 0",
+        "demo --participants 0      | --participants must be between 1 and 64, was 0",
         "demo --accounts 1          | --accounts must be at least 2, was 1",
         "demo --clients 0           | --clients must be at least 1, was 0",
         "demo --seconds -1          | --seconds must be at least 0, was -1",
@@ -116,10 +170,14 @@ class MainTest {
         "demo --initial-balance 9223372036854775807 | --initial-balance must be at most",
         "demo --accounts many       | Invalid value for option '--accounts'",
         "demo --speed 3             | Unknown options: '--speed'",
-        "local --participants 0     | --participants must be at least 1, was 0",
+        "local --participants 0     | --participants must be between 1 and 64, was 0",
+        "local --participants 65    | --participants must be between 1 and 64, was 65",
+        "demo --participants 65     | --participants must be between 1 and 64, was 65",
         "local --http-port 70000    | --http-port must be between 0 and 65535, was 70000",
         "local --http-port -1       | --http-port must be between 0 and 65535, was -1",
         "local --host=              | --host must not be empty",
+        "local --data-dir= --http-port 70000 | --data-dir must not be empty",
+        "demo --data-dir= --clients 0 | --data-dir must not be empty",
         "local --outcome-retention-seconds 59 | --outcome-retention-seconds must be between 60 and 2592000, was 59",
         "local --outcome-retention-seconds 2592001 | --outcome-retention-seconds must be between 60 and 2592000",
         "cluster                    | Missing required subcommand",

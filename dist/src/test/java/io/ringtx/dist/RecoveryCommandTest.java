@@ -44,6 +44,9 @@ class RecoveryCommandTest {
         "recovery resolve t1 --commit --abort --cluster http://h:1    | mutually exclusive",
         "recovery resolve t1 --commit --operator a*b --data-dir x     | --operator must be",
         "recovery dump --data-dir x --from 0                          | --from must be at least 1",
+        "recovery list --data-dir x --state BLOKCED                   | --state must be a status",
+        "recovery list --cluster http://127.0.0.1:1 --state none      | --state must be a status",
+        "recovery list --cluster http://127.0.0.1:1 --ca-file /no/such.pem | --ca-file /no/such.pem: no such file",
         "recovery dump --from 3                                       | --data-dir",
         "recovery                                                     | Missing required subcommand",
       })
@@ -58,6 +61,24 @@ class RecoveryCommandTest {
     assertThat(err.toString()).contains("--cluster must be a coordinator's http(s)://HOST:PORT");
     assertThat(execute("recovery", "verify", "--cluster", "http://127.0.0.1:1")).isEqualTo(2);
     assertThat(err.toString()).contains("cannot read the cluster from http://127.0.0.1:1");
+  }
+
+  @Test
+  void olderThan_aVeryLongAge_keepsNothing_insteadOfFailing() throws Exception {
+    Path data = tmp.resolve("p1").resolve("data");
+    try (var store = io.ringtx.storage.RocksNodeStore.open(data.resolve("store"))) {
+      store.write(io.ringtx.protocol.step.WriteSet.forced(new io.ringtx.protocol.log.Prepared(
+          io.ringtx.protocol.id.TxId.of("t-1"), io.ringtx.protocol.id.NodeId.of("c1"),
+          java.util.List.of(io.ringtx.protocol.id.NodeId.of("p1")), java.util.List.of(),
+          java.util.List.of(new io.ringtx.protocol.message.KeyWrite("k", "v")))))
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(execute("recovery", "list", "--data-dir", data.toString())).isZero();
+    assertThat(out.toString()).contains("1 transaction not finished");
+
+    assertThat(execute("recovery", "list", "--data-dir", data.toString(),
+        "--older-than", "99999999999999d")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("0 transactions not finished");
   }
 
   @Test

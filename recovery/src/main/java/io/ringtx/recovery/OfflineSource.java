@@ -111,7 +111,11 @@ public final class OfflineSource implements Source {
     if (Files.isDirectory(dir.resolve("store"))) {
       out.add(new Found(nodeName(dir), null, dir.resolve("store")));
     } else if (Files.isRegularFile(dir.resolve("CURRENT"))) {
-      out.add(new Found(nodeName(dir.getParent() != null ? dir.getParent() : dir), null, dir));
+      // The store itself: a process node's DIR/<node>/data/store, or a `ringtx local` node's
+      // DIR/<node>, named after its own directory.
+      boolean storeOfADataDir = dir.getFileName() != null
+          && dir.getFileName().toString().equals("store") && dir.getParent() != null;
+      out.add(new Found(nodeName(storeOfADataDir ? dir.getParent() : dir), null, dir));
     }
     return out;
   }

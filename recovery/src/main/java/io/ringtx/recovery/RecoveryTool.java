@@ -108,8 +108,9 @@ public final class RecoveryTool {
 
   private boolean keep(TxView v, ListOptions o) {
     if (o.olderThan() != null) {
-      if (v.firstSeenMillis() == null
-          || clock.millis() - v.firstSeenMillis() < o.olderThan().toMillis()) {
+      // Compared as durations: a very long --older-than (in days) has no value in millis.
+      if (v.firstSeenMillis() == null || Duration.ofMillis(clock.millis() - v.firstSeenMillis())
+          .compareTo(o.olderThan()) < 0) {
         return false;
       }
     }

@@ -61,6 +61,25 @@ class OfflineSourceTest {
   }
 
   @Test
+  void aStoreDirectoryGivenItself_isNamedAfterItsNode() throws Exception {
+    Path data = seed();
+    // A process node's store (DIR/p1/data/store) and a `ringtx local` node's (DIR/p1, the store
+    // itself) are both named after the node, not after the directory above it.
+    try (OfflineSource s = OfflineSource.open(data.resolve("store"))) {
+      assertThat(s.nodes()).singleElement().satisfies(n -> assertThat(n.id()).isEqualTo("p1"));
+    }
+    Path local = tmp.resolve("local-data").resolve("p2");
+    try (RocksNodeStore store = RocksNodeStore.open(local)) {
+      store.write(WriteSet.forced(new Prepared(TxId.of("t-8"), NodeId.of("c1"),
+          List.of(NodeId.of("p2")), List.of(), List.of(new KeyWrite("w", "1")))))
+          .get(5, TimeUnit.SECONDS);
+    }
+    try (OfflineSource s = OfflineSource.open(local)) {
+      assertThat(s.nodes()).singleElement().satisfies(n -> assertThat(n.id()).isEqualTo("p2"));
+    }
+  }
+
+  @Test
   void aDirectoryWithoutAStore_isRefused_namingWhatToGive() {
     assertThatThrownBy(() -> OfflineSource.open(tmp))
         .isInstanceOf(RecoveryException.class)

@@ -603,7 +603,12 @@ public final class HttpApi {
 
   private void status(RoutingContext ctx) {
     ctx.put(ROUTE_LABEL, "/v1/txn/{id}");
-    String id = PathKeys.decode(pathAfter(ctx, TXN_PREFIX)).key();
+    PathKeys.Decoded decoded = PathKeys.decode(pathAfter(ctx, TXN_PREFIX), "id");
+    if (decoded.error() != null) {
+      error(ctx, decoded.error().code(), decoded.error().message());
+      return;
+    }
+    String id = decoded.key();
     if (!TxId.isValid(id)) {
       error(
           ctx,

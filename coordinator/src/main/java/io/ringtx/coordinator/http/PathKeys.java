@@ -19,6 +19,11 @@ final class PathKeys {
   private PathKeys() {}
 
   static Decoded decode(String raw) {
+    return decode(raw, "key");
+  }
+
+  /** As {@link #decode(String)}; {@code what} ("key", "id") names the path's value in errors. */
+  static Decoded decode(String raw, String what) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
@@ -30,7 +35,7 @@ final class PathKeys {
               null,
               new ApiError(
                   ApiErrorCode.INVALID_KEY,
-                  "key in the path has a malformed percent-escape at character " + i));
+                  what + " in the path has a malformed percent-escape at character " + i));
         }
         bytes.write(hi * 16 + lo);
         i += 2;
@@ -49,7 +54,7 @@ final class PathKeys {
           null,
           new ApiError(
               ApiErrorCode.INVALID_UTF8,
-              "key in the path is not valid UTF-8 once percent-decoded (byte " + bad + ")"));
+              what + " in the path is not valid UTF-8 once percent-decoded (byte " + bad + ")"));
     }
     return new Decoded(new String(b, StandardCharsets.UTF_8), null);
   }

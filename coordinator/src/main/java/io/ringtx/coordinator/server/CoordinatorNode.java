@@ -42,6 +42,7 @@ import io.ringtx.storage.StoreMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +80,8 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
   private final long requestTimeoutMillis;
   private final String idPrefix;
   private final AtomicLong nextId = new AtomicLong();
+  /** The unforeseeable part of assigned ids (see {@link #assignId}). */
+  private static final SecureRandom ID_RANDOM = new SecureRandom();
   private final Vertx vertx;
   private final NodeStore store;
   private final CoordinatorMetrics metrics;
@@ -248,7 +251,7 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
 
   @Override
   public CompletableFuture<TxResult> commit(TxRequest request) {
-    TxId txId = request.id() != null ? request.id() : TxId.of(idPrefix + nextId.incrementAndGet());
+    TxId txId = request.id() != null ? request.id() : assignId();
     CompletableFuture<TxResult> out = new CompletableFuture<>();
     runner.execute(
         () -> {
@@ -264,6 +267,17 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
           runner.run(core.begin(runner.now(), token, txId, request.reads(), request.writes()));
         });
     return out;
+  }
+
+  /**
+   * An id for a commit sent without one. Clients may choose any id, and a commit under a known id
+   * is answered from its outcome (DESIGN §2); a counter alone would let a client take the id of
+   * the next id-less commit, which would then be told that outcome with its own writes never
+   * applied. The random part makes an assigned id impossible to foresee.
+   */
+  private TxId assignId() {
+    return TxId.of(idPrefix + nextId.incrementAndGet() + "-"
+        + Long.toString(ID_RANDOM.nextLong() & Long.MAX_VALUE, 36));
   }
 
   @Override

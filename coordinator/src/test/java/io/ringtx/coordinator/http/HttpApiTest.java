@@ -327,6 +327,13 @@ class HttpApiTest {
   }
 
   @Test
+  void getTxn_idThatIsNotUtf8_isRefusedAsSuch_notAsAnEmptyId() throws Exception {
+    Answer a = get("/v1/txn/ab%FF");
+    assertError(a, 400, ApiErrorCode.INVALID_UTF8);
+    assertThat(a.json().get("message").asText()).doesNotContain("''");
+  }
+
+  @Test
   void cluster_answersTheServiceMap_builtOffTheEventLoop() throws Exception {
     Answer a = get("/v1/cluster");
     assertThat(a.status()).isEqualTo(200);

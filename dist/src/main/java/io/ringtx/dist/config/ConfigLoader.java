@@ -1,6 +1,7 @@
 package io.ringtx.dist.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -24,12 +25,15 @@ import java.util.TreeSet;
  * value out of range is a {@link ConfigException} naming the key.
  */
 public final class ConfigLoader {
+  // A key given twice in a file is an error (as an unknown key is), not silently the last one.
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
-  private static final ObjectMapper YAML = new YAMLMapper();
+  private static final ObjectMapper YAML =
+      YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final String ENV_PREFIX = "RINGTX_";
 
   private ConfigLoader() {}

@@ -3,6 +3,7 @@ package io.ringtx.dist.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.node.CrashPoint;
 import io.ringtx.protocol.security.BearerToken;
 import io.ringtx.protocol.security.ClusterSecret;
@@ -221,8 +222,10 @@ public record NodeConfig(
       p.add("recoveryWaitMillis: must be >= 0, got " + recoveryWaitMillis);
     }
     positive(p, "maxKeyBytes", maxKeyBytes);
-    if (maxValueBytes < 0) {
-      p.add("maxValueBytes: must be >= 0");
+    if (maxValueBytes < 0 || maxValueBytes > Json.MAX_STRING_LENGTH) {
+      // A larger value could be accepted from a client but never reach a participant.
+      p.add("maxValueBytes: must be 0-" + Json.MAX_STRING_LENGTH
+          + " (the largest string nodes pass to each other), got " + maxValueBytes);
     }
     positive(p, "maxKeysPerTx", maxKeysPerTx);
     positive(p, "maxInFlight", maxInFlight);

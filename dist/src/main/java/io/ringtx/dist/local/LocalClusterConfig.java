@@ -29,11 +29,15 @@ public record LocalClusterConfig(
   /** As a process node's default {@code outcomeRetentionSeconds}. */
   public static final Duration DEFAULT_OUTCOME_RETENTION = Duration.ofHours(1);
 
+  /** Most participants of one in-JVM cluster, as of a process cluster. */
+  public static final int MAX_PARTICIPANTS = 64;
+
   public LocalClusterConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(host, "host");
-    if (participants < 1 || participants > 64) {
-      throw new IllegalArgumentException("participants must be 1-64, got " + participants);
+    if (participants < 1 || participants > MAX_PARTICIPANTS) {
+      throw new IllegalArgumentException(
+          "participants must be 1-" + MAX_PARTICIPANTS + ", got " + participants);
     }
     if (httpPort < 0 || httpPort > 65535) {
       throw new IllegalArgumentException("http port must be 0-65535, got " + httpPort);

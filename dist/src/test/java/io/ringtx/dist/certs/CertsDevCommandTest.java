@@ -106,6 +106,18 @@ class CertsDevCommandTest {
   }
 
   @Test
+  void aDirThatIsAFile_isReportedInALine_withoutAStackTrace() throws Exception {
+    Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+
+    Run r = run("certs", "dev", file.toString());
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("ringtx certs dev: ").contains(file + " is not a directory")
+        .doesNotContain("\tat ");
+    assertThat(Files.readString(file)).isEqualTo("not a directory");
+  }
+
+  @Test
   void badDays_areAUsageError() {
     Run r = run("certs", "dev", "--days", "0", tmp.resolve("x").toString());
     assertThat(r.code()).isEqualTo(2);

@@ -89,6 +89,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxValueBytes_isBoundedByWhatTheWireCarries() {
+    // Nodes pass values as strings of at most 16 MiB; a larger limit would let the coordinator
+    // accept values that every participant then fails to receive (PARTICIPANT_FAILED).
+    List<String> ok = new java.util.ArrayList<>(REQUIRED);
+    ok.addAll(List.of("--max-value-bytes", Integer.toString(16 * 1024 * 1024)));
+    assertThat(ConfigLoader.load(null, Map.of(), ok).maxValueBytes()).isEqualTo(16 * 1024 * 1024);
+    List<String> args = new java.util.ArrayList<>(REQUIRED);
+    args.addAll(List.of("--max-value-bytes", Integer.toString(16 * 1024 * 1024 + 1)));
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), args))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("maxValueBytes: must be 0-16777216");
+  }
+
+  @Test
   void outcomeRetention_isAnHourByDefault_andBoundedBothWays() {
     assertThat(ConfigLoader.load(null, Map.of(), REQUIRED).outcomeRetentionSeconds())
         .isEqualTo(3_600);
@@ -147,6 +161,20 @@ class ConfigLoaderTest {
         .hasMessageContaining("must be an object");
     assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of(), List.of()))
         .hasMessageContaining("cannot read");
+  }
+
+  @Test
+  void aKeyGivenTwiceInAFile_isAnErrorNamingIt_notSilentlyTheLastOne() throws Exception {
+    Path json = dir.resolve("twice.json");
+    Files.writeString(json, "{\"httpPort\": 8080, \"nodeId\": \"p1\", \"httpPort\": 9090}");
+    assertThatThrownBy(() -> ConfigLoader.load(json, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("twice.json").hasMessageContaining("httpPort");
+    Path yaml = dir.resolve("twice.yaml");
+    Files.writeString(yaml, "httpPort: 8080\nnodeId: p1\nhttpPort: 9090\n");
+    assertThatThrownBy(() -> ConfigLoader.load(yaml, Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("twice.yaml").hasMessageContaining("httpPort");
   }
 
   @Test

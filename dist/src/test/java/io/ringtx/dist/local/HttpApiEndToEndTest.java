@@ -53,6 +53,32 @@ class HttpApiEndToEndTest {
         .get(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * DESIGN §2: without an id the coordinator assigns one. A client may choose any id, so an
+   * assigned id must not be one a client can foresee: before, assigned ids counted up, a client
+   * that committed under the next one made the next id-less commit answer COMMITTED from that
+   * outcome (commit is idempotent by id) while its own writes were never applied.
+   */
+  @Test
+  void anIdlessCommit_neverTakesAnIdAClientCouldForesee() throws Exception {
+    String assigned = post("/v1/txn", "{\"writes\":[{\"op\":\"put\",\"key\":\"auto:0\",\"value\":\"0\"}]}")
+        .bodyAsJsonObject().getString("id");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)$").matcher(assigned);
+    String next = m.find()
+        ? assigned.substring(0, m.start()) + (Long.parseLong(m.group(1)) + 1)
+        : assigned + "1";
+    assertThat(post("/v1/txn", "{\"id\":\"" + next + "\",\"writes\":[{\"op\":\"put\","
+        + "\"key\":\"auto:client\",\"value\":\"c\"}]}").bodyAsJsonObject().getString("outcome"))
+        .isEqualTo("COMMITTED");
+
+    JsonObject idless = post("/v1/txn",
+        "{\"writes\":[{\"op\":\"put\",\"key\":\"auto:1\",\"value\":\"1\"}]}").bodyAsJsonObject();
+
+    assertThat(idless.getString("outcome")).isEqualTo("COMMITTED");
+    assertThat(idless.getString("id")).isNotEqualTo(next);
+    assertThat(get("/v1/kv/auto:1").statusCode()).isEqualTo(200);
+  }
+
   @Test
   void commitReadAndStatus_haveTheFieldsOfTheDesign() throws Exception {
     HttpResponse<Buffer> r = post("/v1/txn", """

@@ -96,7 +96,7 @@ public final class ParticipantHttp {
       if (!security.allows(req)) {
         HttpSecurity.refuse(req);
       } else if (!more.handle(req)) {
-        handle(req, node, store, inspector, commits);
+        handle(req, node, store, inspector, commits, limits);
       }
     });
     // Listening from the node's context puts the requests on its event loop, so a read reaches
@@ -117,7 +117,7 @@ public final class ParticipantHttp {
   private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   private static void handle(HttpServerRequest req, ParticipantNode node, NodeStore store,
-      ParticipantInspector inspector, ClientCommits commits) {
+      ParticipantInspector inspector, ClientCommits commits, Limits limits) {
     String path = req.path();
     if (path.startsWith("/v1/recovery/")) {
       recovery(req, path, node, inspector);
@@ -137,7 +137,7 @@ public final class ParticipantHttp {
       if (req.method() != HttpMethod.POST) {
         error(req, 405, "method_not_allowed", req.method() + " is not allowed on " + path);
       } else {
-        read(req, node);
+        read(req, node, limits.maxKeyBytes());
       }
     } else if (path.equals("/health")) {
       req.response().putHeader("content-type", "application/json")
@@ -168,8 +168,9 @@ public final class ParticipantHttp {
         }
       });
     } else {
-      req.response().setStatusCode(404).putHeader("content-type", "application/json")
-          .end("{\"error\":\"not_found\",\"message\":\"no route " + path.replace("\"", "") + "\"}");
+      // Encoded, not pasted into a JSON template: a path may hold a backslash or a control
+      // character, which would break the body.
+      error(req, 404, "not_found", "no route " + path);
     }
   }
 
@@ -245,12 +246,12 @@ public final class ParticipantHttp {
    * (nothing is answered for the others: ask the coordinator); 503 {@code {"error":"overloaded"}};
    * 400, 413 or 415 for bad input.
    */
-  private static void read(HttpServerRequest req, ParticipantNode node) {
+  private static void read(HttpServerRequest req, ParticipantNode node, int maxKeyBytes) {
     if (!jsonBody(req)) {
       return;
     }
     boundedBody(req, MAX_READ_BODY, body -> {
-      ReadKeys parsed = ReadKeys.parse(body.getBytes());
+      ReadKeys parsed = ReadKeys.parse(body.getBytes(), maxKeyBytes);
       if (parsed.problem() != null) {
         error(req, 400, "bad_request", parsed.problem());
         return;

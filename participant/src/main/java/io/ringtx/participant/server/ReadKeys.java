@@ -2,6 +2,7 @@ package io.ringtx.participant.server;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.codec.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,18 +12,22 @@ import java.util.Set;
 
 /**
  * The body of a participant's {@code POST /v1/read}, {@code {"keys":["a","b",…]}}, checked: one
- * to {@link #MAX_KEYS} distinct keys (a key named twice is read once), each 1 to {@link
- * #MAX_KEY_BYTES} UTF-8 bytes, no other field. Either {@code keys} or {@code problem} is set.
+ * to {@link #MAX_KEYS} distinct keys (a key named twice is read once), each 1 to the node's key
+ * limit in UTF-8 bytes ({@link #MAX_KEY_BYTES} by default), no other field. Either {@code keys} or {@code problem} is set.
  */
 record ReadKeys(List<String> keys, String problem) {
   /** A client sends one participant the keys of one read: far fewer in practice. */
   static final int MAX_KEYS = 1_000;
-  /** The coordinator's default key limit; a longer key could never have been written. */
-  static final int MAX_KEY_BYTES = 1024;
+  /** The default key limit ({@link Limits#DEFAULT}); a node's own is its {@code maxKeyBytes}. */
+  static final int MAX_KEY_BYTES = Limits.DEFAULT.maxKeyBytes();
 
   private static final String SHAPE = "body must be {\"keys\":[\"key\",…]}";
 
-  static ReadKeys parse(byte[] body) {
+  /**
+   * Parses a body whose keys may have up to {@code maxKeyBytes}: the node's configured key
+   * limit, so that every key it may have been sent to write can be read.
+   */
+  static ReadKeys parse(byte[] body, int maxKeyBytes) {
     Set<String> keys = new LinkedHashSet<>();
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -44,8 +49,8 @@ record ReadKeys(List<String> keys, String problem) {
           }
           String key = p.getText();
           int bytes = key.getBytes(StandardCharsets.UTF_8).length;
-          if (bytes == 0 || bytes > MAX_KEY_BYTES) {
-            return bad("a key must be 1 to " + MAX_KEY_BYTES + " UTF-8 bytes, not " + bytes);
+          if (bytes == 0 || bytes > maxKeyBytes) {
+            return bad("a key must be 1 to " + maxKeyBytes + " UTF-8 bytes, not " + bytes);
           }
           if (keys.add(key) && keys.size() > MAX_KEYS) {
             return bad("more than " + MAX_KEYS + " distinct keys in one read");

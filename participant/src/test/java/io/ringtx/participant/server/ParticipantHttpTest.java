@@ -217,6 +217,31 @@ class ParticipantHttpTest {
   }
 
   @Test
+  void read_ofAKeyWithinAConfiguredKeyLimitAboveTheDefault_isAnswered() throws Exception {
+    // A node configured with maxKeyBytes 2048 takes commits of such keys; its reads must too.
+    ParticipantHttp wide = await(ParticipantHttp.start(vertx, node, store, "127.0.0.1", 0,
+        io.ringtx.protocol.security.HttpSecurity.NONE, req -> false,
+        new io.ringtx.protocol.api.Limits(2048, 1024 * 1024, 10_000)));
+    try {
+      String key = "x".repeat(1500);
+      Answer a = send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + wide.port() + "/v1/read"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"keys\":[\"" + key + "\"]}")));
+      assertThat(a.status()).as(a.text()).isEqualTo(200);
+      assertThat(a.json().get("items").get(0).get("key").asText()).isEqualTo(key);
+      Answer tooLong = send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + wide.port() + "/v1/read"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"keys\":[\"" + "x".repeat(2049) + "\"]}")));
+      assertThat(tooLong.status()).as(tooLong.text()).isEqualTo(400);
+    } finally {
+      await(wide.close());
+    }
+  }
+
+  @Test
   void read_ofABodyAboveTheLimitSentWithoutALength_is413_andTheNodeKeepsServing()
       throws Exception {
     read("application/json", "{\"keys\":[\"a\"]}"); // seeds the data
@@ -231,6 +256,21 @@ class ParticipantHttpTest {
     assertThat(tooBig.status()).as(tooBig.text()).isEqualTo(413);
     assertThat(tooBig.json().get("error").asText()).isEqualTo("body_too_large");
     assertThat(read("application/json", "{\"keys\":[\"a\"]}").status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/a\\q", "/a\\b", "/a\"b", "/a\u0001b"})
+  void unknownPath_is404_withAJsonBodyNamingThePath(String path) throws Exception {
+    String raw;
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", http.port())) {
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      raw = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(raw).startsWith("HTTP/1.1 404");
+    JsonNode json = Json.MAPPER.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+    assertThat(json.get("error").asText()).isEqualTo("not_found");
+    assertThat(json.get("message").asText()).isEqualTo("no route " + path);
   }
 
   @Test

@@ -22,8 +22,11 @@ public final class Json {
   /** Nesting depth bound against hostile input (also enforced on wire frames). */
   static final int MAX_NESTING_DEPTH = 64;
 
-  /** Longest string accepted in any input (also enforced on wire frames). */
-  static final int MAX_STRING_LENGTH = 16 * 1024 * 1024;
+  /**
+   * Longest string accepted in any input (also enforced on wire frames): no key or value larger
+   * than this can travel between nodes, whatever a node's configured limits.
+   */
+  public static final int MAX_STRING_LENGTH = 16 * 1024 * 1024;
 
   static final StreamReadConstraints READ_CONSTRAINTS =
       StreamReadConstraints.builder()
