@@ -170,7 +170,7 @@ public final class NodeProcess implements AutoCloseable {
       Transport transport = ring.transport(bus);
       ParticipantConfig pc =
           new ParticipantConfig(config.readyTimeoutMillis(), config.maxQueryBackoffMillis(),
-              ring.ownership(), config.maxQueuedWork());
+              ring.ownership(), config.maxQueuedWork(), config.maxValueBytes());
       participant = await(ParticipantNode.start(vertx, id, store, transport, pc,
           config.requestTimeoutMillis(), crasher));
       publishRpc(id);

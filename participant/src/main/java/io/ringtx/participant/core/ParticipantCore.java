@@ -41,9 +41,11 @@ import io.ringtx.protocol.step.Step;
 import io.ringtx.protocol.step.Timer;
 import io.ringtx.protocol.step.TimerKind;
 import io.ringtx.protocol.step.WriteSet;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -513,6 +515,9 @@ public final class ParticipantCore implements StateMachine {
   private Step onVoteRequest(long now, long token, VoteRequest v) {
     TxId id = v.txId();
     Entry e = txs.get(id);
+    if (e != null && e.coordinator != null && !e.coordinator.equals(v.coordinator())) {
+      return foreignPrepare(token, v, e.coordinator);
+    }
     if (e != null) {
       return switch (e.phase) {
         case PREPARING -> {
@@ -527,6 +532,9 @@ public final class ParticipantCore implements StateMachine {
     }
     Optional<LogRecord> known = log.txState(id);
     if (known.isPresent()) {
+      if (known.get() instanceof Prepared p && !p.coordinator().equals(v.coordinator())) {
+        return foreignPrepare(token, v, p.coordinator());
+      }
       return reply(token, voteFromLog(id, known.get()));
     }
     Set<String> readKeys = keysOf(v.reads());
@@ -556,13 +564,18 @@ public final class ParticipantCore implements StateMachine {
           .timer(new Timer(id, TimerKind.READY_TIMEOUT, now + config.readyTimeoutMillis()))
           .build();
     }
+    List<KeyWrite> resolved = resolve(v.writes());
+    if (tooLarge(id, v.writes(), resolved)) {
+      locks.releaseAll(id);
+      return refuse(id, Reason.INVALID, token, Vote.no(id, self, Reason.INVALID));
+    }
     Prepared p =
         new Prepared(
             id,
             v.coordinator(),
             v.participants(),
             List.copyOf(readKeys),
-            resolve(v.writes()));
+            resolved);
     Entry prep = new Entry(id, Phase.PREPARING);
     prep.coordinator = v.coordinator();
     prep.peers = peersOf(v.participants());
@@ -571,6 +584,18 @@ public final class ParticipantCore implements StateMachine {
     txs.put(id, prep);
     // DESIGN §3: VOTE-COMMIT only after PREPARED is durable.
     return persist(id, Phase.PREPARING, WriteSet.forced(p), List.of(new Reply(token, Vote.ok(id, self))));
+  }
+
+  /**
+   * A prepare for a transaction this participant holds for another coordinator: a client used
+   * one id at two coordinators (DESIGN §2 asks it not to). Voting yes would let the second
+   * coordinator commit a transaction whose writes here are the first one's, and so apply it only
+   * in part; the vote is no, and nothing of the first transaction changes.
+   */
+  private Step foreignPrepare(long token, VoteRequest v, NodeId owner) {
+    LOG.warn("tx={} RTX-2009 VOTE-REQ from coordinator {} for a transaction of coordinator {}: "
+        + "one id used at two coordinators; voting no", v.txId(), v.coordinator(), owner);
+    return reply(token, Vote.no(v.txId(), self, Reason.INVALID));
   }
 
   private Step onOnePhase(long token, OnePhaseCommit c) {
@@ -607,6 +632,10 @@ public final class ParticipantCore implements StateMachine {
       return refuseOnePhase(id, bad, token);
     }
     List<KeyWrite> resolved = resolve(c.writes());
+    if (tooLarge(id, c.writes(), resolved)) {
+      locks.releaseAll(id);
+      return refuseOnePhase(id, Reason.INVALID, token);
+    }
     long version = ++lastVersion;
     Entry one = new Entry(id, Phase.ONE_PHASE);
     one.coordinator = c.coordinator();
@@ -628,6 +657,15 @@ public final class ParticipantCore implements StateMachine {
   private Step onDecision(long now, NodeId from, long token, GlobalDecision d) {
     TxId id = d.txId();
     Entry e = txs.get(id);
+    if (e != null && e.coordinator != null && !e.coordinator.equals(from)
+        && e.phase != Phase.ONE_PHASE) {
+      // The other coordinator of an id used at two (see foreignPrepare): it can only be aborting
+      // (this participant voted no to it), and has nothing here to abort. Its abort is
+      // acknowledged, so that it ends, and changes nothing of this coordinator's transaction.
+      LOG.warn("tx={} RTX-2009 GLOBAL-{} from {} for a transaction of coordinator {}: ignored",
+          id, d.decision(), from, e.coordinator);
+      return reply(token, new Ack(id, self, Decision.ABORT));
+    }
     if (e == null) {
       Optional<LogRecord> known = log.txState(id);
       if (known.isPresent()) {
@@ -1132,6 +1170,32 @@ public final class ParticipantCore implements StateMachine {
     return out;
   }
 
+  /**
+   * Whether an append of {@code ops} leaves a key with a value over {@code maxValueBytes}
+   * (DESIGN §2's limit, which the coordinator checks for each value sent but cannot check for
+   * the value an append makes of the stored one).
+   */
+  private boolean tooLarge(TxId id, List<WriteOp> ops, List<KeyWrite> resolved) {
+    Set<String> appended = new HashSet<>();
+    ops.forEach(op -> {
+      if (op.op() == WriteOp.Kind.APPEND) {
+        appended.add(op.key());
+      }
+    });
+    int max = config.maxValueBytes();
+    for (KeyWrite w : resolved) {
+      String v = w.value();
+      // Cheap first: a string of n chars is at most 3n UTF-8 bytes.
+      if (v != null && appended.contains(w.key()) && (long) v.length() * 3 > max
+          && v.getBytes(StandardCharsets.UTF_8).length > max) {
+        LOG.info("tx={} refused: appending to '{}' would make its value larger than {} bytes", id,
+            w.key(), max);
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static List<DataWrite> dataWrites(List<KeyWrite> writes, long version) {
     List<DataWrite> out = new ArrayList<>(writes.size());
     for (KeyWrite w : writes) {
@@ -1169,6 +1233,13 @@ public final class ParticipantCore implements StateMachine {
   }
 
   private Vote voteFromLog(TxId id, LogRecord r) {
+    if (r instanceof Committed) {
+      // Committed here, so its coordinator is past WAIT and ignores any vote: the prepare is a
+      // stale duplicate, or another coordinator's under the same id (a client that used one id
+      // at two coordinators, or re-sent after the outcome retention), which a yes would let
+      // commit without its writes here. (The record does not name the coordinator.)
+      return Vote.no(id, self, Reason.INVALID);
+    }
     if (r instanceof Prepared || decisionFromLog(r) == Decision.COMMIT) {
       return Vote.ok(id, self);
     }

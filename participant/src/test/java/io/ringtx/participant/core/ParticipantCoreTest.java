@@ -58,6 +58,7 @@ class ParticipantCoreTest {
   static final NodeId COORD = NodeId.of("c1");
   static final TxId T1 = TxId.of("t1");
   static final TxId T2 = TxId.of("t2");
+  static final NodeId COORD2 = NodeId.of("c2");
   static final long READY_TIMEOUT = 1_000;
   static final long MAX_BACKOFF = 5_000;
 
@@ -728,13 +729,58 @@ class ParticipantCoreTest {
     }
 
     @Test
-    void lateVoteRequest_afterCommit_isAnsweredFromLog() {
+    void lateVoteRequest_afterCommit_votesNo_andTheCommitStands() {
+      // Its coordinator is past WAIT and ignores the vote; a yes would let another coordinator
+      // under the same id commit without its writes here.
       prepareT1();
       complete(onlyPersist(call(GlobalDecision.commit(T1)).step()));
       Call late = call(t1Prepare());
       assertThat(late.step().persists()).isEmpty();
-      assertThat(late.step().sends()).containsExactly(new Reply(late.token(), Vote.ok(T1, SELF)));
+      assertThat(late.step().sends())
+          .containsExactly(new Reply(late.token(), Vote.no(T1, SELF, Reason.INVALID)));
       assertThat(core.lockHolders()).isEmpty();
+      assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
+      assertThat(store.read("x").value()).isEqualTo("9");
+    }
+
+    @Test
+    void aSecondCoordinatorsPrepare_underAnIdCommittedHere_votesNo_soItCannotCommitInPart() {
+      // A client used one id at two coordinators: the second one's transaction writes here and
+      // at another shard. A yes here would let it commit there and not here.
+      prepareT1();
+      complete(onlyPersist(call(GlobalDecision.commit(T1)).step()));
+      VoteRequest second = new VoteRequest(T1, COORD2, List.of(SELF, PEER), List.of(),
+          List.of(WriteOp.put("x", "from-the-second")));
+      long token = nextToken++;
+      Step s = core.onRequest(now, token, COORD2, second);
+      assertThat(s.persists()).isEmpty();
+      assertThat(s.sends()).containsExactly(new Reply(token, Vote.no(T1, SELF, Reason.INVALID)));
+      assertThat(store.read("x").value()).isEqualTo("9");
+    }
+
+    @Test
+    void aSecondCoordinatorsPrepare_forATransactionReadyHere_votesNo_andItsAbortChangesNothing() {
+      prepareT1();
+      VoteRequest second = new VoteRequest(T1, COORD2, List.of(SELF, PEER), List.of(),
+          List.of(WriteOp.put("x", "from-the-second")));
+      long token = nextToken++;
+      Step s = core.onRequest(now, token, COORD2, second);
+      assertThat(s.persists()).isEmpty();
+      assertThat(s.sends()).containsExactly(new Reply(token, Vote.no(T1, SELF, Reason.INVALID)));
+
+      // The second coordinator aborts and tells every participant: acknowledged, nothing done.
+      long abortToken = nextToken++;
+      Step abort = core.onRequest(now, abortToken, COORD2, GlobalDecision.abort(T1, Reason.INVALID));
+      assertThat(abort.persists()).isEmpty();
+      assertThat(abort.sends())
+          .containsExactly(new Reply(abortToken, new Ack(T1, SELF, Decision.ABORT)));
+      assertThat(core.state(T1)).isEqualTo(TxState.READY);
+      assertThat(core.locksHeldBy(T1)).contains("x");
+
+      // The first coordinator's commit applies the first transaction's writes.
+      complete(onlyPersist(call(GlobalDecision.commit(T1)).step()));
+      assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
+      assertThat(store.read("x").value()).isEqualTo("9");
     }
 
     @Test
@@ -896,6 +942,36 @@ class ParticipantCoreTest {
       Call late = call(stale);
       assertThat(late.step().persists()).isEmpty();
       assertThat(late.step().sends()).containsExactly(new Reply(late.token(), abort));
+    }
+
+    @Test
+    void anAppendThatWouldMakeAValueLargerThanTheLimit_isRefusedAsInvalid_inBothPaths() {
+      // DESIGN §2: value ≤ maxValueBytes. The coordinator checks each value it is sent; only
+      // here is the value an append makes known (y is "ab").
+      core = new ParticipantCore(SELF, store, store, store.lastVersion(),
+          new ParticipantConfig(READY_TIMEOUT, MAX_BACKOFF, key -> true).withMaxValueBytes(4));
+
+      Call prepare = call(voteReq(T1, List.of(), List.of(WriteOp.append("y", "cde"))));
+      assertThat(onlyReplyTo(prepare.token(), prepare.step().sends()))
+          .isEqualTo(Vote.no(T1, SELF, Reason.INVALID));
+      prepare.step().persists().forEach(ParticipantCoreTest.this::complete);
+      assertThat(core.locksHeldBy(T1)).isEmpty();
+
+      // "é" is two bytes: "ab" + "éé" is 4 characters but 6 bytes.
+      Call one = call(new OnePhaseCommit(T2, COORD, List.of(), List.of(WriteOp.append("y", "é"),
+          WriteOp.append("y", "é"))));
+      Persist p = onlyPersist(one.step());
+      assertThat(p.afterPersist()).containsExactly(new Reply(one.token(),
+          new OnePhaseResult(T2, SELF, Decision.ABORT, Reason.INVALID)));
+      complete(p);
+      assertThat(core.locksHeldBy(T2)).isEmpty();
+      assertThat(store.read("y").value()).isEqualTo("ab");
+
+      // Up to the limit is fine.
+      TxId t3 = TxId.of("t3");
+      Call fits = call(new OnePhaseCommit(t3, COORD, List.of(), List.of(WriteOp.append("y", "cd"))));
+      complete(onlyPersist(fits.step()));
+      assertThat(store.read("y").value()).isEqualTo("abcd");
     }
 
     @Test
@@ -1090,8 +1166,13 @@ class ParticipantCoreTest {
       core = newCore();
       assertThat(core.recover(now, List.of()).isEmpty()).isTrue();
 
+      // A prepare for a transaction committed here is refused (see
+      // lateVoteRequest_afterCommit_votesNo_andTheCommitStands); the commit stands.
       Call v1 = call(t1Prepare());
-      assertThat(v1.step().sends()).containsExactly(new Reply(v1.token(), Vote.ok(T1, SELF)));
+      assertThat(v1.step().persists()).isEmpty();
+      assertThat(v1.step().sends())
+          .containsExactly(new Reply(v1.token(), Vote.no(T1, SELF, Reason.INVALID)));
+      assertThat(core.state(T1)).isEqualTo(TxState.COMMIT);
       Call v2 = call(voteReq(T2, List.of(), List.of(WriteOp.put("x", "1"))));
       assertThat(((Vote) onlyReplyTo(v2.token(), v2.step().sends())).vote())
           .isEqualTo(VoteKind.PREPARE_NOTOK);
