@@ -204,7 +204,13 @@ public final class CoordinatorCore implements StateMachine {
     }
     Map<NodeId, Part> parts = split(reads, ops);
     if (parts.isEmpty()) {
-      return reply(clientToken, TxResult.committed(id));
+      // Nothing to read or write: committed at once, and kept like every outcome (DESIGN §2), so
+      // that the id is answered the same way again rather than taken for a new transaction.
+      Entry empty = new Entry(id, Phase.VALIDATING, parts);
+      empty.result = TxResult.committed(id);
+      empty.decisionDurable = true;
+      txs.put(id, empty);
+      return Step.builder().send(new Reply(clientToken, empty.result)).add(end(empty)).build();
     }
     Step.Builder out = Step.builder();
     Phase phase;
@@ -603,11 +609,9 @@ public final class CoordinatorCore implements StateMachine {
     Step.Builder out = Step.builder();
     answerClients(e, out);
     LOG.debug("tx={} {} {}", e.id, result.outcome(), result.reason() == null ? "" : result.reason());
-    if (e.phase == Phase.VALIDATING) {
-      // Nothing was locked or written anywhere: nothing to remember.
-      txs.remove(e.id);
-      return out.build();
-    }
+    // A read-only transaction locked and wrote nothing anywhere, but its outcome is kept as
+    // every outcome is (lazily, as after a one-phase commit), so that a retry of the id is
+    // answered the same and GET /v1/txn/{id} knows it.
     return out.add(end(e)).build();
   }
 

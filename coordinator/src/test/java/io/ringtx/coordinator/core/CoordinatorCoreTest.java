@@ -155,11 +155,32 @@ class CoordinatorCoreTest {
   // ---- empty, read-only and single-shard transactions ----
 
   @Test
-  void emptyTransaction_commitsAtOnce_withNothingSentOrWritten() {
+  void emptyTransaction_commitsAtOnce_withNothingSent_andItsOutcomeKeptLazily() {
     Step s = begin(1, List.of(), List.of());
     assertThat(s.sends()).containsExactly(new Reply(1, TxResult.committed(T)));
-    assertThat(s.persists()).isEmpty();
+    assertOutcomeKeptLazily(s, Decision.COMMIT, null);
     assertThat(s.timers()).isEmpty();
+    // DESIGN §2: the same id is answered with the same outcome, not run as a new transaction.
+    Step again = begin(2, List.of(), List.of(WriteOp.put("a:x", "1")));
+    assertThat(again.sends()).containsExactly(new Reply(2, TxResult.committed(T)));
+    assertThat(again.persists()).isEmpty();
+  }
+
+  /**
+   * {@code s} writes the outcome lazily (END, as after a one-phase commit) and nothing else;
+   * completes the write.
+   */
+  void assertOutcomeKeptLazily(Step s, Decision decision, Reason reason) {
+    Persist p = onlyPersist(s);
+    assertThat(p.writes().forced()).as("written lazily: nothing waits for it").isFalse();
+    assertThat(p.afterPersist()).isEmpty();
+    assertThat(p.writes().records()).singleElement().isInstanceOfSatisfying(CoordinatorEnd.class,
+        end -> {
+          assertThat(end.decision()).isEqualTo(decision);
+          assertThat(end.reason()).isEqualTo(reason);
+        });
+    complete(p);
+    assertThat(core.activeCount()).isZero();
   }
 
   @Nested
@@ -167,8 +188,9 @@ class CoordinatorCoreTest {
     List<ReadItem> reads = List.of(new ReadItem("a:x", 3), new ReadItem("b:y", 4));
 
     @Test
-    void validatesAtEveryShard_allReadOnly_commits_withNothingPersisted() {
-      // DESIGN §3 step 1: a read-only transaction needs one round; nothing locked or logged
+    void validatesAtEveryShard_allReadOnly_commits_andKeepsItsOutcomeLazily() {
+      // DESIGN §3 step 1: a read-only transaction needs one round; nothing locked or logged at
+      // the shards. Its outcome is kept at the coordinator, as every outcome (DESIGN §2).
       Step s = begin(1, reads, List.of());
       assertThat(s.persists()).isEmpty();
       assertThat(requestTo(P1, s.sends()))
@@ -181,20 +203,20 @@ class CoordinatorCoreTest {
       assertThat(first.isEmpty()).isTrue();
       Step last = vote(P2, requestTo(P2, s.sends()), Vote.readOnly(T, P2));
       assertThat(last.sends()).containsExactly(new Reply(1, TxResult.committed(T)));
-      assertThat(last.persists()).isEmpty();
-      assertThat(log.applied).isEmpty();
-      assertThat(core.activeCount()).isZero();
+      assertOutcomeKeptLazily(last, Decision.COMMIT, null);
+      // A retry is answered from the log, not validated again (the reads may be stale by now).
+      Step retry = begin(2, reads, List.of());
+      assertThat(retry.sends()).containsExactly(new Reply(2, TxResult.committed(T)));
     }
 
     @Test
-    void anyNotOk_abortsWithItsReason_atOnce_withNothingPersisted() {
+    void anyNotOk_abortsWithItsReason_atOnce_andKeepsItsOutcomeLazily() {
       Step s = begin(1, reads, List.of());
       Step no = vote(P2, requestTo(P2, s.sends()), Vote.no(T, P2, Reason.CONFLICT));
       assertThat(no.sends()).containsExactly(new Reply(1, TxResult.aborted(T, Reason.CONFLICT)));
-      assertThat(no.persists()).isEmpty();
+      assertOutcomeKeptLazily(no, Decision.ABORT, Reason.CONFLICT);
       Step late = vote(P1, requestTo(P1, s.sends()), Vote.readOnly(T, P1));
       assertThat(late.isEmpty()).isTrue();
-      assertThat(log.applied).isEmpty();
     }
 
     @Test
@@ -202,7 +224,7 @@ class CoordinatorCoreTest {
       begin(1, reads, List.of());
       Step t = core.onTimer(now + VOTE_TIMEOUT, new Timer(T, TimerKind.VOTE_TIMEOUT, now + VOTE_TIMEOUT));
       assertThat(t.sends()).containsExactly(new Reply(1, TxResult.aborted(T, Reason.TIMEOUT)));
-      assertThat(t.persists()).isEmpty();
+      assertOutcomeKeptLazily(t, Decision.ABORT, Reason.TIMEOUT);
     }
 
     @Test
