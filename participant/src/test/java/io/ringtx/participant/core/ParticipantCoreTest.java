@@ -743,30 +743,30 @@ class ParticipantCoreTest {
       assertThat(store.read("x").value()).isEqualTo("9");
     }
 
+    /** Coordinator c2 sends a prepare of its own under T1; this participant votes no at once. */
+    void secondCoordinatorPreparesT1_andIsToldNo() {
+      VoteRequest second = new VoteRequest(T1, COORD2, List.of(SELF, PEER), List.of(),
+          List.of(WriteOp.put("x", "from-the-second")));
+      long token = nextToken++;
+      Step s = core.onRequest(now, token, COORD2, second);
+      assertThat(s.persists()).isEmpty();
+      assertThat(s.sends()).containsExactly(new Reply(token, Vote.no(T1, SELF, Reason.INVALID)));
+    }
+
     @Test
     void aSecondCoordinatorsPrepare_underAnIdCommittedHere_votesNo_soItCannotCommitInPart() {
       // A client used one id at two coordinators: the second one's transaction writes here and
       // at another shard. A yes here would let it commit there and not here.
       prepareT1();
       complete(onlyPersist(call(GlobalDecision.commit(T1)).step()));
-      VoteRequest second = new VoteRequest(T1, COORD2, List.of(SELF, PEER), List.of(),
-          List.of(WriteOp.put("x", "from-the-second")));
-      long token = nextToken++;
-      Step s = core.onRequest(now, token, COORD2, second);
-      assertThat(s.persists()).isEmpty();
-      assertThat(s.sends()).containsExactly(new Reply(token, Vote.no(T1, SELF, Reason.INVALID)));
+      secondCoordinatorPreparesT1_andIsToldNo();
       assertThat(store.read("x").value()).isEqualTo("9");
     }
 
     @Test
     void aSecondCoordinatorsPrepare_forATransactionReadyHere_votesNo_andItsAbortChangesNothing() {
       prepareT1();
-      VoteRequest second = new VoteRequest(T1, COORD2, List.of(SELF, PEER), List.of(),
-          List.of(WriteOp.put("x", "from-the-second")));
-      long token = nextToken++;
-      Step s = core.onRequest(now, token, COORD2, second);
-      assertThat(s.persists()).isEmpty();
-      assertThat(s.sends()).containsExactly(new Reply(token, Vote.no(T1, SELF, Reason.INVALID)));
+      secondCoordinatorPreparesT1_andIsToldNo();
 
       // The second coordinator aborts and tells every participant: acknowledged, nothing done.
       long abortToken = nextToken++;
