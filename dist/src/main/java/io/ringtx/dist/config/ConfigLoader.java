@@ -119,9 +119,20 @@ public final class ConfigLoader {
       if (!keys.contains(key)) {
         throw new ConfigException("--" + name + ": unknown setting (known: " + kebabAll(keys) + ")");
       }
-      out.put(key, parseScalar(key, value));
+      Object parsed = parseScalar(key, value);
+      Object before = out.put(key, parsed);
+      if (before != null && !before.equals(parsed)) {
+        // Which one was meant is the operator's to say, not the last one's to decide.
+        throw new ConfigException("--" + name + ": given twice, as '" + display(before)
+            + "' and as '" + display(parsed) + "'");
+      }
     }
     return out;
+  }
+
+  private static String display(Object value) {
+    return value instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+        : String.valueOf(value);
   }
 
   /** Lists are given as comma-separated values on the command line and in the environment. */

@@ -178,6 +178,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aFlagGivenTwiceWithTwoValues_isAnErrorNamingBoth_butTheSameValueTwiceIsFine() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(),
+        List.of("--node-id", "p1", "--node-id=p2", "--participants", "p1,p2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--node-id: given twice, as 'p1' and as 'p2'");
+    NodeConfig c = ConfigLoader.load(null, Map.of(), List.of("--node-id", "p1", "--node-id",
+        "p1", "--participants", "p1,p2", "--role", "participant", "--data-dir",
+        dir.resolve("data").toString()));
+    assertThat(c.nodeId()).isEqualTo("p1");
+  }
+
+  @Test
   void theExampleFile_coversEveryKey_andLoads() throws Exception {
     StringWriter out = new StringWriter();
     int code = Main.commandLine().setOut(new PrintWriter(out)).execute("config", "example");
