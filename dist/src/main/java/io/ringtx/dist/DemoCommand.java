@@ -42,6 +42,10 @@ import picocli.CommandLine.Spec;
       "Exit code 0 if the total is unchanged, 1 if not, 2 for bad options."
     })
 final class DemoCommand implements Callable<Integer> {
+  static final int MAX_ACCOUNTS = 1_000_000;
+  static final int MAX_CLIENTS = 1_000;
+  static final int MAX_SECONDS = 86_400;
+
 
   @Spec CommandSpec spec;
 
@@ -190,9 +194,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     Check.between(spec, "--participants", participants, 1, LocalClusterConfig.MAX_PARTICIPANTS);
     Check.between(spec, "--coordinators", coordinators, 1, ClusterSpec.MAX_COORDINATORS);
-    Check.atLeast(spec, "--accounts", accounts, 2);
-    Check.atLeast(spec, "--clients", clients, 1);
-    Check.atLeast(spec, "--seconds", seconds, 0);
+    // Upper bounds a demo on one machine can honour: every account is written and read at
+    // start, every client is a thread with its own connections.
+    Check.between(spec, "--accounts", accounts, 2, MAX_ACCOUNTS);
+    Check.between(spec, "--clients", clients, 1, MAX_CLIENTS);
+    Check.between(spec, "--seconds", seconds, 0, MAX_SECONDS);
     Check.atLeast(spec, "--initial-balance", initialBalance, 0);
     Check.atMost(spec, "--initial-balance", initialBalance, Long.MAX_VALUE / accounts);
     return new BankDemo.Options(
