@@ -268,6 +268,7 @@ public final class HttpApi {
     r.get("/v1/recovery/txs").handler(this::recoveryTxs);
     r.get("/v1/recovery/audit").handler(this::recoveryAudit);
     r.get("/v1/recovery/tx/:id").handler(this::recoveryTx);
+    r.post("/v1/recovery/owners").handler(ctx -> checkContentType(ctx, "/v1/recovery/owners"));
     r.post("/v1/recovery/owners")
         .handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()))
         .handler(this::recoveryOwners);
@@ -694,6 +695,13 @@ public final class HttpApi {
     for (JsonNode k : keys) {
       if (!k.isTextual()) {
         error(ctx, ApiErrorCode.WRONG_TYPE, "every key must be a string");
+        return;
+      }
+      // A key no transaction could have written (empty, too long, not UTF-8) is refused as the
+      // client API refuses it, rather than looked up.
+      Optional<ApiError> bad = parser.checkKey(k.asText(), "keys[" + list.size() + "]");
+      if (bad.isPresent()) {
+        error(ctx, bad.get().code(), bad.get().message());
         return;
       }
       list.add(k.asText());

@@ -617,6 +617,15 @@ class HttpApiTest {
     assertThat(post("/v1/recovery/owners", "{\"keys\":[],\"x\":1}").status()).isEqualTo(400);
     assertThat(post("/v1/recovery/owners", "{\"keys\":[1]}").json().get("error").asText())
         .isEqualTo("wrong_type");
+    // Keys no transaction could have written are refused as the client API refuses them.
+    assertError(post("/v1/recovery/owners", "{\"keys\":[\"apple\",\"\"]}"), 400,
+        ApiErrorCode.INVALID_KEY);
+    assertError(post("/v1/recovery/owners", "{\"keys\":[\"" + "k".repeat(1025) + "\"]}"), 400,
+        ApiErrorCode.KEY_TOO_LARGE);
+    assertError(post("/v1/recovery/owners", "{\"keys\":[\"\\ud800\"]}"), 400,
+        ApiErrorCode.INVALID_UTF8);
+    assertError(postBytes("/v1/recovery/owners", "{\"keys\":[\"apple\"]}".getBytes(
+        StandardCharsets.UTF_8), "text/plain"), 415, ApiErrorCode.UNSUPPORTED_MEDIA_TYPE);
     assertThat(get("/health").status()).as("still serving").isEqualTo(200);
   }
 
