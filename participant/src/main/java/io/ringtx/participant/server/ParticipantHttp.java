@@ -107,7 +107,7 @@ public final class ParticipantHttp {
   }
 
   /** The body of {@code POST /v1/recovery/tx/{id}/decide}. */
-  record DecideRequest(Decision decision, String operator, boolean heuristic) {}
+  record DecideRequest(Decision decision, String operator, Boolean heuristic) {}
 
   private static final String TX_PREFIX = "/v1/recovery/tx/";
   private static final String DECIDE_SUFFIX = "/decide";
@@ -210,10 +210,10 @@ public final class ParticipantHttp {
               + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
           return;
         }
-        if (r.decision() == null || r.operator() == null
+        if (r.decision() == null || r.operator() == null || r.heuristic() == null
             || !OPERATOR.matcher(r.operator()).matches()) {
-          error(req, 400, "bad_request",
-              "decision (COMMIT or ABORT) and operator (1-64 of [A-Za-z0-9._@-]) are required");
+          error(req, 400, "bad_request", "decision (COMMIT or ABORT), operator (1-64 of "
+              + "[A-Za-z0-9._@-]) and heuristic (true or false) are required");
           return;
         }
         node.decide(txId, r.decision(), r.operator(), r.heuristic()).onComplete(ar -> {

@@ -106,6 +106,15 @@ class ParticipantHttpTest {
   }
 
   @Test
+  void decide_withoutHeuristic_namesWhatIsRequired() throws Exception {
+    Answer a = decide("t-1", "{\"decision\":\"ABORT\",\"operator\":\"ops\"}");
+
+    assertThat(a.status()).as(a.text()).isEqualTo(400);
+    assertThat(a.json().get("message").asText()).contains("heuristic (true or false)");
+    assertThat(store.txState(io.ringtx.protocol.id.TxId.of("t-1"))).isEmpty();
+  }
+
+  @Test
   void decide_commitOfATransactionNeverPrepared_isRefused409() throws Exception {
     Answer a = decide("t-1", "{\"decision\":\"COMMIT\",\"operator\":\"ops\",\"heuristic\":false}");
 
