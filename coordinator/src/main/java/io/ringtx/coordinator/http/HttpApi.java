@@ -880,27 +880,9 @@ public final class HttpApi {
   }
 
   static boolean isJsonUtf8(String contentType) {
-    String[] parts = contentType.split(";");
-    if (!parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
-      return false;
-    }
-    for (int i = 1; i < parts.length; i++) {
-      String param = parts[i].trim();
-      int eq = param.indexOf('=');
-      if (eq < 0) {
-        continue;
-      }
-      String name = param.substring(0, eq).trim();
-      String value = param.substring(eq + 1).trim();
-      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-        value = value.substring(1, value.length() - 1);
-      }
-      if (name.equalsIgnoreCase("charset") && !value.equalsIgnoreCase("utf-8")) {
-        return false;
-      }
-    }
-    return true;
+    return io.ringtx.protocol.api.JsonContentType.isJsonUtf8(contentType);
   }
+
 
   private static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException)

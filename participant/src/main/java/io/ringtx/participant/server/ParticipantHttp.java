@@ -1,6 +1,7 @@
 package io.ringtx.participant.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ringtx.protocol.api.JsonContentType;
 import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.api.TxBodies;
 import io.ringtx.protocol.api.TxRequestParser;
@@ -27,7 +28,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -253,7 +253,7 @@ public final class ParticipantHttp {
     boundedBody(req, MAX_READ_BODY, body -> {
       ReadKeys parsed = ReadKeys.parse(body.getBytes(), maxKeyBytes);
       if (parsed.problem() != null) {
-        error(req, 400, "bad_request", parsed.problem());
+        error(req, 400, parsed.code(), parsed.problem());
         return;
       }
       node.read(parsed.keys()).onComplete(ar -> {
@@ -269,8 +269,8 @@ public final class ParticipantHttp {
   /** Whether the request's body may be JSON; if not, answers 415. */
   private static boolean jsonBody(HttpServerRequest req) {
     String type = req.getHeader("content-type");
-    if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      error(req, 415, "unsupported_media_type", "Content-Type must be application/json");
+    if (type != null && !JsonContentType.isJsonUtf8(type)) {
+      error(req, 415, "unsupported_media_type", "Content-Type must be application/json (UTF-8)");
       return false;
     }
     return true;

@@ -2,20 +2,24 @@ package io.ringtx.participant.server;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.ringtx.protocol.api.ApiError;
 import io.ringtx.protocol.api.Limits;
+import io.ringtx.protocol.api.TxRequestParser;
 import io.ringtx.protocol.codec.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The body of a participant's {@code POST /v1/read}, {@code {"keys":["a","b",…]}}, checked: one
  * to {@link #MAX_KEYS} distinct keys (a key named twice is read once), each 1 to the node's key
- * limit in UTF-8 bytes ({@link #MAX_KEY_BYTES} by default), no other field. Either {@code keys} or {@code problem} is set.
+ * limit in UTF-8 bytes ({@link #MAX_KEY_BYTES} by default) and checked as the client API checks
+ * keys, no other field. Either {@code keys} or {@code problem} (with its error {@code code}) is
+ * set.
  */
-record ReadKeys(List<String> keys, String problem) {
+record ReadKeys(List<String> keys, String problem, String code) {
   /** A client sends one participant the keys of one read: far fewer in practice. */
   static final int MAX_KEYS = 1_000;
   /** The default key limit ({@link Limits#DEFAULT}); a node's own is its {@code maxKeyBytes}. */
@@ -28,6 +32,9 @@ record ReadKeys(List<String> keys, String problem) {
    * limit, so that every key it may have been sent to write can be read.
    */
   static ReadKeys parse(byte[] body, int maxKeyBytes) {
+    TxRequestParser keyCheck = new TxRequestParser(new Limits(maxKeyBytes,
+        Limits.DEFAULT.maxValueBytes(), Limits.DEFAULT.maxKeysPerTx()));
+    int index = 0;
     Set<String> keys = new LinkedHashSet<>();
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -48,9 +55,9 @@ record ReadKeys(List<String> keys, String problem) {
             return bad(SHAPE + ": keys must be an array of strings");
           }
           String key = p.getText();
-          int bytes = key.getBytes(StandardCharsets.UTF_8).length;
-          if (bytes == 0 || bytes > maxKeyBytes) {
-            return bad("a key must be 1 to " + maxKeyBytes + " UTF-8 bytes, not " + bytes);
+          Optional<ApiError> problem = keyCheck.checkKey(key, "keys[" + index++ + "]");
+          if (problem.isPresent()) {
+            return new ReadKeys(null, problem.get().message(), problem.get().code().wire());
           }
           if (keys.add(key) && keys.size() > MAX_KEYS) {
             return bad("more than " + MAX_KEYS + " distinct keys in one read");
@@ -66,11 +73,11 @@ record ReadKeys(List<String> keys, String problem) {
     if (keys.isEmpty()) {
       return bad(SHAPE + ": at least one key");
     }
-    return new ReadKeys(List.copyOf(keys), null);
+    return new ReadKeys(List.copyOf(keys), null, null);
   }
 
   private static ReadKeys bad(String problem) {
-    return new ReadKeys(null, problem);
+    return new ReadKeys(null, problem, "bad_request");
   }
 
   private static String abbreviate(String s) {

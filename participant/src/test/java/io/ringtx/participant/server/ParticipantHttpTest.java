@@ -198,7 +198,7 @@ class ParticipantHttpTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "", "xx", "[]", "{}", "{\"keys\":[]}", "{\"keys\":\"a\"}", "{\"keys\":[1]}",
-      "{\"keys\":[\"\"]}", "{\"keys\":[\"a\"],\"more\":1}", "{\"keys\":[\"a\"]} {}"})
+      "{\"keys\":[\"a\"],\"more\":1}", "{\"keys\":[\"a\"]} {}"})
   void read_withABadBody_is400_andTheNodeKeepsServing(String body) throws Exception {
     Answer a = read("application/json", body);
 
@@ -282,12 +282,27 @@ class ParticipantHttpTest {
     assertThat(json.get("message").asText()).isEqualTo("no route " + path);
   }
 
-  @Test
-  void read_withAnotherContentType_is415() throws Exception {
-    Answer a = read("text/plain", "{\"keys\":[\"a\"]}");
+  @ParameterizedTest
+  @ValueSource(strings = {"text/plain", "application/jsonfoo", "application/json; charset=latin1"})
+  void read_withAnotherContentType_is415_asAtTheCoordinator(String type) throws Exception {
+    Answer a = read(type, "{\"keys\":[\"a\"]}");
 
     assertThat(a.status()).isEqualTo(415);
     assertThat(a.json().get("error").asText()).isEqualTo("unsupported_media_type");
+    assertThat(read("application/json; charset=UTF-8", "{\"keys\":[\"a\"]}").status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void read_ofAKeyThatIsNotUtf8OrEmpty_is400_asAtTheCoordinator() throws Exception {
+    Answer a = read("application/json", "{\"keys\":[\"a\",\"\\ud800\"]}");
+
+    assertThat(a.status()).as(a.text()).isEqualTo(400);
+    assertThat(a.json().get("error").asText()).isEqualTo("invalid_utf8");
+    assertThat(a.json().get("message").asText()).contains("keys[1]");
+    Answer empty = read("application/json", "{\"keys\":[\"\"]}");
+    assertThat(empty.status()).as(empty.text()).isEqualTo(400);
+    assertThat(empty.json().get("error").asText()).isEqualTo("invalid_key");
   }
 
   // ---- one-shard commits straight from clients (POST /v1/txn, /v1/txns) ----
