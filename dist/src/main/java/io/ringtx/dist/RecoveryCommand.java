@@ -116,8 +116,17 @@ final class RecoveryCommand implements Callable<Integer> {
         description = "With --cluster: a file holding the bearer token the cluster requires.")
     Path tokenFile;
 
+    /** On a data directory, --ca-file and --token-file would do nothing: say so, not ignore. */
+    void onlyWithCluster() {
+      if (caFile != null || tokenFile != null) {
+        throw new ParameterException(spec.commandLine(), (caFile != null ? "--ca-file" : "--token-file")
+            + " applies to --cluster only; a data directory is read from disk");
+      }
+    }
+
     Source open(Where w) {
       if (w.cluster == null) {
+        onlyWithCluster();
         return OfflineSource.open(w.dataDir);
       }
       if (caFile != null) {
@@ -277,6 +286,7 @@ final class RecoveryCommand implements Callable<Integer> {
       if (from < 1) {
         throw new ParameterException(spec.commandLine(), "--from must be at least 1, was " + from);
       }
+      onlyWithCluster();
       try (OfflineSource s = OfflineSource.open(dataDir)) {
         return tool.dump(s, from, json);
       }

@@ -48,6 +48,8 @@ class RecoveryCommandTest {
         "recovery list --cluster http://127.0.0.1:1 --state none      | --state must be a status",
         "recovery list --cluster http://127.0.0.1:1 --ca-file /no/such.pem | --ca-file /no/such.pem: no such file",
         "recovery dump --from 3                                       | --data-dir",
+        "recovery dump --data-dir x --ca-file ca.pem                  | --ca-file applies to --cluster only",
+        "recovery list --data-dir x --token-file t                    | --token-file applies to --cluster only",
         "recovery                                                     | Missing required subcommand",
       })
   void badUsage_exitsTwo_namingTheProblem(String args, String expected) {
