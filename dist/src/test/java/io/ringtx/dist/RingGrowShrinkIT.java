@@ -28,6 +28,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +39,7 @@ import picocli.CommandLine;
  * Issue 4, acceptance: a running cluster of 3 participant processes grows to 5 ({@code ringtx
  * cluster add}) and shrinks back to 3 ({@code ringtx cluster leave}) while bank transfers run.
  * One of the old owners is SIGKILLed in the middle of a join's hand-offs and restarted, which
- * must finish them. Afterwards: the total is conserved; every key is held by exactly one
+ * must finish them; the two participants that leave do so at once. Afterwards: the total is conserved; every key is held by exactly one
  * participant, which owns it, and which is its owner on the Chord ring that {@code ringtx ring}
  * shows; and {@code ringtx ring} reports that the owned ranges agree with the ring.
  */
@@ -85,10 +87,20 @@ class RingGrowShrinkIT {
         awaitAgreement(url);
         assertThat(activeParticipants(cluster)).containsExactly("p1", "p2", "p3", "p4", "p5");
 
-        // Shrink: an initial member and an added one leave gracefully while transfers run.
+        // Shrink: an initial member and an added one leave gracefully, at once (two commands,
+        // as from two terminals), while transfers run.
         before = load.committed();
+        ProcessCluster second = ProcessCluster.open(f.dir(),
+            ProcessClusterFixture.ringtxLauncher(), line -> { });
+        CompletableFuture<Duration> p5Left = CompletableFuture.supplyAsync(() -> {
+          try {
+            return second.leave("p5", STEP);
+          } catch (Exception e) {
+            throw new CompletionException(e);
+          }
+        });
         note("p2 left: hand-offs %.1f s", cluster.leave("p2", STEP).toMillis() / 1e3);
-        note("p5 left: hand-offs %.1f s", cluster.leave("p5", STEP).toMillis() / 1e3);
+        note("p5 left (at the same time): hand-offs %.1f s", p5Left.get().toMillis() / 1e3);
         assertThat(load.committed()).as("transfers committed while p2 and p5 left")
             .isGreaterThan(before);
         assertThat(p4.id()).isEqualTo("p4");
@@ -96,7 +108,10 @@ class RingGrowShrinkIT {
         load.stop();
         note("transfers: %s", load.describe());
       }
-      assertThat(activeParticipants(cluster)).containsExactly("p1", "p3", "p4");
+      // Both leaves are in cluster.json (each command wrote its own under the lock).
+      ProcessCluster after = ProcessCluster.open(f.dir(), ProcessClusterFixture.ringtxLauncher(),
+          line -> { });
+      assertThat(activeParticipants(after)).containsExactly("p1", "p3", "p4");
 
       // The total is conserved.
       try (BankClient c = RingTxBankClient.factory(url).connect()) {
@@ -120,11 +135,11 @@ class RingGrowShrinkIT {
       // Every key is held by exactly one participant: its owner on the ring.
       Map<String, String> holder = new HashMap<>();
       IdSpace space = chord.space();
-      for (ClusterLayout.Node n : cluster.layout().activeNodes()) {
+      for (ClusterLayout.Node n : after.layout().activeNodes()) {
         if (n.role() != io.ringtx.dist.config.NodeConfig.Role.PARTICIPANT) {
           continue;
         }
-        for (Map<String, Object> k : keysOf(cluster.layout().url(n))) {
+        for (Map<String, Object> k : keysOf(after.layout().url(n))) {
           String key = (String) k.get("key");
           String previous = holder.put(key, n.id());
           assertThat(previous).as("%s held by %s and %s", key, previous, n.id()).isNull();
