@@ -86,7 +86,7 @@ class ShadedJarIT {
     Run run = ringtx(60, "demo", "--seconds", "-1");
 
     assertThat(run.exitCode()).as(run.out()).isEqualTo(2);
-    assertThat(run.out()).contains("--seconds must be at least 0");
+    assertThat(run.out()).contains("--seconds must be between 0 and 86400, was -1");
   }
 
   @Test
