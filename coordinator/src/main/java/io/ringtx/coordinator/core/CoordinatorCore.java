@@ -609,9 +609,14 @@ public final class CoordinatorCore implements StateMachine {
     Step.Builder out = Step.builder();
     answerClients(e, out);
     LOG.debug("tx={} {} {}", e.id, result.outcome(), result.reason() == null ? "" : result.reason());
-    // A read-only transaction locked and wrote nothing anywhere, but its outcome is kept as
-    // every outcome is (lazily, as after a one-phase commit), so that a retry of the id is
-    // answered the same and GET /v1/txn/{id} knows it.
+    if (e.phase == Phase.VALIDATING) {
+      // Nothing was locked or written anywhere, and nothing is kept: a retry of the id is
+      // validated again and answered as of then, which is as serializable as the first answer
+      // and changes no data either way. Keeping the outcome (a lazy END) cost 16-19% of
+      // read-only commits per second (session 23).
+      txs.remove(e.id);
+      return out.build();
+    }
     return out.add(end(e)).build();
   }
 

@@ -188,9 +188,9 @@ class CoordinatorCoreTest {
     List<ReadItem> reads = List.of(new ReadItem("a:x", 3), new ReadItem("b:y", 4));
 
     @Test
-    void validatesAtEveryShard_allReadOnly_commits_andKeepsItsOutcomeLazily() {
-      // DESIGN §3 step 1: a read-only transaction needs one round; nothing locked or logged at
-      // the shards. Its outcome is kept at the coordinator, as every outcome (DESIGN §2).
+    void validatesAtEveryShard_allReadOnly_commits_withNothingPersisted() {
+      // DESIGN §3 step 1: a read-only transaction needs one round; nothing locked or logged.
+      // Its outcome is not kept either: a retry is validated again (see CoordinatorCore.finish).
       Step s = begin(1, reads, List.of());
       assertThat(s.persists()).isEmpty();
       assertThat(requestTo(P1, s.sends()))
@@ -203,20 +203,25 @@ class CoordinatorCoreTest {
       assertThat(first.isEmpty()).isTrue();
       Step last = vote(P2, requestTo(P2, s.sends()), Vote.readOnly(T, P2));
       assertThat(last.sends()).containsExactly(new Reply(1, TxResult.committed(T)));
-      assertOutcomeKeptLazily(last, Decision.COMMIT, null);
-      // A retry is answered from the log, not validated again (the reads may be stale by now).
+      assertThat(last.persists()).isEmpty();
+      assertThat(log.applied).isEmpty();
+      assertThat(core.activeCount()).isZero();
+      // A retry is validated again, answered as of then.
       Step retry = begin(2, reads, List.of());
-      assertThat(retry.sends()).containsExactly(new Reply(2, TxResult.committed(T)));
+      assertThat(repliesTo(2, retry.sends())).isEmpty();
+      assertThat(requestTo(P1, retry.sends()))
+          .isEqualTo(new ValidateRequest(T, List.of(new ReadItem("a:x", 3))));
     }
 
     @Test
-    void anyNotOk_abortsWithItsReason_atOnce_andKeepsItsOutcomeLazily() {
+    void anyNotOk_abortsWithItsReason_atOnce_withNothingPersisted() {
       Step s = begin(1, reads, List.of());
       Step no = vote(P2, requestTo(P2, s.sends()), Vote.no(T, P2, Reason.CONFLICT));
       assertThat(no.sends()).containsExactly(new Reply(1, TxResult.aborted(T, Reason.CONFLICT)));
-      assertOutcomeKeptLazily(no, Decision.ABORT, Reason.CONFLICT);
+      assertThat(no.persists()).isEmpty();
       Step late = vote(P1, requestTo(P1, s.sends()), Vote.readOnly(T, P1));
       assertThat(late.isEmpty()).isTrue();
+      assertThat(log.applied).isEmpty();
     }
 
     @Test
@@ -224,7 +229,7 @@ class CoordinatorCoreTest {
       begin(1, reads, List.of());
       Step t = core.onTimer(now + VOTE_TIMEOUT, new Timer(T, TimerKind.VOTE_TIMEOUT, now + VOTE_TIMEOUT));
       assertThat(t.sends()).containsExactly(new Reply(1, TxResult.aborted(T, Reason.TIMEOUT)));
-      assertOutcomeKeptLazily(t, Decision.ABORT, Reason.TIMEOUT);
+      assertThat(t.persists()).isEmpty();
     }
 
     @Test
