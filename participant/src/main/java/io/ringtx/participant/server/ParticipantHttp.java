@@ -91,12 +91,13 @@ public final class ParticipantHttp {
       String host, int port, HttpSecurity security, Routes more, Limits limits) {
     HttpServer server = vertx.createHttpServer(security.serverOptions());
     ParticipantInspector inspector = new ParticipantInspector(vertx, node, store);
-    ClientCommits commits = new ClientCommits(vertx, node, new TxRequestParser(limits));
+    TxRequestParser parser = new TxRequestParser(limits);
+    ClientCommits commits = new ClientCommits(vertx, node, parser);
     server.requestHandler(req -> {
       if (!security.allows(req)) {
         HttpSecurity.refuse(req);
       } else if (!more.handle(req)) {
-        handle(req, node, store, inspector, commits, limits);
+        handle(req, node, store, inspector, commits, parser);
       }
     });
     // Listening from the node's context puts the requests on its event loop, so a read reaches
@@ -117,7 +118,7 @@ public final class ParticipantHttp {
   private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
   private static void handle(HttpServerRequest req, ParticipantNode node, NodeStore store,
-      ParticipantInspector inspector, ClientCommits commits, Limits limits) {
+      ParticipantInspector inspector, ClientCommits commits, TxRequestParser parser) {
     String path = req.path();
     if (path.startsWith("/v1/recovery/")) {
       recovery(req, path, node, inspector);
@@ -137,7 +138,7 @@ public final class ParticipantHttp {
       if (req.method() != HttpMethod.POST) {
         error(req, 405, "method_not_allowed", req.method() + " is not allowed on " + path);
       } else {
-        read(req, node, limits.maxKeyBytes());
+        read(req, node, parser);
       }
     } else if (path.equals("/health")) {
       req.response().putHeader("content-type", "application/json")
@@ -246,12 +247,12 @@ public final class ParticipantHttp {
    * (nothing is answered for the others: ask the coordinator); 503 {@code {"error":"overloaded"}};
    * 400, 413 or 415 for bad input.
    */
-  private static void read(HttpServerRequest req, ParticipantNode node, int maxKeyBytes) {
+  private static void read(HttpServerRequest req, ParticipantNode node, TxRequestParser parser) {
     if (!jsonBody(req)) {
       return;
     }
     boundedBody(req, MAX_READ_BODY, body -> {
-      ReadKeys parsed = ReadKeys.parse(body.getBytes(), maxKeyBytes);
+      ReadKeys parsed = ReadKeys.parse(body.getBytes(), parser);
       if (parsed.problem() != null) {
         error(req, 400, parsed.code(), parsed.problem());
         return;

@@ -3,7 +3,6 @@ package io.ringtx.participant.server;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.ringtx.protocol.api.ApiError;
-import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.api.TxRequestParser;
 import io.ringtx.protocol.codec.Json;
 import java.io.IOException;
@@ -14,26 +13,22 @@ import java.util.Set;
 
 /**
  * The body of a participant's {@code POST /v1/read}, {@code {"keys":["a","b",…]}}, checked: one
- * to {@link #MAX_KEYS} distinct keys (a key named twice is read once), each 1 to the node's key
- * limit in UTF-8 bytes ({@link #MAX_KEY_BYTES} by default) and checked as the client API checks
- * keys, no other field. Either {@code keys} or {@code problem} (with its error {@code code}) is
- * set.
+ * to {@link #MAX_KEYS} distinct keys (a key named twice is read once), each checked as the
+ * node's client API checks keys (1 to its {@code maxKeyBytes} UTF-8 bytes, valid UTF-8), no other
+ * field. Either {@code keys} or {@code problem} (with its error {@code code}) is set.
  */
 record ReadKeys(List<String> keys, String problem, String code) {
   /** A client sends one participant the keys of one read: far fewer in practice. */
   static final int MAX_KEYS = 1_000;
-  /** The default key limit ({@link Limits#DEFAULT}); a node's own is its {@code maxKeyBytes}. */
-  static final int MAX_KEY_BYTES = Limits.DEFAULT.maxKeyBytes();
 
   private static final String SHAPE = "body must be {\"keys\":[\"key\",…]}";
 
   /**
-   * Parses a body whose keys may have up to {@code maxKeyBytes}: the node's configured key
-   * limit, so that every key it may have been sent to write can be read.
+   * Parses a body, each key checked by {@code keyCheck}, the parser of the node's client API:
+   * under the node's configured key limit, so that every key it may have been sent to write can
+   * be read.
    */
-  static ReadKeys parse(byte[] body, int maxKeyBytes) {
-    TxRequestParser keyCheck = new TxRequestParser(new Limits(maxKeyBytes,
-        Limits.DEFAULT.maxValueBytes(), Limits.DEFAULT.maxKeysPerTx()));
+  static ReadKeys parse(byte[] body, TxRequestParser keyCheck) {
     int index = 0;
     Set<String> keys = new LinkedHashSet<>();
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {

@@ -215,7 +215,7 @@ class ParticipantHttpTest {
     }
     Answer tooMany = read("application/json", many.append("]}").toString());
     Answer tooLong = read("application/json",
-        "{\"keys\":[\"" + "x".repeat(ReadKeys.MAX_KEY_BYTES + 1) + "\"]}");
+        "{\"keys\":[\"" + "x".repeat(io.ringtx.protocol.api.Limits.DEFAULT.maxKeyBytes() + 1) + "\"]}");
     Answer tooBig = read("application/json",
         "{\"keys\":[\"" + "x".repeat(ParticipantHttp.MAX_READ_BODY) + "\"]}");
 
