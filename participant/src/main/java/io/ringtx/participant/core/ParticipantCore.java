@@ -45,7 +45,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -565,7 +564,7 @@ public final class ParticipantCore implements StateMachine {
           .build();
     }
     List<KeyWrite> resolved = resolve(v.writes());
-    if (tooLarge(id, v.writes(), resolved)) {
+    if (tooLarge(id, resolved)) {
       locks.releaseAll(id);
       return refuse(id, Reason.INVALID, token, Vote.no(id, self, Reason.INVALID));
     }
@@ -632,7 +631,7 @@ public final class ParticipantCore implements StateMachine {
       return refuseOnePhase(id, bad, token);
     }
     List<KeyWrite> resolved = resolve(c.writes());
-    if (tooLarge(id, c.writes(), resolved)) {
+    if (tooLarge(id, resolved)) {
       locks.releaseAll(id);
       return refuseOnePhase(id, Reason.INVALID, token);
     }
@@ -1171,25 +1170,19 @@ public final class ParticipantCore implements StateMachine {
   }
 
   /**
-   * Whether an append of {@code ops} leaves a key with a value over {@code maxValueBytes}
-   * (DESIGN §2's limit, which the coordinator checks for each value sent but cannot check for
-   * the value an append makes of the stored one).
+   * Whether a write leaves a key with a value over {@code maxValueBytes} (DESIGN §2). A put was
+   * checked against the same limit before it got here; the value an append makes of the stored
+   * one is known only here.
    */
-  private boolean tooLarge(TxId id, List<WriteOp> ops, List<KeyWrite> resolved) {
-    Set<String> appended = new HashSet<>();
-    ops.forEach(op -> {
-      if (op.op() == WriteOp.Kind.APPEND) {
-        appended.add(op.key());
-      }
-    });
+  private boolean tooLarge(TxId id, List<KeyWrite> resolved) {
     int max = config.maxValueBytes();
     for (KeyWrite w : resolved) {
       String v = w.value();
       // Cheap first: a string of n chars is at most 3n UTF-8 bytes.
-      if (v != null && appended.contains(w.key()) && (long) v.length() * 3 > max
+      if (v != null && (long) v.length() * 3 > max
           && v.getBytes(StandardCharsets.UTF_8).length > max) {
-        LOG.info("tx={} refused: appending to '{}' would make its value larger than {} bytes", id,
-            w.key(), max);
+        LOG.info("tx={} refused: the value of '{}' would be larger than {} bytes", id, w.key(),
+            max);
         return true;
       }
     }
