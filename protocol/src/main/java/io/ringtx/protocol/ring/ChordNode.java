@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The Chord state machine of one virtual node (Chord §IV, DESIGN §4): predecessor, a successor
@@ -814,17 +815,19 @@ public final class ChordNode {
    * whether nothing was left to stand in.
    */
   private boolean forget(VirtualNode dead) {
-    if (dead.equals(self)) {
-      return false;
-    }
+    return !dead.equals(self) && forgetAll(dead::equals);
+  }
+
+  /** As {@link #forget}, for every virtual node {@code dead} accepts (never this one). */
+  private boolean forgetAll(Predicate<VirtualNode> dead) {
     boolean hadSuccessors = !successors.isEmpty();
-    successors.removeIf(dead::equals);
+    successors.removeIf(dead);
     for (int i = 0; i < bits; i++) {
-      if (fingers[i].equals(dead)) {
+      if (dead.test(fingers[i])) {
         fingers[i] = self;
       }
     }
-    if (dead.equals(predecessor)) {
+    if (predecessor != null && dead.test(predecessor)) {
       predecessor = null;
     }
     if (hadSuccessors && successors.isEmpty()) {
@@ -883,23 +886,9 @@ public final class ChordNode {
     NodeId gone = leaving.node();
     if (gone.equals(self.node())) {
       forget(leaving);
-      return;
-    }
-    // Fingers and predecessor first, so that a stand-in for an emptied successor list is never
-    // one of them.
-    for (int i = 0; i < bits; i++) {
-      if (fingers[i].node().equals(gone)) {
-        fingers[i] = self;
-      }
-    }
-    if (predecessor != null && predecessor.node().equals(gone)) {
-      predecessor = null;
-    }
-    forget(leaving);
-    for (VirtualNode v : List.copyOf(successors)) {
-      if (v.node().equals(gone)) {
-        forget(v);
-      }
+    } else {
+      // All at once, so that a stand-in for an emptied successor list is never one of them.
+      forgetAll(v -> v.node().equals(gone));
     }
   }
 
