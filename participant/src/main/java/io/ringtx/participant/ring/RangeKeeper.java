@@ -144,8 +144,8 @@ final class RangeKeeper {
   private final Set<String> active = new HashSet<>();
   /** Receivers' replies waiting for the write of a last chunk that is in progress. */
   private final Map<String, List<Consumer<Message>>> landing = new HashMap<>();
-  /** Hand-offs whose chunk is not acknowledged: since when, and when last reported. */
-  private final Map<String, long[]> unacknowledged = new HashMap<>();
+  /** Hand-offs whose chunk is not acknowledged, and their warnings. */
+  private final Map<String, Nag> unacknowledged = new HashMap<>();
   private boolean stopped;
   private long joinTimer = -1;
   private Promise<Void> left;
@@ -154,11 +154,10 @@ final class RangeKeeper {
    * Until it has, a leave that finds nobody to take its ranges can be given up.
    */
   private boolean handedOver;
-  /** When a leave that cannot find a receiver may next say so at WARN. */
-  private long receiverWarnAt;
-  /** When this join began (its first round), and when it may next say at WARN what it waits for. */
-  private long joinSince;
-  private long joinWarnAt;
+  /** The warning of a leave that cannot find a receiver. */
+  private final Nag receiverNag = new Nag(0, 0);
+  /** The warning of a join that goes on (from its first round). */
+  private Nag joinNag;
   /** Why the last request of the join for a range did not get it. */
   private String joinProblem = "none yet";
 
@@ -263,9 +262,8 @@ final class RangeKeeper {
     }
     boolean all = true;
     long now = System.currentTimeMillis();
-    if (joinSince == 0) {
-      joinSince = now;
-      joinWarnAt = now + 3 * STUCK_WARN_MILLIS;
+    if (joinNag == null) {
+      joinNag = new Nag(now, 3 * STUCK_WARN_MILLIS);
     }
     int waiting = 0;
     for (RingId point : ownIds) {
@@ -304,10 +302,9 @@ final class RangeKeeper {
         });
       });
     }
-    if (!all && now >= joinWarnAt) {
-      joinWarnAt = now + STUCK_WARN_MILLIS;
+    if (!all && joinNag.due(now)) {
       LOG.warn("ring: {} has been joining for {} s: {} of its {} virtual nodes still wait for "
-          + "their ranges; last problem: {}", self, (now - joinSince) / 1000, waiting,
+          + "their ranges; last problem: {}", self, joinNag.seconds(now), waiting,
           ownIds.size(), joinProblem);
     }
     if (all) {
@@ -408,9 +405,7 @@ final class RangeKeeper {
           stayInRing(ar.cause().getMessage());
           return;
         }
-        long now = System.currentTimeMillis();
-        if (now >= receiverWarnAt) {
-          receiverWarnAt = now + STUCK_WARN_MILLIS;
+        if (receiverNag.due(System.currentTimeMillis())) {
           LOG.warn("ring: {} cannot hand {} over yet: {}", self, r, ar.cause().getMessage());
         } else {
           LOG.debug("ring: {} cannot hand {} over yet: {}", self, r, ar.cause().getMessage());
@@ -447,6 +442,34 @@ final class RangeKeeper {
   static final class CannotLeave extends RuntimeException {
     CannotLeave(String message) {
       super(message, null, false, false);
+    }
+  }
+
+  /**
+   * The warning about something that goes on (a join, a hand-off waiting on locks or on its
+   * receiver, a leave without a receiver): due {@code firstAfter} ms after it began, then at
+   * most every {@link #STUCK_WARN_MILLIS}.
+   */
+  private static final class Nag {
+    final long since;
+    private long next;
+
+    Nag(long since, long firstAfter) {
+      this.since = since;
+      this.next = since + firstAfter;
+    }
+
+    /** Whether to warn now; if so, the next warning is due {@link #STUCK_WARN_MILLIS} later. */
+    boolean due(long now) {
+      if (now < next) {
+        return false;
+      }
+      next = now + STUCK_WARN_MILLIS;
+      return true;
+    }
+
+    long seconds(long now) {
+      return (now - since) / 1000;
     }
   }
 
@@ -548,14 +571,13 @@ final class RangeKeeper {
         return;
       }
       if (active.add(id)) {
-        long now = System.currentTimeMillis();
-        drain(outgoing.get(id), now, now + STUCK_WARN_MILLIS);
+        drain(outgoing.get(id), new Nag(System.currentTimeMillis(), STUCK_WARN_MILLIS));
       }
     }
   }
 
   /** Waits until no transaction holds a lock on a key of the range (it was decided). */
-  private void drain(Transfer t, long since, long warnAt) {
+  private void drain(Transfer t, Nag waiting) {
     if (stopped) {
       return;
     }
@@ -567,17 +589,15 @@ final class RangeKeeper {
     }
     if (locked > 0) {
       long now = System.currentTimeMillis();
-      boolean warn = now >= warnAt;
-      if (warn) {
+      if (waiting.due(now)) {
         LOG.warn("ring: {} hand-off {} of {} has waited {} s for {} locked keys: their "
             + "transactions are not decided yet (in doubt, if this goes on)", self, t.id(),
-            t.range(), (now - since) / 1000, locked);
+            t.range(), waiting.seconds(now), locked);
       }
-      long next = warn ? now + STUCK_WARN_MILLIS : warnAt;
-      vertx.setTimer(DRAIN_POLL_MILLIS, x -> drain(t, since, next));
+      vertx.setTimer(DRAIN_POLL_MILLIS, x -> drain(t, waiting));
       return;
     }
-    long waited = System.currentTimeMillis() - since;
+    long waited = System.currentTimeMillis() - waiting.since;
     vertx.<List<HandoffChunk.Entry>>executeBlocking(() -> {
       List<HandoffChunk.Entry> entries = new ArrayList<>();
       store.forEachData((key, v) -> {
@@ -589,7 +609,7 @@ final class RangeKeeper {
     }, false).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("RTX-2102 ring: {} cannot read the keys of {}: {}", self, t.range(), ar.cause());
-        vertx.setTimer(RETRY_MILLIS, x -> drain(t, since, warnAt));
+        vertx.setTimer(RETRY_MILLIS, x -> drain(t, waiting));
         return;
       }
       List<HandoffChunk.Entry> all = ar.result();
@@ -630,12 +650,11 @@ final class RangeKeeper {
       }
       String why = ar.failed() ? ar.cause().toString() : String.valueOf(ar.result());
       long now = System.currentTimeMillis();
-      long[] since = unacknowledged.computeIfAbsent(t.id(), k -> new long[] {now, now});
-      if (now - since[1] >= STUCK_WARN_MILLIS) {
-        since[1] = now;
+      Nag nag = unacknowledged.computeIfAbsent(t.id(), k -> new Nag(now, STUCK_WARN_MILLIS));
+      if (nag.due(now)) {
         LOG.warn("RTX-2106 ring: {} has sent chunk {} of hand-off {} of {} to {} for {} s without "
             + "an acknowledgement; still trying. Last answer: {}", self, chunk, t.id(), t.range(),
-            t.target(), (now - since[0]) / 1000, why);
+            t.target(), nag.seconds(now), why);
       } else {
         LOG.debug("ring: chunk {} of {} to {} not acknowledged: {}", chunk, t.id(), t.target(),
             why);
