@@ -64,6 +64,8 @@ public final class ProcessCluster {
   private volatile ClusterLayout layout;
   private final NodeLauncher launcher;
   private final Consumer<String> progress;
+  /** See {@link #admin}. */
+  private volatile AdminHttp admin;
 
   /** Every process this instance started, for {@link #killAll}. */
   private final Map<Long, Process> spawned = new ConcurrentHashMap<>();
@@ -258,7 +260,8 @@ public final class ProcessCluster {
    * Adds one participant to the running cluster ({@code ringtx cluster add}): lays it out (the
    * next free id {@code pN}, two free ports), records it in {@code cluster.json} as added, starts
    * it with {@code ringJoin} so that it joins the running ring through discovery, and waits until
-   * it serves. The id is chosen and {@code cluster.json} rewritten under the directory's lock. Its hand-offs may still be running then; see {@link #awaitRingStatus}.
+   * it serves. The id is chosen and {@code cluster.json} rewritten under the directory's lock.
+   * Its hand-offs may still be running then; see {@link #awaitRingStatus}.
    *
    * @return the new node
    */
@@ -303,12 +306,10 @@ public final class ProcessCluster {
       throws InterruptedException {
     long t0 = System.nanoTime();
     Node n = layout.require(id);
-    AdminHttp http = AdminHttp.of(layout);
     String last = "no answer";
     while (System.nanoTime() - t0 < timeout.toNanos()) {
       try {
-        java.net.http.HttpResponse<String> r =
-            http.get(layout.url(n) + "/v1/ring", Duration.ofSeconds(5));
+        java.net.http.HttpResponse<String> r = getRing(n);
         last = r.statusCode() + " " + r.body().substring(0, Math.min(200, r.body().length()));
         if (r.statusCode() == 200 && r.body().contains("\"status\":\"" + status + "\"")) {
           return Duration.ofNanos(System.nanoTime() - t0);
@@ -371,7 +372,7 @@ public final class ProcessCluster {
             + ")");
       }
       leaveUrl = layout.url(n) + "/v1/ring/leave";
-      answer = AdminHttp.of(layout).postAsync(leaveUrl, timeout);
+      answer = admin().postAsync(leaveUrl, timeout);
       awaitLeaving(n, answer);
     }
     java.net.http.HttpResponse<String> r;
@@ -409,15 +410,37 @@ public final class ProcessCluster {
     return layout;
   }
 
+  /** Participant {@code n}'s {@code GET /v1/ring}. */
+  private java.net.http.HttpResponse<String> getRing(Node n)
+      throws IOException, InterruptedException {
+    return admin().get(layout.url(n) + "/v1/ring", Duration.ofSeconds(5));
+  }
+
+  /**
+   * The client for the nodes' admin calls, made once: its CA and token are the cluster's, which
+   * no command changes, and a leave asks a node for its status every 50 ms.
+   */
+  private AdminHttp admin() {
+    AdminHttp a = admin;
+    if (a == null) {
+      a = AdminHttp.of(layout);
+      admin = a;
+    }
+    return a;
+  }
+
+  /** A field of a 200 answer of {@link #getRing}. */
+  private static Object ringField(java.net.http.HttpResponse<String> r, String field)
+      throws IOException {
+    return io.ringtx.protocol.codec.Json.MAPPER.readValue(r.body(), Map.class).get(field);
+  }
+
   /** Participant {@code n}'s ring status from {@code GET /v1/ring}, if it answers. */
   private Optional<String> ringStatus(Node n) throws InterruptedException {
     try {
-      java.net.http.HttpResponse<String> r =
-          AdminHttp.of(layout).get(layout.url(n) + "/v1/ring", Duration.ofSeconds(5));
+      java.net.http.HttpResponse<String> r = getRing(n);
       if (r.statusCode() == 200) {
-        Object status = io.ringtx.protocol.codec.Json.MAPPER.readValue(r.body(), Map.class)
-            .get("status");
-        return Optional.ofNullable(status).map(String::valueOf);
+        return Optional.ofNullable(ringField(r, "status")).map(String::valueOf);
       }
     } catch (IOException | RuntimeException e) {
       // not answering
@@ -443,12 +466,9 @@ public final class ProcessCluster {
   /** The hand-offs node {@code n} reports in progress, as a sentence for a message. */
   private String handoffsOf(Node n) {
     try {
-      java.net.http.HttpResponse<String> r =
-          AdminHttp.of(layout).get(layout.url(n) + "/v1/ring", Duration.ofSeconds(5));
+      java.net.http.HttpResponse<String> r = getRing(n);
       if (r.statusCode() == 200) {
-        List<?> handoffs =
-            (List<?>) io.ringtx.protocol.codec.Json.MAPPER.readValue(r.body(), Map.class)
-                .get("handoffs");
+        List<?> handoffs = (List<?>) ringField(r, "handoffs");
         if (handoffs != null && !handoffs.isEmpty()) {
           return "Hand-offs in progress (id range -> receiver): " + handoffs.stream()
               .map(String::valueOf).collect(java.util.stream.Collectors.joining("; ")) + ".";
