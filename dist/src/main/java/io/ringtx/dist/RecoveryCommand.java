@@ -119,8 +119,9 @@ final class RecoveryCommand implements Callable<Integer> {
     /** On a data directory, --ca-file and --token-file would do nothing: say so, not ignore. */
     void onlyWithCluster() {
       if (caFile != null || tokenFile != null) {
-        throw new ParameterException(spec.commandLine(), (caFile != null ? "--ca-file" : "--token-file")
-            + " applies to --cluster only; a data directory is read from disk");
+        String option = caFile != null ? "--ca-file" : "--token-file";
+        throw new ParameterException(spec.commandLine(),
+            option + " applies to --cluster only; a data directory is read from disk");
       }
     }
 

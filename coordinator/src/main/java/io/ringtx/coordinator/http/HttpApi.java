@@ -9,6 +9,7 @@ import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxStatus;
 import io.ringtx.protocol.api.ApiError;
 import io.ringtx.protocol.api.ApiErrorCode;
+import io.ringtx.protocol.api.JsonContentType;
 import io.ringtx.protocol.api.TxAnswers;
 import io.ringtx.protocol.api.TxBodies;
 import io.ringtx.protocol.api.TxRequest;
@@ -35,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -486,7 +486,7 @@ public final class HttpApi {
   private void checkContentType(RoutingContext ctx, String route) {
     ctx.put(ROUTE_LABEL, route);
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || isJsonUtf8(type)) {
+    if (type == null || JsonContentType.isJsonUtf8(type)) {
       ctx.next();
     } else {
       error(
@@ -878,11 +878,6 @@ public final class HttpApi {
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE)
         .end(Buffer.buffer(body));
   }
-
-  static boolean isJsonUtf8(String contentType) {
-    return io.ringtx.protocol.api.JsonContentType.isJsonUtf8(contentType);
-  }
-
 
   private static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException)

@@ -555,16 +555,6 @@ class HttpApiTest {
     assertThat(post("/v1/txn", "{}").status()).isEqualTo(200);
   }
 
-  @Test
-  void contentTypeRule() {
-    assertThat(HttpApi.isJsonUtf8("application/json")).isTrue();
-    assertThat(HttpApi.isJsonUtf8("application/json;charset=utf-8")).isTrue();
-    assertThat(HttpApi.isJsonUtf8("application/json; foo=bar")).isTrue();
-    assertThat(HttpApi.isJsonUtf8("application/json; charset=latin1")).isFalse();
-    assertThat(HttpApi.isJsonUtf8("application/jsonx")).isFalse();
-    assertThat(HttpApi.isJsonUtf8("text/json")).isFalse();
-  }
-
   // ---- operator tools (ringtx recovery) ----
 
   /** Key owners by their first letter; everything else fails the test if asked. */
