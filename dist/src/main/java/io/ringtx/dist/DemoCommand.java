@@ -46,7 +46,6 @@ final class DemoCommand implements Callable<Integer> {
   static final int MAX_CLIENTS = 1_000;
   static final int MAX_SECONDS = 86_400;
 
-
   @Spec CommandSpec spec;
 
   @Option(

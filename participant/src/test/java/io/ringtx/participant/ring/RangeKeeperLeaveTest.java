@@ -15,6 +15,7 @@ import io.ringtx.protocol.message.RingInfoRequest;
 import io.ringtx.protocol.ring.IdSpace;
 import io.ringtx.protocol.ring.RingId;
 import io.ringtx.protocol.ring.RingRange;
+import io.ringtx.protocol.ring.RingSnapshot;
 import io.ringtx.protocol.ring.VirtualNode;
 import io.ringtx.protocol.rpc.Transport;
 import io.ringtx.protocol.step.DataWrite;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -332,9 +332,7 @@ class RangeKeeperLeaveTest {
     return new RangeKeeper.Ring() {
       @Override
       public Future<VirtualNode> lookup(RingId target, boolean confirmOwner) {
-        TreeMap<RingId, VirtualNode> sorted = new TreeMap<>(ring);
-        Map.Entry<RingId, VirtualNode> e = sorted.ceilingEntry(target);
-        return Future.succeededFuture((e != null ? e : sorted.firstEntry()).getValue());
+        return Future.succeededFuture(RingSnapshot.of(SPACE, ring.values()).successor(target));
       }
 
       @Override

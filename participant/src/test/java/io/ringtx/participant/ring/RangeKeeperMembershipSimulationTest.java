@@ -289,9 +289,7 @@ class RangeKeeperMembershipSimulationTest {
     return new RangeKeeper.Ring() {
       @Override
       public Future<VirtualNode> lookup(RingId target, boolean confirmOwner) {
-        TreeMap<RingId, VirtualNode> sorted = new TreeMap<>(chord);
-        Map.Entry<RingId, VirtualNode> e = sorted.ceilingEntry(target);
-        return Future.succeededFuture((e != null ? e : sorted.firstEntry()).getValue());
+        return Future.succeededFuture(RingSnapshot.of(SPACE, chord.values()).successor(target));
       }
 
       @Override
