@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringtx.coordinator.api.InDoubtException;
 import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxStatus;
@@ -784,6 +785,9 @@ public final class HttpApi {
     Throwable cause = unwrap(failure);
     if (cause instanceof OverloadedException) {
       return new ApiError(ApiErrorCode.OVERLOADED, what + " refused: " + cause.getMessage());
+    }
+    if (cause instanceof InDoubtException) {
+      return new ApiError(ApiErrorCode.IN_DOUBT, what + " refused: " + cause.getMessage());
     }
     if (cause instanceof TimeoutException) {
       LOG.warn("{} got no answer from the service within {}", what, options.requestTimeout());

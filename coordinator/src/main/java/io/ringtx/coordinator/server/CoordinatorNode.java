@@ -1,5 +1,6 @@
 package io.ringtx.coordinator.server;
 
+import io.ringtx.coordinator.api.InDoubtException;
 import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.coordinator.api.RecoveryService;
 import io.ringtx.coordinator.api.TransactionService;
@@ -231,6 +232,9 @@ public final class CoordinatorNode implements TransactionService, AutoCloseable 
         retryRead(key, attempt + 1, unreachable, out);
       } else if (ar.result() instanceof ErrorReply e && e.code() == ErrorReply.Code.OVERLOADED) {
         out.completeExceptionally(new OverloadedException(
+            "read of " + key + " refused by " + owner + ": " + e.message()));
+      } else if (ar.result() instanceof ErrorReply e && e.code() == ErrorReply.Code.IN_DOUBT) {
+        out.completeExceptionally(new InDoubtException(
             "read of " + key + " refused by " + owner + ": " + e.message()));
       } else {
         out.completeExceptionally(

@@ -4,6 +4,7 @@ import io.ringtx.protocol.api.ApiErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ringtx.coordinator.api.InDoubtException;
 import io.ringtx.coordinator.api.OverloadedException;
 import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.codec.Json;
@@ -183,6 +184,18 @@ class HttpApiOverloadTest {
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.headers().firstValue("Retry-After")).hasValue("2");
     assertThat(Json.MAPPER.readTree(r.body()).get("error").asText()).isEqualTo("overloaded");
+    assertThat(api.inFlight()).isZero();
+  }
+
+  @Test
+  void aReadRefusedInDoubtByAParticipant_is503InDoubt_withItsReason() throws Exception {
+    fake.failReadsWith(new InDoubtException("read of x refused by p1: key x is written by"
+        + " transaction t9, prepared 1500 ms ago and still without a decision"));
+    HttpResponse<String> r = get("/v1/kv/x");
+    assertThat(r.statusCode()).isEqualTo(503);
+    JsonNode body = Json.MAPPER.readTree(r.body());
+    assertThat(body.get("error").asText()).isEqualTo("in_doubt");
+    assertThat(body.get("message").asText()).contains("transaction t9");
     assertThat(api.inFlight()).isZero();
   }
 

@@ -3,9 +3,11 @@ package io.ringtx.coordinator.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ringtx.coordinator.api.InDoubtException;
 import io.ringtx.coordinator.core.CoordinatorConfig;
 import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.message.ErrorReply;
 import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.ReadReply;
 import io.ringtx.protocol.message.ReadRequest;
@@ -61,6 +63,10 @@ class CoordinatorNodeReadTest {
   final Transport transport = Transport.sendingOnly((to, request, timeoutMillis) -> {
     if (request instanceof ReadRequest r) {
       asked.add(to);
+      if (r.key().equals("doubtful")) {
+        return Future.succeededFuture(new ErrorReply(ErrorReply.Code.IN_DOUBT,
+            "key doubtful is written by transaction t9"));
+      }
       return to.equals(P1) ? Future.succeededFuture(new ReadReply(r.key(), "v", 7))
           : Future.failedFuture("No handlers for address ringtx.node." + to.value());
     }
@@ -114,6 +120,22 @@ class CoordinatorNodeReadTest {
         .hasMessageContaining("No handlers for address ringtx.node.p2");
     assertThat(asked).hasSizeGreaterThan(1).containsOnly(P2);
     assertThat(refreshes.get()).isEqualTo(asked.size() - 1);
+  }
+
+  @Test
+  void aReadRefusedInDoubt_failsAtOnce_asInDoubt_withTheParticipantsWords() throws Exception {
+    CoordinatorNode node = start();
+    node.routing(() -> {
+      refreshes.incrementAndGet();
+      return Future.succeededFuture();
+    }, () -> "ring");
+
+    assertThatThrownBy(() -> node.read("doubtful").get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(InDoubtException.class)
+        .hasMessageContaining("refused by p2").hasMessageContaining("transaction t9");
+    assertThat(asked).containsExactly(P2);
+    assertThat(refreshes).hasValue(0);
   }
 
   @Test

@@ -94,7 +94,10 @@ public final class ParticipantCore implements StateMachine {
     ONE_PHASE
   }
 
-  /** A request waiting for a transaction that is applying its commit. */
+  /**
+   * A request waiting for a transaction that is applying its decision, or a read waiting for the
+   * decision of a prepared writer of its key.
+   */
   private record Parked(long token, NodeId from, Message request) {}
 
   /** What a write in flight was for. */
@@ -132,6 +135,8 @@ public final class ParticipantCore implements StateMachine {
     String heuristicBy;
     /** COMMITTED only: the write that makes the record durable is in flight. */
     boolean syncing;
+    /** When it became READY (PREPARED durable, or found in the log at a restart). */
+    long readySince;
 
     Entry(TxId id, Phase phase) {
       this.id = id;
@@ -199,6 +204,7 @@ public final class ParticipantCore implements StateMachine {
       e.peers = peersOf(p.participants());
       e.prepared = p;
       e.queryBackoff = config.readyTimeoutMillis();
+      e.readySince = now;
       txs.put(p.txId(), e);
       LOG.info("tx={} recovered READY, asking coordinator {}", p.txId(), p.coordinator());
       out.timer(new Timer(p.txId(), TimerKind.READY_TIMEOUT, now));
@@ -209,9 +215,17 @@ public final class ParticipantCore implements StateMachine {
   @Override
   public Step onRequest(long now, long token, NodeId from, Message request) {
     TxId blocker = committingBlocker(request);
+    if (blocker == null && request instanceof ReadRequest r) {
+      Entry writer = preparedWriter(r.key());
+      if (writer != null && now - writer.readySince >= config.readyTimeoutMillis()) {
+        return reply(token, inDoubt(now, r.key(), writer));
+      }
+      blocker = writer == null ? null : writer.id;
+    }
     if (blocker != null) {
-      // The holder is applying a commit: the decision is known and only a disk write remains,
-      // so waiting cannot deadlock, and the client that was told COMMITTED will see its writes.
+      // The holder is applying its decision (only a disk write remains), or is a prepared writer
+      // of the key read (its decision is due). Neither waits for anything here, so waiting
+      // cannot deadlock, and the client that was told COMMITTED will see its writes.
       if (overloaded(request)) {
         return refuseOverloaded(token, request);
       }
@@ -316,6 +330,7 @@ public final class ParticipantCore implements StateMachine {
     return Step.builder()
         .send(new Send(e.coordinator, new StatusQuery(e.id, self, false)))
         .timer(new Timer(e.id, TimerKind.READY_TIMEOUT, now + e.queryBackoff))
+        .add(unpark(now, e.id)) // reads that waited for its decision: answered IN_DOUBT now
         .build();
   }
 
@@ -340,6 +355,7 @@ public final class ParticipantCore implements StateMachine {
       case PREPARING -> {
         e.phase = Phase.READY;
         e.queryBackoff = config.readyTimeoutMillis();
+        e.readySince = now;
         LOG.debug("tx={} state INIT→READY", e.id);
         for (long t : e.waiting) {
           out.send(new Reply(t, Vote.ok(e.id, self)));
@@ -1077,6 +1093,33 @@ public final class ParticipantCore implements StateMachine {
       }
     }
     return null;
+  }
+
+  /**
+   * The transaction, if any, that is READY here with a write of {@code key}. Its coordinator may
+   * have decided COMMIT and answered its client already, and that client may read next through
+   * any coordinator or straight from here, ahead of the GLOBAL-COMMIT: so a read waits for the
+   * decision rather than answer the value being replaced (until the READY timeout, see {@link
+   * #inDoubt}). A transaction still forcing PREPARED has not voted, cannot have committed yet,
+   * and does not hold a read up.
+   */
+  private Entry preparedWriter(String key) {
+    TxId holder = locks.exclusiveHolder(key).orElse(null);
+    Entry e = holder == null ? null : txs.get(holder);
+    return e != null && e.phase == Phase.READY ? e : null;
+  }
+
+  /**
+   * The answer to a read of {@code key} written by {@code writer}, READY here for longer than the
+   * READY timeout: its coordinator is down or cut off, its outcome is not known here, and the
+   * value read could be one that a committed transaction has replaced already.
+   */
+  private ErrorReply inDoubt(long now, String key, Entry writer) {
+    return new ErrorReply(ErrorReply.Code.IN_DOUBT, "key " + key + " is written by transaction "
+        + writer.id + ", prepared at " + self + " " + (now - writer.readySince)
+        + " ms ago and still without a decision from coordinator " + writer.coordinator
+        + "; its value may be about to change, so it is not read now. Read it again later;"
+        + " ringtx recovery list shows the transaction");
   }
 
   private boolean isCommitting(TxId id) {

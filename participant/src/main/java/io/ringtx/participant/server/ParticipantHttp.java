@@ -1,6 +1,7 @@
 package io.ringtx.participant.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ringtx.protocol.api.ApiErrorCode;
 import io.ringtx.protocol.api.JsonContentType;
 import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.api.TxBodies;
@@ -282,9 +283,14 @@ public final class ParticipantHttp {
     List<ReadReply> replies = new ArrayList<>(answers.size());
     for (int i = 0; i < answers.size(); i++) {
       if (answers.get(i) instanceof ErrorReply e) {
+        if (e.code() == ErrorReply.Code.OVERLOADED || e.code() == ErrorReply.Code.IN_DOUBT) {
+          ApiErrorCode code = e.code() == ErrorReply.Code.OVERLOADED
+              ? ApiErrorCode.OVERLOADED : ApiErrorCode.IN_DOUBT;
+          error(req, code.status(), code.wire(), e.message());
+          return;
+        }
         if (e.code() != ErrorReply.Code.NOT_OWNER) {
-          boolean busy = e.code() == ErrorReply.Code.OVERLOADED;
-          error(req, busy ? 503 : 500, busy ? "overloaded" : "internal", e.message());
+          error(req, 500, "internal", e.message());
           return;
         }
         notOwned.add(keys.get(i));

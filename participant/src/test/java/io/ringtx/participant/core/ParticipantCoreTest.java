@@ -446,6 +446,92 @@ class ParticipantCoreTest {
         .isEqualTo(ErrorReply.Code.NOT_OWNER);
   }
 
+  @Nested
+  class ReadsOfAPreparedWrite {
+    @Test
+    void aReadOfAKeyAPreparedTransactionWrites_waitsForTheCommit_andAnswersTheNewValue() {
+      // The coordinator may have answered COMMITTED already; its client reads next, ahead of
+      // the GLOBAL-COMMIT (straight from here, or through another coordinator).
+      prepareT1();
+      Call read = call(new ReadRequest("x"));
+      Call other = call(new ReadRequest("w")); // a key T1 does not write
+      assertThat(read.step().sends()).as("waits for T1's decision").isEmpty();
+      assertThat(other.step().sends())
+          .containsExactly(new Reply(other.token(), new ReadReply("w", null, 0)));
+
+      Persist p = onlyPersist(call(GlobalDecision.commit(T1)).step());
+      Completed written = completeOnly(p);
+
+      long v = store.read("x").version();
+      assertThat(written.allSent()).contains(new Reply(read.token(), new ReadReply("x", "9", v)));
+    }
+
+    @Test
+    void aReadOfAKeyAPreparedTransactionWrites_answersTheOldValue_onceItAborts() {
+      prepareT1();
+      Call read = call(new ReadRequest("y"));
+      assertThat(read.step().sends()).isEmpty();
+
+      Completed aborted = complete(onlyPersist(call(GlobalDecision.abort(T1, Reason.CONFLICT))
+          .step()));
+
+      assertThat(aborted.allSent()).contains(new Reply(read.token(), new ReadReply("y", "ab", 5)));
+    }
+
+    @Test
+    void aReadOfAKeyAPreparedTransactionMerelyRead_orStillPreparing_isAnsweredAtOnce() {
+      // T1 only read x: a shared lock, no new value on the way.
+      Call prep = call(voteReq(T1, List.of(new ReadItem("x", 3)), List.of(WriteOp.put("y", "1"))));
+      Call whilePreparing = call(new ReadRequest("y")); // PREPARED not durable: T1 has not voted
+      assertThat(whilePreparing.step().sends())
+          .containsExactly(new Reply(whilePreparing.token(), new ReadReply("y", "ab", 5)));
+      complete(onlyPersist(prep.step()));
+      Call read = call(new ReadRequest("x"));
+      assertThat(read.step().sends())
+          .containsExactly(new Reply(read.token(), new ReadReply("x", "10", 3)));
+    }
+
+    @Test
+    void aReadWaitingForAnOverdueDecision_isRefusedInDoubt_atTheReadyTimeout_andSoIsTheNext() {
+      prepareT1();
+      long prepared = now;
+      now += READY_TIMEOUT / 2;
+      Call read = call(new ReadRequest("z"));
+      assertThat(read.step().sends()).isEmpty();
+
+      now = prepared + READY_TIMEOUT;
+      Step timer = core.onTimer(now, new Timer(T1, TimerKind.READY_TIMEOUT, now));
+
+      ErrorReply refused = (ErrorReply) onlyReplyTo(read.token(), timer.sends());
+      assertThat(refused.code()).isEqualTo(ErrorReply.Code.IN_DOUBT);
+      assertThat(refused.message()).contains("key z").contains("t1").contains("c1");
+      assertThat(timer.sends()).contains(new Send(COORD, new StatusQuery(T1, SELF, false)));
+      Call later = call(new ReadRequest("z"));
+      assertThat(((ErrorReply) onlyReplyTo(later.token(), later.step().sends())).code())
+          .isEqualTo(ErrorReply.Code.IN_DOUBT);
+      assertThat(core.locksHeldBy(T1)).as("nothing changed").contains("z");
+
+      // The decision arrives: reads are answered again.
+      complete(onlyPersist(call(GlobalDecision.commit(T1)).step()));
+      Call after = call(new ReadRequest("z"));
+      assertThat(((ReadReply) onlyReplyTo(after.token(), after.step().sends())).value())
+          .as("T1 deleted z").isNull();
+    }
+
+    @Test
+    void aTransactionFoundPreparedAtARestart_holdsReadsUpToo() {
+      prepareT1();
+      Prepared logged = (Prepared) store.txState(T1).orElseThrow();
+      core = newCore();
+      core.recover(now, List.of(logged));
+      Call read = call(new ReadRequest("x"));
+      assertThat(read.step().sends()).isEmpty();
+      Completed written = completeOnly(onlyPersist(call(GlobalDecision.commit(T1)).step()));
+      assertThat(((ReadReply) onlyReplyTo(read.token(), written.allSent())).value())
+          .isEqualTo("9");
+    }
+  }
+
   // ---- decisions ----
 
   @Nested

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ringtx.participant.core.ParticipantConfig;
+import io.ringtx.participant.core.ParticipantCore;
 import io.ringtx.protocol.codec.Json;
 import io.ringtx.protocol.id.NodeId;
+import io.ringtx.protocol.id.TxId;
+import io.ringtx.protocol.message.Ack;
+import io.ringtx.protocol.message.GlobalDecision;
 import io.ringtx.protocol.message.Message;
 import io.ringtx.protocol.message.OnePhaseCommit;
+import io.ringtx.protocol.message.Vote;
+import io.ringtx.protocol.message.VoteRequest;
 import io.ringtx.protocol.message.WriteOp;
 import io.ringtx.protocol.rpc.EventBusTransport;
 import io.ringtx.storage.RocksNodeStore;
@@ -20,7 +26,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -193,6 +202,63 @@ class ParticipantHttpTest {
     assertThat(a.status()).as(a.text()).isEqualTo(409);
     assertThat(a.json().get("error").asText()).isEqualTo("not_owner");
     assertThat(a.json().get("keys").toString()).isEqualTo("[\"other-x\"]");
+  }
+
+  /** Prepares {@code tx} (from coordinator c1, with peer p2) writing {@code key} here. */
+  void prepare(String tx, String key, String value) throws Exception {
+    NodeId c1 = NodeId.of("c1");
+    Message vote = await(new EventBusTransport(vertx, c1).request(NodeId.of("p1"),
+        new VoteRequest(TxId.of(tx), c1, List.of(NodeId.of("p1"), NodeId.of("p2")), List.of(),
+            List.of(WriteOp.put(key, value))), 5_000));
+    assertThat(vote).isEqualTo(Vote.ok(TxId.of(tx), NodeId.of("p1")));
+  }
+
+  CompletableFuture<Answer> readLater(String key) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return read("application/json", "{\"keys\":[\"" + key + "\"]}");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  @Test
+  void read_ofAKeyAPreparedTransactionWrites_waitsForTheDecision_andAnswersTheCommittedValue()
+      throws Exception {
+    read("application/json", "{\"keys\":[\"a\"]}"); // a = "1"
+    prepare("p-1", "a", "new");
+
+    CompletableFuture<Answer> reading = readLater("a");
+    Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> await(node.inspect(ParticipantCore::queuedWork)) == 1);
+    assertThat(reading).isNotDone();
+    Message ack = await(new EventBusTransport(vertx, NodeId.of("c1")).request(NodeId.of("p1"),
+        GlobalDecision.commit(TxId.of("p-1")), 5_000));
+    assertThat(ack).isInstanceOf(Ack.class);
+
+    Answer a = reading.get(10, TimeUnit.SECONDS);
+    assertThat(a.status()).as(a.text()).isEqualTo(200);
+    assertThat(a.json().get("items").get(0).get("value").asText()).isEqualTo("new");
+  }
+
+  @Test
+  void read_ofAKeyWhosePreparedWritersDecisionIsOverdue_is503InDoubt_andChangesNothing()
+      throws Exception {
+    read("application/json", "{\"keys\":[\"a\"]}");
+    prepare("p-2", "b", "new");
+
+    // c1 never decides: after the READY timeout (1 s here) the read is refused.
+    Answer a = readLater("b").get(10, TimeUnit.SECONDS);
+
+    assertThat(a.status()).as(a.text()).isEqualTo(503);
+    assertThat(a.json().get("error").asText()).isEqualTo("in_doubt");
+    assertThat(a.json().get("message").asText()).contains("key b").contains("p-2")
+        .contains("ringtx recovery list");
+    Set<String> held = await(node.inspect(c -> c.locksHeldBy(TxId.of("p-2"))));
+    assertThat(held).containsExactly("b");
+    Answer other = read("application/json", "{\"keys\":[\"a\"]}");
+    assertThat(other.status()).isEqualTo(200);
   }
 
   @ParameterizedTest

@@ -75,7 +75,14 @@ public enum ApiErrorCode {
    * Refused before anything was done: the coordinator is stopping and takes no new work.
    * Nothing was applied; send the request to another coordinator, or again after the pause.
    */
-  SHUTTING_DOWN(503);
+  SHUTTING_DOWN(503),
+  /**
+   * A read of a key that a prepared transaction writes, at a participant that has waited longer
+   * than its {@code readyTimeoutMillis} for that transaction's decision (its coordinator is down
+   * or cut off): the value may be about to change, so it is not answered. Nothing was done; read
+   * again later. {@code ringtx recovery list} shows the transaction.
+   */
+  IN_DOUBT(503);
 
   private final int status;
 

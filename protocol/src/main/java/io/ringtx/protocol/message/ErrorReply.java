@@ -18,7 +18,13 @@ public record ErrorReply(Code code, String message) implements Message {
      * The request contradicts what the receiver knows, e.g. an operator's decision contrary to
      * one already taken; nothing was changed.
      */
-    REFUSED
+    REFUSED,
+    /**
+     * A read of a key that a prepared transaction writes, whose decision the receiver has waited
+     * for longer than its READY timeout: the committed value may be about to change, so it is
+     * not answered; retry later.
+     */
+    IN_DOUBT
   }
 
   public ErrorReply {
