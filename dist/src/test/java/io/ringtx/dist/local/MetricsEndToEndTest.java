@@ -132,6 +132,7 @@ class MetricsEndToEndTest {
     assertThat(f).containsEntry("ringtx_participant_in_doubt", "gauge")
         .containsEntry("ringtx_participant_lock_conflicts_total", "counter")
         .containsEntry("ringtx_participant_overload_refusals_total", "counter")
+        .containsEntry("ringtx_participant_reads_in_doubt_total", "counter")
         .containsEntry("ringtx_participant_max_queued_work", "gauge")
         .containsEntry("ringtx_rpc_duplicates_answered_total", "counter")
         .containsEntry("ringtx_store_sync_batch_size", "histogram")

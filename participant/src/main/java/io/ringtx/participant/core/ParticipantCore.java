@@ -165,6 +165,7 @@ public final class ParticipantCore implements StateMachine {
   /** Counters for metrics; they never influence a decision. */
   private long lockConflicts;
   private long overloadRefusals;
+  private long inDoubtReads;
 
   /**
    * @param lastVersion the highest data version in the store; new versions are above it, so a
@@ -218,6 +219,7 @@ public final class ParticipantCore implements StateMachine {
     if (blocker == null && request instanceof ReadRequest r) {
       Entry writer = preparedWriter(r.key());
       if (writer != null && now - writer.readySince >= config.readyTimeoutMillis()) {
+        inDoubtReads++;
         return reply(token, inDoubt(now, r.key(), writer));
       }
       blocker = writer == null ? null : writer.id;
@@ -1039,6 +1041,11 @@ public final class ParticipantCore implements StateMachine {
   /** Requests refused because the queue was at its bound, since start. */
   public long overloadRefusals() {
     return overloadRefusals;
+  }
+
+  /** Reads refused IN_DOUBT (a prepared writer's decision overdue), since start. */
+  public long inDoubtReads() {
+    return inDoubtReads;
   }
 
   /** Requests refused or voted down because a lock was held or a version was stale. */

@@ -149,8 +149,12 @@ public final class ParticipantNode implements AutoCloseable {
           .counter("ringtx_participant_lock_conflicts_total",
               "Requests refused or voted down because another transaction held a lock or a "
                   + "version read was stale.", c.lockConflicts())
+          .counter("ringtx_participant_reads_in_doubt_total",
+              "Reads refused IN_DOUBT: the key's prepared writer had no decision after "
+                  + "readyTimeoutMillis.", c.inDoubtReads())
           .gauge("ringtx_participant_queued_work",
-              "Requests parked behind a commit plus log writes in flight.", c.queuedWork())
+              "Requests parked behind a commit or a prepared writer, plus log writes in flight.",
+              c.queuedWork())
           .gauge("ringtx_participant_max_queued_work",
               "The bound on queued work beyond which new work is refused.", maxQueuedWork)
           .counter("ringtx_participant_overload_refusals_total",

@@ -259,6 +259,7 @@ class ParticipantHttpTest {
     assertThat(held).containsExactly("b");
     Answer other = read("application/json", "{\"keys\":[\"a\"]}");
     assertThat(other.status()).isEqualTo(200);
+    assertThat(get("/metrics").text()).contains("ringtx_participant_reads_in_doubt_total 1");
   }
 
   @ParameterizedTest
