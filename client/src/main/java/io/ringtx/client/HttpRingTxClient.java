@@ -1311,6 +1311,9 @@ final class HttpRingTxClient implements RingTxClient {
         body == null
             ? abbreviate(response.bodyAsString())
             : body.path("error").asText("") + ": " + body.path("message").asText("");
+    if (status == 503 && body != null && "in_doubt".equals(body.path("error").asText())) {
+      return new KeyInDoubtException(what + " answered " + status + " " + detail);
+    }
     return new RingTxException(what + " answered " + status + " " + detail);
   }
 
