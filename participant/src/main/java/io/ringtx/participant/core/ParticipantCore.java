@@ -1057,8 +1057,9 @@ public final class ParticipantCore implements StateMachine {
 
   /**
    * The transaction, if any, that is applying its decision (COMMIT or ABORT, only a disk write
-   * left) and holds a lock this request conflicts with. Requests from one coordinator arrive in order, so a GLOBAL-COMMIT is always seen
-   * before the next request of the client it answered; parking on it gives read-your-writes.
+   * left) and holds a lock this request conflicts with. Waiting for that write lets back-to-back
+   * transactions on the same keys follow each other instead of aborting; a read of a key whose
+   * writer has not heard its decision yet waits too (see {@link #preparedWriter}).
    */
   private TxId committingBlocker(Message request) {
     TxId self;
