@@ -40,6 +40,8 @@ import java.util.stream.Stream;
  * {@link #killStarting} and {@link #killAll}, which may run from a shutdown hook.
  */
 public final class ProcessCluster {
+  /** Times {@link #add} chooses a new participant's ports when those chosen are taken at once. */
+  private static final int ADD_PORT_ATTEMPTS = 3;
   /** How long {@link #start} waits for every node to serve unless told otherwise. */
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -267,21 +269,48 @@ public final class ProcessCluster {
    */
   public Node add(PortAllocator ports, Duration timeout) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    Node n;
+    Node n = null;
+    for (int attempt = 1; ; attempt++) {
+      n = layOutAdded(ports, n);
+      List<String> taken = takenPorts(List.of(n));
+      if (taken.isEmpty()) {
+        break;
+      }
+      if (attempt == ADD_PORT_ATTEMPTS) {
+        throw portsInUse(taken);
+      }
+      // Free when chosen a moment ago: some process took them since. Nobody knows them yet.
+      progress.accept("ports chosen for " + n.id() + " were taken since: "
+          + String.join(", ", taken) + "; choosing others");
+    }
+    launchAndAwait(List.of(n), t0, timeout);
+    return n;
+  }
+
+  /**
+   * Under the directory's lock: lays out a new participant (the next free id {@code pN}, two
+   * free ports) and records it in {@code cluster.json}; or, given {@code previous} (laid out by
+   * this call's caller, not started yet), records it again with two other free ports.
+   */
+  private Node layOutAdded(PortAllocator ports, Node previous) throws IOException {
     try (ClusterLock lock = ClusterLock.acquire(dir, progress)) {
       ClusterLayout now = reread(); // another command may have added a node since we read it
-      int next = 1;
-      for (Node o : now.nodes()) {
-        if (o.id().matches("p\\d{1,6}")) {
-          next = Math.max(next, Integer.parseInt(o.id().substring(1)) + 1);
+      String id = previous == null ? null : previous.id();
+      if (id == null) {
+        int next = 1;
+        for (Node o : now.nodes()) {
+          if (o.id().matches("p\\d{1,6}")) {
+            next = Math.max(next, Integer.parseInt(o.id().substring(1)) + 1);
+          }
         }
+        id = "p" + next;
       }
       List<Integer> free = ports.allocate(2);
       if (free.size() != 2 || free.get(0).equals(free.get(1))) {
         throw new IllegalStateException("port allocator returned " + free + " for 2");
       }
-      n = new Node("p" + next, Role.PARTICIPANT, free.get(0), free.get(1), 0, true, false);
-      ClusterLayout grown = now.with(n);
+      Node n = new Node(id, Role.PARTICIPANT, free.get(0), free.get(1), 0, true, false);
+      ClusterLayout grown = previous == null ? now.with(n) : now.replacing(n);
       List<String> problems = grown.problems();
       if (!problems.isEmpty()) {
         throw ClusterException.usage("cannot add " + n.id() + ": " + String.join("; ", problems));
@@ -289,10 +318,8 @@ public final class ProcessCluster {
       NodeConfigFiles.load(NodeConfigFiles.write(grown, dir, n));
       grown.write(dir.layoutFile());
       layout = grown;
+      return n;
     }
-    requirePortsFree(List.of(n));
-    launchAndAwait(List.of(n), t0, timeout);
-    return n;
   }
 
   /**
@@ -643,19 +670,34 @@ public final class ProcessCluster {
   }
 
   private void requirePortsFree(List<Node> nodes) {
+    List<String> taken = takenPorts(nodes);
+    if (!taken.isEmpty()) {
+      throw portsInUse(taken);
+    }
+  }
+
+  /**
+   * The ports of {@code nodes} that cannot be bound now, as {@code "27339 (hazelcast of p4,
+   * held by pid 123 (java …) LISTEN)"} where this machine tells who holds them.
+   */
+  private static List<String> takenPorts(List<Node> nodes) {
     List<String> taken = new ArrayList<>();
     for (Node n : nodes) {
-      if (!PortAllocator.isFree(n.hazelcastPort())) {
-        taken.add(n.hazelcastPort() + " (hazelcast of " + n.id() + ")");
-      }
-      if (!PortAllocator.isFree(n.httpPort())) {
-        taken.add(n.httpPort() + " (http of " + n.id() + ")");
+      for (Map.Entry<String, Integer> port : List.of(Map.entry("hazelcast", n.hazelcastPort()),
+          Map.entry("http", n.httpPort()))) {
+        if (!PortAllocator.isFree(port.getValue())) {
+          String holder = PortOwner.describe(port.getValue()).map(h -> ", held by " + h)
+              .orElse("");
+          taken.add(port.getValue() + " (" + port.getKey() + " of " + n.id() + holder + ")");
+        }
       }
     }
-    if (!taken.isEmpty()) {
-      throw ClusterException.failed("ports in use by another process: " + String.join(", ", taken)
-          + "; free them, or lay out a new cluster in another directory");
-    }
+    return taken;
+  }
+
+  private static ClusterException portsInUse(List<String> taken) {
+    return ClusterException.failed("ports in use by another process: " + String.join(", ", taken)
+        + "; free them, or lay out a new cluster in another directory");
   }
 
   private void awaitServing(Map<Node, Process> procs, long t0, Duration timeout)

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -298,9 +300,70 @@ class ProcessClusterIT {
 
         assertThatThrownBy(() -> c.start(Duration.ofSeconds(30)))
             .isInstanceOf(ClusterException.class)
-            .hasMessageContaining("ports in use by another process: " + port + " (http of c1)");
+            .hasMessageContaining("ports in use by another process: " + port + " (http of c1"
+                + heldByThisJvm());
       }
       assertThat(c.running()).isEmpty();
+    }
+  }
+
+  /** How a port error names this JVM as the holder, where Linux's /proc tells it. */
+  private static String heldByThisJvm() {
+    return Files.isReadable(Path.of("/proc/net/tcp"))
+        ? ", held by pid " + ProcessHandle.current().pid() + " (" : "";
+  }
+
+  @Test
+  @Timeout(120)
+  void add_choosesOtherPorts_whenThoseItChoseAreTakenBeforeTheNodeStarts() throws Exception {
+    try (ProcessClusterFixture cluster = fake(1, 1).start();
+        ServerSocket squatter = new ServerSocket()) {
+      squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int taken = squatter.getLocalPort();
+      Path root = cluster.cluster().dir().root();
+      List<String> progress = new CopyOnWriteArrayList<>();
+      ProcessCluster c = ProcessCluster.open(root, ProcessClusterFixture.fakeLauncher(),
+          progress::add);
+      AtomicInteger calls = new AtomicInteger();
+      // The first choice is a port that some process takes right after it was found free.
+      PortAllocator racing = count -> calls.getAndIncrement() == 0
+          ? List.of(taken, PortAllocator.loopback().allocate(1).get(0))
+          : PortAllocator.loopback().allocate(count);
+
+      ClusterLayout.Node added;
+      try {
+        added = c.add(racing, Duration.ofSeconds(60));
+      } finally {
+        c.killAll();
+      }
+
+      assertThat(added.id()).isEqualTo("p2");
+      assertThat(added.hazelcastPort()).isNotEqualTo(taken);
+      assertThat(calls).hasValue(2);
+      assertThat(progress).anySatisfy(l -> assertThat(l)
+          .contains("ports chosen for p2 were taken since: " + taken + " (hazelcast of p2"
+              + heldByThisJvm())
+          .contains("choosing others"));
+      assertThat(reopen(root).layout().require("p2")).isEqualTo(added);
+      assertThat(cluster.cluster().dir().configFile("p2")).content()
+          .contains(String.valueOf(added.hazelcastPort()));
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void add_givesUp_whenEveryChoiceIsTaken_namingThePort() throws Exception {
+    try (ProcessClusterFixture cluster = fake(1, 1).start();
+        ServerSocket squatter = new ServerSocket()) {
+      squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      int taken = squatter.getLocalPort();
+      ProcessCluster c = reopen(cluster.cluster().dir().root());
+      PortAllocator alwaysTaken = count -> List.of(taken, PortAllocator.loopback().allocate(1).get(0));
+
+      assertThatThrownBy(() -> c.add(alwaysTaken, Duration.ofSeconds(60)))
+          .isInstanceOf(ClusterException.class)
+          .hasMessageContaining("ports in use by another process: " + taken + " (hazelcast of p2");
+      assertThat(c.running()).doesNotContainKey("p2");
     }
   }
 }
