@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -305,7 +306,17 @@ public final class ProcessCluster {
         }
         id = "p" + next;
       }
+      // A node laid out but not started yet (another command's add) leaves its ports free.
+      Set<Integer> laidOut = new HashSet<>();
+      for (Node o : now.nodes()) {
+        if (!o.id().equals(id)) {
+          laidOut.addAll(List.of(o.hazelcastPort(), o.httpPort(), o.busPort()));
+        }
+      }
       List<Integer> free = ports.allocate(2);
+      for (int i = 0; i < ADD_PORT_ATTEMPTS && free.stream().anyMatch(laidOut::contains); i++) {
+        free = ports.allocate(2);
+      }
       if (free.size() != 2 || free.get(0).equals(free.get(1))) {
         throw new IllegalStateException("port allocator returned " + free + " for 2");
       }

@@ -352,6 +352,30 @@ class ProcessClusterIT {
 
   @Test
   @Timeout(120)
+  void add_doesNotChooseAPortOfANodeLaidOutButNotStarted() throws Exception {
+    try (ProcessClusterFixture cluster = fake(1, 1).create()) { // laid out, nothing started
+      ProcessCluster c = reopen(cluster.cluster().dir().root());
+      int p1Http = c.layout().require("p1").httpPort(); // free: p1 does not run
+      AtomicInteger calls = new AtomicInteger();
+      PortAllocator stale = count -> calls.getAndIncrement() == 0
+          ? List.of(p1Http, PortAllocator.loopback().allocate(1).get(0))
+          : PortAllocator.loopback().allocate(count);
+
+      ClusterLayout.Node added;
+      try {
+        added = c.add(stale, Duration.ofSeconds(60));
+      } finally {
+        c.killAll();
+      }
+
+      assertThat(List.of(added.hazelcastPort(), added.httpPort())).doesNotContain(p1Http);
+      assertThat(calls).hasValue(2);
+      assertThat(reopen(cluster.cluster().dir().root()).layout().problems()).isEmpty();
+    }
+  }
+
+  @Test
+  @Timeout(120)
   void add_givesUp_whenEveryChoiceIsTaken_namingThePort() throws Exception {
     try (ProcessClusterFixture cluster = fake(1, 1).start();
         ServerSocket squatter = new ServerSocket()) {
