@@ -313,6 +313,23 @@ class ProcessClusterIT {
         ? ", held by pid " + ProcessHandle.current().pid() + " (" : "";
   }
 
+  /** Free ports, except that its first answer (counted in {@code calls}) includes {@code port}. */
+  private static PortAllocator firstChoosing(int port, AtomicInteger calls) {
+    return count -> calls.getAndIncrement() == 0
+        ? List.of(port, PortAllocator.loopback().allocate(1).get(0))
+        : PortAllocator.loopback().allocate(count);
+  }
+
+  /** {@code c.add} with {@code ports}; then kills what {@code c} started. */
+  private static ClusterLayout.Node addKillingAfter(ProcessCluster c, PortAllocator ports)
+      throws Exception {
+    try {
+      return c.add(ports, Duration.ofSeconds(60));
+    } finally {
+      c.killAll();
+    }
+  }
+
   @Test
   @Timeout(120)
   void add_choosesOtherPorts_whenThoseItChoseAreTakenBeforeTheNodeStarts() throws Exception {
@@ -326,16 +343,7 @@ class ProcessClusterIT {
           progress::add);
       AtomicInteger calls = new AtomicInteger();
       // The first choice is a port that some process takes right after it was found free.
-      PortAllocator racing = count -> calls.getAndIncrement() == 0
-          ? List.of(taken, PortAllocator.loopback().allocate(1).get(0))
-          : PortAllocator.loopback().allocate(count);
-
-      ClusterLayout.Node added;
-      try {
-        added = c.add(racing, Duration.ofSeconds(60));
-      } finally {
-        c.killAll();
-      }
+      ClusterLayout.Node added = addKillingAfter(c, firstChoosing(taken, calls));
 
       assertThat(added.id()).isEqualTo("p2");
       assertThat(added.hazelcastPort()).isNotEqualTo(taken);
@@ -357,16 +365,7 @@ class ProcessClusterIT {
       ProcessCluster c = reopen(cluster.cluster().dir().root());
       int p1Http = c.layout().require("p1").httpPort(); // free: p1 does not run
       AtomicInteger calls = new AtomicInteger();
-      PortAllocator stale = count -> calls.getAndIncrement() == 0
-          ? List.of(p1Http, PortAllocator.loopback().allocate(1).get(0))
-          : PortAllocator.loopback().allocate(count);
-
-      ClusterLayout.Node added;
-      try {
-        added = c.add(stale, Duration.ofSeconds(60));
-      } finally {
-        c.killAll();
-      }
+      ClusterLayout.Node added = addKillingAfter(c, firstChoosing(p1Http, calls));
 
       assertThat(List.of(added.hazelcastPort(), added.httpPort())).doesNotContain(p1Http);
       assertThat(calls).hasValue(2);
