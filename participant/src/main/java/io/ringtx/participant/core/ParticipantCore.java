@@ -1,5 +1,6 @@
 package io.ringtx.participant.core;
 
+import io.ringtx.protocol.api.TxRequestParser;
 import io.ringtx.protocol.id.NodeId;
 import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.Aborted;
@@ -41,7 +42,6 @@ import io.ringtx.protocol.step.Step;
 import io.ringtx.protocol.step.Timer;
 import io.ringtx.protocol.step.TimerKind;
 import io.ringtx.protocol.step.WriteSet;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -1230,8 +1230,7 @@ public final class ParticipantCore implements StateMachine {
     for (KeyWrite w : resolved) {
       String v = w.value();
       // Cheap first: a string of n chars is at most 3n UTF-8 bytes.
-      if (v != null && (long) v.length() * 3 > max
-          && v.getBytes(StandardCharsets.UTF_8).length > max) {
+      if (v != null && (long) v.length() * 3 > max && TxRequestParser.utf8Length(v) > max) {
         LOG.info("tx={} refused: the value of '{}' would be larger than {} bytes", id, w.key(),
             max);
         return true;
