@@ -283,14 +283,14 @@ public final class ParticipantHttp {
     List<ReadReply> replies = new ArrayList<>(answers.size());
     for (int i = 0; i < answers.size(); i++) {
       if (answers.get(i) instanceof ErrorReply e) {
-        if (e.code() == ErrorReply.Code.OVERLOADED || e.code() == ErrorReply.Code.IN_DOUBT) {
-          ApiErrorCode code = e.code() == ErrorReply.Code.OVERLOADED
-              ? ApiErrorCode.OVERLOADED : ApiErrorCode.IN_DOUBT;
+        ApiErrorCode code = switch (e.code()) {
+          case NOT_OWNER -> null; // answered below, with the other keys not owned
+          case OVERLOADED -> ApiErrorCode.OVERLOADED;
+          case IN_DOUBT -> ApiErrorCode.IN_DOUBT;
+          default -> ApiErrorCode.INTERNAL;
+        };
+        if (code != null) {
           error(req, code.status(), code.wire(), e.message());
-          return;
-        }
-        if (e.code() != ErrorReply.Code.NOT_OWNER) {
-          error(req, 500, "internal", e.message());
           return;
         }
         notOwned.add(keys.get(i));
