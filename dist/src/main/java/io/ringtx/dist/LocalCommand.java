@@ -94,14 +94,11 @@ final class LocalCommand implements Callable<Integer> {
                     .withPruning(Duration.ofSeconds(outcomeRetentionSeconds),
                         LogPruner.DEFAULT_EVERY)));
       } catch (Exception e) {
-        Throwable listen = Main.listenFailure(e);
-        if (listen == null) {
+        if (Main.listenFailure(e) == null) {
           throw e;
         }
-        err.println("ringtx local: cannot listen on " + host + (httpPort == 0 ? "" : ":" + httpPort)
-            + ": " + listen.getMessage());
-        err.flush();
-        return 1;
+        // Reported by Main in a line, with the address tried.
+        throw new Main.CannotListen(host + (httpPort == 0 ? "" : ":" + httpPort), e);
       }
       started.set(true);
       out.println("RingTx local cluster: " + cluster.url());

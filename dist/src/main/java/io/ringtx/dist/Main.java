@@ -66,8 +66,9 @@ public final class Main implements Callable<Integer> {
     Throwable listen = listenFailure(e);
     if (listen != null) {
       // A port in use or an address that is not this machine's: the operator's to fix too.
+      String where = e instanceof CannotListen c ? " on " + c.where : "";
       PrintWriter err = command.getErr();
-      err.println(command.getCommandSpec().qualifiedName() + ": cannot listen: "
+      err.println(command.getCommandSpec().qualifiedName() + ": cannot listen" + where + ": "
           + listen.getMessage());
       err.flush();
       return 1;
@@ -84,6 +85,20 @@ public final class Main implements Callable<Integer> {
     }
     err.flush();
     return 1;
+  }
+
+  /**
+   * A listen failure ({@link #listenFailure} finds it among the causes) with the address the
+   * command tried, for the one-line report.
+   */
+  static final class CannotListen extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final String where;
+
+    CannotListen(String where, Throwable cause) {
+      super("cannot listen on " + where, cause);
+      this.where = where;
+    }
   }
 
   /**
