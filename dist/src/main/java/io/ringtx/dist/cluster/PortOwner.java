@@ -6,11 +6,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who holds a TCP port on this machine, for error messages: read from Linux's {@code
@@ -70,7 +72,7 @@ final class PortOwner {
 
   /** Adds "pid N (command) STATE" for each process with one of {@code sockets} open. */
   private static void owners(Path proc, Map<Long, String> sockets, List<String> out) {
-    List<Long> found = new ArrayList<>();
+    Set<Long> found = new HashSet<>();
     try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, "[0-9]*")) {
       for (Path pid : pids) {
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(pid.resolve("fd"))) {

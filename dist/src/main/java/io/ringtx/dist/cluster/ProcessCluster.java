@@ -296,16 +296,7 @@ public final class ProcessCluster {
   private Node layOutAdded(PortAllocator ports, Node previous) throws IOException {
     try (ClusterLock lock = ClusterLock.acquire(dir, progress)) {
       ClusterLayout now = reread(); // another command may have added a node since we read it
-      String id = previous == null ? null : previous.id();
-      if (id == null) {
-        int next = 1;
-        for (Node o : now.nodes()) {
-          if (o.id().matches("p\\d{1,6}")) {
-            next = Math.max(next, Integer.parseInt(o.id().substring(1)) + 1);
-          }
-        }
-        id = "p" + next;
-      }
+      String id = previous != null ? previous.id() : nextParticipantId(now);
       // A node laid out but not started yet (another command's add) leaves its ports free.
       Set<Integer> laidOut = new HashSet<>();
       for (Node o : now.nodes()) {
@@ -331,6 +322,17 @@ public final class ProcessCluster {
       layout = grown;
       return n;
     }
+  }
+
+  /** {@code pN} for the N after the highest of {@code layout}'s participant ids. */
+  private static String nextParticipantId(ClusterLayout layout) {
+    int next = 1;
+    for (Node o : layout.nodes()) {
+      if (o.id().matches("p\\d{1,6}")) {
+        next = Math.max(next, Integer.parseInt(o.id().substring(1)) + 1);
+      }
+    }
+    return "p" + next;
   }
 
   /**
