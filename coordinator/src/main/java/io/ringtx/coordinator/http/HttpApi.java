@@ -10,6 +10,7 @@ import io.ringtx.coordinator.api.TransactionService;
 import io.ringtx.coordinator.api.TxStatus;
 import io.ringtx.protocol.api.ApiError;
 import io.ringtx.protocol.api.ApiErrorCode;
+import io.ringtx.protocol.api.InvalidRequests;
 import io.ringtx.protocol.api.JsonContentType;
 import io.ringtx.protocol.api.TxAnswers;
 import io.ringtx.protocol.api.TxBodies;
@@ -28,6 +29,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -151,9 +153,10 @@ public final class HttpApi {
     this.metrics = new HttpMetrics(inFlight::get, options.maxInFlight());
     // A maximum-size key percent-encodes to 3 characters per byte; leave room in the request line.
     int initialLine = Math.max(4096, service.limits().maxKeyBytes() * 3 + 1024);
+    HttpServerOptions serverOptions =
+        options.security().serverOptions().setMaxInitialLineLength(initialLine);
     this.server =
-        vertx.createHttpServer(
-            options.security().serverOptions().setMaxInitialLineLength(initialLine));
+        InvalidRequests.answerInJson(vertx.createHttpServer(serverOptions), serverOptions);
   }
 
   /**

@@ -245,17 +245,69 @@ class HttpApiFuzzTest {
     stillServing();
   }
 
+  @Test
+  void aRequestLineOverTheLimit_is414InJson_andTheConnectionIsClosed() throws Exception {
+    String[] answer = raw("GET /v1/kv/" + "k".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+
+    assertJsonError(answer, "414", "request_line_too_long", "longer than 4096 bytes");
+    stillServing();
+  }
+
+  @Test
+  void headersOverTheLimit_are431InJson_andTheConnectionIsClosed() throws Exception {
+    String[] answer = raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "v".repeat(9000)
+        + "\r\n\r\n");
+
+    assertJsonError(answer, "431", "headers_too_large", "more than 8192 bytes");
+    stillServing();
+  }
+
+  @Test
+  void aRequestThatIsNotHttp_is400InJson_andTheConnectionIsClosed() throws Exception {
+    String[] answer = raw("GET /health HTTP/9.x\r\nHost: x\r\n\r\n");
+
+    assertJsonError(answer, "400", "bad_request", "not valid HTTP/1.1");
+    stillServing();
+  }
+
+  /**
+   * An error answered by the server's handler of undecodable requests: the status, the JSON
+   * error, and the connection closed after it ({@link #raw} reads to the end of the stream, so
+   * it returns only because the server closed).
+   */
+  static void assertJsonError(String[] answer, String status, String code, String says)
+      throws Exception {
+    assertThat(answer[0]).as(answer[2]).isEqualTo(status);
+    assertThat(answer[1]).contains("content-type: application/json").contains("connection: close");
+    JsonNode body = Json.MAPPER.readTree(answer[2]);
+    assertThat(body.path("error").asText()).isEqualTo(code);
+    assertThat(body.path("message").asText()).contains(says);
+  }
+
+  /** Sends {@code request} as is and reads until the server closes: status, headers, body. */
+  static String[] raw(String request) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", api.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return split(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  static String[] split(String raw) {
+    int headersEnd = raw.indexOf("\r\n\r\n");
+    assertThat(headersEnd).as(raw).isPositive();
+    return new String[] {raw.substring(9, 12),
+        raw.substring(0, headersEnd).toLowerCase(java.util.Locale.ROOT),
+        raw.substring(headersEnd + 4)};
+  }
+
   /** Status, lower-cased headers and body of a GET sent over a plain socket. */
   static String[] rawGet(String path) throws Exception {
     try (Socket s = new Socket("127.0.0.1", api.port())) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      String raw = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      int headersEnd = raw.indexOf("\r\n\r\n");
-      return new String[] {raw.substring(9, 12),
-          raw.substring(0, headersEnd).toLowerCase(java.util.Locale.ROOT),
-          raw.substring(headersEnd + 4)};
+      return split(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 

@@ -2,6 +2,7 @@ package io.ringtx.participant.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.ringtx.protocol.api.ApiErrorCode;
+import io.ringtx.protocol.api.InvalidRequests;
 import io.ringtx.protocol.api.JsonContentType;
 import io.ringtx.protocol.api.Limits;
 import io.ringtx.protocol.api.TxBodies;
@@ -24,6 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -90,7 +92,9 @@ public final class ParticipantHttp {
    */
   public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
       String host, int port, HttpSecurity security, Routes more, Limits limits) {
-    HttpServer server = vertx.createHttpServer(security.serverOptions());
+    HttpServerOptions serverOptions = security.serverOptions();
+    HttpServer server =
+        InvalidRequests.answerInJson(vertx.createHttpServer(serverOptions), serverOptions);
     ParticipantInspector inspector = new ParticipantInspector(vertx, node, store);
     TxRequestParser parser = new TxRequestParser(limits);
     ClientCommits commits = new ClientCommits(vertx, node, parser);

@@ -350,6 +350,32 @@ class ParticipantHttpTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {
+      "GET /v1/kv/LONG HTTP/1.1\r\nHost: x\r\n\r\n|414|request_line_too_long",
+      "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: LONG\r\n\r\n|431|headers_too_large",
+      "GET /health HTTP/9.x\r\nHost: x\r\n\r\n|400|bad_request"})
+  void aRequestTheHttpLayerCannotTakeApart_isAJsonError_andTheNodeKeepsServing(String c)
+      throws Exception {
+    String[] parts = c.split("\\|");
+    String raw;
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", http.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(parts[0].replace("LONG", "x".repeat(9000))
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      // Read to the end of the stream: returns only because the node closed the connection.
+      raw = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    // The status line is HTTP/1.0 where the request line itself could not be read.
+    assertThat(raw.substring(0, 12)).matches("HTTP/1\\.[01] " + parts[1]);
+    assertThat(raw.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
+    JsonNode json = Json.MAPPER.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+    assertThat(json.get("error").asText()).isEqualTo(parts[2]);
+    assertThat(json.get("message").asText()).isNotBlank();
+    assertThat(read("application/json", "{\"keys\":[\"a\"]}").status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"text/plain", "application/jsonfoo", "application/json; charset=latin1"})
   void read_withAnotherContentType_is415_asAtTheCoordinator(String type) throws Exception {
     Answer a = read(type, "{\"keys\":[\"a\"]}");

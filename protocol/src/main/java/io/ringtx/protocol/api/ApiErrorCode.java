@@ -42,7 +42,10 @@ public enum ApiErrorCode {
   DUPLICATE_READ(400),
   /** A transaction id that {@code TxId.isValid} refuses. */
   INVALID_ID(400),
-  /** A request the router could not take apart (for example a malformed path parameter). */
+  /**
+   * A request the router could not take apart (for example a malformed path parameter), or one
+   * that is not HTTP/1.x at all (then the connection is closed after the answer).
+   */
   BAD_REQUEST(400),
   /** No route has this path. */
   NOT_FOUND(404),
@@ -59,6 +62,13 @@ public enum ApiErrorCode {
   METHOD_NOT_ALLOWED(405),
   /** The body is larger than the server's body limit. */
   BODY_TOO_LARGE(413),
+  /**
+   * The request line (method, path with its percent-encoded key, query) is longer than the
+   * server's limit; the connection is closed after the answer.
+   */
+  REQUEST_LINE_TOO_LONG(414),
+  /** The request's headers are larger than the server's limit (8 KiB); the connection is closed. */
+  HEADERS_TOO_LARGE(431),
   /** A request body with a Content-Type other than {@code application/json} (UTF-8). */
   UNSUPPORTED_MEDIA_TYPE(415),
   /** The service failed; the message says how. For a commit, the outcome is unknown. */
