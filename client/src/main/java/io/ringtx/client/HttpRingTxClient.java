@@ -637,11 +637,11 @@ final class HttpRingTxClient implements RingTxClient {
    * Whether an abort for {@code reason} is worth a new attempt: a conflict, or a passing failure
    * of the cluster (a vote that came late, a participant that was unreachable, an owner that
    * changed, a coordinator that restarted). Nothing of an aborted attempt was applied, so running
-   * the function again is safe. An invalid request, or an abort whose reason is not known, is not
-   * retried.
+   * the function again is safe. An invalid request, an id used before for another transaction
+   * (which only a caller's own ids can be), or an abort whose reason is not known, is not retried.
    */
   static boolean retriable(Reason reason) {
-    return reason != null && reason != Reason.INVALID;
+    return reason != null && reason != Reason.INVALID && reason != Reason.ID_REUSED;
   }
 
   /**

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** The client against the real HTTP API on 127.0.0.1, port 0, in front of the in-memory fake. */
 class RingTxClientTest {
@@ -242,9 +244,10 @@ class RingTxClientTest {
     assertThat(fake.stored("k")).isPresent();
   }
 
-  @Test
-  void run_invalidAbort_throwsWithIdAndReason_withoutRetrying() {
-    fake.thenAbort(Reason.INVALID);
+  @ParameterizedTest
+  @EnumSource(value = Reason.class, names = {"INVALID", "ID_REUSED"})
+  void run_invalidAbort_throwsWithIdAndReason_withoutRetrying(Reason reason) {
+    fake.thenAbort(reason);
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(() -> run(tx -> {
           calls.incrementAndGet();
@@ -254,7 +257,7 @@ class RingTxClientTest {
         .isInstanceOfSatisfying(
             TxAbortedException.class,
             e -> {
-              assertThat(e.reason()).hasValue(Reason.INVALID);
+              assertThat(e.reason()).hasValue(reason);
               assertThat(e.txId()).isEqualTo(client.clientId() + "-1");
             });
     assertThat(calls).hasValue(1);

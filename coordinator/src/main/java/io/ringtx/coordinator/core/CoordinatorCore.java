@@ -18,6 +18,7 @@ import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
+import io.ringtx.protocol.message.TxDigest;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.message.TxState;
 import io.ringtx.protocol.message.ValidateRequest;
@@ -115,6 +116,8 @@ public final class CoordinatorCore implements StateMachine {
     /** For metrics only: when the current phase began, and whether the client was counted. */
     long phaseStart;
     boolean answered;
+    /** What the transaction reads and writes ({@link TxDigest}); null if recovered from an old record. */
+    Long digest;
 
     Entry(TxId id, Phase phase, Map<NodeId, Part> parts) {
       this.id = id;
@@ -173,6 +176,7 @@ public final class CoordinatorCore implements StateMachine {
       Map<NodeId, Part> parts = new TreeMap<>();
       c.participants().forEach(n -> parts.put(n, new Part(List.of(), List.of())));
       Entry e = new Entry(c.txId(), Phase.COMMIT, parts);
+      e.digest = c.digest();
       e.result = TxResult.committed(c.txId());
       e.decisionDurable = true;
       e.acksMissing.addAll(c.participants());
@@ -189,8 +193,12 @@ public final class CoordinatorCore implements StateMachine {
    * must have been validated (limits, ids) by the caller.
    */
   public Step begin(long now, long clientToken, TxId id, List<ReadItem> reads, List<WriteOp> ops) {
+    long digest = TxDigest.of(reads, ops);
     Entry e = txs.get(id);
     if (e != null) {
+      if (e.digest != null && e.digest != digest) {
+        return idReused(clientToken, id, e.result == null ? "is running" : "was decided");
+      }
       // A retry of a transaction in flight joins it; a decided one is answered at once.
       if (e.result != null && e.phase != Phase.COMMITTING) {
         return reply(clientToken, e.result);
@@ -198,15 +206,20 @@ public final class CoordinatorCore implements StateMachine {
       e.clients.add(clientToken);
       return Step.NONE;
     }
-    Optional<TxResult> logged = log.txState(id).map(CoordinatorCore::resultFromLog);
+    Optional<LogRecord> logged = log.txState(id);
     if (logged.isPresent()) {
-      return reply(clientToken, logged.get());
+      Long first = digestFromLog(logged.get());
+      if (first != null && first != digest) {
+        return idReused(clientToken, id, "was decided");
+      }
+      return reply(clientToken, resultFromLog(logged.get()));
     }
     Map<NodeId, Part> parts = split(reads, ops);
     if (parts.isEmpty()) {
       // Nothing to read or write: committed at once, and kept like every outcome (DESIGN §2), so
       // that the id is answered the same way again rather than taken for a new transaction.
       Entry empty = new Entry(id, Phase.VALIDATING, parts);
+      empty.digest = digest;
       empty.result = TxResult.committed(id);
       empty.decisionDurable = true;
       txs.put(id, empty);
@@ -236,6 +249,7 @@ public final class CoordinatorCore implements StateMachine {
           (n, p) -> out.send(new Send(n, new VoteRequest(id, self, writers, p.reads(), p.writes()))));
     }
     e = new Entry(id, phase, parts);
+    e.digest = digest;
     beginPhase(e, now);
     observer.begun();
     e.votesMissing.addAll(parts.keySet());
@@ -244,6 +258,20 @@ public final class CoordinatorCore implements StateMachine {
     LOG.debug("tx={} state INIT→{} participants={}", id, phase, parts.keySet());
     return out.timer(new Timer(id, TimerKind.VOTE_TIMEOUT, now + config.voteTimeoutMillis()))
         .build();
+  }
+
+  /**
+   * Refuses a request whose id names another transaction here ({@code what}: is running, was
+   * decided): it is another transaction under a used id, and answering it with the first one's
+   * outcome would tell the client that writes it never applied were committed.
+   */
+  private Step idReused(long clientToken, TxId id, String what) {
+    LOG.warn("tx={} RTX-1006 a commit with other reads or writes than the transaction of this id,"
+        + " which {}: refused ID_REUSED, nothing applied", id, what);
+    TxResult refused = TxResult.aborted(id, Reason.ID_REUSED);
+    observer.begun();
+    observer.answered(refused);
+    return reply(clientToken, refused);
   }
 
   @Override
@@ -448,7 +476,7 @@ public final class CoordinatorCore implements StateMachine {
     return persist(
         e.id,
         Phase.COMMITTING,
-        WriteSet.forced(new CoordinatorCommit(e.id, List.copyOf(writers))),
+        WriteSet.forced(new CoordinatorCommit(e.id, List.copyOf(writers), e.digest)),
         after);
   }
 
@@ -587,7 +615,8 @@ public final class CoordinatorCore implements StateMachine {
     return persist(
         e.id,
         Phase.ABORT,
-        WriteSet.forced(new CoordinatorAbort(e.id, e.participants(), e.result.reason())),
+        WriteSet.forced(
+            new CoordinatorAbort(e.id, e.participants(), e.result.reason(), e.digest)),
         after);
   }
 
@@ -609,6 +638,12 @@ public final class CoordinatorCore implements StateMachine {
     Step.Builder out = Step.builder();
     answerClients(e, out);
     LOG.debug("tx={} {} {}", e.id, result.outcome(), result.reason() == null ? "" : result.reason());
+    if (result.reason() == Reason.ID_REUSED) {
+      // The shard holds another transaction under this id: that one's outcome is the id's, and
+      // an END here would contradict it. Nothing was applied for this request; nothing is kept.
+      txs.remove(e.id);
+      return out.build();
+    }
     if (e.phase == Phase.VALIDATING) {
       // Nothing was locked or written anywhere, and nothing is kept: a retry of the id is
       // validated again and answered as of then, which is as serializable as the first answer
@@ -639,7 +674,7 @@ public final class CoordinatorCore implements StateMachine {
 
   private static CoordinatorEnd endRecord(Entry e) {
     Decision d = e.result.outcome() == Outcome.COMMITTED ? Decision.COMMIT : Decision.ABORT;
-    return new CoordinatorEnd(e.id, d, e.result.reason(), e.participants());
+    return new CoordinatorEnd(e.id, d, e.result.reason(), e.participants(), e.digest);
   }
 
   private void answerQueries(Entry e, Step.Builder out) {
@@ -737,6 +772,20 @@ public final class CoordinatorCore implements StateMachine {
       return TxResult.aborted(a.txId(), a.reason());
     }
     throw new IllegalStateException("not a coordinator record: " + r);
+  }
+
+  /** The digest a coordinator record keeps, or null (a record written before session 25). */
+  private static Long digestFromLog(LogRecord r) {
+    if (r instanceof CoordinatorEnd end) {
+      return end.digest();
+    }
+    if (r instanceof CoordinatorCommit c) {
+      return c.digest();
+    }
+    if (r instanceof CoordinatorAbort a) {
+      return a.digest();
+    }
+    return null;
   }
 
   private static List<NodeId> participantsFromLog(LogRecord r) {

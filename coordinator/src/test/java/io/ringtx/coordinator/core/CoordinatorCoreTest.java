@@ -19,6 +19,7 @@ import io.ringtx.protocol.message.ReadItem;
 import io.ringtx.protocol.message.Reason;
 import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
+import io.ringtx.protocol.message.TxDigest;
 import io.ringtx.protocol.message.TxResult;
 import io.ringtx.protocol.message.TxState;
 import io.ringtx.protocol.message.ValidateRequest;
@@ -31,6 +32,7 @@ import io.ringtx.protocol.step.Reply;
 import io.ringtx.protocol.step.Send;
 import io.ringtx.protocol.step.Step;
 import io.ringtx.protocol.step.Timer;
+import io.ringtx.protocol.step.WriteSet;
 import io.ringtx.protocol.step.TimerKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,6 +139,7 @@ class CoordinatorCoreTest {
   static final List<ReadItem> READS =
       List.of(new ReadItem("a:x", 3), new ReadItem("b:y", 4), new ReadItem("c:z", 5));
   static final List<WriteOp> WRITES = List.of(WriteOp.put("a:x", "7"), WriteOp.put("b:y", "3"));
+  static final long THREE_SHARDS = TxDigest.of(READS, WRITES);
 
   /** Begins the three-shard transaction; returns its step. */
   Step beginThreeShards(long token) {
@@ -161,9 +164,13 @@ class CoordinatorCoreTest {
     assertOutcomeKeptLazily(s, Decision.COMMIT, null);
     assertThat(s.timers()).isEmpty();
     // DESIGN §2: the same id is answered with the same outcome, not run as a new transaction.
-    Step again = begin(2, List.of(), List.of(WriteOp.put("a:x", "1")));
+    Step again = begin(2, List.of(), List.of());
     assertThat(again.sends()).containsExactly(new Reply(2, TxResult.committed(T)));
     assertThat(again.persists()).isEmpty();
+    // Another transaction under this id is refused, not told the first one's COMMITTED.
+    Step other = begin(3, List.of(), List.of(WriteOp.put("a:x", "1")));
+    assertThat(other.sends()).containsExactly(new Reply(3, TxResult.aborted(T, Reason.ID_REUSED)));
+    assertThat(other.persists()).isEmpty();
   }
 
   /**
@@ -260,7 +267,8 @@ class CoordinatorCoreTest {
       Persist end = onlyPersist(r);
       assertThat(end.writes().forced()).isFalse();
       assertThat(end.writes().records())
-          .containsExactly(new CoordinatorEnd(T, Decision.COMMIT, null, List.of(P1)));
+          .containsExactly(new CoordinatorEnd(T, Decision.COMMIT, null, List.of(P1),
+              TxDigest.of(reads, writes)));
       complete(end);
       assertThat(core.activeCount()).isZero();
       // DESIGN §2: a retry is answered from the log and never runs twice
@@ -277,7 +285,8 @@ class CoordinatorCoreTest {
               new OnePhaseResult(T, P1, Decision.ABORT, Reason.CONFLICT));
       assertThat(r.sends()).containsExactly(new Reply(1, TxResult.aborted(T, Reason.CONFLICT)));
       assertThat(onlyPersist(r).writes().records())
-          .containsExactly(new CoordinatorEnd(T, Decision.ABORT, Reason.CONFLICT, List.of(P1)));
+          .containsExactly(new CoordinatorEnd(T, Decision.ABORT, Reason.CONFLICT, List.of(P1),
+              TxDigest.of(reads, writes)));
     }
 
     @Test
@@ -351,7 +360,7 @@ class CoordinatorCoreTest {
       assertThat(decided.sends()).as("nothing leaves before COMMIT is durable").isEmpty();
       Persist p = onlyPersist(decided);
       assertThat(p.writes().forced()).isTrue();
-      assertThat(p.writes().records()).containsExactly(new CoordinatorCommit(T, List.of(P1, P2)));
+      assertThat(p.writes().records()).containsExactly(new CoordinatorCommit(T, List.of(P1, P2), THREE_SHARDS));
       // The client waits for its answer, nothing for the GLOBAL-COMMITs but lock release: the
       // answer leaves first.
       assertThat(p.afterPersist().get(0)).isEqualTo(new Reply(1, TxResult.committed(T)));
@@ -379,7 +388,8 @@ class CoordinatorCoreTest {
       Persist end = onlyPersist(a2);
       assertThat(end.writes().forced()).isFalse();
       assertThat(end.writes().records())
-          .containsExactly(new CoordinatorEnd(T, Decision.COMMIT, null, List.of(P1, P2, P3)));
+          .containsExactly(
+              new CoordinatorEnd(T, Decision.COMMIT, null, List.of(P1, P2, P3), THREE_SHARDS));
       complete(end);
       assertThat(core.activeCount()).isZero();
       assertThat(core.known(T).orElseThrow().result()).isEqualTo(TxResult.committed(T));
@@ -397,7 +407,8 @@ class CoordinatorCoreTest {
       Persist p = onlyPersist(no);
       assertThat(p.writes().forced()).isTrue();
       assertThat(p.writes().records())
-          .containsExactly(new CoordinatorAbort(T, List.of(P1, P2, P3), Reason.CONFLICT));
+          .containsExactly(
+              new CoordinatorAbort(T, List.of(P1, P2, P3), Reason.CONFLICT, THREE_SHARDS));
       assertThat(p.afterPersist())
           .containsExactlyInAnyOrder(
               new Send(P1, GlobalDecision.abort(T, Reason.CONFLICT)),
@@ -411,7 +422,8 @@ class CoordinatorCoreTest {
       Persist end = onlyPersist(ack);
       assertThat(end.writes().forced()).isFalse();
       assertThat(end.writes().records())
-          .containsExactly(new CoordinatorEnd(T, Decision.ABORT, Reason.CONFLICT, List.of(P1, P2, P3)));
+          .containsExactly(new CoordinatorEnd(
+              T, Decision.ABORT, Reason.CONFLICT, List.of(P1, P2, P3), THREE_SHARDS));
     }
 
     @Test
@@ -595,6 +607,89 @@ class CoordinatorCoreTest {
       assertThat(retry.sends()).containsExactly(new Reply(9, TxResult.committed(T)));
       assertThat(retry.persists()).isEmpty();
       assertThat(retry.timers()).isEmpty();
+    }
+  }
+
+  /**
+   * An id names one transaction (DESIGN §2). A request under a used id with other reads or writes
+   * is another transaction: before session 25 it was answered with the first one's outcome and
+   * its writes were never applied, so a client could be told COMMITTED for writes that did not
+   * happen. It is refused ID_REUSED now, wherever the first one is: running, decided in memory,
+   * or only in the log after a restart. A request with the same reads and writes, in any order,
+   * is a retry and is answered as before.
+   */
+  @Nested
+  class ReusedIds {
+    static final List<WriteOp> OTHER = List.of(WriteOp.put("a:x", "8"), WriteOp.put("b:y", "2"));
+
+    void assertRefusedAsReused(Step s, long token) {
+      assertThat(s.sends()).containsExactly(new Reply(token, TxResult.aborted(T, Reason.ID_REUSED)));
+      assertThat(s.persists()).as("nothing written").isEmpty();
+      assertThat(s.timers()).isEmpty();
+    }
+
+    @Test
+    void whileTheFirstIsRunning_isRefused_andTheFirstGoesOnUnchanged() {
+      Step s = beginThreeShards(1);
+
+      assertRefusedAsReused(begin(2, READS, OTHER), 2);
+
+      vote(P1, requestTo(P1, s.sends()), Vote.ok(T, P1));
+      vote(P3, requestTo(P3, s.sends()), Vote.readOnly(T, P3));
+      Completed done = complete(onlyPersist(vote(P2, requestTo(P2, s.sends()), Vote.ok(T, P2))));
+      assertThat(done.allSent()).filteredOn(o -> o instanceof Reply)
+          .containsExactly(new Reply(1, TxResult.committed(T)));
+    }
+
+    @Test
+    void afterTheFirstCommitted_isRefused_evenAfterARestart_whileARetryIsAnsweredCommitted() {
+      commitThreeShards();
+      assertRefusedAsReused(begin(2, READS, OTHER), 2);
+      assertRefusedAsReused(begin(3, List.of(), WRITES), 3);
+
+      core.onReply(now, P1, GlobalDecision.commit(T), new Ack(T, P1, Decision.COMMIT));
+      complete(onlyPersist(
+          core.onReply(now, P2, GlobalDecision.commit(T), new Ack(T, P2, Decision.COMMIT))));
+      core = newCore(); // only the END record is left
+      assertRefusedAsReused(begin(4, READS, OTHER), 4);
+
+      List<ReadItem> reordered = List.of(READS.get(2), READS.get(0), READS.get(1));
+      List<WriteOp> writesReordered = List.of(WRITES.get(1), WRITES.get(0));
+      assertThat(begin(5, reordered, writesReordered).sends())
+          .containsExactly(new Reply(5, TxResult.committed(T)));
+    }
+
+    @Test
+    void afterTheFirstAborted_isRefused_fromTheAbortRecord() {
+      Step s = beginThreeShards(1);
+      Step no = vote(P1, requestTo(P1, s.sends()), Vote.no(T, P1, Reason.CONFLICT));
+      complete(onlyPersist(no));
+      core = newCore();
+
+      assertRefusedAsReused(begin(2, READS, OTHER), 2);
+      assertThat(beginThreeShards(3).sends())
+          .containsExactly(new Reply(3, TxResult.aborted(T, Reason.CONFLICT)));
+    }
+
+    @Test
+    void aRecordWrittenBeforeDigests_answersWithItsOutcome_asBefore() {
+      log.apply(WriteSet.lazy(new CoordinatorEnd(T, Decision.COMMIT, null, List.of(P1, P2))));
+
+      assertThat(begin(1, READS, OTHER).sends())
+          .containsExactly(new Reply(1, TxResult.committed(T)));
+    }
+
+    @Test
+    void aShardThatHoldsAnotherTransactionUnderTheId_isRelayed_andNothingIsKeptHere() {
+      List<WriteOp> one = List.of(WriteOp.put("a:x", "1"));
+      Step s = begin(1, List.of(), one);
+
+      Step r = core.onReply(now, P1, requestTo(P1, s.sends()),
+          new OnePhaseResult(T, P1, Decision.ABORT, Reason.ID_REUSED));
+
+      assertRefusedAsReused(r, 1);
+      assertThat(core.activeCount()).isZero();
+      assertThat(log.txState(T)).as("the shard's transaction is the id's; no END here").isEmpty();
     }
   }
 
@@ -809,7 +904,8 @@ class CoordinatorCoreTest {
 
       Step last = core.onReply(now, P1, GlobalDecision.commit(T), new Ack(T, P1, Decision.COMMIT));
       assertThat(onlyPersist(last).writes().records())
-          .containsExactly(new CoordinatorEnd(T, Decision.COMMIT, null, List.of(P1, P2)));
+          .containsExactly(
+              new CoordinatorEnd(T, Decision.COMMIT, null, List.of(P1, P2), THREE_SHARDS));
     }
 
     @Test
@@ -910,6 +1006,17 @@ class CoordinatorCoreTest {
       beginThreeShards(1);
       beginThreeShards(2);
       assertThat(seen).containsExactly("begins " + T.value(), "begun");
+    }
+
+    @Test
+    void anotherTransactionUnderAUsedId_isCountedAsBegunAndAbortedIdReused() {
+      core.observedBy(recorder());
+      beginThreeShards(1);
+      seen.clear();
+
+      begin(2, READS, List.of(WriteOp.put("a:x", "0")));
+
+      assertThat(seen).containsExactly("begun", "answered ABORTED");
     }
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DESIGN §2 on a cluster started as {@code ringtx local} starts it: exact field names of every
@@ -121,6 +122,45 @@ class HttpApiEndToEndTest {
         .hasSize(3)
         .allSatisfy(n -> assertThat(n.getJsonArray("inDoubt")).as(n.encode()).isEmpty());
     assertThat(get("/metrics").bodyAsString()).contains("ringtx_http_tx_committed_total");
+  }
+
+  /**
+   * DESIGN §2: an id names one transaction. Sent again with the same reads and writes it is a
+   * retry, answered with its outcome; with others it is another transaction under a used id,
+   * refused ABORTED ID_REUSED with nothing applied (before session 25 it was answered COMMITTED
+   * and its writes silently dropped), on the one-phase path and across shards alike.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 24})
+  void anIdSentAgainWithOtherWrites_isAbortedIdReused_andChangesNothing(int keys)
+      throws Exception {
+    String id = "reuse-" + keys;
+    String first = putAll(id, keys, "first");
+    assertThat(post("/v1/txn", first).bodyAsJsonObject().getString("outcome"))
+        .isEqualTo("COMMITTED");
+
+    JsonObject reused = post("/v1/txn", putAll(id, keys, "second")).bodyAsJsonObject();
+
+    assertThat(reused.getString("outcome")).as(reused.encode()).isEqualTo("ABORTED");
+    assertThat(reused.getString("reason")).isEqualTo("ID_REUSED");
+    for (int i = 0; i < keys; i++) {
+      assertThat(get("/v1/kv/" + id + ":" + i).bodyAsJsonObject().getString("value"))
+          .isEqualTo("first");
+    }
+    assertThat(post("/v1/txn", first).bodyAsJsonObject().getString("outcome"))
+        .as("the first transaction sent again is a retry").isEqualTo("COMMITTED");
+    assertThat(get("/v1/txn/" + id).bodyAsJsonObject().getString("outcome"))
+        .isEqualTo("COMMITTED");
+  }
+
+  /** A commit under {@code id} that puts {@code value} into {@code keys} keys. */
+  static String putAll(String id, int keys, String value) {
+    StringBuilder writes = new StringBuilder();
+    for (int i = 0; i < keys; i++) {
+      writes.append(i == 0 ? "" : ",").append("{\"op\":\"put\",\"key\":\"").append(id)
+          .append(':').append(i).append("\",\"value\":\"").append(value).append("\"}");
+    }
+    return "{\"id\":\"" + id + "\",\"writes\":[" + writes + "]}";
   }
 
   static List<String> badBodies() {

@@ -26,6 +26,7 @@ import io.ringtx.protocol.message.InDoubtQuery;
 import io.ringtx.protocol.message.InDoubtReply;
 import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
+import io.ringtx.protocol.message.TxDigest;
 import io.ringtx.protocol.message.TxState;
 import io.ringtx.protocol.message.ValidateRequest;
 import io.ringtx.protocol.message.Vote;
@@ -110,6 +111,8 @@ public final class ParticipantCore implements StateMachine {
     NodeId coordinator;
     Prepared prepared;
     Reason abortReason;
+    /** A one-phase commit's {@link TxDigest}, to tell a retry from another transaction. */
+    long onePhaseDigest;
     /** Decision that arrived while PREPARED was still being forced. */
     GlobalDecision pendingDecision;
     /** The request whose answer is held in the after-persist list of the write in flight. */
@@ -617,9 +620,13 @@ public final class ParticipantCore implements StateMachine {
 
   private Step onOnePhase(long token, OnePhaseCommit c) {
     TxId id = c.txId();
+    long digest = TxDigest.of(c.reads(), c.writes());
     Entry e = txs.get(id);
     if (e != null) {
       if (e.phase == Phase.ONE_PHASE) {
+        if (e.onePhaseDigest != digest) {
+          return idReused(token, id, "is being committed");
+        }
         e.waiting.add(token);
         return Step.NONE;
       }
@@ -632,6 +639,10 @@ public final class ParticipantCore implements StateMachine {
     }
     Optional<LogRecord> known = log.txState(id);
     if (known.isPresent()) {
+      if (known.get() instanceof Committed done && done.digest() != null
+          && done.digest() != digest) {
+        return idReused(token, id, "was committed");
+      }
       return reply(token, onePhaseFromLog(id, known.get()));
     }
     Set<String> readKeys = keysOf(c.reads());
@@ -655,6 +666,7 @@ public final class ParticipantCore implements StateMachine {
     }
     long version = ++lastVersion;
     Entry one = new Entry(id, Phase.ONE_PHASE);
+    one.onePhaseDigest = digest;
     one.coordinator = c.coordinator();
     one.prepareToken = token;
     txs.put(id, one);
@@ -663,12 +675,23 @@ public final class ParticipantCore implements StateMachine {
     // back from the log (the outcome is what a re-send or a query asks for). Leaving them out
     // keeps the value bytes out of the log (once in the write-ahead log, once in the data).
     WriteSet ws = WriteSet.forced(
-        List.of(new Committed(id, version, List.of())), dataWrites(resolved, version));
+        List.of(new Committed(id, version, List.of(), digest)), dataWrites(resolved, version));
     return persist(
         id,
         Phase.ONE_PHASE,
         ws,
         List.of(new Reply(token, new OnePhaseResult(id, self, Decision.COMMIT, null))));
+  }
+
+  /**
+   * Refuses a one-phase commit whose id names another transaction here ({@code what}: is being
+   * committed, was committed) with other reads or writes: answering it from the first one would
+   * tell its client that writes never applied were committed. Nothing changes.
+   */
+  private Step idReused(long token, TxId id, String what) {
+    LOG.warn("tx={} RTX-2010 a one-phase commit with other reads or writes than the transaction"
+        + " of this id, which {}: refused ID_REUSED, nothing applied", id, what);
+    return reply(token, new OnePhaseResult(id, self, Decision.ABORT, Reason.ID_REUSED));
   }
 
   private Step onDecision(long now, NodeId from, long token, GlobalDecision d) {

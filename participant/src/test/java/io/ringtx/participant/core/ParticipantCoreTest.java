@@ -26,6 +26,7 @@ import io.ringtx.protocol.message.InDoubtQuery;
 import io.ringtx.protocol.message.InDoubtReply;
 import io.ringtx.protocol.message.StatusQuery;
 import io.ringtx.protocol.message.StatusReply;
+import io.ringtx.protocol.message.TxDigest;
 import io.ringtx.protocol.message.TxState;
 import io.ringtx.protocol.message.ValidateRequest;
 import io.ringtx.protocol.message.Vote;
@@ -959,7 +960,10 @@ class ParticipantCoreTest {
       Persist p = onlyPersist(c.step());
       assertThat(p.writes().forced()).isTrue();
       // The writes are in the data of the same batch, not repeated in the record.
-      assertThat(p.writes().records()).containsExactly(new Committed(T1, v, List.of()));
+      // It keeps the transaction's digest, to tell a retry from another transaction (session 25).
+      OnePhaseCommit c1 = onePhase();
+      assertThat(p.writes().records()).containsExactly(
+          new Committed(T1, v, List.of(), TxDigest.of(c1.reads(), c1.writes())));
       assertThat(p.writes().data())
           .containsExactly(
               new DataWrite("x", "11", v), new DataWrite("y", "ab!", v), new DataWrite("z", null, v));
@@ -991,6 +995,47 @@ class ParticipantCoreTest {
               new Reply(later.token(), new OnePhaseResult(T1, SELF, Decision.COMMIT, null)));
       assertThat(store.applied).hasSize(1);
       assertThat(store.read("y").value()).isEqualTo("ab!");
+    }
+
+    /**
+     * An id names one transaction (DESIGN §2). Before session 25 a one-phase commit under the id
+     * of a committed one was answered COMMITTED from the log and its writes never applied.
+     */
+    @Test
+    void anotherOnePhaseCommitUnderTheIdOfACommittedOne_isRefusedIdReused_andChangesNothing() {
+      Call first = call(onePhase());
+      Call other = call(new OnePhaseCommit(T1, COORD, List.of(), List.of(WriteOp.put("x", "99"))));
+      OnePhaseResult reused = new OnePhaseResult(T1, SELF, Decision.ABORT, Reason.ID_REUSED);
+      assertThat(other.step().sends()).as("refused at once, while the first is being written")
+          .containsExactly(new Reply(other.token(), reused));
+      assertThat(other.step().persists()).isEmpty();
+      complete(onlyPersist(first.step()));
+      String x = store.read("x").value();
+
+      core = newCore(); // restarted: only the log tells
+      Call later = call(new OnePhaseCommit(T1, COORD, List.of(), List.of(WriteOp.put("x", "99"))));
+
+      assertThat(later.step().sends()).containsExactly(new Reply(later.token(), reused));
+      assertThat(later.step().persists()).isEmpty();
+      assertThat(store.read("x").value()).isEqualTo(x).isEqualTo("11");
+      assertThat(core.lockHolders()).isEmpty();
+      // The first transaction, listed in another order, is still answered COMMITTED.
+      OnePhaseCommit c1 = onePhase();
+      List<WriteOp> reordered = List.of(c1.writes().get(2), c1.writes().get(0), c1.writes().get(1));
+      Call retry = call(new OnePhaseCommit(T1, COORD, c1.reads(), reordered));
+      assertThat(retry.step().sends()).containsExactly(
+          new Reply(retry.token(), new OnePhaseResult(T1, SELF, Decision.COMMIT, null)));
+    }
+
+    @Test
+    void aOnePhaseCommitLoggedBeforeDigests_isAnsweredFromTheLog_asBefore() {
+      store.apply(WriteSet.forced(new Committed(T1, 5, List.of())));
+      core = newCore();
+
+      Call other = call(new OnePhaseCommit(T1, COORD, List.of(), List.of(WriteOp.put("x", "99"))));
+
+      assertThat(other.step().sends()).containsExactly(
+          new Reply(other.token(), new OnePhaseResult(T1, SELF, Decision.COMMIT, null)));
     }
 
     @Test

@@ -52,7 +52,7 @@ final class CompactCodec {
   };
   static final Reason[] REASONS = {
     Reason.CONFLICT, Reason.TIMEOUT, Reason.PARTICIPANT_FAILED, Reason.INVALID,
-    Reason.NOT_OWNER, Reason.COORDINATOR_RESTARTED, Reason.OVERLOADED
+    Reason.NOT_OWNER, Reason.COORDINATOR_RESTARTED, Reason.OVERLOADED, Reason.ID_REUSED
   };
   static final WriteOp.Kind[] WRITE_KINDS = {
     WriteOp.Kind.PUT, WriteOp.Kind.APPEND, WriteOp.Kind.DELETE

@@ -18,5 +18,11 @@ public enum Reason {
    * A participant had more work queued than its bound and refused the transaction before doing
    * anything for it; nothing was applied, and a later attempt may pass.
    */
-  OVERLOADED
+  OVERLOADED,
+  /**
+   * The id names another transaction, with other reads or writes, that this node has already
+   * decided or is running: this request is another transaction under a used id. Nothing of it
+   * was applied, and the first transaction is unchanged; send it with a new id.
+   */
+  ID_REUSED
 }

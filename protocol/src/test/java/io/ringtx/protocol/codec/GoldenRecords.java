@@ -58,6 +58,12 @@ final class GoldenRecords {
     m.put("HEURISTIC_MISMATCH",
         new HeuristicMismatch(tx, Decision.ABORT, Decision.COMMIT, NodeId.of("c1"), "ops-anna",
             1_795_000_000_789L));
+    // Session 25: the transaction's digest kept with its outcome (an optional field of v1).
+    m.put("COMMITTED-one-phase-digest", new Committed(tx, 18, List.of(), -7_046_029_254_386_353_131L));
+    m.put("COMMIT-digest", new CoordinatorCommit(tx, participants, 1L));
+    m.put("ABORT-digest", new CoordinatorAbort(tx, participants, Reason.ID_REUSED, 0L));
+    m.put("END-digest",
+        new CoordinatorEnd(tx, Decision.COMMIT, null, participants, Long.MAX_VALUE));
     return m;
   }
 }
