@@ -5,6 +5,7 @@ import io.ringtx.protocol.id.TxId;
 import io.ringtx.protocol.log.CoordinatorAbort;
 import io.ringtx.protocol.log.CoordinatorCommit;
 import io.ringtx.protocol.log.CoordinatorEnd;
+import io.ringtx.protocol.log.CoordinatorRecord;
 import io.ringtx.protocol.log.LogRecord;
 import io.ringtx.protocol.message.Ack;
 import io.ringtx.protocol.message.Decision;
@@ -776,29 +777,11 @@ public final class CoordinatorCore implements StateMachine {
 
   /** The digest a coordinator record keeps, or null (a record written before session 25). */
   private static Long digestFromLog(LogRecord r) {
-    if (r instanceof CoordinatorEnd end) {
-      return end.digest();
-    }
-    if (r instanceof CoordinatorCommit c) {
-      return c.digest();
-    }
-    if (r instanceof CoordinatorAbort a) {
-      return a.digest();
-    }
-    return null;
+    return r instanceof CoordinatorRecord c ? c.digest() : null;
   }
 
   private static List<NodeId> participantsFromLog(LogRecord r) {
-    if (r instanceof CoordinatorEnd end) {
-      return end.participants();
-    }
-    if (r instanceof CoordinatorCommit c) {
-      return c.participants();
-    }
-    if (r instanceof CoordinatorAbort a) {
-      return a.participants();
-    }
-    return List.of();
+    return r instanceof CoordinatorRecord c ? c.participants() : List.of();
   }
 
   private static TxState stateOf(TxResult r) {

@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CoordinatorAbort(TxId txId, List<NodeId> participants, Reason reason, Long digest)
-    implements LogRecord {
+    implements CoordinatorRecord {
   public CoordinatorAbort {
     Objects.requireNonNull(txId, "txId");
     Objects.requireNonNull(reason, "reason");

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CoordinatorCommit(TxId txId, List<NodeId> participants, Long digest)
-    implements LogRecord {
+    implements CoordinatorRecord {
   public CoordinatorCommit {
     Objects.requireNonNull(txId, "txId");
     participants = List.copyOf(participants);

@@ -19,7 +19,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CoordinatorEnd(
     TxId txId, Decision decision, Reason reason, List<NodeId> participants, Long digest)
-    implements LogRecord {
+    implements CoordinatorRecord {
   public CoordinatorEnd {
     Objects.requireNonNull(txId, "txId");
     Objects.requireNonNull(decision, "decision");

@@ -27,9 +27,7 @@ public sealed interface LogRecord
     permits Prepared,
         Committed,
         Aborted,
-        CoordinatorCommit,
-        CoordinatorAbort,
-        CoordinatorEnd,
+        CoordinatorRecord,
         HeuristicCommitted,
         HeuristicAborted,
         HeuristicMismatch {
