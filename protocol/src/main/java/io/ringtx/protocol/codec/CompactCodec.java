@@ -331,7 +331,8 @@ final class CompactCodec {
     /** A count of elements of at least one byte each, so never more than the bytes left. */
     int count() {
       long n = varint();
-      if (n > b.length - pos) {
+      // A varint may carry a 64-bit value with the top bit set: negative as a long.
+      if (n < 0 || n > b.length - pos) {
         throw new MalformedMessageException("malformed message: a count of " + n
             + " with only " + (b.length - pos) + " bytes left");
       }
@@ -348,7 +349,8 @@ final class CompactCodec {
     }
 
     private String text(long n) {
-      if (n > Json.MAX_STRING_LENGTH) {
+      // Negative (the top bit of a 64-bit varint): its low 32 bits could pass as a length.
+      if (n < 0 || n > Json.MAX_STRING_LENGTH) {
         throw new MalformedMessageException("malformed message: string length " + n
             + " exceeds the maximum length " + Json.MAX_STRING_LENGTH);
       }
