@@ -155,8 +155,7 @@ public final class HttpApi {
     int initialLine = Math.max(4096, service.limits().maxKeyBytes() * 3 + 1024);
     HttpServerOptions serverOptions =
         options.security().serverOptions().setMaxInitialLineLength(initialLine);
-    this.server =
-        InvalidRequests.answerInJson(vertx.createHttpServer(serverOptions), serverOptions);
+    this.server = InvalidRequests.createServer(vertx, serverOptions);
   }
 
   /**

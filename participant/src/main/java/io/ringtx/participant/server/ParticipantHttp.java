@@ -25,7 +25,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -92,9 +91,7 @@ public final class ParticipantHttp {
    */
   public static Future<ParticipantHttp> start(Vertx vertx, ParticipantNode node, NodeStore store,
       String host, int port, HttpSecurity security, Routes more, Limits limits) {
-    HttpServerOptions serverOptions = security.serverOptions();
-    HttpServer server =
-        InvalidRequests.answerInJson(vertx.createHttpServer(serverOptions), serverOptions);
+    HttpServer server = InvalidRequests.createServer(vertx, security.serverOptions());
     ParticipantInspector inspector = new ParticipantInspector(vertx, node, store);
     TxRequestParser parser = new TxRequestParser(limits);
     ClientCommits commits = new ClientCommits(vertx, node, parser);
