@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringtx.dist.node.NodeRuntime;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -295,8 +296,7 @@ class ProcessClusterIT {
     try (ProcessClusterFixture cluster = fake(1, 1).create()) {
       ProcessCluster c = cluster.cluster();
       int port = c.layout().require("c1").httpPort();
-      try (ServerSocket squatter = new ServerSocket()) {
-        squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      try (ServerSocket squatter = squatOn(port)) {
 
         assertThatThrownBy(() -> c.start(Duration.ofSeconds(30)))
             .isInstanceOf(ClusterException.class)
@@ -320,6 +320,13 @@ class ProcessClusterIT {
         : PortAllocator.loopback().allocate(count);
   }
 
+  /** A socket of this JVM listening on loopback {@code port} (0: a free one), taking it. */
+  private static ServerSocket squatOn(int port) throws IOException {
+    ServerSocket squatter = new ServerSocket();
+    squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    return squatter;
+  }
+
   /** {@code c.add} with {@code ports}; then kills what {@code c} started. */
   private static ClusterLayout.Node addKillingAfter(ProcessCluster c, PortAllocator ports)
       throws Exception {
@@ -334,8 +341,7 @@ class ProcessClusterIT {
   @Timeout(120)
   void add_choosesOtherPorts_whenThoseItChoseAreTakenBeforeTheNodeStarts() throws Exception {
     try (ProcessClusterFixture cluster = fake(1, 1).start();
-        ServerSocket squatter = new ServerSocket()) {
-      squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ServerSocket squatter = squatOn(0)) {
       int taken = squatter.getLocalPort();
       Path root = cluster.cluster().dir().root();
       List<String> progress = new CopyOnWriteArrayList<>();
@@ -377,8 +383,7 @@ class ProcessClusterIT {
   @Timeout(120)
   void add_givesUp_whenEveryChoiceIsTaken_namingThePort() throws Exception {
     try (ProcessClusterFixture cluster = fake(1, 1).start();
-        ServerSocket squatter = new ServerSocket()) {
-      squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ServerSocket squatter = squatOn(0)) {
       int taken = squatter.getLocalPort();
       ProcessCluster c = reopen(cluster.cluster().dir().root());
       PortAllocator alwaysTaken = count -> List.of(taken, PortAllocator.loopback().allocate(1).get(0));
