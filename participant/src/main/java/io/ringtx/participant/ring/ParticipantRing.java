@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * A participant's part in the ring (DESIGN §4): its Chord virtual nodes running over the RPC
@@ -187,6 +188,12 @@ public final class ParticipantRing implements AutoCloseable {
         public void leaveAll() {
           ring.runOnContext(v -> chord.leaveAll());
         }
+
+        @Override
+        public Future<Set<NodeId>> others() {
+          return vertx.executeBlocking(() -> knownLater.get().stream().map(VirtualNode::node)
+              .filter(n -> !n.equals(self)).collect(Collectors.toSet()), false);
+        }
       };
       keeper.start(vertx, transport, lookups, core);
       started.complete();
@@ -234,10 +241,14 @@ public final class ParticipantRing implements AutoCloseable {
     return p.future();
   }
 
-  /** On the participant's context (or before it serves). */
+  /**
+   * On the participant's context (or before it serves). The hand-offs are listed before the
+   * keeper starts too: those loaded from the store are resumed once it does, and a participant
+   * waiting to leave asks for them (see {@code RangeKeeper.leaveOnceNothingIsSentHere}).
+   */
   private RingInfo describe(List<RingInfo.VirtualNodeInfo> vnodes) {
     return new RingInfo(self.value(), keeper.status().name(), keeper.serving().ranges(),
-        node == null ? List.of() : keeper.handoffs(), vnodes);
+        keeper.handoffs(), vnodes);
   }
 
   private static boolean isRingMessage(Message m) {

@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -72,6 +73,8 @@ final class RangeKeeper {
   static final String STATE = "ring.state";
   static final String OUT = "ring.out.";
   static final String IN = "ring.in.";
+  /** Between a hand-off's range and its receiver, where {@link #handoffs} lists it. */
+  private static final String TO = " -> ";
   private static final int CHUNK_KEYS = 500;
   private static final long RETRY_MILLIS = 300;
   private static final long DRAIN_POLL_MILLIS = 20;
@@ -109,6 +112,9 @@ final class RangeKeeper {
 
     /** Every virtual node of this participant leaves the ring (Chord §IV.E.4). */
     void leaveAll();
+
+    /** The other participants that discovery finds alive now. */
+    Future<Set<NodeId>> others();
   }
 
   /** What the keeper needs of the participant core (on its context). */
@@ -156,6 +162,10 @@ final class RangeKeeper {
   private boolean handedOver;
   /** The warning of a leave that cannot find a receiver. */
   private final Nag receiverNag = new Nag(0, 0);
+  /** When this participant began leaving (this run): it answers LEAVING from then on. */
+  private long leavingSince;
+  /** The warning of a leave whose last step waits for hand-offs still sent to it. */
+  private final Nag inboundNag = new Nag(0, 0);
   /** The warning of a join that goes on (from its first round). */
   private Nag joinNag;
   /** Why the last request of the join for a range did not get it. */
@@ -234,10 +244,21 @@ final class RangeKeeper {
     return serving;
   }
 
+  /** The hand-offs this participant is sending, each as {@code "id range -> receiver"}. */
   List<String> handoffs() {
     List<String> out = new ArrayList<>();
-    outgoing.values().forEach(t -> out.add(t.id() + " " + t.range() + " -> " + t.target()));
+    outgoing.values().forEach(t -> out.add(describe(t)));
     return out;
+  }
+
+  /** Hand-off {@code t} as {@link #handoffs} lists it. */
+  static String describe(Transfer t) {
+    return t.id() + " " + t.range() + TO + t.target();
+  }
+
+  /** Whether {@code handoff}, as {@link #handoffs} lists it, is sent to {@code node}. */
+  static boolean isTo(String handoff, NodeId node) {
+    return handoff.endsWith(TO + node.value());
   }
 
   void stop() {
@@ -373,6 +394,7 @@ final class RangeKeeper {
     // again, not simply stay. Nor is one resumed after a restart (set when loaded).
     handedOver |= status == Status.JOINING;
     status = Status.LEAVING;
+    leavingSince = System.currentTimeMillis();
     persistState(true);
     LOG.info("ring: {} is leaving: handing over {} ranges", self, serving.ranges().size());
     handOverNext();
@@ -387,12 +409,7 @@ final class RangeKeeper {
       // A range still arriving (taken before the leave began, its write not durable yet) is
       // ours once it lands, and is handed on like the others.
       if (outgoing.isEmpty() && arriving.isEmpty()) {
-        chord.leaveAll();
-        status = Status.LEFT;
-        persistState(true).onComplete(ar -> {
-          LOG.info("ring: {} has left the ring", self);
-          left.tryComplete();
-        });
+        leaveOnceNothingIsSentHere();
       } else {
         vertx.setTimer(RETRY_MILLIS, t -> handOverNext());
       }
@@ -418,6 +435,81 @@ final class RangeKeeper {
         startTransfer(r, ar.result());
       }
       handOverNext();
+    });
+  }
+
+  /**
+   * The last step of a leave: once no other participant is sending this one a hand-off, its
+   * virtual nodes leave the ring and it is LEFT, and its process may stop.
+   *
+   * <p>Another participant may have chosen this one as the receiver of a range and not sent it
+   * yet: one that asked our status before we began leaving (to hand us a range of its own leave),
+   * or the owner of a range we asked for while joining. Its first chunk is refused once it
+   * arrives, as we are leaving, and the sender hands the range to the participant after us, or
+   * keeps it. But were we gone by then, the sender would send it for ever to nobody, and nobody
+   * would serve the range. So we ask every live participant for the hand-offs it is sending, and
+   * wait while any is ours. We first ask two request timeouts after the leave began: an answer
+   * we gave before it (that we were joining or a member) is taken by its asker within its
+   * request timeout, and the hand-off it leads to is listed from that moment on.
+   */
+  private void leaveOnceNothingIsSentHere() {
+    long settle = leavingSince + 2 * timeoutMillis - System.currentTimeMillis();
+    if (settle > 0) {
+      vertx.setTimer(settle, t -> handOverNext());
+      return;
+    }
+    handOffsSentHere().onComplete(ar -> {
+      if (stopped) {
+        return;
+      }
+      if (!serving.isEmpty() || !outgoing.isEmpty() || !arriving.isEmpty()) {
+        handOverNext();
+        return;
+      }
+      List<String> waitingFor = ar.succeeded() ? ar.result()
+          : List.of("discovery did not answer: " + ar.cause().getMessage());
+      if (!waitingFor.isEmpty()) {
+        if (inboundNag.due(System.currentTimeMillis())) {
+          LOG.warn("ring: {} has handed every range over and leaves once no participant is "
+              + "sending it a hand-off; waiting for: {}", self, waitingFor);
+        }
+        vertx.setTimer(RETRY_MILLIS, t -> handOverNext());
+        return;
+      }
+      chord.leaveAll();
+      status = Status.LEFT;
+      persistState(true).onComplete(w -> {
+        LOG.info("ring: {} has left the ring", self);
+        left.tryComplete();
+      });
+    });
+  }
+
+  /**
+   * The hand-offs the other live participants are sending to this one, one line for each that
+   * sends any, or does not answer (it may).
+   */
+  private Future<List<String>> handOffsSentHere() {
+    return chord.others().compose(others -> {
+      List<Future<String>> answers = new ArrayList<>();
+      for (NodeId n : others) {
+        if (n.equals(self)) {
+          continue;
+        }
+        answers.add(transport.request(n, new RingInfoRequest(false), timeoutMillis)
+            .transform(ar -> {
+              if (ar.failed()) {
+                return Future.succeededFuture(n + " did not answer: " + ar.cause().getMessage());
+              }
+              if (!(ar.result() instanceof RingInfo info)) {
+                return Future.succeededFuture(n + " answered " + ar.result());
+              }
+              List<String> here = info.handoffs().stream().filter(h -> isTo(h, self)).toList();
+              return Future.succeededFuture(here.isEmpty() ? null : n + " sends " + here);
+            }));
+      }
+      return Future.all(answers).map(x -> answers.stream().map(Future::result)
+          .filter(Objects::nonNull).toList());
     });
   }
 

@@ -64,6 +64,8 @@ class RangeKeeperLeaveTest {
   private final Map<RingId, VirtualNode> ring = new ConcurrentHashMap<>();
   /** How each other participant answers, by node; no entry: it does not answer. */
   private final Map<NodeId, Function<Message, Message>> peers = new ConcurrentHashMap<>();
+  /** Participants discovery lists beside those in {@link #peers}, that do not answer. */
+  private final Set<NodeId> silent = ConcurrentHashMap.newKeySet();
   /** The keys each participant acknowledged having taken. */
   private final Map<NodeId, List<String>> taken = new ConcurrentHashMap<>();
   private final List<String> sent = new CopyOnWriteArrayList<>();
@@ -267,6 +269,61 @@ class RangeKeeperLeaveTest {
     assertLeftWithNothing(keeper);
   }
 
+  @Test
+  void aLeaveEnds_onlyOnceNoParticipantIsSendingUsAHandOff() throws Exception {
+    ring.put(SPACE.id(50000), new VirtualNode(P3, SPACE.id(50000)));
+    peers.put(P3, member(P3));
+    // p4 chose us as the receiver of one of its ranges while we were a member, and has not sent
+    // it yet (its locks are still draining).
+    String toUs = RangeKeeper.describe(new RangeKeeper.Transfer("p4-t-0",
+        new RingRange(SPACE.id(40000), SPACE.id(45000)), SELF));
+    AtomicBoolean sending = new AtomicBoolean(true);
+    peers.put(P4, m -> m instanceof RingInfoRequest
+        ? new RingInfo("p4", "LEAVING", List.of(), sending.get() ? List.of(toUs) : List.of(),
+            List.of())
+        : refuse(P4));
+    RangeKeeper keeper = start();
+
+    Future<Void> left = leave(keeper);
+    await().atMost(Duration.ofSeconds(30)).until(() -> taken.getOrDefault(P3, List.of()).size()
+        == keys.size() && sent.stream().filter(s -> s.equals("p4 RingInfoRequest")).count() >= 2);
+    assertThat(left.isComplete()).as("left while p4 is sending it a hand-off").isFalse();
+    assertThat(keeper.status()).isEqualTo(RangeKeeper.Status.LEAVING);
+
+    sending.set(false); // p4's hand-off went to another participant
+    await().atMost(Duration.ofSeconds(30)).until(left::isComplete);
+    assertThat(left.succeeded()).isTrue();
+    assertLeftWithNothing(keeper);
+  }
+
+  @Test
+  void aLiveParticipantThatDoesNotAnswer_holdsTheLastStepOfALeaveBack_untilDiscoveryDropsIt()
+      throws Exception {
+    ring.put(SPACE.id(50000), new VirtualNode(P3, SPACE.id(50000)));
+    peers.put(P3, member(P3));
+    silent.add(P4); // it may be sending us a hand-off: we cannot tell
+    RangeKeeper keeper = start();
+
+    Future<Void> left = leave(keeper);
+    await().atMost(Duration.ofSeconds(30)).until(() -> taken.getOrDefault(P3, List.of()).size()
+        == keys.size() && sent.stream().filter(s -> s.equals("p4 RingInfoRequest")).count() >= 2);
+    assertThat(left.isComplete()).as("left while p4 did not answer").isFalse();
+
+    silent.remove(P4); // its process stopped; discovery dropped it
+    await().atMost(Duration.ofSeconds(30)).until(left::isComplete);
+    assertThat(left.succeeded()).isTrue();
+    assertLeftWithNothing(keeper);
+  }
+
+  @Test
+  void aHandOffIsToTheParticipantItsDescriptionEndsWith() {
+    String d = RangeKeeper.describe(new RangeKeeper.Transfer("p1-x-3",
+        new RingRange(SPACE.id(1), SPACE.id(2)), new NodeId("p12")));
+    assertThat(RangeKeeper.isTo(d, new NodeId("p12"))).isTrue();
+    assertThat(RangeKeeper.isTo(d, new NodeId("p2"))).isFalse();
+    assertThat(RangeKeeper.isTo(d, new NodeId("p1"))).isFalse();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private RangeKeeper start() throws Exception {
@@ -337,6 +394,13 @@ class RangeKeeperLeaveTest {
 
       @Override
       public void leaveAll() {}
+
+      @Override
+      public Future<Set<NodeId>> others() {
+        Set<NodeId> live = new java.util.HashSet<>(peers.keySet());
+        live.addAll(silent);
+        return Future.succeededFuture(live);
+      }
     };
   }
 

@@ -35,6 +35,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,8 @@ class RangeKeeperMembershipSimulationTest {
   @TempDir Path dir;
   private Vertx vertx;
   private Random random;
+  /** The seed of this run, named in a failure so that it can be repeated. */
+  private long seed;
   /** The participants, running or stopped. */
   private final Map<NodeId, Sim> nodes = new ConcurrentHashMap<>();
   /** The virtual nodes that Chord's lookups find. */
@@ -179,10 +182,10 @@ class RangeKeeperMembershipSimulationTest {
   // ---------------------------------------------------------------------------------------------
 
   /** Seed 0: a random one, printed so that a failing run can be repeated. */
-  private static Random seeded(long seed) {
-    long s = seed != 0 ? seed : System.nanoTime();
-    System.out.println("membership simulation seed " + s);
-    return new Random(s);
+  private Random seeded(long given) {
+    seed = given != 0 ? given : System.nanoTime();
+    System.out.println("membership simulation seed " + seed);
+    return new Random(seed);
   }
 
   private static NodeId node(String id) {
@@ -251,19 +254,38 @@ class RangeKeeperMembershipSimulationTest {
   private void awaitSettled(List<NodeId> members) {
     RingSnapshot ring = RingSnapshot.of(SPACE, members.stream()
         .flatMap(m -> nodes.get(m).vnodes.stream()).toList());
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      for (Sim s : nodes.values()) {
-        boolean member = members.contains(s.id);
-        RangeKeeper.Status want = member ? RangeKeeper.Status.MEMBER : RangeKeeper.Status.LEFT;
-        boolean settled = s.on(() -> s.keeper.status() == want && s.keeper.handoffs().isEmpty()
-            && s.keeper.serving().equals(member
-                ? OwnedRanges.of(SPACE, ring.rangesOf(s.id)) : OwnedRanges.none(SPACE)));
-        if (!settled) {
-          return false;
-        }
+    try {
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+          .until(() -> unsettled(members, ring).isEmpty());
+    } catch (ConditionTimeoutException e) {
+      List<String> left = new ArrayList<>();
+      try {
+        left = unsettled(members, ring);
+      } catch (Exception ignored) {
+        // described as unknown below
       }
-      return true;
-    });
+      throw new AssertionError("seed " + seed + ": not settled after 90 s: " + left, e);
+    }
+  }
+
+  /** What keeps the participants from having settled: one line for each that has not. */
+  private List<String> unsettled(List<NodeId> members, RingSnapshot ring) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (Sim s : nodes.values()) {
+      boolean member = members.contains(s.id);
+      RangeKeeper.Status want = member ? RangeKeeper.Status.MEMBER : RangeKeeper.Status.LEFT;
+      OwnedRanges wanted = member ? OwnedRanges.of(SPACE, ring.rangesOf(s.id))
+          : OwnedRanges.none(SPACE);
+      String problem = s.on(() -> s.keeper.status() == want && s.keeper.handoffs().isEmpty()
+          && s.keeper.serving().equals(wanted) ? null
+          : s.id + " is " + s.keeper.status() + " (wanted " + want + "), hand-offs "
+              + s.keeper.handoffs() + ", serves " + s.keeper.serving().ranges() + ", wanted "
+              + wanted.ranges());
+      if (problem != null) {
+        out.add(problem);
+      }
+    }
+    return out;
   }
 
   private void assertEveryKeyAtItsOneOwner(Map<String, String> keys, List<NodeId> members) {
@@ -298,6 +320,13 @@ class RangeKeeperMembershipSimulationTest {
         // stabilisation drops it, a while later.
         vertx.setTimer(1 + nextInt(300), t -> s.stopped = true);
         vertx.setTimer(1 + nextInt(1500), t -> s.vnodes.forEach(v -> chord.remove(v.id())));
+      }
+
+      @Override
+      public Future<Set<NodeId>> others() {
+        // Discovery: the participants whose processes run.
+        return Future.succeededFuture(nodes.values().stream().filter(n -> !n.stopped && n != s)
+            .map(n -> n.id).collect(Collectors.toSet()));
       }
     };
   }
