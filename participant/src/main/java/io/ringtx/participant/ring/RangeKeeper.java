@@ -164,8 +164,11 @@ final class RangeKeeper {
   private final Nag receiverNag = new Nag(0, 0);
   /** When this participant began leaving (this run): it answers LEAVING from then on. */
   private long leavingSince;
-  /** The warning of a leave whose last step waits for hand-offs still sent to it. */
-  private final Nag inboundNag = new Nag(0, 0);
+  /**
+   * The warning of a leave whose last step waits for hand-offs still sent to it: a participant
+   * that has just left is still listed by discovery for a few seconds, and does not answer.
+   */
+  private Nag inboundNag;
   /** The warning of a join that goes on (from its first round). */
   private Nag joinNag;
   /** Why the last request of the join for a range did not get it. */
@@ -395,6 +398,7 @@ final class RangeKeeper {
     handedOver |= status == Status.JOINING;
     status = Status.LEAVING;
     leavingSince = System.currentTimeMillis();
+    inboundNag = new Nag(leavingSince, 2 * timeoutMillis + STUCK_WARN_MILLIS);
     persistState(true);
     LOG.info("ring: {} is leaving: handing over {} ranges", self, serving.ranges().size());
     handOverNext();
@@ -472,6 +476,8 @@ final class RangeKeeper {
         if (inboundNag.due(System.currentTimeMillis())) {
           LOG.warn("ring: {} has handed every range over and leaves once no participant is "
               + "sending it a hand-off; waiting for: {}", self, waitingFor);
+        } else {
+          LOG.debug("ring: {} waits to leave for: {}", self, waitingFor);
         }
         vertx.setTimer(RETRY_MILLIS, t -> handOverNext());
         return;
