@@ -53,6 +53,9 @@ import org.slf4j.LoggerFactory;
  *       with its reduced ranges;
  *   <li>it waits until no transaction holds a lock on a key of the range, so that a key locked by
  *       a prepared transaction moves only after that transaction is decided and applied;
+ *   <li>it asks the receiver whether it is in the ring and records that chunks go to it; a
+ *       receiver that does not answer is sent nothing, and the range goes to the participant the
+ *       ring names once it no longer names that one (see {@link #sendFirst});
  *   <li>it sends the committed keys of the range, with their versions, in chunks; the receiver
  *       forces each chunk and, with the last, the range into its own ranges and the hand-off's id
  *       into its completed set, all in one write; only then does it serve the range. A receiver
@@ -66,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * A range is never owned by two participants: it leaves the source before it reaches the
  * receiver. A crash anywhere leaves the hand-off record at the source, which resumes on restart
  * from step 2; the receiver acknowledges chunks of a hand-off it completed without writing them
- * again, so a resumed hand-off cannot overwrite later writes.
+ * again, and refuses any chunk of a range that overlaps its own, so a resumed or stale hand-off
+ * cannot overwrite later writes.
  */
 final class RangeKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(RangeKeeper.class);
@@ -99,8 +103,22 @@ final class RangeKeeper {
   /** The durable state: status and owned ranges, always written together. */
   record State(Status status, List<RingRange> owned) {}
 
-  /** A hand-off this participant is sending, as recorded durably. */
-  record Transfer(String id, RingRange range, NodeId target) {}
+  /**
+   * A hand-off this participant is sending, as recorded durably. {@code sent}: a chunk of it has
+   * gone to {@code target} (recorded before the first goes), which may have written it and even
+   * taken the range; until then the target holds nothing of it, and the hand-off may go
+   * elsewhere. A record written before the field existed reads as not sent.
+   */
+  record Transfer(String id, RingRange range, NodeId target, Boolean sent) {
+    /** A record without {@code sent}, written before it existed, reads as not sent. */
+    Transfer {
+      sent = Boolean.TRUE.equals(sent);
+    }
+
+    Transfer(String id, RingRange range, NodeId target) {
+      this(id, range, target, false);
+    }
+  }
 
   /** What the keeper needs of the Chord ring; answers arrive on the keeper's context. */
   interface Ring {
@@ -724,6 +742,10 @@ final class RangeKeeper {
     int from = chunk * CHUNK_KEYS;
     int to = Math.min(all.size(), from + CHUNK_KEYS);
     boolean last = to == all.size();
+    if (!t.sent()) {
+      sendFirst(t, all, started);
+      return;
+    }
     HandoffChunk c = new HandoffChunk(t.id(), self, t.range(), chunk, last, all.subList(from, to));
     transport.request(t.target(), c, timeoutMillis).onComplete(ar -> {
       if (ar.succeeded() && ar.result() instanceof HandoffAck a && a.chunk() == chunk) {
@@ -746,19 +768,85 @@ final class RangeKeeper {
         redirect(t, all, started);
         return;
       }
-      String why = ar.failed() ? ar.cause().toString() : String.valueOf(ar.result());
-      long now = System.currentTimeMillis();
-      Nag nag = unacknowledged.computeIfAbsent(t.id(), k -> new Nag(now, STUCK_WARN_MILLIS));
-      if (nag.due(now)) {
-        LOG.warn("RTX-2106 ring: {} has sent chunk {} of hand-off {} of {} to {} for {} s without "
-            + "an acknowledgement; still trying. Last answer: {}", self, chunk, t.id(), t.range(),
-            t.target(), nag.seconds(now), why);
-      } else {
-        LOG.debug("ring: chunk {} of {} to {} not acknowledged: {}", chunk, t.id(), t.target(),
-            why);
-      }
+      unanswered(t, chunk, ar.failed() ? ar.cause().toString() : String.valueOf(ar.result()));
       vertx.setTimer(RETRY_MILLIS, x -> sendChunk(t, all, chunk, started));
     });
+  }
+
+  /**
+   * Before the first chunk of {@code t} goes to its receiver: the receiver answers that it is in
+   * the ring (joining or a member), and that chunks are being sent to it is recorded; then they
+   * are. From then on the receiver may hold some of them, or have taken the range, and the
+   * hand-off waits for it, down or not, as nothing else can tell what it holds. A receiver that
+   * does not answer is sent nothing: it is gone or down, and the range may go to whoever the
+   * ring names instead ({@link #reconsider}). One that answers it is leaving or has left would
+   * refuse the range, which goes to the participant after it.
+   */
+  private void sendFirst(Transfer t, List<HandoffChunk.Entry> all, long started) {
+    transport.request(t.target(), new RingInfoRequest(false), timeoutMillis).onComplete(ar -> {
+      if (stopped) {
+        return;
+      }
+      String status = ar.succeeded() && ar.result() instanceof RingInfo info ? info.status() : null;
+      if (status == null) {
+        unanswered(t, 0, ar.failed() ? ar.cause().toString() : String.valueOf(ar.result()));
+        vertx.setTimer(RETRY_MILLIS, x -> reconsider(t, all, started));
+        return;
+      }
+      if (!status.equals(Status.MEMBER.name()) && !status.equals(Status.JOINING.name())) {
+        LOG.warn("ring: {} answers it is {}; handing {} ({}) to the next participant",
+            t.target(), status, t.range(), t.id());
+        redirect(t, all, started);
+        return;
+      }
+      Transfer sent = new Transfer(t.id(), t.range(), t.target(), true);
+      write(new WriteSet(List.of(), List.of(), List.of(new MetaWrite(OUT + t.id(), json(sent))),
+          true)).onComplete(w -> {
+            if (w.failed()) {
+              LOG.error("RTX-2101 ring: {} cannot record hand-off {}: {}", self, t.id(),
+                  w.cause());
+              vertx.setTimer(RETRY_MILLIS, x -> sendChunk(t, all, 0, started));
+              return;
+            }
+            outgoing.put(t.id(), sent);
+            sendChunk(sent, all, 0, started);
+          });
+    });
+  }
+
+  /**
+   * The receiver of {@code t}, sent nothing of it yet, does not answer: if the ring now names
+   * another participant to take the range (stabilisation dropped a receiver that has gone), the
+   * hand-off goes there, or comes back here; otherwise the receiver is asked again. It holds
+   * nothing of the range, so neither gives the range two owners or leaves keys behind.
+   */
+  private void reconsider(Transfer t, List<HandoffChunk.Entry> all, long started) {
+    if (stopped) {
+      return;
+    }
+    receiverOf(t.range()).onComplete(ar -> {
+      if (ar.succeeded() && !ar.result().equals(t.target())) {
+        LOG.warn("ring: {} does not answer, and the ring names {} to take {} now; hand-off {} "
+            + "goes there", t.target(), ar.result(), t.range(), t.id());
+        sendElsewhere(t, ar.result(), all, started);
+      } else {
+        sendFirst(t, all, started);
+      }
+    });
+  }
+
+  /** The warning about chunk {@code chunk} of {@code t}, not acknowledged: {@code why}. */
+  private void unanswered(Transfer t, int chunk, String why) {
+    long now = System.currentTimeMillis();
+    Nag nag = unacknowledged.computeIfAbsent(t.id(), k -> new Nag(now, STUCK_WARN_MILLIS));
+    if (nag.due(now)) {
+      LOG.warn("RTX-2106 ring: {} has sent chunk {} of hand-off {} of {} to {} for {} s without "
+          + "an acknowledgement; still trying. Last answer: {}", self, chunk, t.id(), t.range(),
+          t.target(), nag.seconds(now), why);
+    } else {
+      LOG.debug("ring: chunk {} of {} to {} not acknowledged: {}", chunk, t.id(), t.target(),
+          why);
+    }
   }
 
   /**
@@ -771,31 +859,39 @@ final class RangeKeeper {
       return;
     }
     receiverOf(t.range()).onComplete(ar -> {
-      if (ar.succeeded() && ar.result().equals(self)) {
-        takeBack(t, all, started);
-        return;
-      }
       if (ar.failed() || ar.result().equals(t.target())) {
         LOG.warn("ring: {} cannot redirect hand-off {} of {} yet: {}", self, t.id(), t.range(),
             ar.failed() ? ar.cause().getMessage() : t.target() + " is still named");
         vertx.setTimer(RETRY_MILLIS, x -> redirect(t, all, started));
         return;
       }
-      Transfer moved = new Transfer(t.id(), t.range(), ar.result());
-      write(new WriteSet(List.of(), List.of(), List.of(new MetaWrite(OUT + t.id(), json(moved))),
-          true)).onComplete(w -> {
-            if (w.failed()) {
-              LOG.error("RTX-2101 ring: {} cannot record hand-off {}: {}", self, t.id(),
-                  w.cause());
-              vertx.setTimer(RETRY_MILLIS, x -> redirect(t, all, started));
-              return;
-            }
-            outgoing.put(t.id(), moved);
-            LOG.info("ring: {} hands {} over to {} instead of {} ({})", self, t.range(),
-                moved.target(), t.target(), t.id());
-            sendChunk(moved, all, 0, started);
-          });
+      sendElsewhere(t, ar.result(), all, started);
     });
+  }
+
+  /**
+   * Hand-off {@code t}, which its receiver has not taken, goes to {@code to} instead (or back
+   * into our ranges, if that is us), recorded first.
+   */
+  private void sendElsewhere(Transfer t, NodeId to, List<HandoffChunk.Entry> all, long started) {
+    if (to.equals(self)) {
+      takeBack(t, all, started);
+      return;
+    }
+    Transfer moved = new Transfer(t.id(), t.range(), to);
+    write(new WriteSet(List.of(), List.of(), List.of(new MetaWrite(OUT + t.id(), json(moved))),
+        true)).onComplete(w -> {
+          if (w.failed()) {
+            LOG.error("RTX-2101 ring: {} cannot record hand-off {}: {}", self, t.id(), w.cause());
+            vertx.setTimer(RETRY_MILLIS, x -> sendElsewhere(t, to, all, started));
+            return;
+          }
+          unacknowledged.remove(t.id());
+          outgoing.put(t.id(), moved);
+          LOG.info("ring: {} hands {} over to {} instead of {} ({})", self, t.range(),
+              moved.target(), t.target(), t.id());
+          sendChunk(moved, all, 0, started);
+        });
   }
 
   /**
@@ -884,7 +980,9 @@ final class RangeKeeper {
     }
     core.raiseVersionFloor(max);
     List<MetaWrite> meta = new ArrayList<>();
-    if (c.last() && overlapsLedger(c.range())) {
+    // A range we own (or is landing) is sent to us by nobody: refused before anything of it is
+    // written, so that a chunk of a stale hand-off cannot overwrite later writes.
+    if (overlapsLedger(c.range())) {
       LOG.error("RTX-2104 ring: {} refuses hand-off {}: {} overlaps its ranges {}", self,
           c.transferId(), c.range(), ledger);
       reply.accept(new ErrorReply(ErrorReply.Code.BAD_REQUEST, "range overlaps the receiver's"));

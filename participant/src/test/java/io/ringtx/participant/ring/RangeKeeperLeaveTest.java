@@ -62,7 +62,7 @@ class RangeKeeperLeaveTest {
   private Context context;
   /** The ring as lookups see it: virtual nodes by id. */
   private final Map<RingId, VirtualNode> ring = new ConcurrentHashMap<>();
-  /** How each other participant answers, by node; no entry: it does not answer. */
+  /** How each other participant answers, by node; no entry, or null: it does not answer. */
   private final Map<NodeId, Function<Message, Message>> peers = new ConcurrentHashMap<>();
   /** Participants discovery lists beside those in {@link #peers}, that do not answer. */
   private final Set<NodeId> silent = ConcurrentHashMap.newKeySet();
@@ -99,9 +99,7 @@ class RangeKeeperLeaveTest {
   void aParticipantThatLeftAndNoLongerAnswers_isNotGivenTheRange_whileChordStillNamesIt()
       throws Exception {
     // Chord still lists p2's virtual node right after ours, although p2 has left and stopped.
-    ring.put(SPACE.id(40000), new VirtualNode(P2, SPACE.id(40000)));
-    ring.put(SPACE.id(50000), new VirtualNode(P3, SPACE.id(50000)));
-    peers.put(P3, member(P3));
+    p2ThenP3AfterUs();
     RangeKeeper keeper = start();
 
     Future<Void> left = leave(keeper);
@@ -110,11 +108,7 @@ class RangeKeeperLeaveTest {
     assertThat(left.isComplete()).as("left while the only participant named is silent").isFalse();
     assertThat(sent).doesNotContain("p2 HandoffChunk");
 
-    ring.remove(SPACE.id(40000)); // stabilisation drops p2
-    await().atMost(Duration.ofSeconds(30)).until(left::isComplete);
-    assertThat(left.succeeded()).isTrue();
-    assertThat(taken.get(P3)).containsExactlyInAnyOrderElementsOf(keys);
-    assertLeftWithNothing(keeper);
+    afterTheRingDropsP2_everyKeyGoesToP3(keeper, left);
   }
 
   @Test
@@ -136,11 +130,12 @@ class RangeKeeperLeaveTest {
       throws Exception {
     ring.put(SPACE.id(40000), new VirtualNode(P3, SPACE.id(40000)));
     ring.put(SPACE.id(50000), new VirtualNode(P4, SPACE.id(50000)));
-    // p3 is a member when asked, then starts leaving before the hand-off reaches it.
+    // p3 is a member when asked (as the receiver, then before the first chunk goes), then starts
+    // leaving before the hand-off reaches it.
     AtomicInteger asked = new AtomicInteger();
     peers.put(P3, m -> {
       if (m instanceof RingInfoRequest) {
-        return info(P3, asked.getAndIncrement() == 0 ? "MEMBER" : "LEAVING");
+        return info(P3, asked.getAndIncrement() < 2 ? "MEMBER" : "LEAVING");
       }
       return refuse(P3);
     });
@@ -181,7 +176,9 @@ class RangeKeeperLeaveTest {
 
     await().atMost(Duration.ofSeconds(30)).until(() -> keeper.handoffs().isEmpty()
         && keeper.serving().ranges().equals(List.of(OURS)));
-    assertThat(sent).contains("p4 HandoffChunk").doesNotContain("p3 HandoffChunk");
+    // Asked before anything is sent, p4 answers it is leaving: it is sent nothing.
+    assertThat(sent).contains("p4 RingInfoRequest").doesNotContain("p4 HandoffChunk")
+        .doesNotContain("p3 HandoffChunk");
     assertThat(taken).isEmpty();
     assertThat(keeper.status()).isEqualTo(RangeKeeper.Status.MEMBER);
     assertThat(store.metaWithPrefix(RangeKeeper.OUT)).as("hand-off records").isEmpty();
@@ -324,7 +321,109 @@ class RangeKeeperLeaveTest {
     assertThat(RangeKeeper.isTo(d, new NodeId("p1"))).isFalse();
   }
 
+  @Test
+  void aReceiverThatStopsAnsweringBeforeItIsSentAnything_isPassedOver_onceTheRingDropsIt()
+      throws Exception {
+    p2ThenP3AfterUs();
+    // p2 answers that it is a member once, then its process stops (it left, or went down).
+    peers.put(P2, m -> {
+      peers.remove(P2);
+      return info(P2, "MEMBER");
+    });
+    RangeKeeper keeper = start();
+
+    Future<Void> left = leave(keeper);
+    await().atMost(Duration.ofSeconds(30)).until(() -> recordedTarget().equals(Set.of("p2"))
+        && sent.stream().filter(s -> s.equals("p2 RingInfoRequest")).count() >= 3);
+    assertThat(left.isComplete()).isFalse();
+
+    afterTheRingDropsP2_everyKeyGoesToP3(keeper, left);
+  }
+
+  @Test
+  void aReceiverThatWasSentAChunk_isWaitedFor_evenOnceTheRingNoLongerNamesIt() throws Exception {
+    p2ThenP3AfterUs();
+    // p2 may have written what it was sent, or taken the range, and does not answer for a while.
+    AtomicBoolean answers = new AtomicBoolean();
+    Function<Message, Message> p2 = member(P2);
+    peers.put(P2, m -> m instanceof RingInfoRequest || answers.get() ? p2.apply(m) : null);
+    RangeKeeper keeper = start();
+
+    Future<Void> left = leave(keeper);
+    await().atMost(Duration.ofSeconds(30)).until(() -> chunksTo("p2") >= 2);
+    ring.remove(SPACE.id(40000));
+    long before = chunksTo("p2");
+    await().atMost(Duration.ofSeconds(30)).until(() -> chunksTo("p2") >= before + 3);
+    assertThat(sent).as("sent to p3").doesNotContain("p3 HandoffChunk");
+    assertThat(recordedTarget()).containsExactly("p2");
+    assertThat(left.isComplete()).isFalse();
+
+    answers.set(true);
+    ring.put(SPACE.id(40000), new VirtualNode(P2, SPACE.id(40000)));
+    await().atMost(Duration.ofSeconds(30)).until(left::isComplete);
+    assertThat(left.succeeded()).isTrue();
+    assertThat(taken.get(P2)).containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(taken).doesNotContainKey(P3);
+    assertLeftWithNothing(keeper);
+  }
+
+  @Test
+  void aChunkOfARangeTheReceiverOwns_isRefused_andWritesNothing() throws Exception {
+    RangeKeeper keeper = start();
+    String key = keys.get(0);
+    RingRange overlapping = new RingRange(SPACE.id(30000), SPACE.id(40000));
+    List<HandoffChunk.Entry> stale = List.of(new HandoffChunk.Entry(key, "1", 1));
+    for (boolean last : List.of(false, true)) {
+      Promise<Message> answer = Promise.promise();
+      context.runOnContext(v -> keeper.onChunk(
+          new HandoffChunk("p2-t-" + last, P2, overlapping, 0, last, stale), answer::complete));
+      assertThat(answer.future().toCompletionStage().toCompletableFuture().get())
+          .isInstanceOfSatisfying(ErrorReply.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorReply.Code.BAD_REQUEST));
+    }
+    List<String> values = new ArrayList<>();
+    store.forEachData((k, v) -> values.add(v.value()));
+    assertThat(values).as("values").containsOnly("100");
+    assertThat(keeper.serving().ranges()).containsExactly(OURS);
+  }
+
+  @Test
+  void aHandOffRecordedBeforeItsSentFieldExisted_readsAsNotSent() throws Exception {
+    RangeKeeper.Transfer t = new RangeKeeper.Transfer("p5-x-1",
+        new RingRange(SPACE.id(1), SPACE.id(2)), P3, true);
+    com.fasterxml.jackson.databind.node.ObjectNode old =
+        io.ringtx.protocol.codec.Json.MAPPER.valueToTree(t);
+    old.remove("sent");
+    RangeKeeper.Transfer read = io.ringtx.protocol.codec.Json.MAPPER.treeToValue(old,
+        RangeKeeper.Transfer.class);
+    assertThat(read).isEqualTo(new RangeKeeper.Transfer("p5-x-1", t.range(), P3, false));
+  }
+
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Stabilisation drops p2, which does not answer: the leave then ends, with every key at p3 and
+   * nothing sent to p2.
+   */
+  private void afterTheRingDropsP2_everyKeyGoesToP3(RangeKeeper keeper, Future<Void> left) {
+    ring.remove(SPACE.id(40000));
+    await().atMost(Duration.ofSeconds(30)).until(left::isComplete);
+    assertThat(left.succeeded()).isTrue();
+    assertThat(sent).as("sent to p2").doesNotContain("p2 HandoffChunk");
+    assertThat(taken.get(P3)).containsExactlyInAnyOrderElementsOf(keys);
+    assertLeftWithNothing(keeper);
+  }
+
+  /** After our virtual node in the ring: p2's, then p3's; p3 is a member taking every hand-off. */
+  private void p2ThenP3AfterUs() {
+    ring.put(SPACE.id(40000), new VirtualNode(P2, SPACE.id(40000)));
+    ring.put(SPACE.id(50000), new VirtualNode(P3, SPACE.id(50000)));
+    peers.put(P3, member(P3));
+  }
+
+  private long chunksTo(String node) {
+    return sent.stream().filter(s -> s.equals(node + " HandoffChunk")).count();
+  }
 
   private RangeKeeper start() throws Exception {
     RangeKeeper keeper = RangeKeeper.load(SELF, SPACE, store, 200, List.of(OURS.end()), false,
@@ -408,12 +507,13 @@ class RangeKeeperLeaveTest {
     return Transport.sendingOnly((to, request, timeoutMillis) -> {
       sent.add(to.value() + " " + request.getClass().getSimpleName());
       Function<Message, Message> peer = peers.get(to);
-      if (peer == null) {
+      Message answer = peer == null ? null : peer.apply(request);
+      if (answer == null) {
         Promise<Message> p = Promise.promise();
         vertx.setTimer(timeoutMillis, t -> p.fail("no reply from " + to));
         return p.future();
       }
-      return Future.succeededFuture(peer.apply(request));
+      return Future.succeededFuture(answer);
     });
   }
 
