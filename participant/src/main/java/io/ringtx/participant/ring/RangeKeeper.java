@@ -517,9 +517,6 @@ final class RangeKeeper {
     return chord.others().compose(others -> {
       List<Future<String>> answers = new ArrayList<>();
       for (NodeId n : others) {
-        if (n.equals(self)) {
-          continue;
-        }
         answers.add(transport.request(n, new RingInfoRequest(false), timeoutMillis)
             .transform(ar -> {
               if (ar.failed()) {
@@ -630,11 +627,15 @@ final class RangeKeeper {
             ? receiverAfter(v.id(), tries - 1, statuses)
             : Future.succeededFuture(self);
       }
-      return ringStatusOf(v.node(), statuses).compose(s -> s.equals(Status.MEMBER.name())
-          || s.equals(Status.JOINING.name())
+      return ringStatusOf(v.node(), statuses).compose(s -> takesRanges(s)
           ? Future.succeededFuture(v.node())
           : receiverAfter(v.id(), tries - 1, statuses));
     });
+  }
+
+  /** Whether a participant of ring status {@code status} is sent ranges: joining or a member. */
+  private static boolean takesRanges(String status) {
+    return status.equals(Status.MEMBER.name()) || status.equals(Status.JOINING.name());
   }
 
   /** {@code node}'s status in the ring, as it answers it (remembered in {@code known}). */
@@ -783,17 +784,17 @@ final class RangeKeeper {
    * refuse the range, which goes to the participant after it.
    */
   private void sendFirst(Transfer t, List<HandoffChunk.Entry> all, long started) {
-    transport.request(t.target(), new RingInfoRequest(false), timeoutMillis).onComplete(ar -> {
+    ringStatusOf(t.target(), new HashMap<>()).onComplete(ar -> {
       if (stopped) {
         return;
       }
-      String status = ar.succeeded() && ar.result() instanceof RingInfo info ? info.status() : null;
-      if (status == null) {
-        unanswered(t, 0, ar.failed() ? ar.cause().toString() : String.valueOf(ar.result()));
+      if (ar.failed()) {
+        unanswered(t, 0, ar.cause().getMessage());
         vertx.setTimer(RETRY_MILLIS, x -> reconsider(t, all, started));
         return;
       }
-      if (!status.equals(Status.MEMBER.name()) && !status.equals(Status.JOINING.name())) {
+      String status = ar.result();
+      if (!takesRanges(status)) {
         LOG.warn("ring: {} answers it is {}; handing {} ({}) to the next participant",
             t.target(), status, t.range(), t.id());
         redirect(t, all, started);
